@@ -1,0 +1,16 @@
+//! botocore's service models, read the way the AWS CLI reads them.
+//!
+//! The AWS CLI is a thin layer over these JSON models; reading the same files gives every
+//! service and operation, their documentation and their shapes without a release of ours.
+
+mod locate;
+mod names;
+mod registry;
+mod shape;
+
+pub use locate::{find_models_dir, site_packages_of, LocateError};
+pub use names::{cli_name_for_service, model_name_for_cli, xform_name};
+pub use registry::{Models, ModelError, ServiceEntry};
+pub use shape::{
+    Http, Metadata, Operation, Paginator, ServiceModel, Shape, ShapeKind, ShapeRef,
+};

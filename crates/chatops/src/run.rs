@@ -1,0 +1,123 @@
+//! `chatops run`: one message through the command path, with its reply and exit code.
+
+use crate::exit;
+use command::{parse_line, Call, Catalog, Parsed};
+use serde_json::{json, Value};
+
+/// Options shared by `run` and `shell`.
+#[derive(clap::Args, Clone)]
+pub struct SessionArgs {
+    /// Region used when the command gives none (default: AWS_REGION, AWS_DEFAULT_REGION, us-east-1).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// The AWS endpoint to call (for emulators); an operator setting, never from chat.
+    #[arg(long)]
+    pub endpoint_url: Option<String>,
+    /// Answer a confirmation with Run.
+    #[arg(long)]
+    pub yes: bool,
+    /// Print what would be sent, as JSON, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(clap::Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub session: SessionArgs,
+    /// The message, as typed in chat.
+    pub message: String,
+}
+
+/// The reply to one message: what to print, where, and the exit code.
+pub struct Reply {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+pub fn run_once(cat: &Catalog, args: &RunArgs) -> i32 {
+    let reply = handle(cat, &args.session, &args.message);
+    if !reply.stdout.is_empty() {
+        println!("{}", reply.stdout);
+    }
+    if !reply.stderr.is_empty() {
+        eprintln!("{}", reply.stderr);
+    }
+    reply.code
+}
+
+fn default_region(s: &SessionArgs) -> String {
+    s.region
+        .clone()
+        .or_else(|| std::env::var("AWS_REGION").ok().filter(|r| !r.is_empty()))
+        .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok().filter(|r| !r.is_empty()))
+        .unwrap_or_else(|| "us-east-1".to_string())
+}
+
+/// The `--dry-run` document of a call.
+pub fn dry_run_json(call: &Call, region: &str) -> Value {
+    let mut v = json!({
+        "service": call.service,
+        "operation": call.operation,
+        "params": call.params,
+        "iam_actions": call.iam.actions,
+        "access": call.iam.access,
+        "region": call.globals.region.clone().unwrap_or_else(|| region.to_string()),
+    });
+    if !call.missing.is_empty() {
+        v["missing"] = json!(call.missing.iter().map(|m| &m.option).collect::<Vec<_>>());
+    }
+    v
+}
+
+/// How the missing parameters are described to the user.
+pub fn describe_missing(call: &Call) -> String {
+    let mut s = format!("{} {} needs more input:", call.service, call.cli_operation);
+    for m in &call.missing {
+        s.push_str(&format!("\n  {} ({})", m.option, m.type_name));
+        if !m.enum_values.is_empty() {
+            s.push_str(&format!(" one of: {}", m.enum_values.join(", ")));
+        }
+        let first = m.doc.lines().next().unwrap_or("");
+        if !first.is_empty() {
+            s.push_str(&format!("\n      {first}"));
+        }
+    }
+    s
+}
+
+/// Handles one message as chat would.
+pub fn handle(cat: &Catalog, s: &SessionArgs, message: &str) -> Reply {
+    let region = default_region(s);
+    match parse_line(cat, message) {
+        Err(e) => Reply { stdout: String::new(), stderr: format!("error: {e}"), code: exit::BAD_LINE },
+        Ok(Parsed::Help(text)) => Reply { stdout: text, stderr: String::new(), code: exit::OK },
+        Ok(Parsed::Skeleton(v)) => Reply { stdout: pretty(&v), stderr: String::new(), code: exit::OK },
+        Ok(Parsed::Call(call)) => finish(&call, s, &region),
+    }
+}
+
+/// Runs (or describes) a complete call.
+pub fn finish(call: &Call, s: &SessionArgs, region: &str) -> Reply {
+    if s.dry_run {
+        let code = if call.missing.is_empty() { exit::OK } else { exit::NEEDS_INPUT };
+        let stderr = if call.missing.is_empty() { String::new() } else { describe_missing(call) };
+        return Reply { stdout: pretty(&dry_run_json(call, region)), stderr, code };
+    }
+    if !call.missing.is_empty() {
+        return Reply { stdout: String::new(), stderr: describe_missing(call), code: exit::NEEDS_INPUT };
+    }
+    Reply {
+        stdout: String::new(),
+        stderr: format!(
+            "{} {} is understood, but sending it to AWS is not built yet (it arrives with the wire layer); use --dry-run to see the call",
+            call.service, call.cli_operation
+        ),
+        code: exit::FAILED,
+    }
+}
+
+fn pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}

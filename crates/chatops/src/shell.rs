@@ -1,0 +1,84 @@
+//! `chatops shell`: an interactive prompt with line editing and history that asks for
+//! missing parameters one at a time, as the chat conversation does.
+
+use crate::run::{finish, handle, SessionArgs};
+use command::{parse_line, Catalog, Parsed};
+use rustyline::error::ReadlineError;
+use rustyline::DefaultEditor;
+
+pub fn shell(cat: &Catalog, args: &SessionArgs) -> i32 {
+    let mut ed = match DefaultEditor::new() {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot start the line editor: {e}");
+            return crate::exit::FAILED;
+        }
+    };
+    let history = std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".chatops_history"));
+    if let Some(h) = &history {
+        let _ = ed.load_history(h);
+    }
+    if let Some(url) = &args.endpoint_url {
+        println!("AWS endpoint: {url}");
+    }
+    println!("Type an AWS CLI command (`lambda list-functions`), `help`, or `exit`.");
+    let region = args.region.clone().unwrap_or_else(|| "us-east-1".into());
+    loop {
+        let line = match ed.readline("aws> ") {
+            Ok(l) => l,
+            Err(ReadlineError::Interrupted) => continue,
+            Err(_) => break,
+        };
+        let t = line.trim();
+        if t.is_empty() {
+            continue;
+        }
+        let _ = ed.add_history_entry(t);
+        if matches!(t, "exit" | "quit") {
+            break;
+        }
+        // Missing parameters are asked for one at a time.
+        let reply = match parse_line(cat, t) {
+            Ok(Parsed::Call(mut call)) if !call.missing.is_empty() => {
+                let mut cancelled = false;
+                while let Some(m) = call.missing.first().cloned() {
+                    let mut prompt = format!("{} ({})", m.option, m.type_name);
+                    if !m.enum_values.is_empty() {
+                        prompt.push_str(&format!(" [{}]", m.enum_values.join("|")));
+                    }
+                    if let Some(first) = m.doc.lines().next() {
+                        println!("{first}");
+                    }
+                    match ed.readline(&format!("{prompt}: ")) {
+                        Ok(v) if !v.trim().is_empty() => {
+                            let text = format!("{} {}", m.option, v.trim());
+                            if let Err(e) = call.fill(cat, &text) {
+                                println!("error: {e}");
+                            }
+                        }
+                        _ => {
+                            cancelled = true;
+                            break;
+                        }
+                    }
+                }
+                if cancelled {
+                    println!("cancelled");
+                    continue;
+                }
+                finish(&call, args, &region)
+            }
+            _ => handle(cat, args, t),
+        };
+        if !reply.stdout.is_empty() {
+            println!("{}", reply.stdout);
+        }
+        if !reply.stderr.is_empty() {
+            println!("{}", reply.stderr);
+        }
+    }
+    if let Some(h) = &history {
+        let _ = ed.save_history(h);
+    }
+    0
+}

@@ -1,0 +1,174 @@
+//! Undoing what chat clients and phones do to a typed command line.
+//!
+//! Slack escapes `&`, `<`, `>` as entities, wraps URLs and addresses in `<…|…>`, and prefixes
+//! mentions as `<@U123>`; phones turn `--` into an em dash and quotes into curly quotes; people
+//! paste commands inside backticks or code blocks. None of that is what the user meant.
+
+/// The line a user meant to type, with chat decorations removed.
+pub fn normalize(input: &str) -> String {
+    let mut s = strip_code_wrapping(input.trim());
+    s = unwrap_slack_links(&s);
+    s = decode_entities(&s);
+    s = replace_typography(&s);
+    s = strip_leading_mention(s.trim());
+    strip_code_wrapping(s.trim())
+}
+
+fn strip_code_wrapping(s: &str) -> String {
+    let t = s.trim();
+    if let Some(inner) = t.strip_prefix("```").and_then(|r| r.strip_suffix("```")) {
+        let inner = inner.trim_start_matches(|c: char| c != '\n' && c.is_whitespace());
+        // A language tag on the opening fence line (```bash) is dropped.
+        let inner = match inner.split_once('\n') {
+            Some((first, rest)) if !first.trim().is_empty() && is_fence_tag(first.trim()) => rest,
+            _ => inner,
+        };
+        return inner.trim().to_string();
+    }
+    if t.len() >= 2 && t.starts_with('`') && t.ends_with('`') && !t[1..t.len() - 1].contains('`') {
+        return t[1..t.len() - 1].trim().to_string();
+    }
+    t.to_string()
+}
+
+fn is_fence_tag(s: &str) -> bool {
+    matches!(s, "bash" | "sh" | "shell" | "console" | "zsh" | "text" | "aws")
+}
+
+fn strip_leading_mention(s: &str) -> String {
+    let s = s.trim_start();
+    // Slack's encoded mention of the bot: <@U123ABC> or <@U123ABC|name>.
+    if let Some(rest) = s.strip_prefix("<@") {
+        if let Some(end) = rest.find('>') {
+            let id = &rest[..end];
+            if !id.is_empty() && !id.contains(char::is_whitespace) {
+                return rest[end + 1..].trim_start().to_string();
+            }
+        }
+    }
+    if let Some(rest) = s.strip_prefix('@') {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        if end > 0 {
+            return rest[end..].trim_start().to_string();
+        }
+    }
+    s.to_string()
+}
+
+/// `<https://x|label>` → `label`, `<https://x>` → `https://x`, `<mailto:a@b|a@b>` → `a@b`.
+/// Channel and user references other than a leading mention are left alone.
+fn unwrap_slack_links(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('>') {
+            Some(end) if is_link_target(&after[..end]) => {
+                let inner = &after[..end];
+                let shown = match inner.split_once('|') {
+                    Some((_, label)) => label.to_string(),
+                    None => inner.strip_prefix("mailto:").unwrap_or(inner).to_string(),
+                };
+                out.push_str(&shown);
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_link_target(inner: &str) -> bool {
+    let target = inner.split('|').next().unwrap_or("");
+    (target.starts_with("http://") || target.starts_with("https://") || target.starts_with("mailto:"))
+        && !target.contains(char::is_whitespace)
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let mut matched = false;
+        for (ent, ch) in [("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&nbsp;", " ")] {
+            if tail.starts_with(ent) {
+                out.push_str(ch);
+                rest = &tail[ent.len()..];
+                matched = true;
+                break;
+            }
+        }
+        if !matched {
+            out.push('&');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Curly quotes become straight ones; a dash character that starts a word (an option typed
+/// on a phone) becomes `--`; odd spaces become plain spaces; invisible characters go.
+fn replace_typography(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        let at_word_start = prev.is_none_or(char::is_whitespace);
+        match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => out.push('\''),
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => out.push('"'),
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => {
+                if at_word_start {
+                    out.push_str("--");
+                } else if prev.is_some_and(|p| p == '-') {
+                    // "-–name": a hyphen followed by a dash also meant "--".
+                    out.push('-');
+                } else {
+                    out.push(c);
+                }
+            }
+            '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' | '\u{200A}' | '\u{3000}' => out.push(' '),
+            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => continue,
+            _ => out.push(c),
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn undoes_chat_decorations() {
+        let cases = [
+            ("@aws lambda list-functions", "lambda list-functions"),
+            ("<@U123ABC> lambda list-functions", "lambda list-functions"),
+            ("`lambda list-functions`", "lambda list-functions"),
+            ("```\nlambda list-functions\n```", "lambda list-functions"),
+            ("```bash\naws lambda list-functions\n```", "aws lambda list-functions"),
+            ("lambda get-function —function-name f", "lambda get-function --function-name f"),
+            ("lambda get-function –function-name f", "lambda get-function --function-name f"),
+            ("sqs get-queue-attributes --queue-url <https://sqs.us-east-1.amazonaws.com/1/q>", "sqs get-queue-attributes --queue-url https://sqs.us-east-1.amazonaws.com/1/q"),
+            ("x --a <http://example.com|example.com>", "x --a example.com"),
+            ("x --a <mailto:a@b.com|a@b.com>", "x --a a@b.com"),
+            ("x --q 'a &gt; b &amp;&amp; c &lt; d'", "x --q 'a > b && c < d'"),
+            ("x --q \u{201C}hi\u{201D} \u{2018}yo\u{2019}", "x --q \"hi\" 'yo'"),
+            ("x --d 2024\u{2013}01", "x --d 2024\u{2013}01"),
+            ("@aws `s3api list-buckets`", "s3api list-buckets"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalize(input), want, "input: {input:?}");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+//! The command language: a chat line becomes exactly the call the AWS CLI would make, or
+//! help, or a clear error naming what is wrong.
+
+mod catalog;
+mod chat_text;
+mod error;
+pub mod help;
+mod iam;
+mod options;
+mod parse;
+mod shorthand;
+mod skeleton;
+mod suggest;
+mod timestamp;
+mod tokens;
+mod values;
+
+pub use catalog::Catalog;
+pub use chat_text::normalize;
+pub use error::{CommandError, ErrorKind};
+pub use iam::{actions_for, iam_prefix, Access, IamData, IamInfo};
+pub use parse::{parse_line, Call, Globals, MissingParam, Parsed};
+pub use shorthand::{parse as parse_shorthand, Sh, ShorthandError};
+pub use suggest::{closest, did_you_mean};
+pub use tokens::tokenize;

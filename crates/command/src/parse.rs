@@ -1,0 +1,528 @@
+//! A chat line → a validated call, help text or a skeleton.
+
+use crate::catalog::Catalog;
+use crate::chat_text::normalize;
+use crate::error::CommandError;
+use crate::help;
+use crate::iam::IamInfo;
+use crate::options::{op_args, OpArg, IGNORED_FLAGS, OUTPUT_FORMATS, REFUSED_GLOBALS, VALUE_GLOBALS};
+use crate::skeleton;
+use crate::suggest::did_you_mean;
+use crate::tokens::tokenize;
+use crate::values;
+use awsmodel::{xform_name, Operation, ServiceModel, ShapeKind};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::sync::Arc;
+
+/// What a line asks for.
+#[derive(Debug, Clone)]
+pub enum Parsed {
+    /// An AWS call (possibly with required parameters still missing).
+    Call(Call),
+    /// Help text to show.
+    Help(String),
+    /// A `--generate-cli-skeleton` document to show.
+    Skeleton(Value),
+}
+
+/// Options that shape the output rather than the request.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Globals {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub query: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_items: Option<i64>,
+}
+
+/// A required parameter the line did not give, for the conversation to ask for.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MissingParam {
+    /// The API member name (`FunctionName`).
+    pub member: String,
+    /// The option as typed (`--function-name`).
+    pub option: String,
+    /// The shape kind (`string`, `list`, …).
+    pub type_name: String,
+    /// Plain-text description from the model.
+    pub doc: String,
+    /// Allowed values, when the model lists them.
+    pub enum_values: Vec<String>,
+}
+
+/// A validated AWS call, exactly as the AWS CLI would build it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Call {
+    /// The CLI service name (`s3api`).
+    pub service: String,
+    /// botocore's folder name (`s3`).
+    #[serde(skip)]
+    pub model_name: String,
+    /// The API operation name (`GetFunction`).
+    pub operation: String,
+    /// The CLI operation name (`get-function`).
+    #[serde(skip)]
+    pub cli_operation: String,
+    /// Parameters by API member name, in the order given.
+    pub params: Map<String, Value>,
+    pub globals: Globals,
+    pub missing: Vec<MissingParam>,
+    pub iam: IamInfo,
+}
+
+/// Parses one chat message.
+pub fn parse_line(cat: &Catalog, text: &str) -> Result<Parsed, CommandError> {
+    let line = normalize(text);
+    let mut words = tokenize(&line)?;
+    if words.first().is_some_and(|w| w.eq_ignore_ascii_case("aws")) {
+        words.remove(0);
+    }
+    let Some(first) = words.first() else {
+        return Err(CommandError::syntax("there is no command to run; type one such as `lambda list-functions`, or `help`"));
+    };
+    let svc = first.to_lowercase();
+    if matches!(svc.as_str(), "help" | "--help" | "-h") {
+        return Ok(Parsed::Help(help::services(cat)));
+    }
+    if svc == "invoke" {
+        // The seed's simplified syntax: `invoke <function> [--payload …]`.
+        words[0] = "lambda".to_string();
+        words.insert(1, "invoke".to_string());
+    } else if svc == "s3" {
+        return Err(high_level_s3(words.get(1).map(String::as_str)));
+    } else if matches!(svc.as_str(), "configure" | "history" | "login" | "logout") {
+        return Err(CommandError::refused(format!(
+            "`{svc}` changes the AWS CLI's local set-up and does not exist in chat; accounts and roles come from the channel's configuration"
+        )));
+    }
+    let svc = words[0].to_lowercase();
+    let Some(entry) = cat.models.entry(&svc) else {
+        let hint = did_you_mean(&svc, cat.models.services().iter().map(|s| s.cli_name.as_str()));
+        return Err(CommandError::unknown(format!("unknown service '{svc}'{hint}; `help` lists the services")));
+    };
+    let cli_service = entry.cli_name.clone();
+    let model_name = entry.model_name.clone();
+    let model = cat.models.service(&cli_service).map_err(|e| CommandError::unknown(e.to_string()))?;
+    let Some(op_word) = words.get(1) else {
+        return Err(CommandError::syntax(format!(
+            "which {cli_service} operation? `{cli_service} --help` lists them"
+        )));
+    };
+    if matches!(op_word.to_lowercase().as_str(), "help" | "--help" | "-h") {
+        return Ok(Parsed::Help(help::service(&cli_service, &model)));
+    }
+    let op_cli = if op_word.chars().any(|c| c.is_ascii_uppercase()) && !op_word.contains('-') {
+        xform_name(op_word)
+    } else {
+        op_word.to_lowercase()
+    };
+    let Some(op) = model.operation_by_cli_name(&op_cli) else {
+        if op_cli.starts_with('-') {
+            return Err(CommandError::syntax(format!(
+                "an operation name must come before options: `{cli_service} <operation> {op_word} …`; `{cli_service} --help` lists the operations"
+            )));
+        }
+        let hint = did_you_mean(&op_cli, model.cli_operations.keys().map(String::as_str));
+        return Err(CommandError::unknown(format!(
+            "'{op_cli}' is not an operation of {cli_service}{hint}; `{cli_service} --help` lists them"
+        )));
+    };
+    parse_args(cat, &model, &cli_service, &model_name, &op_cli, op, &words[2..])
+}
+
+fn high_level_s3(sub: Option<&str>) -> CommandError {
+    let hint = match sub.unwrap_or("") {
+        "ls" => "`s3api list-buckets`, or `s3api list-objects-v2 --bucket NAME`",
+        "mb" => "`s3api create-bucket --bucket NAME`",
+        "rb" => "`s3api delete-bucket --bucket NAME`",
+        "rm" => "`s3api delete-object --bucket NAME --key KEY`",
+        "presign" => "nothing: presigned URLs hand out access and are not made in chat",
+        _ => "the matching `s3api` operation (`s3api --help` lists them)",
+    };
+    CommandError::refused(format!(
+        "the AWS CLI's high-level `s3` commands run many calls and read or write local files, so they are not available in chat; use {hint}"
+    ))
+}
+
+/// An option word: `--name`, `--name=value`, or `-name` when `name` is a known option.
+fn option_word<'w>(w: &'w str, is_known: &dyn Fn(&str) -> bool) -> Option<(String, Option<&'w str>)> {
+    let body = if let Some(b) = w.strip_prefix("--") {
+        if b.is_empty() {
+            return None;
+        }
+        b
+    } else if let Some(b) = w.strip_prefix('-') {
+        if !b.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let name = b.split('=').next().unwrap_or(b).to_lowercase();
+        if !is_known(&name) {
+            return None;
+        }
+        b
+    } else {
+        return None;
+    };
+    match body.split_once('=') {
+        Some((n, v)) => Some((n.to_lowercase(), Some(v))),
+        None => Some((body.to_lowercase(), None)),
+    }
+}
+
+struct Ctx<'a> {
+    args: Vec<OpArg>,
+    model: &'a ServiceModel,
+    op: &'a Operation,
+}
+
+impl Ctx<'_> {
+    fn arg(&self, name: &str) -> Option<(&OpArg, bool)> {
+        if let Some(a) = self.args.iter().find(|a| a.cli == name) {
+            return Some((a, false));
+        }
+        let neg = name.strip_prefix("no-")?;
+        self.args.iter().find(|a| a.cli == neg && a.kind == ShapeKind::Boolean).map(|a| (a, true))
+    }
+    fn paginates(&self) -> bool {
+        self.model.paginators.contains_key(&self.op.name)
+    }
+    fn is_known(&self, name: &str) -> bool {
+        self.arg(name).is_some()
+            || name == "help"
+            || REFUSED_GLOBALS.iter().any(|(n, _)| *n == name)
+            || VALUE_GLOBALS.contains(&name)
+            || IGNORED_FLAGS.contains(&name)
+            || (self.paginates() && matches!(name, "starting-token" | "max-items" | "page-size"))
+    }
+    fn all_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.args.iter().map(|a| a.cli.clone()).collect();
+        v.extend(VALUE_GLOBALS.iter().map(|s| s.to_string()));
+        if self.paginates() {
+            v.extend(["starting-token", "max-items", "page-size"].map(String::from));
+        }
+        v
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn parse_args(
+    cat: &Catalog,
+    model: &Arc<ServiceModel>,
+    cli_service: &str,
+    model_name: &str,
+    op_cli: &str,
+    op: &Operation,
+    words: &[String],
+) -> Result<Parsed, CommandError> {
+    let ctx = Ctx { args: op_args(model, op), model, op };
+    let known = |n: &str| ctx.is_known(n);
+    let mut params = Map::new();
+    let mut seen: Vec<String> = Vec::new();
+    let mut globals = Globals::default();
+    let mut positionals: Vec<String> = Vec::new();
+    let mut input_json: Option<Map<String, Value>> = None;
+    let mut skeleton_kind: Option<String> = None;
+    let mut page_size: Option<i64> = None;
+    let is_opt = |w: &str| option_word(w, &known).is_some();
+    let mut i = 0;
+    while i < words.len() {
+        let w = &words[i];
+        let Some((name, inline)) = option_word(w, &known) else {
+            positionals.push(w.clone());
+            i += 1;
+            continue;
+        };
+        i += 1;
+        if name == "help" {
+            return Ok(Parsed::Help(help::operation(cli_service, op_cli, model, op)));
+        }
+        if let Some((_, why)) = REFUSED_GLOBALS.iter().find(|(n, _)| *n == name) {
+            return Err(CommandError::refused(format!("--{name} is not allowed in chat: {why}")));
+        }
+        let canonical = match ctx.arg(&name) {
+            Some((a, _)) => a.cli.clone(),
+            None => name.clone(),
+        };
+        if seen.contains(&canonical) {
+            return Err(CommandError::invalid(format!("--{canonical} is given more than once")));
+        }
+        seen.push(canonical);
+        // One value: inline (`--x=v`) or the next word.
+        let take_one = |i: &mut usize| -> Result<String, CommandError> {
+            if let Some(v) = inline {
+                return Ok(v.to_string());
+            }
+            match words.get(*i) {
+                Some(v) if !is_opt(v) => {
+                    *i += 1;
+                    Ok(v.clone())
+                }
+                _ => Err(CommandError::invalid(format!("--{name} needs a value"))),
+            }
+        };
+        if let Some((arg, negated)) = ctx.arg(&name) {
+            let opt = format!("--{}", arg.cli);
+            let value = if arg.kind == ShapeKind::Boolean {
+                let explicit = match inline {
+                    Some(v) => Some(v.to_string()),
+                    None => match words.get(i) {
+                        Some(v) if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") => {
+                            i += 1;
+                            Some(v.clone())
+                        }
+                        _ => None,
+                    },
+                };
+                let b = match explicit {
+                    None => true,
+                    Some(v) if v.eq_ignore_ascii_case("true") => true,
+                    Some(v) if v.eq_ignore_ascii_case("false") => false,
+                    Some(v) => return Err(CommandError::invalid(format!("{opt} is a flag; it takes no value, got '{v}'"))),
+                };
+                Value::Bool(b != negated)
+            } else if arg.kind == ShapeKind::List {
+                let mut vals: Vec<String> = inline.map(|v| vec![v.to_string()]).unwrap_or_default();
+                while let Some(v) = words.get(i) {
+                    if is_opt(v) {
+                        break;
+                    }
+                    vals.push(v.clone());
+                    i += 1;
+                }
+                values::from_cli(model, &arg.shape_ref, &vals, &opt)?
+            } else {
+                let v = take_one(&mut i)?;
+                values::from_cli(model, &arg.shape_ref, &[v], &opt)?
+            };
+            params.insert(arg.member.clone(), value);
+            continue;
+        }
+        match name.as_str() {
+            "region" => {
+                let r = take_one(&mut i)?;
+                if r.is_empty() || r.len() > 32 || !r.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                    return Err(CommandError::invalid(format!("--region: '{r}' is not a region name (such as us-east-1)")));
+                }
+                globals.region = Some(r);
+            }
+            "output" => {
+                let o = take_one(&mut i)?.to_lowercase();
+                if !OUTPUT_FORMATS.contains(&o.as_str()) {
+                    let hint = did_you_mean(&o, OUTPUT_FORMATS.iter().copied());
+                    return Err(CommandError::invalid(format!(
+                        "--output: '{o}' is not an output format{hint}; use one of {}",
+                        OUTPUT_FORMATS.join(", ")
+                    )));
+                }
+                globals.output = Some(o);
+            }
+            "query" => globals.query = Some(take_one(&mut i)?),
+            "cli-binary-format" | "color" => {
+                take_one(&mut i)?;
+            }
+            "cli-input-json" => {
+                let v = take_one(&mut i)?;
+                let t = v.trim_start();
+                if t.starts_with("file://") || t.starts_with("fileb://") || t.starts_with("http://") || t.starts_with("https://") {
+                    return Err(CommandError::refused(
+                        "--cli-input-json takes the JSON itself in chat; files and URLs are never read because of a chat message",
+                    ));
+                }
+                match serde_json::from_str::<Value>(&v) {
+                    Ok(Value::Object(m)) => input_json = Some(m),
+                    Ok(_) => return Err(CommandError::invalid("--cli-input-json must be a JSON object of the operation's parameters")),
+                    Err(e) => return Err(CommandError::syntax(format!("--cli-input-json: invalid JSON ({e})"))),
+                }
+            }
+            "generate-cli-skeleton" => {
+                let kind = match inline {
+                    Some(v) => v.to_string(),
+                    None => match words.get(i) {
+                        Some(v) if matches!(v.as_str(), "input" | "output" | "yaml-input") => {
+                            i += 1;
+                            v.clone()
+                        }
+                        _ => "input".to_string(),
+                    },
+                };
+                if !matches!(kind.as_str(), "input" | "output" | "yaml-input") {
+                    return Err(CommandError::invalid(format!("--generate-cli-skeleton: '{kind}' is not one of input, output")));
+                }
+                skeleton_kind = Some(kind);
+            }
+            "starting-token" if ctx.paginates() => globals.starting_token = Some(take_one(&mut i)?),
+            "max-items" | "page-size" if ctx.paginates() => {
+                let v = take_one(&mut i)?;
+                let n = v
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| CommandError::invalid(format!("--{name}: expected a positive whole number, got '{v}'")))?;
+                if name == "max-items" {
+                    globals.max_items = Some(n);
+                } else {
+                    page_size = Some(n);
+                }
+            }
+            n if IGNORED_FLAGS.contains(&n) => {}
+            _ => {
+                let names = ctx.all_names();
+                let hint = did_you_mean(&name, names.iter().map(String::as_str));
+                let why = if matches!(name.as_str(), "starting-token" | "max-items" | "page-size") {
+                    format!("; {cli_service} {op_cli} does not page its results")
+                } else {
+                    format!("; `{cli_service} {op_cli} --help` lists its options")
+                };
+                return Err(CommandError::unknown(format!("unknown option --{name} for {cli_service} {op_cli}{hint}{why}")));
+            }
+        }
+    }
+
+    if let Some(kind) = skeleton_kind {
+        return Ok(Parsed::Skeleton(skeleton::for_operation(model, op, kind == "output")));
+    }
+
+    // The seed's simplified syntax: the one required parameter given without its option.
+    if !positionals.is_empty() {
+        let required: Vec<&OpArg> = ctx.args.iter().filter(|a| a.required).collect();
+        match (positionals.len(), required.as_slice()) {
+            (1, [only]) if !params.contains_key(&only.member) => {
+                let opt = format!("--{}", only.cli);
+                let v = values::from_cli(model, &only.shape_ref, &positionals, &opt)?;
+                params.insert(only.member.clone(), v);
+            }
+            _ => {
+                return Err(CommandError::syntax(format!(
+                    "unexpected value '{}': values follow their option, as in `--name value`; `{cli_service} {op_cli} --help` lists the options",
+                    positionals[0]
+                )));
+            }
+        }
+    }
+
+    if let (Some(n), Some(p)) = (page_size, model.paginators.get(&op.name)) {
+        if let Some(limit) = &p.limit_key {
+            params.entry(limit.clone()).or_insert(Value::from(n));
+        }
+    }
+
+    let input_shape = model.input_shape(op);
+    if let Some(base) = input_json {
+        let Some(shape) = input_shape else {
+            return Err(CommandError::invalid(format!("{cli_service} {op_cli} takes no parameters, so --cli-input-json must be {{}}")));
+        };
+        let mut merged = Map::new();
+        for (k, v) in base {
+            let Some(mref) = shape.members.get(&k) else {
+                let hint = did_you_mean(&k, shape.members.keys().map(String::as_str));
+                return Err(CommandError::unknown(format!("--cli-input-json: unknown parameter '{k}'{hint}")));
+            };
+            if params.contains_key(&k) {
+                continue;
+            }
+            let ms = model.shape(&mref.shape).ok_or_else(|| CommandError::invalid(format!("no shape {}", mref.shape)))?;
+            let v = values::validate(model, ms, v, &format!("--cli-input-json {k}"), 1)?;
+            merged.insert(k, v);
+        }
+        merged.extend(std::mem::take(&mut params));
+        params = merged;
+    }
+
+    let missing = missing_params(model, &ctx.args, &params);
+    let iam = cat.iam.info(model_name, model.metadata.signing_name(), &op.name);
+    Ok(Parsed::Call(Call {
+        service: cli_service.to_string(),
+        model_name: model_name.to_string(),
+        operation: op.name.clone(),
+        cli_operation: op_cli.to_string(),
+        params,
+        globals,
+        missing,
+        iam,
+    }))
+}
+
+fn missing_params(model: &ServiceModel, args: &[OpArg], params: &Map<String, Value>) -> Vec<MissingParam> {
+    args.iter()
+        .filter(|a| a.required && !a.shape_ref.idempotency_token && !params.contains_key(&a.member))
+        .map(|a| {
+            let shape = model.shape(&a.shape_ref.shape);
+            let doc = a
+                .shape_ref
+                .documentation
+                .as_deref()
+                .or(shape.and_then(|s| s.documentation.as_deref()))
+                .map(help::html_to_text)
+                .unwrap_or_default();
+            MissingParam {
+                member: a.member.clone(),
+                option: format!("--{}", a.cli),
+                type_name: a.kind.name().to_string(),
+                doc,
+                enum_values: shape.map(|s| s.enum_values.clone()).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+impl Call {
+    /// Fills one missing (or any) parameter from a follow-up message such as
+    /// `function-name my-fn` or `--function-name my-fn`.
+    pub fn fill(&mut self, cat: &Catalog, text: &str) -> Result<(), CommandError> {
+        let words = tokenize(&normalize(text))?;
+        let Some(first) = words.first() else {
+            return Err(CommandError::syntax("give the parameter's name and its value, such as `function-name my-fn`"));
+        };
+        let model = cat.models.service(&self.service).map_err(|e| CommandError::unknown(e.to_string()))?;
+        let op = model
+            .operations
+            .get(&self.operation)
+            .ok_or_else(|| CommandError::unknown(format!("{} has no operation {}", self.service, self.operation)))?;
+        let args = op_args(&model, op);
+        let name = first.trim_start_matches('-').to_lowercase();
+        let Some(arg) = args.iter().find(|a| a.cli == name || a.member.eq_ignore_ascii_case(&name)) else {
+            let hint = did_you_mean(&name, args.iter().map(|a| a.cli.as_str()));
+            return Err(CommandError::unknown(format!(
+                "{} {} has no parameter '{name}'{hint}",
+                self.service, self.cli_operation
+            )));
+        };
+        let opt = format!("--{}", arg.cli);
+        let rest = &words[1..];
+        let value = if arg.kind == ShapeKind::Boolean {
+            match rest {
+                [] => Value::Bool(true),
+                [v] => values::scalar_from_text(model.shape(&arg.shape_ref.shape).ok_or_else(|| CommandError::invalid("no shape"))?, v, &opt)?,
+                _ => return Err(CommandError::invalid(format!("{opt} takes true or false"))),
+            }
+        } else {
+            values::from_cli(&model, &arg.shape_ref, rest, &opt)?
+        };
+        self.params.insert(arg.member.clone(), value);
+        self.missing = missing_params(&model, &args, &self.params);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::option_word;
+
+    #[test]
+    fn option_words() {
+        let known = |n: &str| n == "function-name";
+        assert_eq!(option_word("--a=b", &known), Some(("a".into(), Some("b"))));
+        assert_eq!(option_word("-function-name", &known), Some(("function-name".into(), None)));
+        assert_eq!(option_word("-5", &known), None);
+        assert_eq!(option_word("-other", &known), None);
+        assert_eq!(option_word("--", &known), None);
+        assert_eq!(option_word("--Function-Name", &known), Some(("function-name".into(), None)));
+    }
+}
