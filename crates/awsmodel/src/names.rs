@@ -7,24 +7,14 @@ const SERVICE_RENAMES: &[(&str, &str)] = &[
     ("codedeploy", "deploy"),
 ];
 
-/// Names botocore's transform gets wrong and keeps in a fixed table of its own.
-const XFORM_EXCEPTIONS: &[(&str, &str)] = &[
-    ("CreateCachediSCSIVolume", "create-cached-iscsi-volume"),
-    ("DescribeCachediSCSIVolumes", "describe-cached-iscsi-volumes"),
-    ("DescribeStorediSCSIVolumes", "describe-stored-iscsi-volumes"),
-    ("CreateStorediSCSIVolume", "create-stored-iscsi-volume"),
-    ("ListHITsForQualificationType", "list-hits-for-qualification-type"),
-    ("ExecutePartiQLStatement", "execute-partiql-statement"),
-    ("ExecutePartiQLTransaction", "execute-partiql-transaction"),
-    ("ExecutePartiQLBatch", "execute-partiql-batch"),
-    ("CreateOAuth2Token", "create-oauth2-token"),
-    ("CreateOAuth2TokenWithIAM", "create-oauth2-token-with-iam"),
-    ("IntrospectOAuth2TokenWithIAM", "introspect-oauth2-token-with-iam"),
-    ("RevokeOAuth2TokenWithIAM", "revoke-oauth2-token-with-iam"),
-    ("AssociateWhatsAppBusinessAccount", "associate-whatsapp-business-account"),
-    ("CreateWhatsAppDataset", "create-whatsapp-dataset"),
-    ("CreateWhatsAppFlow", "create-whatsapp-flow"),
-    ("CreateWhatsAppMessageTemplate", "create-whatsapp-message-template"),
+/// Words the AWS CLI keeps whole although their capitals would split them
+/// (`ExecutePartiQLStatement` → `execute-partiql-statement`).
+const WHOLE_WORDS: &[(&str, &str)] = &[
+    ("iSCSI", "Iscsi"),
+    ("HITs", "Hits"),
+    ("PartiQL", "Partiql"),
+    ("OAuth2", "Oauth2"),
+    ("WhatsApp", "Whatsapp"),
 ];
 
 /// The CLI name of a botocore service folder.
@@ -55,8 +45,11 @@ pub fn xform_name(name: &str) -> String {
     if name.contains('-') {
         return name.to_string();
     }
-    if let Some((_, v)) = XFORM_EXCEPTIONS.iter().find(|(k, _)| *k == name) {
-        return (*v).to_string();
+    let mut name = name.to_string();
+    for (word, whole) in WHOLE_WORDS {
+        if name.contains(word) {
+            name = name.replace(word, whole);
+        }
     }
     let mut chars: Vec<char> = name.chars().collect();
     // A pluralised acronym at the end (ARNs, ACLs, CNAMEs) is split off whole.
@@ -70,7 +63,10 @@ pub fn xform_name(name: &str) -> String {
     }
     if n_upper >= 2 {
         let start = chars.len() - 1 - n_upper;
-        let tail: Vec<char> = chars[start..].iter().map(|c| c.to_ascii_lowercase()).collect();
+        let tail: Vec<char> = chars[start..]
+            .iter()
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
         chars.truncate(start);
         chars.push('-');
         chars.extend(tail);
@@ -144,6 +140,16 @@ mod tests {
             ("CreateCachediSCSIVolume", "create-cached-iscsi-volume"),
             ("already-done", "already-done"),
             ("PutBucketACL", "put-bucket-acl"),
+            ("ExecutePartiQLStatement", "execute-partiql-statement"),
+            ("CreateOAuth2TokenWithIAM", "create-oauth2-token-with-iam"),
+            (
+                "ListHITsForQualificationType",
+                "list-hits-for-qualification-type",
+            ),
+            (
+                "DeleteWhatsAppMessageMedia",
+                "delete-whatsapp-message-media",
+            ),
         ] {
             assert_eq!(xform_name(a), b, "{a}");
         }

@@ -11,7 +11,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     #[error("cannot read the models folder {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("unknown service '{0}'")]
     UnknownService(String),
     #[error("the service '{service}' has no API version folder with a service-2.json in {path}")]
@@ -40,14 +43,20 @@ pub struct Models {
 
 impl std::fmt::Debug for Models {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Models").field("dir", &self.dir).field("services", &self.services.len()).finish()
+        f.debug_struct("Models")
+            .field("dir", &self.dir)
+            .field("services", &self.services.len())
+            .finish()
     }
 }
 
 impl Models {
     /// Lists the services of a models folder without loading any of them.
     pub fn open(dir: &Path) -> Result<Models, ModelError> {
-        let rd = std::fs::read_dir(dir).map_err(|source| ModelError::Io { path: dir.display().to_string(), source })?;
+        let rd = std::fs::read_dir(dir).map_err(|source| ModelError::Io {
+            path: dir.display().to_string(),
+            source,
+        })?;
         let mut services = Vec::new();
         for e in rd.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
@@ -55,7 +64,10 @@ impl Models {
                 continue;
             }
             if e.file_type().map(|t| t.is_dir()).unwrap_or(false) {
-                services.push(ServiceEntry { cli_name: cli_name_for_service(&name).to_string(), model_name: name });
+                services.push(ServiceEntry {
+                    cli_name: cli_name_for_service(&name).to_string(),
+                    model_name: name,
+                });
             }
         }
         services.sort_by(|a, b| a.cli_name.cmp(&b.cli_name));
@@ -99,7 +111,9 @@ impl Models {
     /// The model of a service, loading it on first use. Safe to call from many threads:
     /// each model is read once.
     pub fn service(&self, name: &str) -> Result<Arc<ServiceModel>, ModelError> {
-        let i = self.position(name).ok_or_else(|| ModelError::UnknownService(name.to_string()))?;
+        let i = self
+            .position(name)
+            .ok_or_else(|| ModelError::UnknownService(name.to_string()))?;
         if let Some(m) = self.cells[i].get() {
             return Ok(m.clone());
         }
@@ -107,7 +121,10 @@ impl Models {
         if let Some(m) = self.cells[i].get() {
             return Ok(m.clone());
         }
-        let model = Arc::new(load_service(&self.dir.join(&self.services[i].model_name), &self.services[i].model_name)?);
+        let model = Arc::new(load_service(
+            &self.dir.join(&self.services[i].model_name),
+            &self.services[i].model_name,
+        )?);
         let _ = self.cells[i].set(model.clone());
         Ok(model)
     }
@@ -132,7 +149,10 @@ fn newest_version_dir(service_dir: &Path) -> Option<PathBuf> {
 /// Reads `name.json` or `name.json.gz` from a folder, if either is there.
 pub(crate) fn read_json_file(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, ModelError> {
     let plain = dir.join(format!("{name}.json"));
-    let io = |p: &Path, source| ModelError::Io { path: p.display().to_string(), source };
+    let io = |p: &Path, source| ModelError::Io {
+        path: p.display().to_string(),
+        source,
+    };
     if plain.is_file() {
         return std::fs::read(&plain).map(Some).map_err(|e| io(&plain, e));
     }
@@ -140,7 +160,9 @@ pub(crate) fn read_json_file(dir: &Path, name: &str) -> Result<Option<Vec<u8>>, 
     if gz.is_file() {
         let raw = std::fs::read(&gz).map_err(|e| io(&gz, e))?;
         let mut out = Vec::with_capacity(raw.len() * 8);
-        flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut out).map_err(|e| io(&gz, e))?;
+        flate2::read::GzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .map_err(|e| io(&gz, e))?;
         return Ok(Some(out));
     }
     Ok(None)
@@ -151,22 +173,39 @@ fn load_service(service_dir: &Path, model_name: &str) -> Result<ServiceModel, Mo
         service: model_name.to_string(),
         path: service_dir.display().to_string(),
     })?;
-    let invalid = |p: &Path, e: serde_json::Error| ModelError::Invalid { path: p.display().to_string(), message: e.to_string() };
+    let invalid = |p: &Path, e: serde_json::Error| ModelError::Invalid {
+        path: p.display().to_string(),
+        message: e.to_string(),
+    };
     let bytes = read_json_file(&vdir, "service-2")?.ok_or_else(|| ModelError::NoVersion {
         service: model_name.to_string(),
         path: vdir.display().to_string(),
     })?;
-    let mut model: ServiceModel = serde_json::from_slice(&bytes).map_err(|e| invalid(&vdir.join("service-2.json"), e))?;
+    let mut model: ServiceModel =
+        serde_json::from_slice(&bytes).map_err(|e| invalid(&vdir.join("service-2.json"), e))?;
     if let Some(pbytes) = read_json_file(&vdir, "paginators-1")? {
         #[derive(serde::Deserialize)]
         struct PagFile {
             #[serde(default)]
             pagination: HashMap<String, Paginator>,
         }
-        let pf: PagFile = serde_json::from_slice(&pbytes).map_err(|e| invalid(&vdir.join("paginators-1.json"), e))?;
+        let pf: PagFile = serde_json::from_slice(&pbytes)
+            .map_err(|e| invalid(&vdir.join("paginators-1.json"), e))?;
         model.paginators = pf.pagination;
     }
-    model.cli_operations = model.operations.keys().map(|k| (xform_name(k), k.clone())).collect();
-    model.api_version_dir = vdir.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    // botocore names an operation by its key; the `name` inside can differ (CloudFront's
+    // `AssociateAlias` is sent as `AssociateAlias2020_05_31`) and is kept as the wire name.
+    for (key, op) in model.operations.iter_mut() {
+        op.wire_name = std::mem::replace(&mut op.name, key.clone());
+    }
+    model.cli_operations = model
+        .operations
+        .keys()
+        .map(|k| (xform_name(k), k.clone()))
+        .collect();
+    model.api_version_dir = vdir
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     Ok(model)
 }

@@ -59,7 +59,9 @@ pub struct Metadata {
 impl Metadata {
     /// The SigV4 signing name: `signingName`, else `endpointPrefix`.
     pub fn signing_name(&self) -> &str {
-        self.signing_name.as_deref().unwrap_or(&self.endpoint_prefix)
+        self.signing_name
+            .as_deref()
+            .unwrap_or(&self.endpoint_prefix)
     }
 }
 
@@ -77,7 +79,11 @@ pub struct Http {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Operation {
+    /// The name botocore and the AWS CLI use (the key in the model's `operations`).
     pub name: String,
+    /// The name sent on the wire (the model's own `name`, which can differ from the key).
+    #[serde(skip)]
+    pub wire_name: String,
     #[serde(default)]
     pub http: Http,
     #[serde(default)]
@@ -185,7 +191,10 @@ impl ShapeKind {
     }
 
     pub fn is_scalar(self) -> bool {
-        !matches!(self, ShapeKind::Structure | ShapeKind::List | ShapeKind::Map)
+        !matches!(
+            self,
+            ShapeKind::Structure | ShapeKind::List | ShapeKind::Map
+        )
     }
 }
 
@@ -279,7 +288,9 @@ impl ServiceModel {
 
     /// The operation a CLI name (`get-function`) stands for.
     pub fn operation_by_cli_name(&self, cli: &str) -> Option<&Operation> {
-        self.cli_operations.get(cli).and_then(|n| self.operations.get(n))
+        self.cli_operations
+            .get(cli)
+            .and_then(|n| self.operations.get(n))
     }
 
     /// The input shape of an operation, if it takes any.
@@ -289,7 +300,14 @@ impl ServiceModel {
 
     /// The protocol botocore would choose for this service.
     pub fn protocol(&self) -> &str {
-        const PRIORITY: [&str; 6] = ["json", "rest-json", "rest-xml", "smithy-rpc-v2-cbor", "query", "ec2"];
+        const PRIORITY: [&str; 6] = [
+            "json",
+            "rest-json",
+            "rest-xml",
+            "smithy-rpc-v2-cbor",
+            "query",
+            "ec2",
+        ];
         for p in PRIORITY {
             if self.metadata.protocols.iter().any(|x| x == p) {
                 return p;

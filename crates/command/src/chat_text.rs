@@ -32,7 +32,10 @@ fn strip_code_wrapping(s: &str) -> String {
 }
 
 fn is_fence_tag(s: &str) -> bool {
-    matches!(s, "bash" | "sh" | "shell" | "console" | "zsh" | "text" | "aws")
+    matches!(
+        s,
+        "bash" | "sh" | "shell" | "console" | "zsh" | "text" | "aws"
+    )
 }
 
 fn strip_leading_mention(s: &str) -> String {
@@ -85,11 +88,14 @@ fn unwrap_slack_links(s: &str) -> String {
 
 fn is_link_target(inner: &str) -> bool {
     let target = inner.split('|').next().unwrap_or("");
-    (target.starts_with("http://") || target.starts_with("https://") || target.starts_with("mailto:"))
+    (target.starts_with("http://")
+        || target.starts_with("https://")
+        || target.starts_with("mailto:"))
         && !target.contains(char::is_whitespace)
 }
 
-fn decode_entities(s: &str) -> String {
+/// Decodes the HTML entities chat platforms and the model documentation use.
+pub(crate) fn decode_entities(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
@@ -99,10 +105,18 @@ fn decode_entities(s: &str) -> String {
         out.push_str(&rest[..i]);
         let tail = &rest[i..];
         let mut matched = false;
-        for (ent, ch) in [("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&apos;", "'"), ("&nbsp;", " ")] {
-            if tail.starts_with(ent) {
+        for (ent, ch) in [
+            ("&amp;", "&"),
+            ("&lt;", "<"),
+            ("&gt;", ">"),
+            ("&quot;", "\""),
+            ("&#39;", "'"),
+            ("&apos;", "'"),
+            ("&nbsp;", " "),
+        ] {
+            if let Some(after) = tail.strip_prefix(ent) {
                 out.push_str(ch);
-                rest = &tail[ent.len()..];
+                rest = after;
                 matched = true;
                 break;
             }
@@ -116,31 +130,65 @@ fn decode_entities(s: &str) -> String {
     out
 }
 
-/// Curly quotes become straight ones; a dash character that starts a word (an option typed
-/// on a phone) becomes `--`; odd spaces become plain spaces; invisible characters go.
+fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '\u{2010}'
+            | '\u{2011}'
+            | '\u{2012}'
+            | '\u{2013}'
+            | '\u{2014}'
+            | '\u{2015}'
+            | '\u{2212}'
+            | '\u{FE58}'
+            | '\u{FE63}'
+            | '\u{FF0D}'
+    )
+}
+
+/// Curly quotes become straight ones; a run of dash characters that starts a word (an option
+/// typed on a phone: `—name`, `–-name`, `‐‐name`) becomes `--`; full-width ASCII becomes
+/// ASCII; odd spaces become plain spaces; invisible and text-direction characters go (they
+/// could make a reply display differently from what it says).
 fn replace_typography(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut prev: Option<char> = None;
-    for c in s.chars() {
-        let at_word_start = prev.is_none_or(char::is_whitespace);
+    let chars: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let at_word_start = i == 0 || chars[i - 1].is_whitespace();
+        if at_word_start && is_dash(c) {
+            let mut j = i;
+            while j < chars.len() && is_dash(chars[j]) {
+                j += 1;
+            }
+            let run = &chars[i..j];
+            if run == ['-'] {
+                out.push('-');
+            } else if run.iter().all(|&d| d == '-') && run.len() > 2 {
+                // "---x" is kept so that it is reported as typed.
+                out.extend(run);
+            } else {
+                out.push_str("--");
+            }
+            i = j;
+            continue;
+        }
         match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => out.push('\''),
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => out.push('"'),
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => {
-                if at_word_start {
-                    out.push_str("--");
-                } else if prev.is_some_and(|p| p == '-') {
-                    // "-–name": a hyphen followed by a dash also meant "--".
-                    out.push('-');
-                } else {
-                    out.push(c);
-                }
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+            | '\u{00BB}' => out.push('"'),
+            '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' | '\u{200A}' | '\u{3000}' => {
+                out.push(' ')
             }
-            '\u{00A0}' | '\u{2007}' | '\u{202F}' | '\u{2009}' | '\u{200A}' | '\u{3000}' => out.push(' '),
-            '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => continue,
+            '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}' => {}
+            '\u{FF01}'..='\u{FF5E}' => out.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)),
             _ => out.push(c),
         }
-        prev = Some(c);
+        i += 1;
     }
     out
 }
@@ -156,16 +204,45 @@ mod tests {
             ("<@U123ABC> lambda list-functions", "lambda list-functions"),
             ("`lambda list-functions`", "lambda list-functions"),
             ("```\nlambda list-functions\n```", "lambda list-functions"),
-            ("```bash\naws lambda list-functions\n```", "aws lambda list-functions"),
-            ("lambda get-function —function-name f", "lambda get-function --function-name f"),
-            ("lambda get-function –function-name f", "lambda get-function --function-name f"),
-            ("sqs get-queue-attributes --queue-url <https://sqs.us-east-1.amazonaws.com/1/q>", "sqs get-queue-attributes --queue-url https://sqs.us-east-1.amazonaws.com/1/q"),
-            ("x --a <http://example.com|example.com>", "x --a example.com"),
+            (
+                "```bash\naws lambda list-functions\n```",
+                "aws lambda list-functions",
+            ),
+            (
+                "lambda get-function —function-name f",
+                "lambda get-function --function-name f",
+            ),
+            (
+                "lambda get-function –function-name f",
+                "lambda get-function --function-name f",
+            ),
+            (
+                "sqs get-queue-attributes --queue-url <https://sqs.us-east-1.amazonaws.com/1/q>",
+                "sqs get-queue-attributes --queue-url https://sqs.us-east-1.amazonaws.com/1/q",
+            ),
+            (
+                "x --a <http://example.com|example.com>",
+                "x --a example.com",
+            ),
             ("x --a <mailto:a@b.com|a@b.com>", "x --a a@b.com"),
-            ("x --q 'a &gt; b &amp;&amp; c &lt; d'", "x --q 'a > b && c < d'"),
-            ("x --q \u{201C}hi\u{201D} \u{2018}yo\u{2019}", "x --q \"hi\" 'yo'"),
+            (
+                "x --q 'a &gt; b &amp;&amp; c &lt; d'",
+                "x --q 'a > b && c < d'",
+            ),
+            (
+                "x --q \u{201C}hi\u{201D} \u{2018}yo\u{2019}",
+                "x --q \"hi\" 'yo'",
+            ),
             ("x --d 2024\u{2013}01", "x --d 2024\u{2013}01"),
             ("@aws `s3api list-buckets`", "s3api list-buckets"),
+            ("x \u{2014}-profile p", "x --profile p"),
+            ("x \u{2010}\u{2010}profile p", "x --profile p"),
+            ("x -\u{2013}name v", "x --name v"),
+            ("\u{202E}lambda list-functions", "lambda list-functions"),
+            (
+                "\u{FF4C}\u{FF41}\u{FF4D}\u{FF42}\u{FF44}\u{FF41} x",
+                "lambda x",
+            ),
         ];
         for (input, want) in cases {
             assert_eq!(normalize(input), want, "input: {input:?}");

@@ -23,15 +23,27 @@ pub struct CommandError {
 
 impl CommandError {
     pub fn syntax(message: impl Into<String>) -> Self {
-        CommandError { kind: ErrorKind::Syntax, message: message.into() }
+        CommandError {
+            kind: ErrorKind::Syntax,
+            message: message.into(),
+        }
     }
     pub fn unknown(message: impl Into<String>) -> Self {
-        CommandError { kind: ErrorKind::Unknown, message: message.into() }
+        CommandError {
+            kind: ErrorKind::Unknown,
+            message: message.into(),
+        }
     }
     pub fn refused(message: impl Into<String>) -> Self {
-        CommandError { kind: ErrorKind::Refused, message: message.into() }
+        CommandError {
+            kind: ErrorKind::Refused,
+            message: message.into(),
+        }
     }
     pub fn invalid(message: impl Into<String>) -> Self {
-        CommandError { kind: ErrorKind::Invalid, message: message.into() }
+        CommandError {
+            kind: ErrorKind::Invalid,
+            message: message.into(),
+        }
     }
 }

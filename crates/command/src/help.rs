@@ -11,7 +11,12 @@ const SUMMARY_CHARS: usize = 100;
 
 /// The list of services.
 pub fn services(cat: &Catalog) -> String {
-    let names: Vec<&str> = cat.models.services().iter().map(|s| s.cli_name.as_str()).collect();
+    let names: Vec<&str> = cat
+        .models
+        .services()
+        .iter()
+        .map(|s| s.cli_name.as_str())
+        .collect();
     format!(
         "Type an AWS CLI command, such as `lambda list-functions` or `cloudwatch describe-alarms --state-value ALARM`.\n\
          `<service> --help` lists a service's operations; `<service> <operation> --help` explains one.\n\n\
@@ -34,7 +39,11 @@ pub fn service(cli_service: &str, model: &ServiceModel) -> String {
     let mut ops: Vec<(&String, &String)> = model.cli_operations.iter().collect();
     ops.sort();
     for (cli, api) in ops {
-        let doc = model.operations.get(api).map(|o| first_sentence(&html_to_text(&o.documentation))).unwrap_or_default();
+        let doc = model
+            .operations
+            .get(api)
+            .map(|o| first_sentence(&html_to_text(&o.documentation)))
+            .unwrap_or_default();
         if doc.is_empty() {
             let _ = writeln!(out, "  {cli}");
         } else {
@@ -56,12 +65,27 @@ pub fn operation(cli_service: &str, op_cli: &str, model: &ServiceModel, op: &Ope
         let _ = writeln!(out, "\n{doc}");
     }
     if op.deprecated {
-        let _ = writeln!(out, "\nDeprecated{}", op.deprecated_message.as_deref().map(|m| format!(": {m}")).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "\nDeprecated{}",
+            op.deprecated_message
+                .as_deref()
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default()
+        );
     }
     let _ = write!(out, "\nSynopsis:\n  {cli_service} {op_cli}");
     for a in &args {
-        let v = if a.kind == ShapeKind::Boolean { String::new() } else { " <value>".to_string() };
-        let flag = if a.kind == ShapeKind::Boolean { format!("--{0} | --no-{0}", a.cli) } else { format!("--{}", a.cli) };
+        let v = if a.kind == ShapeKind::Boolean {
+            String::new()
+        } else {
+            " <value>".to_string()
+        };
+        let flag = if a.kind == ShapeKind::Boolean {
+            format!("--{0} | --no-{0}", a.cli)
+        } else {
+            format!("--{}", a.cli)
+        };
         if a.required {
             let _ = write!(out, " {flag}{v}");
         } else {
@@ -78,11 +102,17 @@ pub fn operation(cli_service: &str, op_cli: &str, model: &ServiceModel, op: &Ope
     }
     let _ = writeln!(out, "\nOptions:");
     for a in &args {
-        let Some(shape) = model.shape(&a.shape_ref.shape) else { continue };
+        let Some(shape) = model.shape(&a.shape_ref.shape) else {
+            continue;
+        };
         let req = if a.required { "required" } else { "optional" };
         let _ = writeln!(out, "  --{} ({}, {req})", a.cli, type_label(model, shape));
         if !shape.enum_values.is_empty() {
-            let _ = writeln!(out, "      Allowed values: {}", shape.enum_values.join(", "));
+            let _ = writeln!(
+                out,
+                "      Allowed values: {}",
+                shape.enum_values.join(", ")
+            );
         }
         if supports_shorthand(model, shape) {
             if let Some(sh) = shorthand_form(model, shape) {
@@ -109,7 +139,12 @@ fn type_label(model: &ServiceModel, shape: &Shape) -> String {
     }
     match shape.kind {
         ShapeKind::List => {
-            let inner = shape.member.as_ref().and_then(|m| model.shape(&m.shape)).map(|s| s.kind.name()).unwrap_or("value");
+            let inner = shape
+                .member
+                .as_ref()
+                .and_then(|m| model.shape(&m.shape))
+                .map(|s| s.kind.name())
+                .unwrap_or("value");
             format!("list of {inner}")
         }
         k => k.name().to_string(),
@@ -128,7 +163,12 @@ pub fn shorthand_form(model: &ServiceModel, shape: &Shape) -> Option<String> {
     }
 }
 
-fn sh_doc<'m>(model: &'m ServiceModel, shape: &'m Shape, stack: &mut Vec<&'m str>, depth: usize) -> Option<String> {
+fn sh_doc<'m>(
+    model: &'m ServiceModel,
+    shape: &'m Shape,
+    stack: &mut Vec<&'m str>,
+    depth: usize,
+) -> Option<String> {
     if depth > 3 {
         return None;
     }
@@ -150,25 +190,41 @@ fn sh_doc<'m>(model: &'m ServiceModel, shape: &'m Shape, stack: &mut Vec<&'m str
                 parts.push(format!("{name}={}", inner?));
             }
             let body = parts.join(",");
-            Some(if depth == 0 { body } else { format!("{{{body}}}") })
+            Some(if depth == 0 {
+                body
+            } else {
+                format!("{{{body}}}")
+            })
         }
         ShapeKind::List => {
             let m = model.shape(&shape.member.as_ref()?.shape)?;
             let e = sh_doc(model, m, stack, depth + 1)?;
-            Some(if !m.kind.is_scalar() || depth > 1 { format!("[{e},{e}]") } else { format!("{e},{e}") })
+            Some(if !m.kind.is_scalar() || depth > 1 {
+                format!("[{e},{e}]")
+            } else {
+                format!("{e},{e}")
+            })
         }
         ShapeKind::Map => {
             let v = model.shape(&shape.value.as_ref()?.shape)?;
             let e = sh_doc(model, v, stack, depth + 1)?;
             let body = format!("KeyName1={e},KeyName2={e}");
-            Some(if depth == 0 { body } else { format!("{{{body}}}") })
+            Some(if depth == 0 {
+                body
+            } else {
+                format!("{{{body}}}")
+            })
         }
         k => Some(k.name().to_string()),
     }
 }
 
 fn first_sentence(s: &str) -> String {
-    let line = s.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let line = s
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
     match line.find(". ") {
         Some(i) => line[..=i].to_string(),
         None => line.to_string(),
@@ -198,12 +254,17 @@ pub fn html_to_text(html: &str) -> String {
             break;
         };
         let tag = after[..end].trim().to_ascii_lowercase();
-        let name = tag.trim_start_matches('/').split(|c: char| c.is_whitespace() || c == '/').next().unwrap_or("");
+        let name = tag
+            .trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/')
+            .next()
+            .unwrap_or("");
         match name {
-            "p" | "br" | "ul" | "ol" | "dl" | "div" | "note" | "important" | "h1" | "h2" | "h3" | "h4" => {
-                if !out.ends_with("\n\n") && !out.is_empty() {
-                    out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
-                }
+            "p" | "br" | "ul" | "ol" | "dl" | "div" | "note" | "important" | "h1" | "h2" | "h3"
+            | "h4"
+                if !out.ends_with("\n\n") && !out.is_empty() =>
+            {
+                out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
             }
             "li" if !tag.starts_with('/') => {
                 if !out.ends_with('\n') && !out.is_empty() {
@@ -211,17 +272,16 @@ pub fn html_to_text(html: &str) -> String {
                 }
                 out.push_str("- ");
             }
-            "li" | "dt" | "dd" => {
-                if !out.ends_with('\n') {
-                    out.push('\n');
-                }
-            }
+            "li" | "dt" | "dd" if !out.ends_with('\n') => out.push('\n'),
             _ => {}
         }
         rest = &after[end + 1..];
     }
     push_text(&mut out, rest);
-    let lines: Vec<String> = out.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    let lines: Vec<String> = out
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
     let mut text = String::new();
     let mut blank = true;
     for l in lines {
@@ -242,9 +302,7 @@ pub fn html_to_text(html: &str) -> String {
 }
 
 fn push_text(out: &mut String, s: &str) {
-    let s = s.replace('\n', " ");
-    let s = s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&nbsp;", " ").replace("&amp;", "&");
-    out.push_str(&s);
+    out.push_str(&crate::chat_text::decode_entities(&s.replace('\n', " ")));
 }
 
 #[cfg(test)]

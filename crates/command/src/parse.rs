@@ -5,7 +5,9 @@ use crate::chat_text::normalize;
 use crate::error::CommandError;
 use crate::help;
 use crate::iam::IamInfo;
-use crate::options::{op_args, OpArg, IGNORED_FLAGS, OUTPUT_FORMATS, REFUSED_GLOBALS, VALUE_GLOBALS};
+use crate::options::{
+    op_args, OpArg, IGNORED_FLAGS, OUTPUT_FORMATS, REFUSED_GLOBALS, VALUE_GLOBALS,
+};
 use crate::skeleton;
 use crate::suggest::did_you_mean;
 use crate::tokens::tokenize;
@@ -19,7 +21,7 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub enum Parsed {
     /// An AWS call (possibly with required parameters still missing).
-    Call(Call),
+    Call(Box<Call>),
     /// Help text to show.
     Help(String),
     /// A `--generate-cli-skeleton` document to show.
@@ -79,12 +81,26 @@ pub struct Call {
 /// Parses one chat message.
 pub fn parse_line(cat: &Catalog, text: &str) -> Result<Parsed, CommandError> {
     let line = normalize(text);
+    if let Some(c) = line
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        return Err(CommandError::syntax(format!(
+            "the command contains an invisible control character (U+{:04X}); retype it without that character",
+            c as u32
+        )));
+    }
     let mut words = tokenize(&line)?;
     if words.first().is_some_and(|w| w.eq_ignore_ascii_case("aws")) {
         words.remove(0);
     }
+    // The AWS CLI takes its global options before the service too (`--region x lambda …`):
+    // they are moved to the end, where the option parser reads them.
+    let mut moved = take_leading_globals(&mut words, 0)?;
     let Some(first) = words.first() else {
-        return Err(CommandError::syntax("there is no command to run; type one such as `lambda list-functions`, or `help`"));
+        return Err(CommandError::syntax(
+            "there is no command to run; type one such as `lambda list-functions`, or `help`",
+        ));
     };
     let svc = first.to_lowercase();
     if matches!(svc.as_str(), "help" | "--help" | "-h") {
@@ -96,19 +112,33 @@ pub fn parse_line(cat: &Catalog, text: &str) -> Result<Parsed, CommandError> {
         words.insert(1, "invoke".to_string());
     } else if svc == "s3" {
         return Err(high_level_s3(words.get(1).map(String::as_str)));
-    } else if matches!(svc.as_str(), "configure" | "history" | "login" | "logout") {
+    } else if matches!(svc.as_str(), "configure" | "login" | "logout") {
         return Err(CommandError::refused(format!(
             "`{svc}` changes the AWS CLI's local set-up and does not exist in chat; accounts and roles come from the channel's configuration"
         )));
+    } else if svc == "history" {
+        return Err(CommandError::refused(
+            "`history` shows the AWS CLI's local command history and does not exist in chat",
+        ));
     }
     let svc = words[0].to_lowercase();
+    moved.extend(take_leading_globals(&mut words, 1)?);
+    words.extend(moved);
     let Some(entry) = cat.models.entry(&svc) else {
-        let hint = did_you_mean(&svc, cat.models.services().iter().map(|s| s.cli_name.as_str()));
-        return Err(CommandError::unknown(format!("unknown service '{svc}'{hint}; `help` lists the services")));
+        let hint = did_you_mean(
+            &svc,
+            cat.models.services().iter().map(|s| s.cli_name.as_str()),
+        );
+        return Err(CommandError::unknown(format!(
+            "unknown service '{svc}'{hint}; `help` lists the services"
+        )));
     };
     let cli_service = entry.cli_name.clone();
     let model_name = entry.model_name.clone();
-    let model = cat.models.service(&cli_service).map_err(|e| CommandError::unknown(e.to_string()))?;
+    let model = cat
+        .models
+        .service(&cli_service)
+        .map_err(|e| CommandError::unknown(e.to_string()))?;
     let Some(op_word) = words.get(1) else {
         return Err(CommandError::syntax(format!(
             "which {cli_service} operation? `{cli_service} --help` lists them"
@@ -133,7 +163,61 @@ pub fn parse_line(cat: &Catalog, text: &str) -> Result<Parsed, CommandError> {
             "'{op_cli}' is not an operation of {cli_service}{hint}; `{cli_service} --help` lists them"
         )));
     };
-    parse_args(cat, &model, &cli_service, &model_name, &op_cli, op, &words[2..])
+    parse_args(
+        cat,
+        &model,
+        &cli_service,
+        &model_name,
+        &op_cli,
+        op,
+        &words[2..],
+    )
+}
+
+/// Removes global options found at `at` (before the service, or between it and the
+/// operation) and returns them; refused ones are refused here.
+fn take_leading_globals(words: &mut Vec<String>, at: usize) -> Result<Vec<String>, CommandError> {
+    let mut out = Vec::new();
+    while let Some(w) = words.get(at) {
+        let Some(body) = w
+            .strip_prefix("--")
+            .or_else(|| w.strip_prefix('-').filter(|b| b.len() > 1))
+        else {
+            break;
+        };
+        let (name, inline) = match body.split_once('=') {
+            Some((n, v)) => (n.to_lowercase(), Some(v.to_string())),
+            None => (body.to_lowercase(), None),
+        };
+        if let Some((_, why)) = REFUSED_GLOBALS.iter().find(|(n, _)| *n == name) {
+            return Err(CommandError::refused(format!(
+                "--{name} is not allowed in chat: {why}"
+            )));
+        }
+        if matches!(name.as_str(), "help" | "h") {
+            break;
+        }
+        let takes_value = VALUE_GLOBALS.contains(&name.as_str()) && name != "generate-cli-skeleton";
+        if !takes_value && !IGNORED_FLAGS.contains(&name.as_str()) {
+            let place = if at == 0 {
+                "before the service"
+            } else {
+                "between the service and the operation"
+            };
+            return Err(CommandError::syntax(format!(
+                "--{name} cannot come {place}; options follow the operation, as in `lambda get-function --function-name my-fn`"
+            )));
+        }
+        let w = words.remove(at);
+        out.push(w);
+        if takes_value && inline.is_none() {
+            if at >= words.len() {
+                return Err(CommandError::invalid(format!("--{name} needs a value")));
+            }
+            out.push(words.remove(at));
+        }
+    }
+    Ok(out)
 }
 
 fn high_level_s3(sub: Option<&str>) -> CommandError {
@@ -142,7 +226,11 @@ fn high_level_s3(sub: Option<&str>) -> CommandError {
         "mb" => "`s3api create-bucket --bucket NAME`",
         "rb" => "`s3api delete-bucket --bucket NAME`",
         "rm" => "`s3api delete-object --bucket NAME --key KEY`",
-        "presign" => "nothing: presigned URLs hand out access and are not made in chat",
+        "presign" => {
+            return CommandError::refused(
+                "`s3 presign` is not available in chat: a presigned URL hands out access to an object to whoever holds it",
+            )
+        }
         _ => "the matching `s3api` operation (`s3api --help` lists them)",
     };
     CommandError::refused(format!(
@@ -151,11 +239,11 @@ fn high_level_s3(sub: Option<&str>) -> CommandError {
 }
 
 /// An option word: `--name`, `--name=value`, or `-name` when `name` is a known option.
-fn option_word<'w>(w: &'w str, is_known: &dyn Fn(&str) -> bool) -> Option<(String, Option<&'w str>)> {
+fn option_word<'w>(
+    w: &'w str,
+    is_known: &dyn Fn(&str) -> bool,
+) -> Option<(String, Option<&'w str>)> {
     let body = if let Some(b) = w.strip_prefix("--") {
-        if b.is_empty() {
-            return None;
-        }
         b
     } else if let Some(b) = w.strip_prefix('-') {
         if !b.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) {
@@ -183,11 +271,18 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn arg(&self, name: &str) -> Option<(&OpArg, bool)> {
+        // The AWS CLI's paging options replace members of the same name (IAM's MaxItems).
+        if self.paginates() && matches!(name, "starting-token" | "max-items" | "page-size") {
+            return None;
+        }
         if let Some(a) = self.args.iter().find(|a| a.cli == name) {
             return Some((a, false));
         }
         let neg = name.strip_prefix("no-")?;
-        self.args.iter().find(|a| a.cli == neg && a.kind == ShapeKind::Boolean).map(|a| (a, true))
+        self.args
+            .iter()
+            .find(|a| a.cli == neg && a.kind == ShapeKind::Boolean)
+            .map(|a| (a, true))
     }
     fn paginates(&self) -> bool {
         self.model.paginators.contains_key(&self.op.name)
@@ -220,7 +315,11 @@ fn parse_args(
     op: &Operation,
     words: &[String],
 ) -> Result<Parsed, CommandError> {
-    let ctx = Ctx { args: op_args(model, op), model, op };
+    let ctx = Ctx {
+        args: op_args(model, op),
+        model,
+        op,
+    };
     let known = |n: &str| ctx.is_known(n);
     let mut params = Map::new();
     let mut seen: Vec<String> = Vec::new();
@@ -239,18 +338,32 @@ fn parse_args(
             continue;
         };
         i += 1;
+        if name.is_empty() {
+            return Err(CommandError::syntax(format!(
+                "'{w}' is not an option: options are written --name value; `{cli_service} {op_cli} --help` lists them"
+            )));
+        }
         if name == "help" {
-            return Ok(Parsed::Help(help::operation(cli_service, op_cli, model, op)));
+            return Ok(Parsed::Help(help::operation(
+                cli_service,
+                op_cli,
+                model,
+                op,
+            )));
         }
         if let Some((_, why)) = REFUSED_GLOBALS.iter().find(|(n, _)| *n == name) {
-            return Err(CommandError::refused(format!("--{name} is not allowed in chat: {why}")));
+            return Err(CommandError::refused(format!(
+                "--{name} is not allowed in chat: {why}"
+            )));
         }
         let canonical = match ctx.arg(&name) {
             Some((a, _)) => a.cli.clone(),
             None => name.clone(),
         };
         if seen.contains(&canonical) {
-            return Err(CommandError::invalid(format!("--{canonical} is given more than once")));
+            return Err(CommandError::invalid(format!(
+                "--{canonical} is given more than once"
+            )));
         }
         seen.push(canonical);
         // One value: inline (`--x=v`) or the next word.
@@ -272,7 +385,10 @@ fn parse_args(
                 let explicit = match inline {
                     Some(v) => Some(v.to_string()),
                     None => match words.get(i) {
-                        Some(v) if v.eq_ignore_ascii_case("true") || v.eq_ignore_ascii_case("false") => {
+                        Some(v)
+                            if v.eq_ignore_ascii_case("true")
+                                || v.eq_ignore_ascii_case("false") =>
+                        {
                             i += 1;
                             Some(v.clone())
                         }
@@ -283,7 +399,11 @@ fn parse_args(
                     None => true,
                     Some(v) if v.eq_ignore_ascii_case("true") => true,
                     Some(v) if v.eq_ignore_ascii_case("false") => false,
-                    Some(v) => return Err(CommandError::invalid(format!("{opt} is a flag; it takes no value, got '{v}'"))),
+                    Some(v) => {
+                        return Err(CommandError::invalid(format!(
+                            "{opt} is a flag; it takes no value, got '{v}'"
+                        )))
+                    }
                 };
                 Value::Bool(b != negated)
             } else if arg.kind == ShapeKind::List {
@@ -306,8 +426,10 @@ fn parse_args(
         match name.as_str() {
             "region" => {
                 let r = take_one(&mut i)?;
-                if r.is_empty() || r.len() > 32 || !r.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-                    return Err(CommandError::invalid(format!("--region: '{r}' is not a region name (such as us-east-1)")));
+                if !looks_like_region(&r) {
+                    return Err(CommandError::invalid(format!(
+                        "--region: '{r}' is not a region name (such as us-east-1)"
+                    )));
                 }
                 globals.region = Some(r);
             }
@@ -323,21 +445,46 @@ fn parse_args(
                 globals.output = Some(o);
             }
             "query" => globals.query = Some(take_one(&mut i)?),
-            "cli-binary-format" | "color" => {
-                take_one(&mut i)?;
+            "color" => {
+                let v = take_one(&mut i)?;
+                if !matches!(v.as_str(), "on" | "off" | "auto") {
+                    return Err(CommandError::invalid(format!(
+                        "--color: '{v}' is not one of on, off, auto"
+                    )));
+                }
+            }
+            "cli-binary-format" => {
+                let v = take_one(&mut i)?;
+                if !matches!(v.as_str(), "base64" | "raw-in-base64-out") {
+                    return Err(CommandError::invalid(format!(
+                        "--cli-binary-format: '{v}' is not one of base64, raw-in-base64-out"
+                    )));
+                }
             }
             "cli-input-json" => {
                 let v = take_one(&mut i)?;
                 let t = v.trim_start();
-                if t.starts_with("file://") || t.starts_with("fileb://") || t.starts_with("http://") || t.starts_with("https://") {
+                if t.starts_with("file://")
+                    || t.starts_with("fileb://")
+                    || t.starts_with("http://")
+                    || t.starts_with("https://")
+                {
                     return Err(CommandError::refused(
                         "--cli-input-json takes the JSON itself in chat; files and URLs are never read because of a chat message",
                     ));
                 }
                 match serde_json::from_str::<Value>(&v) {
                     Ok(Value::Object(m)) => input_json = Some(m),
-                    Ok(_) => return Err(CommandError::invalid("--cli-input-json must be a JSON object of the operation's parameters")),
-                    Err(e) => return Err(CommandError::syntax(format!("--cli-input-json: invalid JSON ({e})"))),
+                    Ok(_) => {
+                        return Err(CommandError::invalid(
+                            "--cli-input-json must be a JSON object of the operation's parameters",
+                        ))
+                    }
+                    Err(e) => {
+                        return Err(CommandError::syntax(format!(
+                            "--cli-input-json: invalid JSON ({e})"
+                        )))
+                    }
                 }
             }
             "generate-cli-skeleton" => {
@@ -352,7 +499,9 @@ fn parse_args(
                     },
                 };
                 if !matches!(kind.as_str(), "input" | "output" | "yaml-input") {
-                    return Err(CommandError::invalid(format!("--generate-cli-skeleton: '{kind}' is not one of input, output")));
+                    return Err(CommandError::invalid(format!(
+                        "--generate-cli-skeleton: '{kind}' is not one of input, output, yaml-input"
+                    )));
                 }
                 skeleton_kind = Some(kind);
             }
@@ -364,7 +513,11 @@ fn parse_args(
                     .parse::<i64>()
                     .ok()
                     .filter(|n| *n > 0)
-                    .ok_or_else(|| CommandError::invalid(format!("--{name}: expected a positive whole number, got '{v}'")))?;
+                    .ok_or_else(|| {
+                        CommandError::invalid(format!(
+                            "--{name}: expected a positive whole number, got '{v}'"
+                        ))
+                    })?;
                 if name == "max-items" {
                     globals.max_items = Some(n);
                 } else {
@@ -373,20 +526,22 @@ fn parse_args(
             }
             n if IGNORED_FLAGS.contains(&n) => {}
             _ => {
-                let names = ctx.all_names();
-                let hint = did_you_mean(&name, names.iter().map(String::as_str));
+                let names: Vec<String> = ctx
+                    .all_names()
+                    .into_iter()
+                    .map(|n| format!("--{n}"))
+                    .collect();
+                let hint = did_you_mean(&format!("--{name}"), names.iter().map(String::as_str));
                 let why = if matches!(name.as_str(), "starting-token" | "max-items" | "page-size") {
                     format!("; {cli_service} {op_cli} does not page its results")
                 } else {
                     format!("; `{cli_service} {op_cli} --help` lists its options")
                 };
-                return Err(CommandError::unknown(format!("unknown option --{name} for {cli_service} {op_cli}{hint}{why}")));
+                return Err(CommandError::unknown(format!(
+                    "unknown option --{name} for {cli_service} {op_cli}{hint}{why}"
+                )));
             }
         }
-    }
-
-    if let Some(kind) = skeleton_kind {
-        return Ok(Parsed::Skeleton(skeleton::for_operation(model, op, kind == "output")));
     }
 
     // The seed's simplified syntax: the one required parameter given without its option.
@@ -407,6 +562,14 @@ fn parse_args(
         }
     }
 
+    if let Some(kind) = skeleton_kind {
+        return Ok(Parsed::Skeleton(skeleton::for_operation(
+            model,
+            op,
+            kind == "output",
+        )));
+    }
+
     if let (Some(n), Some(p)) = (page_size, model.paginators.get(&op.name)) {
         if let Some(limit) = &p.limit_key {
             params.entry(limit.clone()).or_insert(Value::from(n));
@@ -416,18 +579,24 @@ fn parse_args(
     let input_shape = model.input_shape(op);
     if let Some(base) = input_json {
         let Some(shape) = input_shape else {
-            return Err(CommandError::invalid(format!("{cli_service} {op_cli} takes no parameters, so --cli-input-json must be {{}}")));
+            return Err(CommandError::invalid(format!(
+                "{cli_service} {op_cli} takes no parameters, so --cli-input-json must be {{}}"
+            )));
         };
         let mut merged = Map::new();
         for (k, v) in base {
             let Some(mref) = shape.members.get(&k) else {
                 let hint = did_you_mean(&k, shape.members.keys().map(String::as_str));
-                return Err(CommandError::unknown(format!("--cli-input-json: unknown parameter '{k}'{hint}")));
+                return Err(CommandError::unknown(format!(
+                    "--cli-input-json: unknown parameter '{k}'{hint}"
+                )));
             };
             if params.contains_key(&k) {
                 continue;
             }
-            let ms = model.shape(&mref.shape).ok_or_else(|| CommandError::invalid(format!("no shape {}", mref.shape)))?;
+            let ms = model
+                .shape(&mref.shape)
+                .ok_or_else(|| CommandError::invalid(format!("no shape {}", mref.shape)))?;
             let v = values::validate(model, ms, v, &format!("--cli-input-json {k}"), 1)?;
             merged.insert(k, v);
         }
@@ -436,8 +605,10 @@ fn parse_args(
     }
 
     let missing = missing_params(model, &ctx.args, &params);
-    let iam = cat.iam.info(model_name, model.metadata.signing_name(), &op.name);
-    Ok(Parsed::Call(Call {
+    let iam = cat
+        .iam
+        .info(model_name, model.metadata.signing_name(), &op.name);
+    Ok(Parsed::Call(Box::new(Call {
         service: cli_service.to_string(),
         model_name: model_name.to_string(),
         operation: op.name.clone(),
@@ -446,10 +617,29 @@ fn parse_args(
         globals,
         missing,
         iam,
-    }))
+    })))
 }
 
-fn missing_params(model: &ServiceModel, args: &[OpArg], params: &Map<String, Value>) -> Vec<MissingParam> {
+/// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-7`: two
+/// letters, one or more words, a number.
+fn looks_like_region(r: &str) -> bool {
+    let parts: Vec<&str> = r.split('-').collect();
+    parts.len() >= 3
+        && r.len() <= 32
+        && parts[0].len() == 2
+        && parts[0].chars().all(|c| c.is_ascii_lowercase())
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].parse::<u8>().is_ok_and(|n| n > 0)
+        && !parts[parts.len() - 1].starts_with('0')
+}
+
+fn missing_params(
+    model: &ServiceModel,
+    args: &[OpArg],
+    params: &Map<String, Value>,
+) -> Vec<MissingParam> {
     args.iter()
         .filter(|a| a.required && !a.shape_ref.idempotency_token && !params.contains_key(&a.member))
         .map(|a| {
@@ -478,16 +668,28 @@ impl Call {
     pub fn fill(&mut self, cat: &Catalog, text: &str) -> Result<(), CommandError> {
         let words = tokenize(&normalize(text))?;
         let Some(first) = words.first() else {
-            return Err(CommandError::syntax("give the parameter's name and its value, such as `function-name my-fn`"));
+            return Err(CommandError::syntax(
+                "give the parameter's name and its value, such as `function-name my-fn`",
+            ));
         };
-        let model = cat.models.service(&self.service).map_err(|e| CommandError::unknown(e.to_string()))?;
+        let model = cat
+            .models
+            .service(&self.service)
+            .map_err(|e| CommandError::unknown(e.to_string()))?;
         let op = model
-            .operations
-            .get(&self.operation)
-            .ok_or_else(|| CommandError::unknown(format!("{} has no operation {}", self.service, self.operation)))?;
+            .operation_by_cli_name(&self.cli_operation)
+            .ok_or_else(|| {
+                CommandError::unknown(format!(
+                    "{} has no operation {}",
+                    self.service, self.cli_operation
+                ))
+            })?;
         let args = op_args(&model, op);
         let name = first.trim_start_matches('-').to_lowercase();
-        let Some(arg) = args.iter().find(|a| a.cli == name || a.member.eq_ignore_ascii_case(&name)) else {
+        let Some(arg) = args
+            .iter()
+            .find(|a| a.cli == name || a.member.eq_ignore_ascii_case(&name))
+        else {
             let hint = did_you_mean(&name, args.iter().map(|a| a.cli.as_str()));
             return Err(CommandError::unknown(format!(
                 "{} {} has no parameter '{name}'{hint}",
@@ -499,7 +701,13 @@ impl Call {
         let value = if arg.kind == ShapeKind::Boolean {
             match rest {
                 [] => Value::Bool(true),
-                [v] => values::scalar_from_text(model.shape(&arg.shape_ref.shape).ok_or_else(|| CommandError::invalid("no shape"))?, v, &opt)?,
+                [v] => values::scalar_from_text(
+                    model
+                        .shape(&arg.shape_ref.shape)
+                        .ok_or_else(|| CommandError::invalid("no shape"))?,
+                    v,
+                    &opt,
+                )?,
                 _ => return Err(CommandError::invalid(format!("{opt} takes true or false"))),
             }
         } else {
@@ -519,10 +727,16 @@ mod tests {
     fn option_words() {
         let known = |n: &str| n == "function-name";
         assert_eq!(option_word("--a=b", &known), Some(("a".into(), Some("b"))));
-        assert_eq!(option_word("-function-name", &known), Some(("function-name".into(), None)));
+        assert_eq!(
+            option_word("-function-name", &known),
+            Some(("function-name".into(), None))
+        );
         assert_eq!(option_word("-5", &known), None);
         assert_eq!(option_word("-other", &known), None);
-        assert_eq!(option_word("--", &known), None);
-        assert_eq!(option_word("--Function-Name", &known), Some(("function-name".into(), None)));
+        assert_eq!(option_word("--", &known), Some((String::new(), None)));
+        assert_eq!(
+            option_word("--Function-Name", &known),
+            Some(("function-name".into(), None))
+        );
     }
 }

@@ -30,7 +30,11 @@ struct P<'a> {
 /// Parses a whole shorthand value (`A=b,C=d`) into a map.
 pub fn parse(input: &str) -> Result<IndexMap<String, Sh>, ShorthandError> {
     let chars: Vec<char> = input.chars().collect();
-    let mut p = P { s: &chars, i: 0, depth: 0 };
+    let mut p = P {
+        s: &chars,
+        i: 0,
+        depth: 0,
+    };
     p.parameter()
 }
 
@@ -38,7 +42,8 @@ fn is_start(c: char) -> bool {
     matches!(c, '!' | '#'..='&' | '('..='+' | '-'..='<' | '>'..='Z' | '\\'..='z' | '|'..='\u{ffff}')
 }
 fn is_first_follow(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '!' | '#'..='&' | '('..='+' | '-'..='\\' | '^'..='|' | '~'..='\u{ffff}')
+    c.is_whitespace()
+        || matches!(c, '!' | '#'..='&' | '('..='+' | '-'..='\\' | '^'..='|' | '~'..='\u{ffff}')
 }
 fn is_second_follow(c: char) -> bool {
     c.is_whitespace() || matches!(c, '!' | '#'..='&' | '('..='+' | '-'..='<' | '>'..='\u{ffff}')
@@ -66,7 +71,10 @@ impl P<'_> {
         };
         let text: String = self.s.iter().collect();
         let caret: String = " ".repeat(self.s[..self.i.min(self.s.len())].len());
-        ShorthandError(format!("expected {expected} but found {actual} at position {}:\n{text}\n{caret}^", self.i + 1))
+        ShorthandError(format!(
+            "expected {expected} but found {actual} at position {}:\n{text}\n{caret}^",
+            self.i + 1
+        ))
     }
     fn expect(&mut self, c: char, ws: bool) -> Result<(), ShorthandError> {
         if ws {
@@ -93,7 +101,7 @@ impl P<'_> {
             if out.contains_key(&k) {
                 self.i = before + 1;
                 return Err(ShorthandError(format!(
-                    "the key \"{k}\" appears twice; this is often because a \",\" was typed where a space belongs (separate list items with spaces)"
+                    "the key \"{k}\" is given twice; if these are separate list items, separate them with a space instead of \",\""
                 )));
             }
             out.insert(k, v);
@@ -108,6 +116,12 @@ impl P<'_> {
         }
         let key: String = self.s[start..self.i].iter().collect();
         self.ws();
+        if key.is_empty() && self.cur() == Some('=') {
+            return Err(ShorthandError(format!(
+                "a key name is missing before '=' at position {}",
+                self.i + 1
+            )));
+        }
         if self.cur() == Some('@') {
             return Err(ShorthandError(format!(
                 "'{key}@=' reads a parameter file; files are never read because of a chat message, so give the value itself"
@@ -185,7 +199,10 @@ impl P<'_> {
             if self.cur() == Some('\\') && self.s.get(self.i + 1) == Some(&',') {
                 raw.push(',');
                 self.i += 2;
-            } else if let Some(c) = self.cur().filter(|&c| if first { is_start(c) } else { follow(c) }) {
+            } else if let Some(c) = self
+                .cur()
+                .filter(|&c| if first { is_start(c) } else { follow(c) })
+            {
                 raw.push(c);
                 self.i += 1;
             } else {
@@ -215,7 +232,9 @@ impl P<'_> {
         match self.cur() {
             Some('\'') => self.quoted('\''),
             Some('"') => self.quoted('"'),
-            _ => self.run(is_second_follow).ok_or_else(|| self.err("a value")),
+            _ => self
+                .run(is_second_follow)
+                .ok_or_else(|| self.err("a value")),
         }
     }
 
@@ -227,8 +246,10 @@ impl P<'_> {
         loop {
             match self.s.get(j) {
                 None => {
-                    self.i = start;
-                    return Err(self.err(&format!("a closing {q}")));
+                    return Err(ShorthandError(format!(
+                        "the quote ({q}) opened at position {} is not closed",
+                        start + 1
+                    )));
                 }
                 Some('\\') if self.s.get(j + 1) == Some(&q) => j += 2,
                 Some(&c) if c == q => break,
@@ -244,7 +265,9 @@ impl P<'_> {
     fn enter(&mut self) -> Result<(), ShorthandError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(ShorthandError(format!("the value is nested more than {MAX_DEPTH} levels deep")));
+            return Err(ShorthandError(format!(
+                "the value is nested more than {MAX_DEPTH} levels deep"
+            )));
         }
         Ok(())
     }

@@ -6,11 +6,20 @@ use serde_json::{Map, Value};
 
 /// The skeleton of an operation's input, or of its output when `output` is true.
 pub fn for_operation(model: &ServiceModel, op: &Operation, output: bool) -> Value {
-    let r = if output { op.output.as_ref() } else { op.input.as_ref() };
+    let r = if output {
+        op.output.as_ref()
+    } else {
+        op.input.as_ref()
+    };
     match r.and_then(|r| model.shape(&r.shape)) {
         Some(s) => {
             let mut stack = Vec::new();
-            gen(model, s, &r.map(|r| r.shape.clone()).unwrap_or_default(), &mut stack)
+            gen(
+                model,
+                s,
+                &r.map(|r| r.shape.clone()).unwrap_or_default(),
+                &mut stack,
+            )
         }
         None => Value::Object(Map::new()),
     }
@@ -34,13 +43,21 @@ fn gen(model: &ServiceModel, shape: &Shape, name: &str, stack: &mut Vec<String>)
             }
             Value::Object(m)
         }
-        ShapeKind::List => match shape.member.as_ref().and_then(|r| model.shape(&r.shape).map(|s| (r, s))) {
+        ShapeKind::List => match shape
+            .member
+            .as_ref()
+            .and_then(|r| model.shape(&r.shape).map(|s| (r, s)))
+        {
             Some((r, s)) => Value::Array(vec![gen(model, s, &r.shape, stack)]),
             None => Value::Array(vec![]),
         },
         ShapeKind::Map => {
             let mut m = Map::new();
-            if let Some((r, s)) = shape.value.as_ref().and_then(|r| model.shape(&r.shape).map(|s| (r, s))) {
+            if let Some((r, s)) = shape
+                .value
+                .as_ref()
+                .and_then(|r| model.shape(&r.shape).map(|s| (r, s)))
+            {
                 m.insert("KeyName".to_string(), gen(model, s, &r.shape, stack));
             }
             Value::Object(m)

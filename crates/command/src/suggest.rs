@@ -15,7 +15,11 @@ pub fn did_you_mean<'a>(typed: &str, candidates: impl Iterator<Item = &'a str>) 
 }
 
 /// The candidates nearest to `typed`, by edit distance, prefix and containment.
-pub fn closest<'a>(typed: &str, candidates: impl Iterator<Item = &'a str>, n: usize) -> Vec<&'a str> {
+pub fn closest<'a>(
+    typed: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
     let t = typed.to_lowercase();
     let mut scored: Vec<(f64, &str)> = candidates
         .filter_map(|c| {
@@ -44,10 +48,24 @@ mod tests {
 
     #[test]
     fn suggests_near_names() {
-        let ops = ["get-function", "list-functions", "invoke", "delete-function"];
-        assert_eq!(closest("get-functon", ops.iter().copied(), 1), ["get-function"]);
-        assert_eq!(closest("list-function", ops.iter().copied(), 1), ["list-functions"]);
+        let ops = [
+            "get-function",
+            "list-functions",
+            "invoke",
+            "delete-function",
+        ];
+        assert_eq!(
+            closest("get-functon", ops.iter().copied(), 1),
+            ["get-function"]
+        );
+        assert_eq!(
+            closest("list-function", ops.iter().copied(), 1),
+            ["list-functions"]
+        );
         assert!(closest("zzzzzz", ops.iter().copied(), 3).is_empty());
-        assert_eq!(did_you_mean("lamda", ["lambda", "glue"].into_iter()), " (did you mean 'lambda'?)");
+        assert_eq!(
+            did_you_mean("lamda", ["lambda", "glue"].into_iter()),
+            " (did you mean 'lambda'?)"
+        );
     }
 }

@@ -16,12 +16,23 @@ pub fn normalize(s: &str) -> Option<String> {
         return Some(format_utc(dt.with_timezone(&Utc)));
     }
     let upper = t.to_ascii_uppercase();
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z", "%Y%m%dT%H%M%S%z", "%Y-%m-%d %H:%M:%S%.f%z"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M%z",
+        "%Y%m%dT%H%M%S%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+    ] {
         if let Ok(dt) = DateTime::parse_from_str(&upper.replace('Z', "+0000"), fmt) {
             return Some(format_utc(dt.with_timezone(&Utc)));
         }
     }
-    for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y%m%dT%H%M%S"] {
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M",
+        "%Y%m%dT%H%M%S",
+    ] {
         if let Ok(ndt) = NaiveDateTime::parse_from_str(t, fmt) {
             return Some(format_utc(ndt.and_utc()));
         }
@@ -52,12 +63,24 @@ mod tests {
 
     #[test]
     fn accepts_the_cli_forms() {
-        assert_eq!(normalize("2024-05-01T13:00:00Z").unwrap(), "2024-05-01T13:00:00Z");
-        assert_eq!(normalize("2024-05-01T15:00:00+02:00").unwrap(), "2024-05-01T13:00:00Z");
+        assert_eq!(
+            normalize("2024-05-01T13:00:00Z").unwrap(),
+            "2024-05-01T13:00:00Z"
+        );
+        assert_eq!(
+            normalize("2024-05-01T15:00:00+02:00").unwrap(),
+            "2024-05-01T13:00:00Z"
+        );
         assert_eq!(normalize("2024-05-01").unwrap(), "2024-05-01T00:00:00Z");
-        assert_eq!(normalize("2024-05-01 13:00:00").unwrap(), "2024-05-01T13:00:00Z");
+        assert_eq!(
+            normalize("2024-05-01 13:00:00").unwrap(),
+            "2024-05-01T13:00:00Z"
+        );
         assert_eq!(normalize("1714568400").unwrap(), "2024-05-01T13:00:00Z");
-        assert_eq!(normalize("1714568400.5").unwrap(), "2024-05-01T13:00:00.500Z");
+        assert_eq!(
+            normalize("1714568400.5").unwrap(),
+            "2024-05-01T13:00:00.500Z"
+        );
         assert!(normalize("yesterday").is_none());
         assert!(normalize("2024-13-01").is_none());
         assert!(normalize("NaN").is_none());

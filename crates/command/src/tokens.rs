@@ -35,7 +35,11 @@ pub fn tokenize(line: &str) -> Result<Vec<String>, CommandError> {
                     match chars.next() {
                         Some('\'') => break,
                         Some(ch) => cur.push(ch),
-                        None => return Err(CommandError::syntax("a single quote (') is not closed".to_string())),
+                        None => {
+                            return Err(CommandError::syntax(
+                                "a single quote (') is not closed".to_string(),
+                            ))
+                        }
                     }
                 }
             }
@@ -51,10 +55,18 @@ pub fn tokenize(line: &str) -> Result<Vec<String>, CommandError> {
                                 cur.push('\\');
                                 cur.push(other);
                             }
-                            None => return Err(CommandError::syntax("a double quote (\") is not closed".to_string())),
+                            None => {
+                                return Err(CommandError::syntax(
+                                    "a double quote (\") is not closed".to_string(),
+                                ))
+                            }
                         },
                         Some(ch) => cur.push(ch),
-                        None => return Err(CommandError::syntax("a double quote (\") is not closed".to_string())),
+                        None => {
+                            return Err(CommandError::syntax(
+                                "a double quote (\") is not closed".to_string(),
+                            ))
+                        }
                     }
                 }
             }

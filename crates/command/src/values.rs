@@ -11,9 +11,9 @@ use serde_json::{Map, Number, Value};
 const MAX_DEPTH: usize = 64;
 
 fn shape_of<'m>(model: &'m ServiceModel, r: &ShapeRef) -> Result<&'m Shape, CommandError> {
-    model
-        .shape(&r.shape)
-        .ok_or_else(|| CommandError::invalid(format!("the service model has no shape '{}'", r.shape)))
+    model.shape(&r.shape).ok_or_else(|| {
+        CommandError::invalid(format!("the service model has no shape '{}'", r.shape))
+    })
 }
 
 /// True when the CLI accepts shorthand for this shape: structures, maps and lists of them.
@@ -45,11 +45,23 @@ fn refuse_param_file(text: &str, opt: &str) -> Result<(), CommandError> {
 }
 
 fn parse_json(text: &str, opt: &str) -> Result<Value, CommandError> {
-    serde_json::from_str(text).map_err(|e| CommandError::syntax(format!("{opt}: invalid JSON ({e}): {text}")))
+    serde_json::from_str(text).map_err(|e| {
+        let hint = if text.trim_start().starts_with('{') && !text.contains('"') {
+            "; for shorthand drop the braces (Key=value,...), for JSON quote the keys and text values"
+        } else {
+            ""
+        };
+        CommandError::syntax(format!("{opt}: invalid JSON ({e}){hint}: {text}"))
+    })
 }
 
 /// The value of one option from the words that followed it on the command line.
-pub fn from_cli(model: &ServiceModel, r: &ShapeRef, words: &[String], opt: &str) -> Result<Value, CommandError> {
+pub fn from_cli(
+    model: &ServiceModel,
+    r: &ShapeRef,
+    words: &[String],
+    opt: &str,
+) -> Result<Value, CommandError> {
     for w in words {
         refuse_param_file(w, opt)?;
     }
@@ -75,33 +87,63 @@ pub fn from_cli(model: &ServiceModel, r: &ShapeRef, words: &[String], opt: &str)
             parse_json(text, opt)?
         } else if shape.kind == ShapeKind::Structure
             && shape.members.len() == 1
-            && shape.members.get("Value").and_then(|m| model.shape(&m.shape)).is_some_and(|s| s.kind == ShapeKind::String)
+            && shape
+                .members
+                .get("Value")
+                .and_then(|m| model.shape(&m.shape))
+                .is_some_and(|s| s.kind == ShapeKind::String)
             && !text.contains('=')
         {
-            Value::Object(Map::from_iter([("Value".to_string(), Value::String(text.clone()))]))
+            Value::Object(Map::from_iter([(
+                "Value".to_string(),
+                Value::String(text.clone()),
+            )]))
         } else {
-            let sh = shorthand::parse(text).map_err(|e| CommandError::syntax(format!("{opt}: {}", e.0)))?;
+            let sh = shorthand::parse(text)
+                .map_err(|e| CommandError::syntax(format!("{opt}: {}", e.0)))?;
             coerce(model, shape, &Sh::Map(sh), opt, 0)?
         }
     } else {
         // A list: several words, one JSON list, or one shorthand value per element.
         if words.is_empty() {
-            return Err(CommandError::invalid(format!("{opt} needs at least one value")));
+            return Err(CommandError::invalid(format!(
+                "{opt} needs at least one value"
+            )));
         }
-        let member_ref = shape.member.as_ref().ok_or_else(|| CommandError::invalid(format!("{opt}: list without a member shape")))?;
+        let member_ref = shape
+            .member
+            .as_ref()
+            .ok_or_else(|| CommandError::invalid(format!("{opt}: list without a member shape")))?;
         let member = shape_of(model, member_ref)?;
         let first = words[0].trim_start();
         if words.len() == 1 && first.starts_with('[') {
             parse_json(&words[0], opt)?
         } else if member.kind.is_scalar() || member.document {
-            Value::Array(words.iter().map(|w| scalar_or_json(member, w, opt)).collect::<Result<_, _>>()?)
+            Value::Array(
+                words
+                    .iter()
+                    .map(|w| scalar_or_json(member, w, opt))
+                    .collect::<Result<_, _>>()?,
+            )
         } else if first.starts_with('{') || first.starts_with('[') {
-            Value::Array(words.iter().map(|w| parse_json(w, opt)).collect::<Result<_, _>>()?)
+            Value::Array(
+                words
+                    .iter()
+                    .map(|w| parse_json(w, opt))
+                    .collect::<Result<_, _>>()?,
+            )
         } else {
             let mut items = Vec::with_capacity(words.len());
-            for w in words {
-                let sh = shorthand::parse(w).map_err(|e| CommandError::syntax(format!("{opt}: {}", e.0)))?;
-                items.push(coerce(model, member, &Sh::Map(sh), opt, 1)?);
+            for (i, w) in words.iter().enumerate() {
+                let sh = shorthand::parse(w)
+                    .map_err(|e| CommandError::syntax(format!("{opt}: {}", e.0)))?;
+                items.push(coerce(
+                    model,
+                    member,
+                    &Sh::Map(sh),
+                    &format!("{opt}[{i}]"),
+                    1,
+                )?);
             }
             Value::Array(items)
         }
@@ -119,31 +161,55 @@ fn scalar_or_json(shape: &Shape, text: &str, opt: &str) -> Result<Value, Command
 /// A scalar typed as text: numbers and booleans are converted, the rest stays text.
 pub fn scalar_from_text(shape: &Shape, text: &str, path: &str) -> Result<Value, CommandError> {
     match shape.kind {
-        ShapeKind::Integer | ShapeKind::Long => text
-            .trim()
-            .parse::<i64>()
-            .map(|n| Value::Number(n.into()))
-            .map_err(|_| CommandError::invalid(format!("{path}: expected a whole number, got '{text}'"))),
+        ShapeKind::Integer | ShapeKind::Long => {
+            let t = text.trim();
+            t.parse::<i64>()
+                .map(|n| Value::Number(n.into()))
+                .map_err(|_| {
+                    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+                    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+                        CommandError::invalid(format!(
+                            "{path}: {t} is too large for a whole number"
+                        ))
+                    } else {
+                        CommandError::invalid(format!(
+                            "{path}: expected a whole number, got '{text}'"
+                        ))
+                    }
+                })
+        }
         ShapeKind::Float | ShapeKind::Double => text
             .trim()
             .parse::<f64>()
             .ok()
             .and_then(Number::from_f64)
             .map(Value::Number)
-            .ok_or_else(|| CommandError::invalid(format!("{path}: expected a number, got '{text}'"))),
+            .ok_or_else(|| {
+                CommandError::invalid(format!("{path}: expected a number, got '{text}'"))
+            }),
         ShapeKind::Boolean => match text.trim().to_ascii_lowercase().as_str() {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),
-            _ => Err(CommandError::invalid(format!("{path}: expected true or false, got '{text}'"))),
+            _ => Err(CommandError::invalid(format!(
+                "{path}: expected true or false, got '{text}'"
+            ))),
         },
         _ => Ok(Value::String(text.to_string())),
     }
 }
 
 /// Gives shorthand's untyped strings, lists and maps the types the model asks for.
-fn coerce(model: &ServiceModel, shape: &Shape, v: &Sh, path: &str, depth: usize) -> Result<Value, CommandError> {
+fn coerce(
+    model: &ServiceModel,
+    shape: &Shape,
+    v: &Sh,
+    path: &str,
+    depth: usize,
+) -> Result<Value, CommandError> {
     if depth > MAX_DEPTH {
-        return Err(CommandError::invalid(format!("{path}: the value is nested too deeply")));
+        return Err(CommandError::invalid(format!(
+            "{path}: the value is nested too deeply"
+        )));
     }
     if shape.document {
         return Err(CommandError::syntax(format!(
@@ -158,21 +224,31 @@ fn coerce(model: &ServiceModel, shape: &Shape, v: &Sh, path: &str, depth: usize)
                     return Err(unknown_key(shape, k, path));
                 };
                 let ms = shape_of(model, mref)?;
-                out.insert(k.clone(), coerce(model, ms, val, &format!("{path}.{k}"), depth + 1)?);
+                out.insert(
+                    k.clone(),
+                    coerce(model, ms, val, &format!("{path}.{k}"), depth + 1)?,
+                );
             }
             Ok(Value::Object(out))
         }
         (ShapeKind::Map, Sh::Map(m)) => {
-            let vref = shape.value.as_ref().ok_or_else(|| CommandError::invalid(format!("{path}: map without a value shape")))?;
+            let vref = shape.value.as_ref().ok_or_else(|| {
+                CommandError::invalid(format!("{path}: map without a value shape"))
+            })?;
             let vs = shape_of(model, vref)?;
             let mut out = Map::new();
             for (k, val) in m {
-                out.insert(k.clone(), coerce(model, vs, val, &format!("{path}.{k}"), depth + 1)?);
+                out.insert(
+                    k.clone(),
+                    coerce(model, vs, val, &format!("{path}.{k}"), depth + 1)?,
+                );
             }
             Ok(Value::Object(out))
         }
         (ShapeKind::List, _) => {
-            let mref = shape.member.as_ref().ok_or_else(|| CommandError::invalid(format!("{path}: list without a member shape")))?;
+            let mref = shape.member.as_ref().ok_or_else(|| {
+                CommandError::invalid(format!("{path}: list without a member shape"))
+            })?;
             let ms = shape_of(model, mref)?;
             let items: Vec<&Sh> = match v {
                 Sh::List(l) => l.iter().collect(),
@@ -213,7 +289,10 @@ fn describe_kind(k: ShapeKind) -> &'static str {
 fn unknown_key(shape: &Shape, key: &str, path: &str) -> CommandError {
     let valid: Vec<&str> = shape.members.keys().map(String::as_str).collect();
     let hint = did_you_mean(key, valid.iter().copied());
-    CommandError::unknown(format!("{path}: unknown key '{key}'{hint}; valid keys: {}", valid.join(", ")))
+    CommandError::unknown(format!(
+        "{path}: unknown key '{key}'{hint}; valid keys: {}",
+        valid.join(", ")
+    ))
 }
 
 fn type_error(path: &str, want: &str, got: &Value) -> CommandError {
@@ -221,9 +300,17 @@ fn type_error(path: &str, want: &str, got: &Value) -> CommandError {
 }
 
 /// Checks a typed value against its shape and normalizes timestamps to ISO 8601 UTC.
-pub fn validate(model: &ServiceModel, shape: &Shape, v: Value, path: &str, depth: usize) -> Result<Value, CommandError> {
+pub fn validate(
+    model: &ServiceModel,
+    shape: &Shape,
+    v: Value,
+    path: &str,
+    depth: usize,
+) -> Result<Value, CommandError> {
     if depth > MAX_DEPTH {
-        return Err(CommandError::invalid(format!("{path}: the value is nested too deeply")));
+        return Err(CommandError::invalid(format!(
+            "{path}: the value is nested too deeply"
+        )));
     }
     if shape.document {
         return Ok(v);
@@ -319,12 +406,25 @@ pub fn validate(model: &ServiceModel, shape: &Shape, v: Value, path: &str, depth
 }
 
 /// Required members of a nested structure must be present (top-level ones are prompted).
-pub fn check_required(shape: &Shape, obj: &Map<String, Value>, path: &str) -> Result<(), CommandError> {
-    let missing: Vec<&str> = shape.required.iter().filter(|r| !obj.contains_key(*r)).map(String::as_str).collect();
+pub fn check_required(
+    shape: &Shape,
+    obj: &Map<String, Value>,
+    path: &str,
+) -> Result<(), CommandError> {
+    let missing: Vec<&str> = shape
+        .required
+        .iter()
+        .filter(|r| !obj.contains_key(*r))
+        .map(String::as_str)
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
-    Err(CommandError::invalid(format!("{path}: missing required key{} {}", if missing.len() > 1 { "s" } else { "" }, missing.join(", "))))
+    Err(CommandError::invalid(format!(
+        "{path}: missing required key{} {}",
+        if missing.len() > 1 { "s" } else { "" },
+        missing.join(", ")
+    )))
 }
 
 fn check_enum(shape: &Shape, s: &str, path: &str) -> Result<(), CommandError> {
@@ -337,18 +437,29 @@ fn check_enum(shape: &Shape, s: &str, path: &str) -> Result<(), CommandError> {
     } else {
         String::new()
     };
-    Err(CommandError::invalid(format!("{path}: '{s}' is not a valid value{hint}{list}")))
+    Err(CommandError::invalid(format!(
+        "{path}: '{s}' is not a valid value{hint}{list}"
+    )))
 }
 
 fn check_len(shape: &Shape, len: usize, path: &str, unit: &str) -> Result<(), CommandError> {
+    if len == 0 && shape.min.is_some_and(|m| m >= 1.0) {
+        return Err(CommandError::invalid(format!(
+            "{path} is empty; give a value"
+        )));
+    }
     if let Some(min) = shape.min {
         if (len as f64) < min {
-            return Err(CommandError::invalid(format!("{path}: needs at least {min} {unit}, got {len}")));
+            return Err(CommandError::invalid(format!(
+                "{path}: needs at least {min} {unit}, got {len}"
+            )));
         }
     }
     if let Some(max) = shape.max {
         if (len as f64) > max {
-            return Err(CommandError::invalid(format!("{path}: allows at most {max} {unit}, got {len}")));
+            return Err(CommandError::invalid(format!(
+                "{path}: allows at most {max} {unit}, got {len}"
+            )));
         }
     }
     Ok(())
@@ -357,12 +468,16 @@ fn check_len(shape: &Shape, len: usize, path: &str, unit: &str) -> Result<(), Co
 fn check_range(shape: &Shape, n: f64, path: &str) -> Result<(), CommandError> {
     if let Some(min) = shape.min {
         if n < min {
-            return Err(CommandError::invalid(format!("{path}: must be at least {min}, got {n}")));
+            return Err(CommandError::invalid(format!(
+                "{path}: must be at least {min}, got {n}"
+            )));
         }
     }
     if let Some(max) = shape.max {
         if n > max {
-            return Err(CommandError::invalid(format!("{path}: must be at most {max}, got {n}")));
+            return Err(CommandError::invalid(format!(
+                "{path}: must be at most {max}, got {n}"
+            )));
         }
     }
     Ok(())
