@@ -3,11 +3,13 @@
 //! The AWS CLI is a thin layer over these JSON models; reading the same files gives every
 //! service and operation, their documentation and their shapes without a release of ours.
 
+mod cli_renames;
 mod locate;
 mod names;
 mod registry;
 mod shape;
 
+pub use cli_renames::ArgRenames;
 pub use locate::{find_models_dir, LocateError};
 pub use names::{cli_name_for_service, model_name_for_cli, xform_name};
 pub use registry::{ModelError, Models, ServiceEntry};

@@ -181,8 +181,21 @@ fn load_service(service_dir: &Path, model_name: &str) -> Result<ServiceModel, Mo
         service: model_name.to_string(),
         path: vdir.display().to_string(),
     })?;
-    let mut model: ServiceModel =
-        serde_json::from_slice(&bytes).map_err(|e| invalid(&vdir.join("service-2.json"), e))?;
+    let service_path = vdir.join("service-2.json");
+    let mut model: ServiceModel = match read_json_file(&vdir, "service-2.sdk-extras")? {
+        // botocore merges these extra members (such as RDS's SourceRegion) into the model.
+        Some(extras) => {
+            let mut base: serde_json::Value =
+                serde_json::from_slice(&bytes).map_err(|e| invalid(&service_path, e))?;
+            let extras: serde_json::Value = serde_json::from_slice(&extras)
+                .map_err(|e| invalid(&vdir.join("service-2.sdk-extras.json"), e))?;
+            if let Some(merge) = extras.get("merge") {
+                deep_merge(&mut base, merge);
+            }
+            serde_json::from_value(base).map_err(|e| invalid(&service_path, e))?
+        }
+        None => serde_json::from_slice(&bytes).map_err(|e| invalid(&service_path, e))?,
+    };
     if let Some(pbytes) = read_json_file(&vdir, "paginators-1")? {
         #[derive(serde::Deserialize)]
         struct PagFile {
@@ -208,4 +221,21 @@ fn load_service(service_dir: &Path, model_name: &str) -> Result<ServiceModel, Mo
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     Ok(model)
+}
+
+/// Merges `extra` into `base`: objects key by key, anything else replaced.
+fn deep_merge(base: &mut serde_json::Value, extra: &serde_json::Value) {
+    match (base, extra) {
+        (serde_json::Value::Object(b), serde_json::Value::Object(e)) => {
+            for (k, v) in e {
+                match b.get_mut(k) {
+                    Some(existing) => deep_merge(existing, v),
+                    None => {
+                        b.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (b, e) => *b = e.clone(),
+    }
 }

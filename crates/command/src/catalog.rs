@@ -1,7 +1,7 @@
 //! Everything parsing needs to know, opened once and shared.
 
 use crate::iam::IamData;
-use awsmodel::Models;
+use awsmodel::{ArgRenames, Models};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -10,6 +10,8 @@ use std::sync::Arc;
 pub struct Catalog {
     pub models: Arc<Models>,
     pub iam: IamData,
+    /// The AWS CLI's option renames.
+    pub renames: ArgRenames,
 }
 
 impl Catalog {
@@ -18,9 +20,11 @@ impl Catalog {
         let dir = awsmodel::find_models_dir(models_dir).map_err(|e| e.to_string())?;
         let models = Models::open(&dir).map_err(|e| e.to_string())?;
         let iam = IamData::locate(&dir);
+        let renames = ArgRenames::locate(&dir);
         Ok(Catalog {
             models: Arc::new(models),
             iam,
+            renames,
         })
     }
 }

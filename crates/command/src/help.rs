@@ -1,7 +1,7 @@
 //! Help text from the models: the services, a service's operations, an operation's options.
 
 use crate::catalog::Catalog;
-use crate::options::op_args;
+use crate::options::OpArg;
 use crate::values::supports_shorthand;
 use awsmodel::{Operation, ServiceModel, Shape, ShapeKind};
 use std::fmt::Write;
@@ -56,9 +56,14 @@ pub fn service(cli_service: &str, model: &ServiceModel) -> String {
 
 /// An operation's synopsis and each option with its type, whether it is required, allowed
 /// values, the shorthand form and the description.
-pub fn operation(cli_service: &str, op_cli: &str, model: &ServiceModel, op: &Operation) -> String {
+pub(crate) fn operation(
+    args: &[OpArg],
+    cli_service: &str,
+    op_cli: &str,
+    model: &ServiceModel,
+    op: &Operation,
+) -> String {
     let mut out = String::new();
-    let args = op_args(model, op);
     let _ = writeln!(out, "{cli_service} {op_cli}");
     let doc = html_to_text(&op.documentation);
     if !doc.is_empty() {
@@ -75,14 +80,14 @@ pub fn operation(cli_service: &str, op_cli: &str, model: &ServiceModel, op: &Ope
         );
     }
     let _ = write!(out, "\nSynopsis:\n  {cli_service} {op_cli}");
-    for a in &args {
+    for a in args {
         let v = if a.kind == ShapeKind::Boolean {
             String::new()
         } else {
             " <value>".to_string()
         };
-        let flag = if a.kind == ShapeKind::Boolean {
-            format!("--{0} | --no-{0}", a.cli)
+        let flag = if let Some(neg) = &a.negative {
+            format!("--{} | --{neg}", a.cli)
         } else {
             format!("--{}", a.cli)
         };
@@ -101,7 +106,7 @@ pub fn operation(cli_service: &str, op_cli: &str, model: &ServiceModel, op: &Ope
         return out.trim_end().to_string();
     }
     let _ = writeln!(out, "\nOptions:");
-    for a in &args {
+    for a in args {
         let Some(shape) = model.shape(&a.shape_ref.shape) else {
             continue;
         };

@@ -1,6 +1,6 @@
 //! The options of one operation, named as the AWS CLI names them, and the global options.
 
-use awsmodel::{xform_name, Operation, ServiceModel, ShapeKind, ShapeRef};
+use awsmodel::{xform_name, ArgRenames, Operation, ServiceModel, ShapeKind, ShapeRef};
 
 /// One operation option (`--function-name`) and the input member it sets.
 #[derive(Debug, Clone)]
@@ -11,27 +11,86 @@ pub struct OpArg {
     pub shape_ref: ShapeRef,
     pub kind: ShapeKind,
     pub required: bool,
+    /// For booleans, the option that sets false (`--no-x`, or the CLI's rename of it).
+    pub negative: Option<String>,
+    /// A hidden old spelling the CLI also accepts.
+    pub alias: Option<String>,
+    /// An EC2 `{"Value": true|false}` structure the CLI offers as a `--x` / `--no-x` flag.
+    pub bool_struct: bool,
 }
 
-/// The options of an operation in the model's member order.
-pub fn op_args(model: &ServiceModel, op: &Operation) -> Vec<OpArg> {
+impl OpArg {
+    /// Whether `name` (without dashes) names this option, and if so whether it negates it.
+    pub fn matches(&self, name: &str) -> Option<bool> {
+        if self.cli == name || self.alias.as_deref() == Some(name) {
+            return Some(false);
+        }
+        (self.negative.as_deref() == Some(name)).then_some(true)
+    }
+}
+
+/// The options of an operation in the model's member order, named as the AWS CLI names
+/// them (its renames applied).
+pub fn op_args(
+    renames: &ArgRenames,
+    service: &str,
+    op_cli: &str,
+    model: &ServiceModel,
+    op: &Operation,
+) -> Vec<OpArg> {
     let Some(input) = model.input_shape(op) else {
         return Vec::new();
     };
     input
         .members
         .iter()
-        .map(|(name, r)| OpArg {
-            cli: xform_name(name),
-            member: name.clone(),
-            shape_ref: r.clone(),
-            kind: model
+        .map(|(name, r)| {
+            let derived = xform_name(name);
+            let kind = model
                 .shape(&r.shape)
                 .map(|s| s.kind)
-                .unwrap_or(ShapeKind::Unknown),
-            required: input.required.iter().any(|x| x == name),
+                .unwrap_or(ShapeKind::Unknown);
+            let bool_struct = service == "ec2" && is_bool_struct(model, &r.shape);
+            // The CLI renames options before it turns EC2's Value structures into flags, so
+            // only a plain boolean's `--no-` form can be renamed.
+            let negative = if bool_struct {
+                Some(format!("no-{derived}"))
+            } else {
+                (kind == ShapeKind::Boolean).then(|| {
+                    let neg = format!("no-{derived}");
+                    renames.rename(service, op_cli, &neg).to_string()
+                })
+            };
+            OpArg {
+                cli: renames.rename(service, op_cli, &derived).to_string(),
+                alias: renames.alias(service, op_cli, &derived).map(str::to_string),
+                member: name.clone(),
+                shape_ref: r.clone(),
+                kind,
+                required: input.required.iter().any(|x| x == name),
+                negative,
+                bool_struct,
+            }
+        })
+        // `ec2 run-instances` takes `--count N[:M]` in place of MinCount and MaxCount.
+        .filter(|a| {
+            !(service == "ec2"
+                && op_cli == "run-instances"
+                && matches!(a.member.as_str(), "MinCount" | "MaxCount"))
         })
         .collect()
+}
+
+/// A structure whose only member is a boolean `Value`.
+fn is_bool_struct(model: &ServiceModel, shape: &str) -> bool {
+    model.shape(shape).is_some_and(|s| {
+        s.kind == ShapeKind::Structure
+            && s.members.len() == 1
+            && s.members
+                .get("Value")
+                .and_then(|v| model.shape(&v.shape))
+                .is_some_and(|v| v.kind == ShapeKind::Boolean)
+    })
 }
 
 /// Global options chat never honours, and why.

@@ -271,24 +271,26 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn arg(&self, name: &str) -> Option<(&OpArg, bool)> {
-        // The AWS CLI's paging options replace members of the same name (IAM's MaxItems).
-        if self.paginates() && matches!(name, "starting-token" | "max-items" | "page-size") {
+        // The AWS CLI's paging options replace members of the same name (IAM's MaxItems); a
+        // member that is itself named page-size is the page size.
+        if self.paginates()
+            && (matches!(name, "starting-token" | "max-items")
+                || (name == "page-size" && !self.args.iter().any(|a| a.cli == name)))
+        {
             return None;
         }
-        if let Some(a) = self.args.iter().find(|a| a.cli == name) {
-            return Some((a, false));
-        }
-        let neg = name.strip_prefix("no-")?;
         self.args
             .iter()
-            .find(|a| a.cli == neg && a.kind == ShapeKind::Boolean)
-            .map(|a| (a, true))
+            .find_map(|a| a.matches(name).map(|neg| (a, neg)))
     }
     fn paginates(&self) -> bool {
         self.model.paginators.contains_key(&self.op.name)
     }
     fn is_known(&self, name: &str) -> bool {
         self.arg(name).is_some()
+            || (name == "count"
+                && self.model.metadata.service_id == "EC2"
+                && self.op.name == "RunInstances")
             || name == "help"
             || REFUSED_GLOBALS.iter().any(|(n, _)| *n == name)
             || VALUE_GLOBALS.contains(&name)
@@ -297,6 +299,7 @@ impl Ctx<'_> {
     }
     fn all_names(&self) -> Vec<String> {
         let mut v: Vec<String> = self.args.iter().map(|a| a.cli.clone()).collect();
+        v.extend(self.args.iter().filter_map(|a| a.negative.clone()));
         v.extend(VALUE_GLOBALS.iter().map(|s| s.to_string()));
         if self.paginates() {
             v.extend(["starting-token", "max-items", "page-size"].map(String::from));
@@ -316,7 +319,7 @@ fn parse_args(
     words: &[String],
 ) -> Result<Parsed, CommandError> {
     let ctx = Ctx {
-        args: op_args(model, op),
+        args: op_args(&cat.renames, cli_service, op_cli, model, op),
         model,
         op,
     };
@@ -328,6 +331,7 @@ fn parse_args(
     let mut input_json: Option<Map<String, Value>> = None;
     let mut skeleton_kind: Option<String> = None;
     let mut page_size: Option<i64> = None;
+    let mut count: Option<(i64, i64)> = None;
     let is_opt = |w: &str| option_word(w, &known).is_some();
     let mut i = 0;
     while i < words.len() {
@@ -345,6 +349,7 @@ fn parse_args(
         }
         if name == "help" {
             return Ok(Parsed::Help(help::operation(
+                &ctx.args,
                 cli_service,
                 op_cli,
                 model,
@@ -381,7 +386,31 @@ fn parse_args(
         };
         if let Some((arg, negated)) = ctx.arg(&name) {
             let opt = format!("--{}", arg.cli);
-            let value = if arg.kind == ShapeKind::Boolean {
+            let value = if arg.bool_struct {
+                let given = match inline {
+                    Some(v) => Some(v.to_string()),
+                    None if negated => None,
+                    None => match words.get(i) {
+                        Some(v)
+                            if !is_opt(v)
+                                && (v.contains('=') || v.trim_start().starts_with('{')) =>
+                        {
+                            i += 1;
+                            Some(v.clone())
+                        }
+                        _ => None,
+                    },
+                };
+                match (given, negated) {
+                    (Some(v), false) => values::from_cli(model, &arg.shape_ref, &[v], &opt)?,
+                    (Some(_), true) => {
+                        return Err(CommandError::invalid(format!(
+                            "--{name} is a flag; it takes no value"
+                        )))
+                    }
+                    (None, neg) => serde_json::json!({ "Value": !neg }),
+                }
+            } else if arg.kind == ShapeKind::Boolean {
                 let explicit = match inline {
                     Some(v) => Some(v.to_string()),
                     None => match words.get(i) {
@@ -524,6 +553,10 @@ fn parse_args(
                     page_size = Some(n);
                 }
             }
+            "count" if run_instances_count(cli_service, op_cli) => {
+                let v = take_one(&mut i)?;
+                count = Some(parse_count(&v)?);
+            }
             n if IGNORED_FLAGS.contains(&n) => {}
             _ => {
                 let names: Vec<String> = ctx
@@ -604,6 +637,12 @@ fn parse_args(
         params = merged;
     }
 
+    if run_instances_count(cli_service, op_cli) {
+        let (min, max) = count.unwrap_or((1, 1));
+        params.entry("MinCount").or_insert(Value::from(min));
+        params.entry("MaxCount").or_insert(Value::from(max));
+    }
+
     let missing = missing_params(model, &ctx.args, &params);
     let iam = cat
         .iam
@@ -618,6 +657,31 @@ fn parse_args(
         missing,
         iam,
     })))
+}
+
+/// `ec2 run-instances` replaces MinCount and MaxCount with `--count N` or `--count MIN:MAX`
+/// (default 1), as the AWS CLI does.
+fn run_instances_count(service: &str, op_cli: &str) -> bool {
+    service == "ec2" && op_cli == "run-instances"
+}
+
+fn parse_count(v: &str) -> Result<(i64, i64), CommandError> {
+    let bad = || {
+        CommandError::invalid(format!(
+            "--count: expected a number of instances such as 2, or a range such as 1:3, got '{v}'"
+        ))
+    };
+    let num = |t: &str| t.trim().parse::<i64>().ok().filter(|n| *n > 0);
+    match v.split_once(':') {
+        Some((a, b)) => {
+            let (a, b) = (num(a).ok_or_else(bad)?, num(b).ok_or_else(bad)?);
+            if a > b {
+                return Err(bad());
+            }
+            Ok((a, b))
+        }
+        None => num(v).map(|n| (n, n)).ok_or_else(bad),
+    }
 }
 
 /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `cn-north-1`, `ap-southeast-7`: two
@@ -662,6 +726,36 @@ fn missing_params(
         .collect()
 }
 
+/// Every option name an operation accepts that sets an input member, with that member: what
+/// the AWS CLI derives from the model, its renames and hidden aliases, and `--no-` forms.
+/// Paging options (`--max-items`, …) replace members of the same name and are left out.
+pub fn operation_options(
+    cat: &Catalog,
+    service: &str,
+    op_cli: &str,
+) -> Option<Vec<(String, String)>> {
+    let model = cat.models.service(service).ok()?;
+    let op = model.operation_by_cli_name(op_cli)?;
+    let cli_service = cat.models.entry(service)?.cli_name.clone();
+    let ctx = Ctx {
+        args: op_args(&cat.renames, &cli_service, op_cli, &model, op),
+        model: &model,
+        op,
+    };
+    let mut out = Vec::new();
+    for a in &ctx.args {
+        for name in [Some(&a.cli), a.negative.as_ref(), a.alias.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            if ctx.arg(name).is_some() {
+                out.push((name.clone(), a.member.clone()));
+            }
+        }
+    }
+    Some(out)
+}
+
 impl Call {
     /// Fills one missing (or any) parameter from a follow-up message such as
     /// `function-name my-fn` or `--function-name my-fn`.
@@ -684,11 +778,11 @@ impl Call {
                     self.service, self.cli_operation
                 ))
             })?;
-        let args = op_args(&model, op);
+        let args = op_args(&cat.renames, &self.service, &self.cli_operation, &model, op);
         let name = first.trim_start_matches('-').to_lowercase();
         let Some(arg) = args
             .iter()
-            .find(|a| a.cli == name || a.member.eq_ignore_ascii_case(&name))
+            .find(|a| a.matches(&name).is_some() || a.member.eq_ignore_ascii_case(&name))
         else {
             let hint = did_you_mean(&name, args.iter().map(|a| a.cli.as_str()));
             return Err(CommandError::unknown(format!(

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 #[test]
-fn service_and_operation_names_equal_the_aws_cli() {
+fn service_operation_and_option_names_equal_the_aws_cli() {
     let cat = common::awscli_catalog();
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/cli_names.py");
     let out = Command::new(venv_python())
@@ -34,6 +34,7 @@ fn service_and_operation_names_equal_the_aws_cli() {
         "rds remove-option-from-option-group",
     ];
     let mut checked = 0;
+    let mut args_checked = 0;
     let mut problems = Vec::new();
     for (svc, info) in names {
         let Some(entry) = cat.models.entry(svc) else {
@@ -47,19 +48,65 @@ fn service_and_operation_names_equal_the_aws_cli() {
         );
         let model = cat.models.service(svc).unwrap();
         let ops = info["ops"].as_object().unwrap();
-        for (cli_op, api) in ops {
-            let api = api.as_str().unwrap();
+        for (cli_op, info) in ops {
+            let api = info["api"].as_str().unwrap();
             if customizations.contains(&format!("{svc} {cli_op}").as_str()) {
                 continue;
             }
             match model.operation_by_cli_name(cli_op) {
                 Some(op) if op.name == api => checked += 1,
-                Some(op) => problems.push(format!("{svc} {cli_op}: ours {} vs aws {api}", op.name)),
+                Some(op) => {
+                    problems.push(format!("{svc} {cli_op}: ours {} vs aws {api}", op.name));
+                    continue;
+                }
                 // A hidden alias the CLI adds beside the real name.
-                None if ops.iter().any(|(other, a)| {
-                    other != cli_op && a == api && model.operation_by_cli_name(other).is_some()
-                }) => {}
-                None => problems.push(format!("{svc} {cli_op} ({api}) is unknown to us")),
+                None if ops.iter().any(|(other, o)| {
+                    other != cli_op
+                        && o["api"] == api
+                        && model.operation_by_cli_name(other).is_some()
+                }) =>
+                {
+                    continue
+                }
+                None => {
+                    problems.push(format!("{svc} {cli_op} ({api}) is unknown to us"));
+                    continue;
+                }
+            }
+            // Operations whose options the AWS CLI rebuilds by hand (flattened or file-based
+            // arguments); we offer the model's options for these.
+            if [
+                "cloudsearch define-index-field",
+                "datapipeline put-pipeline-definition",
+                "ses send-email",
+                "configservice put-configuration-recorder",
+            ]
+            .contains(&format!("{svc} {cli_op}").as_str())
+            {
+                continue;
+            }
+            let ours = command::operation_options(&cat, svc, cli_op).unwrap();
+            let theirs = info["args"].as_object().unwrap();
+            for (name, member) in theirs {
+                let Some(member) = member.as_str() else {
+                    continue;
+                };
+                match ours.iter().find(|(n, _)| n == name) {
+                    Some((_, m)) if m == member => args_checked += 1,
+                    Some((_, m)) => problems.push(format!(
+                        "{svc} {cli_op} --{name}: ours sets {m}, aws sets {member}"
+                    )),
+                    None => problems.push(format!(
+                        "{svc} {cli_op} --{name} ({member}) is unknown to us"
+                    )),
+                }
+            }
+            for (name, member) in &ours {
+                if !theirs.contains_key(name) {
+                    problems.push(format!(
+                        "{svc} {cli_op}: we accept --{name} ({member}), the AWS CLI does not"
+                    ));
+                }
             }
         }
     }
@@ -70,6 +117,7 @@ fn service_and_operation_names_equal_the_aws_cli() {
         problems.join("\n")
     );
     assert!(checked > 18_000, "only {checked} operations checked");
+    assert!(args_checked > 60_000, "only {args_checked} options checked");
 }
 
 #[test]

@@ -1,0 +1,142 @@
+//! The AWS CLI's renames of option names (`ec2 … --no-egress` is typed `--ingress`), read
+//! from the installed `awscli` package so they stay exactly the CLI's.
+//!
+//! The table lives in `awscli/customizations/argrename.py` as two Python dict literals of
+//! string pairs (`ARGUMENT_RENAMES`, `HIDDEN_ALIASES`), keyed `service.operation.option`
+//! where service or operation may be `*`. Without the package, options keep their
+//! model-derived names.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Renamed and extra accepted option names.
+#[derive(Debug, Default, Clone)]
+pub struct ArgRenames {
+    renames: HashMap<String, String>,
+    aliases: HashMap<String, String>,
+}
+
+impl ArgRenames {
+    /// Reads the table of the `awscli` package installed beside a models folder.
+    pub fn locate(models_dir: &Path) -> ArgRenames {
+        find_argrename_py(models_dir)
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .map(|src| ArgRenames::from_source(&src))
+            .unwrap_or_default()
+    }
+
+    /// Parses the Python source of `argrename.py`.
+    pub fn from_source(src: &str) -> ArgRenames {
+        ArgRenames {
+            renames: dict_literal(src, "ARGUMENT_RENAMES"),
+            aliases: dict_literal(src, "HIDDEN_ALIASES"),
+        }
+    }
+
+    /// How many renames were read (0 when the package was not found).
+    pub fn len(&self) -> usize {
+        self.renames.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.renames.is_empty()
+    }
+
+    fn lookup<'a>(
+        table: &'a HashMap<String, String>,
+        service: &str,
+        op: &str,
+        arg: &str,
+    ) -> Option<&'a str> {
+        for key in [
+            format!("{service}.{op}.{arg}"),
+            format!("{service}.*.{arg}"),
+            format!("*.*.{arg}"),
+        ] {
+            if let Some(v) = table.get(&key) {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// The name the CLI shows for an option it derived as `arg`.
+    pub fn rename<'a>(&'a self, service: &str, op: &str, arg: &'a str) -> &'a str {
+        Self::lookup(&self.renames, service, op, arg).unwrap_or(arg)
+    }
+
+    /// A hidden extra name the CLI also accepts for `arg` (its old spelling), looked up by
+    /// the derived name and by the renamed one.
+    pub fn alias(&self, service: &str, op: &str, arg: &str) -> Option<&str> {
+        Self::lookup(&self.aliases, service, op, arg)
+            .or_else(|| Self::lookup(&self.aliases, service, op, self.rename(service, op, arg)))
+    }
+}
+
+fn find_argrename_py(models_dir: &Path) -> Option<PathBuf> {
+    models_dir.ancestors().skip(1).take(4).find_map(|a| {
+        [
+            a.join("customizations/argrename.py"),
+            a.join("awscli/customizations/argrename.py"),
+        ]
+        .into_iter()
+        .find(|p| p.is_file())
+    })
+}
+
+/// The string pairs of `NAME = { 'k': 'v', … }` in Python source.
+fn dict_literal(src: &str, name: &str) -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    let Some(start) = src.find(&format!("{name} = {{")) else {
+        return out;
+    };
+    let body = &src[start + name.len() + 4..];
+    let mut strings = Vec::new();
+    let mut chars = body.char_indices().peekable();
+    while let Some((_, c)) = chars.next() {
+        match c {
+            '}' => break,
+            '#' => {
+                for (_, c2) in chars.by_ref() {
+                    if c2 == '\n' {
+                        break;
+                    }
+                }
+            }
+            '\'' | '"' => {
+                let mut s = String::new();
+                for (_, c2) in chars.by_ref() {
+                    if c2 == c {
+                        break;
+                    }
+                    s.push(c2);
+                }
+                strings.push(s);
+            }
+            _ => {}
+        }
+    }
+    for pair in strings.chunks_exact(2) {
+        out.insert(pair[0].clone(), pair[1].clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_python_tables() {
+        let src = "X = 1\nARGUMENT_RENAMES = {\n    # comment with 'quotes'\n    'ec2.*.no-egress': 'ingress',\n    'sns.subscribe.endpoint':\n        \"notification-endpoint\",\n}\nHIDDEN_ALIASES = {\n 'a.b.c': 'd',\n}\n";
+        let r = ArgRenames::from_source(src);
+        assert_eq!(r.rename("ec2", "x", "no-egress"), "ingress");
+        assert_eq!(
+            r.rename("sns", "subscribe", "endpoint"),
+            "notification-endpoint"
+        );
+        assert_eq!(r.rename("sns", "publish", "endpoint"), "endpoint");
+        assert_eq!(r.alias("a", "b", "c"), Some("d"));
+        assert_eq!(r.len(), 2);
+    }
+}

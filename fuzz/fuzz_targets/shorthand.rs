@@ -1,0 +1,9 @@
+#![no_main]
+//! The shorthand parser returns a value or an error for any text.
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(s) = std::str::from_utf8(data) {
+        let _ = command::parse_shorthand(s);
+    }
+});
