@@ -18,8 +18,9 @@ fn strip_code_wrapping(s: &str) -> String {
     let t = s.trim();
     if let Some(inner) = t.strip_prefix("```").and_then(|r| r.strip_suffix("```")) {
         let inner = inner.trim_start_matches(|c: char| c != '\n' && c.is_whitespace());
-        // A language tag on the opening fence line (```bash) is dropped.
-        let inner = match inner.split_once('\n') {
+        // A language tag on the opening fence line (```bash) is dropped, also when the
+        // whole block is on one line (```bash lambda list-functions```).
+        let inner = match inner.split_once(['\n', ' ']) {
             Some((first, rest)) if !first.trim().is_empty() && is_fence_tag(first.trim()) => rest,
             _ => inner,
         };
@@ -130,6 +131,9 @@ pub(crate) fn decode_entities(s: &str) -> String {
     out
 }
 
+/// Stands for an apostrophe that is text, never a quote (see `tokenize`).
+pub(crate) const LITERAL_APOSTROPHE: char = '\u{E000}';
+
 fn is_dash(c: char) -> bool {
     matches!(
         c,
@@ -157,11 +161,13 @@ fn replace_typography(s: &str) -> String {
     while i < chars.len() {
         let c = chars[i];
         let at_word_start = i == 0 || chars[i - 1].is_whitespace();
-        if at_word_start && is_dash(c) {
-            let mut j = i;
-            while j < chars.len() && is_dash(chars[j]) {
-                j += 1;
-            }
+        let mut j = i;
+        while j < chars.len() && is_dash(chars[j]) {
+            j += 1;
+        }
+        // Only a dash run that starts a word and is followed by a letter is an option
+        // (`—region`); a dash standing alone in text ("a — b") is kept.
+        if at_word_start && j > i && chars.get(j).is_some_and(|n| n.is_alphabetic()) {
             let run = &chars[i..j];
             if run == ['-'] {
                 out.push('-');
@@ -175,6 +181,15 @@ fn replace_typography(s: &str) -> String {
             continue;
         }
         match c {
+            // An apostrophe inside a word (Bob’s, as phones type it) is an apostrophe, not
+            // a quote: it is marked so the tokenizer keeps it as text.
+            '\u{2019}'
+                if i > 0
+                    && chars[i - 1].is_alphanumeric()
+                    && chars.get(i + 1).is_some_and(|n| n.is_alphanumeric()) =>
+            {
+                out.push(LITERAL_APOSTROPHE)
+            }
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' => out.push('\''),
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
             | '\u{00BB}' => out.push('"'),
@@ -239,6 +254,15 @@ mod tests {
             ("x \u{2010}\u{2010}profile p", "x --profile p"),
             ("x -\u{2013}name v", "x --name v"),
             ("\u{202E}lambda list-functions", "lambda list-functions"),
+            (
+                "x --description \"a \u{2014} b\"",
+                "x --description \"a \u{2014} b\"",
+            ),
+            (
+                "x --description Bob\u{2019}s",
+                "x --description Bob\u{E000}s",
+            ),
+            ("```bash lambda list-functions```", "lambda list-functions"),
             (
                 "\u{FF4C}\u{FF41}\u{FF4D}\u{FF42}\u{FF44}\u{FF41} x",
                 "lambda x",

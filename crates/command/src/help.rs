@@ -135,6 +135,19 @@ pub(crate) fn operation(
             let _ = writeln!(out, "      {line}");
         }
     }
+    let extras = crate::customize::extra_options(cli_service, op_cli);
+    if !extras.is_empty() {
+        let _ = writeln!(out, "\nShort forms the AWS CLI adds:");
+        for x in extras {
+            let _ = writeln!(
+                out,
+                "  --{}{}\n      {}",
+                x.name,
+                if x.many { " <value> ..." } else { " <value>" },
+                x.doc
+            );
+        }
+    }
     out.trim_end().to_string()
 }
 
@@ -267,12 +280,19 @@ pub fn html_to_text(html: &str) -> String {
         match name {
             "p" | "br" | "ul" | "ol" | "dl" | "div" | "note" | "important" | "h1" | "h2" | "h3"
             | "h4"
-                if !out.ends_with("\n\n") && !out.is_empty() =>
+                if !out.ends_with("\n\n") && !out.is_empty() && !out.ends_with("- ") =>
             {
                 out.push_str(if out.ends_with('\n') { "\n" } else { "\n\n" });
             }
             "li" if !tag.starts_with('/') => {
                 if !out.ends_with('\n') && !out.is_empty() {
+                    out.push('\n');
+                }
+                // Items of one list follow each other without a blank line.
+                let trimmed = out.trim_end_matches('\n');
+                let last_line = trimmed.rsplit('\n').next().unwrap_or("");
+                if last_line.trim_start().starts_with("- ") {
+                    out.truncate(trimmed.len());
                     out.push('\n');
                 }
                 out.push_str("- ");
@@ -297,7 +317,7 @@ pub fn html_to_text(html: &str) -> String {
             blank = true;
             continue;
         }
-        if !text.is_empty() && !text.ends_with('\n') {
+        if !text.is_empty() {
             text.push('\n');
         }
         text.push_str(&l);

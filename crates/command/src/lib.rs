@@ -3,6 +3,7 @@
 
 mod catalog;
 mod chat_text;
+mod customize;
 mod error;
 pub mod help;
 mod iam;

@@ -2,6 +2,7 @@
 
 use crate::catalog::Catalog;
 use crate::chat_text::normalize;
+use crate::customize::{self, extra_options, ExtraOption};
 use crate::error::CommandError;
 use crate::help;
 use crate::iam::IamInfo;
@@ -265,6 +266,7 @@ fn option_word<'w>(
 
 struct Ctx<'a> {
     args: Vec<OpArg>,
+    extras: &'static [ExtraOption],
     model: &'a ServiceModel,
     op: &'a Operation,
 }
@@ -283,11 +285,15 @@ impl Ctx<'_> {
             .iter()
             .find_map(|a| a.matches(name).map(|neg| (a, neg)))
     }
+    fn extra(&self, name: &str) -> Option<&'static ExtraOption> {
+        self.extras.iter().find(|x| x.name == name)
+    }
     fn paginates(&self) -> bool {
         self.model.paginators.contains_key(&self.op.name)
     }
     fn is_known(&self, name: &str) -> bool {
         self.arg(name).is_some()
+            || self.extra(name).is_some()
             || (name == "count"
                 && self.model.metadata.service_id == "EC2"
                 && self.op.name == "RunInstances")
@@ -300,6 +306,7 @@ impl Ctx<'_> {
     fn all_names(&self) -> Vec<String> {
         let mut v: Vec<String> = self.args.iter().map(|a| a.cli.clone()).collect();
         v.extend(self.args.iter().filter_map(|a| a.negative.clone()));
+        v.extend(self.extras.iter().map(|x| x.name.to_string()));
         v.extend(VALUE_GLOBALS.iter().map(|s| s.to_string()));
         if self.paginates() {
             v.extend(["starting-token", "max-items", "page-size"].map(String::from));
@@ -320,6 +327,7 @@ fn parse_args(
 ) -> Result<Parsed, CommandError> {
     let ctx = Ctx {
         args: op_args(&cat.renames, cli_service, op_cli, model, op),
+        extras: extra_options(cli_service, op_cli),
         model,
         op,
     };
@@ -332,6 +340,7 @@ fn parse_args(
     let mut skeleton_kind: Option<String> = None;
     let mut page_size: Option<i64> = None;
     let mut count: Option<(i64, i64)> = None;
+    let mut extra_given: Vec<(&'static str, Vec<String>)> = Vec::new();
     let is_opt = |w: &str| option_word(w, &known).is_some();
     let mut i = 0;
     while i < words.len() {
@@ -444,7 +453,11 @@ fn parse_args(
                     vals.push(v.clone());
                     i += 1;
                 }
-                values::from_cli(model, &arg.shape_ref, &vals, &opt)?
+                if customize::bare_word_list(cli_service, op_cli, &arg.cli) {
+                    bare_word_list(model, arg, &vals, &opt)?
+                } else {
+                    values::from_cli(model, &arg.shape_ref, &vals, &opt)?
+                }
             } else {
                 let v = take_one(&mut i)?;
                 values::from_cli(model, &arg.shape_ref, &[v], &opt)?
@@ -558,6 +571,25 @@ fn parse_args(
                 count = Some(parse_count(&v)?);
             }
             n if IGNORED_FLAGS.contains(&n) => {}
+            n if ctx.extra(n).is_some() => {
+                let extra = ctx.extra(n).expect("checked above");
+                let mut vals: Vec<String> = Vec::new();
+                if extra.many {
+                    vals.extend(inline.map(str::to_string));
+                    while let Some(v) = words.get(i).filter(|v| !is_opt(v)) {
+                        vals.push(v.clone());
+                        i += 1;
+                    }
+                    if vals.is_empty() {
+                        return Err(CommandError::invalid(format!(
+                            "--{name} needs at least one value"
+                        )));
+                    }
+                } else {
+                    vals.push(take_one(&mut i)?);
+                }
+                extra_given.push((extra.name, vals));
+            }
             _ => {
                 let names: Vec<String> = ctx
                     .all_names()
@@ -604,8 +636,35 @@ fn parse_args(
     }
 
     if let (Some(n), Some(p)) = (page_size, model.paginators.get(&op.name)) {
-        if let Some(limit) = &p.limit_key {
-            params.entry(limit.clone()).or_insert(Value::from(n));
+        let Some(limit) = &p.limit_key else {
+            return Err(CommandError::invalid(format!(
+                "--page-size: {cli_service} {op_cli} has no page size to set"
+            )));
+        };
+        // The limit member's own type: Route 53's MaxItems is text.
+        let text = model
+            .input_shape(op)
+            .and_then(|s| s.members.get(limit))
+            .and_then(|r| model.shape(&r.shape))
+            .is_some_and(|s| s.kind == ShapeKind::String);
+        let v = if text {
+            Value::from(n.to_string())
+        } else {
+            Value::from(n)
+        };
+        params.entry(limit.clone()).or_insert(v);
+    }
+
+    customize::apply(cli_service, op_cli, &extra_given, &mut params)?;
+    if let Some((first, _)) = extra_given.first() {
+        // What the hand-made options built is checked like any other value.
+        for (member, value) in params.iter_mut() {
+            let Some(arg) = ctx.args.iter().find(|a| &a.member == member) else {
+                continue;
+            };
+            if let Some(shape) = model.shape(&arg.shape_ref.shape) {
+                *value = values::validate(model, shape, value.take(), &format!("--{first}"), 1)?;
+            }
         }
     }
 
@@ -657,6 +716,32 @@ fn parse_args(
         missing,
         iam,
     })))
+}
+
+/// A list of one-member structures given as bare words, one structure per word.
+fn bare_word_list(
+    model: &ServiceModel,
+    arg: &OpArg,
+    words: &[String],
+    opt: &str,
+) -> Result<Value, CommandError> {
+    let list = model
+        .shape(&arg.shape_ref.shape)
+        .ok_or_else(|| CommandError::invalid(format!("{opt}: no shape")))?;
+    let member = list.member.as_ref().and_then(|m| model.shape(&m.shape));
+    let key = member
+        .filter(|m| m.members.len() == 1)
+        .and_then(|m| m.members.keys().next());
+    match (key, words.first()) {
+        (Some(key), Some(first)) if !first.trim_start().starts_with('[') => {
+            let items = words
+                .iter()
+                .map(|w| serde_json::json!({ key.as_str(): w }))
+                .collect();
+            values::validate(model, list, Value::Array(items), opt, 0)
+        }
+        _ => values::from_cli(model, &arg.shape_ref, words, opt),
+    }
 }
 
 /// `ec2 run-instances` replaces MinCount and MaxCount with `--count N` or `--count MIN:MAX`
@@ -739,6 +824,7 @@ pub fn operation_options(
     let cli_service = cat.models.entry(service)?.cli_name.clone();
     let ctx = Ctx {
         args: op_args(&cat.renames, &cli_service, op_cli, &model, op),
+        extras: extra_options(&cli_service, op_cli),
         model: &model,
         op,
     };

@@ -37,8 +37,20 @@ pub fn normalize(s: &str) -> Option<String> {
             return Some(format_utc(ndt.and_utc()));
         }
     }
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return Some(format_utc(d.and_hms_opt(0, 0, 0)?.and_utc()));
+    // Written-out dates, as the AWS CLI's date parser also reads them ("May 1 2024").
+    for fmt in [
+        "%Y-%m-%d",
+        "%Y/%m/%d",
+        "%b %d %Y",
+        "%B %d %Y",
+        "%d %b %Y",
+        "%d %B %Y",
+        "%b %d, %Y",
+        "%B %d, %Y",
+    ] {
+        if let Ok(d) = NaiveDate::parse_from_str(t, fmt) {
+            return Some(format_utc(d.and_hms_opt(0, 0, 0)?.and_utc()));
+        }
     }
     None
 }
@@ -81,6 +93,8 @@ mod tests {
             normalize("1714568400.5").unwrap(),
             "2024-05-01T13:00:00.500Z"
         );
+        assert_eq!(normalize("May 1 2024").unwrap(), "2024-05-01T00:00:00Z");
+        assert_eq!(normalize("1 May 2024").unwrap(), "2024-05-01T00:00:00Z");
         assert!(normalize("yesterday").is_none());
         assert!(normalize("2024-13-01").is_none());
         assert!(normalize("NaN").is_none());

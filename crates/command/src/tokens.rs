@@ -1,6 +1,7 @@
 //! Splitting a command line into words the way a POSIX shell would, without expanding
 //! anything: no variables, globs, command substitution or redirection ever happen.
 
+use crate::chat_text::LITERAL_APOSTROPHE;
 use crate::error::CommandError;
 
 /// Longest input accepted, so a hostile paste cannot make us allocate without bound.
@@ -92,6 +93,10 @@ pub fn tokenize(line: &str) -> Result<Vec<String>, CommandError> {
     }
     if in_word {
         words.push(cur);
+    }
+    // Apostrophes that chat clean-up marked as text (Bob’s) are plain apostrophes again.
+    for w in words.iter_mut().filter(|w| w.contains(LITERAL_APOSTROPHE)) {
+        *w = w.replace(LITERAL_APOSTROPHE, "'");
     }
     Ok(words)
 }
