@@ -39,6 +39,8 @@ pub struct Models {
     index: HashMap<String, usize>,
     cells: Vec<OnceLock<Arc<ServiceModel>>>,
     load_locks: Vec<Mutex<()>>,
+    rules: Vec<OnceLock<Option<Arc<serde_json::Value>>>>,
+    partitions: OnceLock<Arc<serde_json::Value>>,
 }
 
 impl std::fmt::Debug for Models {
@@ -81,6 +83,8 @@ impl Models {
             services,
             index,
             cells: (0..n).map(|_| OnceLock::new()).collect(),
+            rules: (0..n).map(|_| OnceLock::new()).collect(),
+            partitions: OnceLock::new(),
             load_locks: (0..n).map(|_| Mutex::new(())).collect(),
         })
     }
@@ -127,6 +131,48 @@ impl Models {
         )?);
         let _ = self.cells[i].set(model.clone());
         Ok(model)
+    }
+
+    /// A service's endpoint rule set (`endpoint-rule-set-1.json`, newest API version), read
+    /// once; `None` when the service has none.
+    pub fn endpoint_rules(&self, name: &str) -> Result<Option<Arc<serde_json::Value>>, ModelError> {
+        let i = self
+            .position(name)
+            .ok_or_else(|| ModelError::UnknownService(name.to_string()))?;
+        if let Some(r) = self.rules[i].get() {
+            return Ok(r.clone());
+        }
+        let dir = self.dir.join(&self.services[i].model_name);
+        let loaded = match newest_version_dir(&dir) {
+            Some(vdir) => match read_json_file(&vdir, "endpoint-rule-set-1")? {
+                Some(bytes) => Some(Arc::new(serde_json::from_slice(&bytes).map_err(|e| {
+                    ModelError::Invalid {
+                        path: vdir.join("endpoint-rule-set-1.json").display().to_string(),
+                        message: e.to_string(),
+                    }
+                })?)),
+                None => None,
+            },
+            None => None,
+        };
+        Ok(self.rules[i].get_or_init(|| loaded).clone())
+    }
+
+    /// botocore's `partitions.json` (regions, DNS suffixes, FIPS and dual-stack support).
+    pub fn partitions(&self) -> Result<Arc<serde_json::Value>, ModelError> {
+        if let Some(p) = self.partitions.get() {
+            return Ok(p.clone());
+        }
+        let bytes = read_json_file(&self.dir, "partitions")?.ok_or_else(|| ModelError::Io {
+            path: self.dir.join("partitions.json").display().to_string(),
+            source: std::io::Error::from(std::io::ErrorKind::NotFound),
+        })?;
+        let v: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| ModelError::Invalid {
+                path: self.dir.join("partitions.json").display().to_string(),
+                message: e.to_string(),
+            })?;
+        Ok(self.partitions.get_or_init(|| Arc::new(v)).clone())
     }
 
     /// Models already loaded, for memory accounting.

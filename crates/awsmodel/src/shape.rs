@@ -54,6 +54,9 @@ pub struct Metadata {
     pub global_endpoint: Option<String>,
     #[serde(default)]
     pub uid: Option<String>,
+    /// Present on JSON services that answer like their older query API.
+    #[serde(default)]
+    pub aws_query_compatible: Option<serde_json::Value>,
 }
 
 impl Metadata {

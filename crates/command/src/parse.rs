@@ -702,6 +702,18 @@ fn parse_args(
         params.entry("MaxCount").or_insert(Value::from(max));
     }
 
+    // The AWS CLI builds parameters in the model's member order; requests depend on it.
+    let mut ordered = Map::with_capacity(params.len());
+    if let Some(input) = model.input_shape(op) {
+        for name in input.members.keys() {
+            if let Some(v) = params.remove(name) {
+                ordered.insert(name.clone(), v);
+            }
+        }
+    }
+    ordered.extend(params);
+    let params = ordered;
+
     let missing = missing_params(model, &ctx.args, &params);
     let iam = cat
         .iam

@@ -1,0 +1,1 @@
+//! Endpoint rule sets (filled in next).
