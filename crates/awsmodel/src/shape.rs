@@ -152,6 +152,9 @@ pub struct ShapeRef {
     pub event_payload: bool,
     #[serde(default)]
     pub context_param: Option<serde_json::Value>,
+    /// The element that wraps a query protocol result (`DescribeAlarmsResult`).
+    #[serde(default)]
+    pub result_wrapper: Option<String>,
 }
 
 /// The kinds of value a shape can hold.

@@ -1,6 +1,8 @@
 //! `chatops`: the command line of aws-chatops.
 
+mod execute;
 mod exit;
+mod render;
 mod run;
 mod shell;
 

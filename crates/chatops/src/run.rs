@@ -113,25 +113,32 @@ pub fn handle(cat: &Catalog, s: &SessionArgs, message: &str) -> Reply {
             stderr: String::new(),
             code: exit::OK,
         },
-        Ok(Parsed::Call(call)) => finish(&call, s, &region),
+        Ok(Parsed::Call(call)) => finish(cat, &call, s, &region),
     }
 }
 
 /// Runs (or describes) a complete call.
-pub fn finish(call: &Call, s: &SessionArgs, region: &str) -> Reply {
+pub fn finish(cat: &Catalog, call: &Call, s: &SessionArgs, region: &str) -> Reply {
     if s.dry_run {
         let code = if call.missing.is_empty() {
             exit::OK
         } else {
             exit::NEEDS_INPUT
         };
-        let stderr = if call.missing.is_empty() {
+        let mut stderr = if call.missing.is_empty() {
             String::new()
         } else {
             describe_missing(call)
         };
+        let mut doc = dry_run_json(call, region);
+        if call.missing.is_empty() {
+            match crate::execute::request_json(cat, call, region, s) {
+                Ok(req) => doc["request"] = req,
+                Err(e) => stderr = format!("error: {e}"),
+            }
+        }
         return Reply {
-            stdout: pretty(&dry_run_json(call, region)),
+            stdout: pretty(&doc),
             stderr,
             code,
         };
@@ -143,14 +150,19 @@ pub fn finish(call: &Call, s: &SessionArgs, region: &str) -> Reply {
             code: exit::NEEDS_INPUT,
         };
     }
-    Reply {
-        stdout: String::new(),
-        stderr: format!(
-            "{} {} is understood, but sending it to AWS is not built yet (it arrives with the wire layer); use --dry-run to see the call",
-            call.service, call.cli_operation
-        ),
-        code: exit::FAILED,
+    if call.iam.access == command::Access::Write && !s.yes {
+        return Reply {
+            stdout: String::new(),
+            stderr: format!(
+                "{} {} changes resources ({}); confirm with --yes to run it",
+                call.service,
+                call.cli_operation,
+                call.iam.actions.join(", ")
+            ),
+            code: exit::NEEDS_INPUT,
+        };
     }
+    crate::execute::execute(cat, call, region, s)
 }
 
 fn pretty(v: &Value) -> String {

@@ -67,7 +67,7 @@ pub fn shell(cat: &Catalog, args: &SessionArgs) -> i32 {
                     println!("cancelled");
                     continue;
                 }
-                finish(&call, args, &region)
+                finish(cat, &call, args, &region)
             }
             _ => handle(cat, args, t),
         };

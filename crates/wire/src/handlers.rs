@@ -100,3 +100,57 @@ mod tests {
         assert_eq!(quote_copy_source("bucket/ü"), "bucket/%C3%BC");
     }
 }
+
+/// What botocore does to a parsed result before the CLI sees it: S3 list keys decoded when
+/// the URL encoding was asked for on the user's behalf.
+pub fn after(model: &ServiceModel, op: &Operation, ctx: &Context, mut v: Value) -> Value {
+    if ctx.encoding_type_auto_set && model.metadata.endpoint_prefix == "s3" {
+        if let Value::Object(top) = &mut v {
+            for key in [
+                "Delimiter",
+                "Marker",
+                "NextMarker",
+                "Prefix",
+                "KeyMarker",
+                "NextKeyMarker",
+                "StartAfter",
+            ] {
+                decode_in(top.get_mut(key));
+            }
+            for (list, fields) in [
+                ("Contents", &["Key"][..]),
+                ("Versions", &["Key"][..]),
+                ("DeleteMarkers", &["Key"][..]),
+                ("CommonPrefixes", &["Prefix"][..]),
+            ] {
+                if let Some(Value::Array(items)) = top.get_mut(list) {
+                    for it in items.iter_mut().filter_map(Value::as_object_mut) {
+                        for f in fields {
+                            decode_in(it.get_mut(*f));
+                        }
+                    }
+                }
+            }
+            if op.name == "ListObjectsV2"
+                || op.name == "ListObjectVersions"
+                || op.name == "ListObjects"
+            {
+                top.remove("EncodingType");
+            }
+        }
+    }
+    v
+}
+
+fn decode_in(v: Option<&mut Value>) {
+    if let Some(Value::String(s)) = v {
+        *s = percent_decode(s);
+    }
+}
+
+/// `unquote_plus`-free percent decoding (S3 encodes keys with `%XX`).
+fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}

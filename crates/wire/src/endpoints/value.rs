@@ -26,10 +26,7 @@ impl Val {
 
     pub(crate) fn obj(fields: Vec<(&str, Val)>) -> Val {
         Val::Obj(Arc::new(
-            fields
-                .into_iter()
-                .map(|(k, v)| (Arc::from(k), v))
-                .collect(),
+            fields.into_iter().map(|(k, v)| (Arc::from(k), v)).collect(),
         ))
     }
 
@@ -125,7 +122,9 @@ impl Val {
                 None => Val::Float(n.as_f64().unwrap_or(0.0)),
             },
             serde_json::Value::String(s) => Val::str(s),
-            serde_json::Value::Array(a) => Val::List(Arc::new(a.iter().map(Val::from_json).collect())),
+            serde_json::Value::Array(a) => {
+                Val::List(Arc::new(a.iter().map(Val::from_json).collect()))
+            }
             serde_json::Value::Object(o) => Val::Obj(Arc::new(
                 o.iter()
                     .map(|(k, v)| (Arc::from(k.as_str()), Val::from_json(v)))
@@ -195,7 +194,10 @@ mod tests {
         assert_eq!(Val::str("it's").py_repr(), "\"it's\"");
         let l = Val::List(Arc::new(vec![Val::str("a"), Val::Int(2)]));
         assert_eq!(l.py_str(), "['a', 2]");
-        assert_eq!(Val::obj(vec![("k", Val::Bool(false))]).py_str(), "{'k': False}");
+        assert_eq!(
+            Val::obj(vec![("k", Val::Bool(false))]).py_str(),
+            "{'k': False}"
+        );
     }
 
     #[test]

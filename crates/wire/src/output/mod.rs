@@ -1,1 +1,242 @@
-//! Output formats (filled in next).
+//! Output formats: what the AWS CLI prints for an operation's parsed response, byte for byte.
+//!
+//! Input is the parsed response as the CLI's formatters see it: a JSON object in the model's
+//! member order, timestamps already ISO 8601 strings, blobs already base64 strings. Output is
+//! the CLI's `--output json|text|table|yaml|yaml-stream|off`, after `--query`:
+//!
+//! - `json`: `json.dumps(indent=4, ensure_ascii=False)` plus a newline; nothing at all for an
+//!   empty object (an operation without output), `null` for a query that selects nothing.
+//! - `text`: `awscli/text.py`, see [`text`](self) module docs.
+//! - `table`: `awscli/table.py` without colour, the operation name as the title, at a fixed
+//!   terminal width ([`DEFAULT_TABLE_WIDTH`] columns: what the CLI uses when its output is not
+//!   a terminal). Nothing at all for a falsy result (`null`, `[]`, `{}`, `""`, `0`, `false`).
+//! - `yaml`, `yaml-stream`: the AWS CLI v2 formats (the v1 CLI has neither): `ruamel.yaml`'s
+//!   safe dumper, keys sorted, a top-level scalar as JSON; `yaml-stream` wraps the response in
+//!   a one-item list, as v2 does for an unpaginated response.
+//! - `off`: nothing (AWS CLI v2).
+//!
+//! Differences from the CLI that we accept are listed on [`render_with_options`].
+
+mod pyfmt;
+mod query;
+mod table;
+mod text;
+mod unicode_tables;
+mod yaml;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use serde_json::Value;
+
+pub use query::Query;
+
+/// The width, in columns, tables are laid out for: the AWS CLI's default when standard output
+/// is not a terminal. Wider tables are turned on their side where they can be.
+pub const DEFAULT_TABLE_WIDTH: usize = 80;
+
+/// An `--output` format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OutputFormat {
+    Json,
+    Text,
+    Table,
+    Yaml,
+    YamlStream,
+    /// AWS CLI v2's `--output off`: nothing on standard output.
+    Off,
+}
+
+impl OutputFormat {
+    /// Every format, in the order the CLI lists them.
+    pub const ALL: [OutputFormat; 6] = [
+        OutputFormat::Json,
+        OutputFormat::Text,
+        OutputFormat::Table,
+        OutputFormat::Yaml,
+        OutputFormat::YamlStream,
+        OutputFormat::Off,
+    ];
+
+    /// The `--output` spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutputFormat::Json => "json",
+            OutputFormat::Text => "text",
+            OutputFormat::Table => "table",
+            OutputFormat::Yaml => "yaml",
+            OutputFormat::YamlStream => "yaml-stream",
+            OutputFormat::Off => "off",
+        }
+    }
+}
+
+impl fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for OutputFormat {
+    type Err = OutputError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        OutputFormat::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| OutputError::UnknownFormat(s.to_owned()))
+    }
+}
+
+/// Why a response could not be rendered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutputError {
+    /// The `--query` expression does not parse. The CLI reports this before sending the
+    /// request: compile the query with [`Query::compile`] up front to do the same.
+    #[error("Bad value for --query {expression}: {message}")]
+    BadQuery { expression: String, message: String },
+    /// Evaluating the query failed (a function given the wrong types, an unknown function,
+    /// ...); the message is the one the CLI prints.
+    #[error("{0}")]
+    Query(String),
+    /// The CLI's formatter cannot lay out this shape either (a table of rows of unequal
+    /// lengths, a text list mixing structures and scalars); the message says why.
+    #[error("{0}")]
+    Format(String),
+    /// Not an `--output` format.
+    #[error("argument --output: Invalid choice: '{0}', valid choices are: json, text, table, yaml, yaml-stream, off")]
+    UnknownFormat(String),
+}
+
+/// Everything that decides the output.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions<'a> {
+    pub format: OutputFormat,
+    /// The `--query` expression.
+    pub query: Option<&'a str>,
+    /// The table title: the operation's name (`DescribeInstances`). Without one, the table
+    /// has no title row (the CLI always has one).
+    pub title: Option<&'a str>,
+    /// The terminal width tables are laid out for.
+    pub table_width: usize,
+}
+
+impl<'a> RenderOptions<'a> {
+    pub fn new(format: OutputFormat) -> Self {
+        RenderOptions {
+            format,
+            query: None,
+            title: None,
+            table_width: DEFAULT_TABLE_WIDTH,
+        }
+    }
+}
+
+/// Renders `value` in `format` after `query`, as the AWS CLI prints it (tables untitled).
+pub fn render(
+    value: &Value,
+    format: OutputFormat,
+    query: Option<&str>,
+) -> Result<String, OutputError> {
+    render_with_options(
+        value,
+        &RenderOptions {
+            query,
+            ..RenderOptions::new(format)
+        },
+    )
+}
+
+/// Like [`render`], with the table titled `title` (the operation name, `DescribeInstances`).
+pub fn render_with_title(
+    value: &Value,
+    format: OutputFormat,
+    query: Option<&str>,
+    title: &str,
+) -> Result<String, OutputError> {
+    render_with_options(
+        value,
+        &RenderOptions {
+            query,
+            title: Some(title),
+            ..RenderOptions::new(format)
+        },
+    )
+}
+
+/// Renders `value` as the CLI would with these options.
+///
+/// Known differences from the CLI:
+/// - numbers are what `serde_json` holds: an integer beyond 64 bits arrives as a float and
+///   prints as one (the CLI's Python ints are unbounded);
+/// - in YAML, an object a query selects twice (`[a, a]`) is written twice; ruamel.yaml would
+///   write an anchor and an alias (`&id001` / `*id001`), since Python shares the object;
+/// - where the CLI's formatter crashes on a shape (text of a list mixing structures and
+///   scalars, a table of ragged rows), we return [`OutputError::Format`] and print nothing,
+///   where the CLI may already have printed part of the text output.
+pub fn render_with_options(
+    value: &Value,
+    options: &RenderOptions<'_>,
+) -> Result<String, OutputError> {
+    let query = options.query.map(Query::compile).transpose()?;
+    render_compiled(value, options, query.as_ref())
+}
+
+/// [`render_with_options`] with a query compiled beforehand (`options.query` is ignored).
+pub fn render_compiled(
+    value: &Value,
+    options: &RenderOptions<'_>,
+    query: Option<&Query>,
+) -> Result<String, OutputError> {
+    let response = without_response_metadata(value);
+    let result: Cow<'_, Value> = match query {
+        Some(q) => Cow::Owned(q.search(&response)?),
+        None => response,
+    };
+    let result = result.as_ref();
+    let is_empty_object = matches!(result, Value::Object(m) if m.is_empty());
+    Ok(match options.format {
+        OutputFormat::Json => {
+            if is_empty_object {
+                String::new()
+            } else {
+                let mut out = String::new();
+                pyfmt::json_pretty_into(result, 0, &mut out);
+                out.push('\n');
+                out
+            }
+        }
+        OutputFormat::Text => text::format_text(result)?,
+        OutputFormat::Table => {
+            table::format_table(result, options.title.unwrap_or(""), options.table_width)?
+        }
+        OutputFormat::Yaml => {
+            if is_empty_object {
+                String::new()
+            } else {
+                yaml::dump(result)
+            }
+        }
+        OutputFormat::YamlStream => {
+            if is_empty_object {
+                String::new()
+            } else {
+                yaml::dump(&Value::Array(vec![result.clone()]))
+            }
+        }
+        OutputFormat::Off => String::new(),
+    })
+}
+
+/// The CLI drops `ResponseMetadata` (the request id) before printing.
+fn without_response_metadata(value: &Value) -> Cow<'_, Value> {
+    match value {
+        Value::Object(map) if map.contains_key("ResponseMetadata") => {
+            let mut map = map.clone();
+            map.shift_remove("ResponseMetadata");
+            Cow::Owned(Value::Object(map))
+        }
+        _ => Cow::Borrowed(value),
+    }
+}

@@ -200,7 +200,7 @@ pub(crate) fn scalar_text(m: Member<'_>, v: &Value, default_ts: &str) -> Result<
     })
 }
 
-pub(crate) fn base64(bytes: &[u8]) -> String {
+pub fn base64(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }

@@ -1,0 +1,118 @@
+//! A moto server on a free loopback port for the test's lifetime, and helpers to run
+//! `chatops` and the reference `aws` against it.
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub fn venv() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .map(|d| d.join(".venv"))
+        .find(|p| p.join("bin/python").is_file())
+        .expect("run scripts/setup.sh first")
+}
+
+/// A running moto server; stopped when dropped.
+pub struct Moto {
+    child: Child,
+    pub url: String,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(venv().join("bin/moto_server"))
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server");
+        let url = format!("http://127.0.0.1:{port}");
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "moto did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Moto { child, url }
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The result of one command: exit code, stdout, stderr.
+#[derive(Debug)]
+pub struct Out {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Out {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}\nstderr: {}", self.stdout, self.stderr))
+    }
+}
+
+fn env(cmd: &mut Command) -> &mut Command {
+    cmd.env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_PROFILE")
+}
+
+/// `chatops run --endpoint-url <moto> --yes "<line>"`.
+pub fn chatops(moto: &Moto, line: &str) -> Out {
+    let out = env(&mut Command::new(env!("CARGO_BIN_EXE_chatops")))
+        .args(["run", "--endpoint-url", &moto.url, "--yes", line])
+        .output()
+        .expect("run chatops");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The reference AWS CLI against the same server (`cli_timestamp_format = iso8601`, as in
+/// AWS CLI v2).
+pub fn aws(moto: &Moto, args: &str) -> Out {
+    let config = std::env::temp_dir().join("chatops-aws-cli-config");
+    std::fs::write(&config, "[default]\ncli_timestamp_format = iso8601\n").unwrap();
+    let mut argv = shell_words(args);
+    argv.extend(["--endpoint-url".to_string(), moto.url.clone()]);
+    let out = env(&mut Command::new(venv().join("bin/aws")))
+        .env("AWS_CONFIG_FILE", &config)
+        .args(&argv)
+        .output()
+        .expect("run aws");
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Splits a command line as a shell would (quotes only).
+pub fn shell_words(s: &str) -> Vec<String> {
+    command::tokenize(s).expect("a well-formed test line")
+}
