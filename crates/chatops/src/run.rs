@@ -119,6 +119,8 @@ pub fn handle(cat: &Catalog, s: &SessionArgs, message: &str) -> Reply {
 
 /// Runs (or describes) a complete call.
 pub fn finish(cat: &Catalog, call: &Call, s: &SessionArgs, region: &str) -> Reply {
+    // A region typed in the line wins over the operator's default.
+    let region = call.globals.region.as_deref().unwrap_or(region);
     if s.dry_run {
         let code = if call.missing.is_empty() {
             exit::OK

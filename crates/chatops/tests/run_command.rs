@@ -24,7 +24,8 @@ fn dry_run_prints_the_call_as_json() {
         "@aws lambda get-function my-fn --region eu-west-1",
     ]);
     assert_eq!(code, 0, "{err}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let request = v.as_object_mut().unwrap().remove("request").expect("the request part");
     assert_eq!(
         v,
         serde_json::json!({
@@ -36,6 +37,10 @@ fn dry_run_prints_the_call_as_json() {
             "region": "eu-west-1"
         })
     );
+    assert_eq!(request["method"], "GET");
+    assert_eq!(request["url"], "https://lambda.eu-west-1.amazonaws.com/2015-03-31/functions/my-fn");
+    assert_eq!(request["signing"], serde_json::json!({"service": "lambda", "region": "eu-west-1"}));
+    assert!(request["headers"].get("Authorization").is_none(), "no signature in a dry run");
     assert!(err.is_empty());
 }
 
@@ -104,8 +109,29 @@ fn help_goes_to_stdout_and_exits_0() {
 }
 
 #[test]
-fn execution_without_the_wire_layer_says_so_and_exits_1() {
-    let (code, _, err) = run(&["run", "lambda list-functions"]);
-    assert_eq!(code, 1);
-    assert!(err.contains("not built yet"), "{err}");
+fn a_write_needs_yes_when_not_interactive() {
+    let (code, out, err) = run(&["run", "lambda delete-function --function-name f"]);
+    assert_eq!(code, 4);
+    assert!(out.is_empty());
+    assert_eq!(
+        err.trim(),
+        "lambda delete-function changes resources (lambda:DeleteFunction); confirm with --yes to run it"
+    );
+}
+
+#[test]
+fn an_unreachable_endpoint_is_reported_after_retries() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = format!("http://127.0.0.1:{port}");
+    let out = Command::new(env!("CARGO_BIN_EXE_chatops"))
+        .args(["run", "--endpoint-url", &url, "lambda list-functions"])
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("after 3 attempts"), "{err}");
+    assert!(err.contains(&url), "{err}");
 }
