@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 use wire::endpoints::{
-    Builtins, EndpointError, EndpointResolver, ParamValue, Params, ResolvedEndpoint,
+    Builtins, EndpointError, EndpointResolver, ParamValue, Params, ResolvedEndpoint, S3AddressingStyle,
 };
 
 fn venv_python() -> PathBuf {
@@ -169,6 +169,37 @@ fn compare_endpoint(
     Ok(())
 }
 
+/// The client settings of a case, as the CLI's configuration would give them.
+fn builtins_for(case: &Value) -> Builtins {
+    let s3 = case.get("s3").cloned().unwrap_or(Value::Null);
+    let mut b = Builtins {
+        region: case["region"].as_str().map(str::to_string),
+        use_fips: case["fips"].as_bool().unwrap_or(false),
+        use_dual_stack: case["dualstack"].as_bool().unwrap_or(false),
+        endpoint: case["endpoint"].as_str().map(str::to_string),
+        s3_addressing_style: match s3.get("addressing_style").and_then(|v| v.as_str()) {
+            Some("path") => S3AddressingStyle::Path,
+            Some("virtual") => S3AddressingStyle::Virtual,
+            _ => S3AddressingStyle::Auto,
+        },
+        s3_accelerate: s3.get("use_accelerate_endpoint").and_then(|v| v.as_bool()).unwrap_or(false),
+        s3_use_arn_region: s3.get("use_arn_region").and_then(|v| v.as_bool()),
+        s3_disable_multiregion_access_points: s3
+            .get("s3_disable_multiregion_access_points")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+        s3_us_east_1_regional_endpoint: s3.get("us_east_1_regional_endpoint").and_then(|v| v.as_str())
+            == Some("regional"),
+        sts_regional_endpoints_legacy: case.get("sts_regional_endpoints").and_then(|v| v.as_str()) == Some("legacy"),
+        account_id: case.get("account_id").and_then(|v| v.as_str()).map(str::to_string),
+        ..Builtins::default()
+    };
+    if let Some(mode) = case.get("account_id_endpoint_mode").and_then(|v| v.as_str()) {
+        b.account_id_endpoint_mode = Some(mode.to_string());
+    }
+    b
+}
+
 #[test]
 fn every_service_resolves_as_botocore_does() {
     let dir = awsmodel::find_models_dir(None).expect("models");
@@ -186,17 +217,21 @@ fn every_service_resolves_as_botocore_does() {
         HashMap::new();
     let mut failures: Vec<String> = Vec::new();
     let mut services = std::collections::BTreeSet::new();
-    let (mut endpoints, mut errors, mut params_compared, mut params_skipped) = (0, 0, 0, 0);
+    let (mut endpoints, mut errors, mut params_compared, mut params_refused) = (0, 0, 0, 0);
     let mut auth_compared = 0;
 
     for case in cases {
         let service = case["service"].as_str().unwrap();
         let label = format!(
-            "{service} {} fips={} dualstack={} endpoint={} {} {}",
+            "{service} {} fips={} dualstack={} endpoint={} s3={} sts={} account={}/{} {} {}",
             case["region"].as_str().unwrap_or("-"),
             case["fips"],
             case["dualstack"],
             case["endpoint"].as_str().unwrap_or("-"),
+            case.get("s3").unwrap_or(&Value::Null),
+            case.get("sts_regional_endpoints").unwrap_or(&Value::Null),
+            case.get("account_id").unwrap_or(&Value::Null),
+            case.get("account_id_endpoint_mode").unwrap_or(&Value::Null),
             case["operation"].as_str().unwrap_or("-"),
             case["input"]
         );
@@ -217,19 +252,19 @@ fn every_service_resolves_as_botocore_does() {
         services.insert(service.to_string());
 
         // 1. The parameters of the call.
-        if case.get("params_error").is_some() {
-            params_skipped += 1;
+        let builtins = builtins_for(case);
+        let input = case["input"].as_object().cloned().unwrap_or_default();
+        let op = case["operation"].as_str().unwrap();
+        let ours = resolver.params_for(model, op, &input, &builtins);
+        if let Some(msg) = case.get("params_error_msg").and_then(|m| m.as_str()) {
+            params_refused += 1;
+            match ours {
+                Err(e) if e.message() == msg => {}
+                Err(e) => failures.push(format!("{label}: refused with {:?}, botocore {msg:?}", e.message())),
+                Ok(p) => failures.push(format!("{label}: params {:?} where botocore refuses: {msg}", params_json(&p))),
+            }
         } else {
-            let builtins = Builtins {
-                region: case["region"].as_str().map(str::to_string),
-                use_fips: case["fips"].as_bool().unwrap_or(false),
-                use_dual_stack: case["dualstack"].as_bool().unwrap_or(false),
-                endpoint: case["endpoint"].as_str().map(str::to_string),
-                ..Builtins::default()
-            };
-            let input = case["input"].as_object().cloned().unwrap_or_default();
-            let op = case["operation"].as_str().unwrap();
-            match resolver.params_for(model, op, &input, &builtins) {
+            match ours {
                 Ok(p) => {
                     let ours = params_json(&p);
                     let theirs: BTreeMap<String, Value> = case["params_full"]
@@ -264,8 +299,8 @@ fn every_service_resolves_as_botocore_does() {
     }
 
     eprintln!(
-        "endpoints vs botocore {}: {} services, {} cases: {} endpoints ({} with auth schemes), {} errors; {} parameter sets compared ({} refused by botocore's handlers)",
-        data["botocore"], services.len(), cases.len(), endpoints, auth_compared, errors, params_compared, params_skipped
+        "endpoints vs botocore {}: {} services, {} cases: {} endpoints ({} with auth schemes), {} errors; {} parameter sets compared, {} inputs refused as botocore's handlers refuse them",
+        data["botocore"], services.len(), cases.len(), endpoints, auth_compared, errors, params_compared, params_refused
     );
     for s in data["skipped"].as_array().into_iter().flatten() {
         eprintln!("oracle skipped: {s}");

@@ -112,6 +112,10 @@ pub enum EndpointError {
     /// The endpoint lists only auth schemes we cannot sign with.
     #[error("none of the endpoint's auth schemes is supported: {0}")]
     UnsupportedAuthSchemes(String),
+    /// The call's input cannot go to any endpoint (botocore refuses it before resolving,
+    /// e.g. an S3 Control ARN whose account differs from `AccountId`).
+    #[error("{0}")]
+    Input(String),
     /// The operation is not in the service model.
     #[error("unknown operation {0}")]
     UnknownOperation(String),

@@ -209,32 +209,17 @@ pub(crate) fn params_for(
     let is_s3 = service_id == "S3";
     let is_s3_family = prefix == "s3" || prefix == "s3-control";
 
-    // The context may rewrite input (S3 Control's outpost ARNs carry the account).
-    let mut input_override: Option<(String, String)> = None;
-    if service_id == "S3 Control" {
-        for member in ["Bucket", "Name"] {
-            if member == "Name" && op.name == "CreateAccessPoint" {
-                continue;
-            }
-            let Some(arn) = input.get(member).and_then(|v| v.as_str()) else {
-                continue;
-            };
-            if let Some(account) = outpost_arn_account(
-                arn,
-                if member == "Bucket" {
-                    "bucket"
-                } else {
-                    "accesspoint"
-                },
-            ) {
-                input_override = Some(("AccountId".into(), account));
-            }
-        }
-    }
+    // S3 Control: an Outposts ARN in `Name`/`Bucket` carries the account (botocore's
+    // `S3ControlArnParamHandlerv2`).
+    let account_override = if service_id == "S3 Control" {
+        s3control_arn_account(&op.name, input, b)?
+    } else {
+        None
+    };
     let member_value = |member: &str| -> Option<ParamValue> {
-        if let Some((k, v)) = &input_override {
-            if k == member {
-                return Some(ParamValue::String(v.clone()));
+        if member == "AccountId" {
+            if let Some(a) = &account_override {
+                return Some(ParamValue::String(a.clone()));
             }
         }
         input.get(member).and_then(ParamValue::from_json)
@@ -325,18 +310,63 @@ pub(crate) fn params_for(
     Ok(out)
 }
 
-/// The account of an S3 Outposts ARN `arn:...:s3-outposts:...:outpost/<id>/<kind>/<name>`.
-fn outpost_arn_account(arn: &str, kind: &str) -> Option<String> {
-    if !is_arn(arn) {
-        return None;
+/// botocore's S3 Control ARN handling: `Name` (but for `CreateAccessPoint`) and `Bucket`
+/// may be Outposts ARNs, whose account then becomes `AccountId`; other ARNs are refused.
+fn s3control_arn_account(
+    operation: &str,
+    input: &serde_json::Map<String, Value>,
+    b: &Builtins,
+) -> Result<Option<String>, EndpointError> {
+    if operation == "CreateBucket" || operation == "ListRegionalBuckets" {
+        return Ok(None);
     }
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    if parts[2] != "s3-outposts" {
-        return None;
+    let mut account: Option<String> = input
+        .get("AccountId")
+        .and_then(|v| v.as_str())
+        .map(str::to_string);
+    let mut overridden = None;
+    for (member, kind) in [("Name", "accesspoint"), ("Bucket", "bucket")] {
+        if member == "Name" && operation == "CreateAccessPoint" {
+            continue;
+        }
+        let Some(arn) = input.get(member).and_then(|v| v.as_str()) else {
+            continue;
+        };
+        // botocore's ArnParser needs six `:`-separated parts, not the `arn:` prefix.
+        let parts: Vec<&str> = arn.splitn(6, ':').collect();
+        if parts.len() < 6 {
+            continue;
+        }
+        let refuse = |msg: &str| EndpointError::Input(format!("S3 ARN \"{arn}\" provided is invalid for this operation. {msg}"));
+        let region = parts[3];
+        if region.starts_with("fips-") || region.ends_with("fips-") {
+            return Err(refuse("Invalid ARN, FIPS region not allowed in ARN."));
+        }
+        if b.s3_accelerate {
+            return Err(EndpointError::Input(
+                "Unsupported configuration when using S3 Control: S3 control client does not support accelerate endpoints".into(),
+            ));
+        }
+        let resources: Vec<&str> = parts[5].split([':', '/']).collect();
+        let is_outpost = parts[2] == "s3-outposts"
+            && resources.len() == 4
+            && resources[0] == "outpost"
+            && resources[2] == kind;
+        if !is_outpost {
+            return Err(refuse(&format!("The {member} parameter does not support the provided ARN")));
+        }
+        let arn_account = parts[4].to_string();
+        if let Some(given) = &account {
+            if *given != arn_account {
+                return Err(refuse(&format!(
+                    "Account ID in arn does not match the AccountId parameter provided: \"{given}\""
+                )));
+            }
+        }
+        account = Some(arn_account.clone());
+        overridden = Some(arn_account);
     }
-    let resources: Vec<&str> = parts[5].split([':', '/']).collect();
-    (resources.len() == 4 && resources[0] == "outpost" && resources[2] == kind)
-        .then(|| parts[4].to_string())
+    Ok(overridden)
 }
 
 #[cfg(test)]
@@ -394,18 +424,35 @@ mod tests {
     }
 
     #[test]
-    fn outpost_arns() {
+    fn s3control_arns() {
+        let input = |v: serde_json::Value| v.as_object().unwrap().clone();
+        let b = Builtins::default();
+        let outpost = "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-1/bucket/b";
         assert_eq!(
-            outpost_arn_account(
-                "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-1/bucket/b",
-                "bucket"
-            ),
+            s3control_arn_account("GetBucket", &input(serde_json::json!({"Bucket": outpost})), &b).unwrap(),
             Some("123456789012".into())
         );
         assert_eq!(
-            outpost_arn_account("arn:aws:s3:us-west-2:123:outpost/op-1/bucket/b", "bucket"),
+            s3control_arn_account("GetBucket", &input(serde_json::json!({"Bucket": "plain"})), &b).unwrap(),
             None
         );
-        assert_eq!(outpost_arn_account("bucket", "bucket"), None);
+        assert_eq!(
+            s3control_arn_account("CreateBucket", &input(serde_json::json!({"Bucket": outpost})), &b).unwrap(),
+            None
+        );
+        let e = s3control_arn_account(
+            "GetBucket",
+            &input(serde_json::json!({"Bucket": outpost, "AccountId": "999"})),
+            &b,
+        )
+        .unwrap_err();
+        assert!(e.to_string().ends_with("does not match the AccountId parameter provided: \"999\""));
+        let e = s3control_arn_account(
+            "GetBucket",
+            &input(serde_json::json!({"Bucket": "arn:aws:s3:us-west-2:123:accesspoint/x"})),
+            &b,
+        )
+        .unwrap_err();
+        assert!(e.to_string().ends_with("The Bucket parameter does not support the provided ARN"));
     }
 }

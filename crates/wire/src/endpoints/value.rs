@@ -34,13 +34,6 @@ impl Val {
         matches!(self, Val::Null)
     }
 
-    pub(crate) fn as_str(&self) -> Option<&str> {
-        match self {
-            Val::Str(s) => Some(s),
-            _ => None,
-        }
-    }
-
     /// The field of an object, if this is one and has it.
     pub(crate) fn field(&self, name: &str) -> Option<&Val> {
         match self {

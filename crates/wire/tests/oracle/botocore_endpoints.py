@@ -38,33 +38,75 @@ REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1", "us-gov-wes
 VARIANTS = [(False, False), (True, False), (False, True), (True, True)]
 CUSTOM_ENDPOINT = "http://127.0.0.1:5000"
 
-S3_INPUTS = [
-    ("ListBuckets", {}),
-    ("HeadBucket", {"Bucket": "my-bucket"}),
-    ("GetObject", {"Bucket": "my-bucket", "Key": "my-key"}),
-    ("HeadBucket", {"Bucket": "my.bucket.with.dots"}),
-    ("HeadBucket", {"Bucket": "Invalid_Bucket"}),
-    ("GetBucketLocation", {"Bucket": "my-bucket"}),
-    ("CreateBucket", {"Bucket": "my-bucket"}),
-    ("HeadBucket", {"Bucket": "mybucket--use1-az4--x-s3"}),
-    ("GetObject", {"Bucket": "arn:aws:s3:us-west-2:123456789012:accesspoint/myendpoint", "Key": "k"}),
-    ("GetObject", {"Bucket": "arn:aws:s3:us-east-1:123456789012:accesspoint:myendpoint", "Key": "k"}),
-    ("GetObject", {"Bucket": "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", "Key": "k"}),
-    ("GetObject", {"Bucket": "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/accesspoint/reports", "Key": "k"}),
-    ("GetObject", {"Bucket": "arn:aws:s3-object-lambda:us-east-1:123456789012:accesspoint/mybanner", "Key": "k"}),
-    ("GetObject", {"Bucket": "arn:aws-cn:s3:cn-north-1:123456789012:accesspoint/myendpoint", "Key": "k"}),
-    ("GetObject", {"Bucket": "arn:aws:sqs:us-west-2:123456789012:someresource", "Key": "k"}),
-]
+PARTITION_OF = {"cn-north-1": "aws-cn", "us-gov-west-1": "aws-us-gov"}
 
-S3CONTROL_INPUTS = [
-    ("ListRegionalBuckets", {"AccountId": "123456789012"}),
-    ("GetBucket", {"AccountId": "123456789012", "Bucket": "my-bucket"}),
-    ("GetBucket", {"AccountId": "123456789012", "Bucket": "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/bucket/mybucket"}),
-    ("GetAccessPoint", {"AccountId": "123456789012", "Name": "my-ap"}),
-    ("GetAccessPoint", {"AccountId": "123456789012", "Name": "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/accesspoint/myap"}),
-    ("ListStorageLensConfigurations", {"AccountId": "123456789012"}),
-    ("CreateBucket", {"Bucket": "my-bucket"}),
-]
+
+def s3_inputs(region):
+    part = PARTITION_OF.get(region, "aws")
+    return [
+        ("ListBuckets", {}),
+        ("HeadBucket", {"Bucket": "my-bucket"}),
+        ("GetObject", {"Bucket": "my-bucket", "Key": "my-key"}),
+        ("HeadBucket", {"Bucket": "my.bucket.with.dots"}),
+        ("HeadBucket", {"Bucket": "Invalid_Bucket"}),
+        ("GetBucketLocation", {"Bucket": "my-bucket"}),
+        ("CreateBucket", {"Bucket": "my-bucket"}),
+        ("HeadBucket", {"Bucket": "mybucket--use1-az4--x-s3"}),
+        ("GetObject", {"Bucket": "arn:aws:s3:us-west-2:123456789012:accesspoint/myendpoint", "Key": "k"}),
+        ("GetObject", {"Bucket": f"arn:{part}:s3:{region}:123456789012:accesspoint:myendpoint", "Key": "k"}),
+        ("GetObject", {"Bucket": "arn:aws:s3::123456789012:accesspoint/mfzwi23gnjvgw.mrap", "Key": "k"}),
+        ("GetObject", {"Bucket": f"arn:{part}:s3-outposts:{region}:123456789012:outpost/op-01234567890123456/accesspoint/reports", "Key": "k"}),
+        ("GetObject", {"Bucket": f"arn:{part}:s3-object-lambda:{region}:123456789012:accesspoint/mybanner", "Key": "k"}),
+        ("GetObject", {"Bucket": "arn:aws-cn:s3:cn-north-1:123456789012:accesspoint/myendpoint", "Key": "k"}),
+        ("GetObject", {"Bucket": "arn:aws:sqs:us-west-2:123456789012:someresource", "Key": "k"}),
+    ]
+
+
+def s3control_inputs(region):
+    part = PARTITION_OF.get(region, "aws")
+    outpost = f"arn:{part}:s3-outposts:{region}:123456789012:outpost/op-01234567890123456"
+    return [
+        ("ListRegionalBuckets", {"AccountId": "123456789012"}),
+        ("ListRegionalBuckets", {"AccountId": "123456789012", "OutpostId": "op-01234567890123456"}),
+        ("GetBucket", {"AccountId": "123456789012", "Bucket": "my-bucket"}),
+        ("GetBucket", {"AccountId": "123456789012", "Bucket": "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-01234567890123456/bucket/mybucket"}),
+        ("GetBucket", {"AccountId": "999999999999", "Bucket": outpost + "/bucket/mybucket"}),
+        ("GetAccessPoint", {"AccountId": "123456789012", "Name": "my-ap"}),
+        ("GetAccessPoint", {"AccountId": "123456789012", "Name": outpost + "/accesspoint/myap"}),
+        ("ListStorageLensConfigurations", {"AccountId": "123456789012"}),
+        ("CreateBucket", {"Bucket": "my-bucket"}),
+    ]
+
+
+def extra_configs(service, builtins):
+    """Client settings beyond region and variants that feed the service's built-ins."""
+    base = {"region": "us-east-1", "fips": False, "dualstack": False, "endpoint": None}
+    out = []
+    if service == "s3":
+        for region in ("us-east-1", "eu-west-1"):
+            out.append({**base, "region": region, "s3": {"addressing_style": "path"}})
+            out.append({**base, "region": region, "s3": {"addressing_style": "virtual"}})
+            out.append({**base, "region": region, "s3": {"use_accelerate_endpoint": True}})
+            out.append({**base, "region": region, "dualstack": True, "s3": {"use_accelerate_endpoint": True}})
+            out.append({**base, "region": region, "s3": {"use_arn_region": False}})
+            out.append({**base, "region": region, "s3": {"s3_disable_multiregion_access_points": True}})
+        out.append({**base, "s3": {"us_east_1_regional_endpoint": "regional"}})
+        out.append({**base, "endpoint": CUSTOM_ENDPOINT, "s3": {"addressing_style": "virtual"}})
+        out.append({**base, "endpoint": "https://s3-accelerate.amazonaws.com"})
+        out.append({**base, "endpoint": "https://s3-accelerate.amazonaws.com", "s3": {"addressing_style": "path"}})
+    if service == "s3control":
+        for region in ("us-east-1", "us-gov-west-1"):
+            out.append({**base, "region": region, "s3": {"use_arn_region": True}})
+    if "AWS::STS::UseGlobalEndpoint" in builtins:
+        for region in ("us-east-1", "eu-west-1", "us-gov-west-1", "cn-north-1"):
+            out.append({**base, "region": region, "sts_regional_endpoints": "legacy"})
+    if "AWS::Auth::AccountId" in builtins:
+        for region in ("us-east-1", "cn-north-1"):
+            for mode in ("preferred", "required", "disabled"):
+                out.append({**base, "region": region, "account_id": "123456789012", "account_id_endpoint_mode": mode})
+                out.append({**base, "region": region, "fips": True, "account_id": "123456789012", "account_id_endpoint_mode": mode})
+            out.append({**base, "region": region, "account_id_endpoint_mode": "required"})
+    return out
 
 
 def sample_value(service, member, param):
@@ -103,6 +145,7 @@ def resolve_case(client, op_name, call_input):
         params = resolver._get_provider_params(op_model, args, context)
     except Exception as e:  # the handlers can refuse an input
         out["params_error"] = f"{type(e).__name__}: {e}"
+        out["params_error_msg"] = str(e)
         return out
     for name in getattr(resolver._provider, "_excluded_params", ()):
         params.pop(name, None)
@@ -167,6 +210,26 @@ def context_operations(service, model):
     return out
 
 
+def make_client(session, service, cfg):
+    if cfg.get("sts_regional_endpoints"):
+        session = botocore.session.get_session()
+        session.set_config_variable("sts_regional_endpoints", cfg["sts_regional_endpoints"])
+    kwargs = {"use_fips_endpoint": cfg["fips"], "use_dualstack_endpoint": cfg["dualstack"]}
+    if cfg.get("s3"):
+        kwargs["s3"] = dict(cfg["s3"])
+    if cfg.get("account_id_endpoint_mode"):
+        kwargs["account_id_endpoint_mode"] = cfg["account_id_endpoint_mode"]
+    return session.create_client(
+        service,
+        region_name=cfg["region"],
+        endpoint_url=cfg["endpoint"],
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="SECRET",
+        aws_account_id=cfg.get("account_id"),
+        config=Config(**kwargs),
+    )
+
+
 def main():
     out_path = sys.argv[1]
     only = set(sys.argv[2].split(",")) if len(sys.argv) > 2 and sys.argv[2] else None
@@ -176,46 +239,48 @@ def main():
     for service in session.get_available_services():
         if only and service not in only:
             continue
-        configs = [(r, f, d, None) for r in REGIONS for (f, d) in VARIANTS]
-        configs += [("us-east-1", False, False, CUSTOM_ENDPOINT), ("us-east-1", True, True, CUSTOM_ENDPOINT)]
-        model = None
-        for region, fips, dual, endpoint in configs:
+        configs = [
+            {"region": r, "fips": f, "dualstack": d, "endpoint": None}
+            for r in REGIONS
+            for (f, d) in VARIANTS
+        ]
+        configs.append({"region": "us-east-1", "fips": False, "dualstack": False, "endpoint": CUSTOM_ENDPOINT})
+        configs.append({"region": "us-east-1", "fips": True, "dualstack": True, "endpoint": CUSTOM_ENDPOINT})
+        extras_added = False
+        i = 0
+        while i < len(configs):
+            cfg = configs[i]
+            i += 1
             try:
-                client = session.create_client(
-                    service,
-                    region_name=region,
-                    endpoint_url=endpoint,
-                    aws_access_key_id="AKIDEXAMPLE",
-                    aws_secret_access_key="SECRET",
-                    config=Config(use_fips_endpoint=fips, use_dualstack_endpoint=dual),
-                )
+                client = make_client(session, service, cfg)
             except Exception as e:
-                skipped.append(f"{service} {region} fips={fips} dualstack={dual}: {type(e).__name__}: {e}")
+                skipped.append(f"{service} {cfg}: {type(e).__name__}: {e}")
                 continue
-            if client._ruleset_resolver is None:
+            resolver = client._ruleset_resolver
+            if resolver is None:
                 skipped.append(f"{service}: no rule set")
                 break
+            if not extras_added:
+                extras_added = True
+                builtins = {p.builtin for p in resolver._param_definitions.values() if p.builtin}
+                configs.extend(extra_configs(service, builtins))
             model = client.meta.service_model
+            region = cfg["region"]
             if service == "s3":
-                calls = list(S3_INPUTS)
+                calls = s3_inputs(region)
             elif service == "s3control":
-                calls = list(S3CONTROL_INPUTS)
+                calls = s3control_inputs(region)
             else:
                 op = plain_operation(model)
                 calls = [(op, {})] if op else []
-            if region == "us-east-1" and not fips and not dual and endpoint is None:
+            plain = not cfg["fips"] and not cfg["dualstack"] and cfg["endpoint"] is None and len(cfg) == 4
+            if region == "us-east-1" and plain:
                 seen = {(c[0], json.dumps(c[1], sort_keys=True)) for c in calls}
                 for c in context_operations(service, model):
                     if (c[0], json.dumps(c[1], sort_keys=True)) not in seen:
                         calls.append(c)
             for op_name, call_input in calls:
-                case = {
-                    "service": service,
-                    "region": region,
-                    "fips": fips,
-                    "dualstack": dual,
-                    "endpoint": endpoint,
-                }
+                case = {"service": service, **cfg}
                 case.update(resolve_case(client, op_name, call_input))
                 cases.append(case)
     with open(out_path, "w") as f:
