@@ -25,7 +25,11 @@ fn dry_run_prints_the_call_as_json() {
     ]);
     assert_eq!(code, 0, "{err}");
     let mut v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let request = v.as_object_mut().unwrap().remove("request").expect("the request part");
+    let request = v
+        .as_object_mut()
+        .unwrap()
+        .remove("request")
+        .expect("the request part");
     assert_eq!(
         v,
         serde_json::json!({
@@ -38,9 +42,18 @@ fn dry_run_prints_the_call_as_json() {
         })
     );
     assert_eq!(request["method"], "GET");
-    assert_eq!(request["url"], "https://lambda.eu-west-1.amazonaws.com/2015-03-31/functions/my-fn");
-    assert_eq!(request["signing"], serde_json::json!({"service": "lambda", "region": "eu-west-1"}));
-    assert!(request["headers"].get("Authorization").is_none(), "no signature in a dry run");
+    assert_eq!(
+        request["url"],
+        "https://lambda.eu-west-1.amazonaws.com/2015-03-31/functions/my-fn"
+    );
+    assert_eq!(
+        request["signing"],
+        serde_json::json!({"service": "lambda", "region": "eu-west-1"})
+    );
+    assert!(
+        request["headers"].get("Authorization").is_none(),
+        "no signature in a dry run"
+    );
     assert!(err.is_empty());
 }
 
@@ -121,7 +134,11 @@ fn a_write_needs_yes_when_not_interactive() {
 
 #[test]
 fn an_unreachable_endpoint_is_reported_after_retries() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let url = format!("http://127.0.0.1:{port}");
     let out = Command::new(env!("CARGO_BIN_EXE_chatops"))
         .args(["run", "--endpoint-url", &url, "lambda list-functions"])

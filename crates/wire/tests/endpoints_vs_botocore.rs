@@ -21,7 +21,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 use wire::endpoints::{
-    Builtins, EndpointError, EndpointResolver, ParamValue, Params, ResolvedEndpoint, S3AddressingStyle,
+    Builtins, EndpointError, EndpointResolver, ParamValue, Params, ResolvedEndpoint,
+    S3AddressingStyle,
 };
 
 fn venv_python() -> PathBuf {
@@ -182,19 +183,31 @@ fn builtins_for(case: &Value) -> Builtins {
             Some("virtual") => S3AddressingStyle::Virtual,
             _ => S3AddressingStyle::Auto,
         },
-        s3_accelerate: s3.get("use_accelerate_endpoint").and_then(|v| v.as_bool()).unwrap_or(false),
+        s3_accelerate: s3
+            .get("use_accelerate_endpoint")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
         s3_use_arn_region: s3.get("use_arn_region").and_then(|v| v.as_bool()),
         s3_disable_multiregion_access_points: s3
             .get("s3_disable_multiregion_access_points")
             .and_then(|v| v.as_bool())
             .unwrap_or(false),
-        s3_us_east_1_regional_endpoint: s3.get("us_east_1_regional_endpoint").and_then(|v| v.as_str())
+        s3_us_east_1_regional_endpoint: s3
+            .get("us_east_1_regional_endpoint")
+            .and_then(|v| v.as_str())
             == Some("regional"),
-        sts_regional_endpoints_legacy: case.get("sts_regional_endpoints").and_then(|v| v.as_str()) == Some("legacy"),
-        account_id: case.get("account_id").and_then(|v| v.as_str()).map(str::to_string),
+        sts_regional_endpoints_legacy: case.get("sts_regional_endpoints").and_then(|v| v.as_str())
+            == Some("legacy"),
+        account_id: case
+            .get("account_id")
+            .and_then(|v| v.as_str())
+            .map(str::to_string),
         ..Builtins::default()
     };
-    if let Some(mode) = case.get("account_id_endpoint_mode").and_then(|v| v.as_str()) {
+    if let Some(mode) = case
+        .get("account_id_endpoint_mode")
+        .and_then(|v| v.as_str())
+    {
         b.account_id_endpoint_mode = Some(mode.to_string());
     }
     b
@@ -260,8 +273,14 @@ fn every_service_resolves_as_botocore_does() {
             params_refused += 1;
             match ours {
                 Err(e) if e.message() == msg => {}
-                Err(e) => failures.push(format!("{label}: refused with {:?}, botocore {msg:?}", e.message())),
-                Ok(p) => failures.push(format!("{label}: params {:?} where botocore refuses: {msg}", params_json(&p))),
+                Err(e) => failures.push(format!(
+                    "{label}: refused with {:?}, botocore {msg:?}",
+                    e.message()
+                )),
+                Ok(p) => failures.push(format!(
+                    "{label}: params {:?} where botocore refuses: {msg}",
+                    params_json(&p)
+                )),
             }
         } else {
             match ours {

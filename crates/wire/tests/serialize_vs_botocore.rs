@@ -18,7 +18,11 @@ fn venv_python() -> PathBuf {
 #[test]
 fn corpus_requests_equal_botocore() {
     let cat = Catalog::open(None).expect("models");
-    let corpus = [include_str!("../../command/tests/corpus/parity.txt"), include_str!("cbor_corpus.txt")].join("\n");
+    let corpus = [
+        include_str!("../../command/tests/corpus/parity.txt"),
+        include_str!("cbor_corpus.txt"),
+    ]
+    .join("\n");
     let mut requests = Vec::new();
     let mut lines = Vec::new();
     let mut protocols: BTreeMap<String, usize> = BTreeMap::new();
@@ -106,7 +110,14 @@ fn corpus_requests_equal_botocore() {
         failures.join("\n")
     );
     assert!(lines.len() >= 150, "only {} requests compared", lines.len());
-    for p in ["json", "rest-json", "rest-xml", "query", "ec2", "smithy-rpc-v2-cbor"] {
+    for p in [
+        "json",
+        "rest-json",
+        "rest-xml",
+        "query",
+        "ec2",
+        "smithy-rpc-v2-cbor",
+    ] {
         assert!(
             protocols.get(p).copied().unwrap_or(0) >= 5,
             "too few {p} requests: {protocols:?}"

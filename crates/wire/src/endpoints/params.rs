@@ -337,7 +337,11 @@ fn s3control_arn_account(
         if parts.len() < 6 {
             continue;
         }
-        let refuse = |msg: &str| EndpointError::Input(format!("S3 ARN \"{arn}\" provided is invalid for this operation. {msg}"));
+        let refuse = |msg: &str| {
+            EndpointError::Input(format!(
+                "S3 ARN \"{arn}\" provided is invalid for this operation. {msg}"
+            ))
+        };
         let region = parts[3];
         if region.starts_with("fips-") || region.ends_with("fips-") {
             return Err(refuse("Invalid ARN, FIPS region not allowed in ARN."));
@@ -353,7 +357,9 @@ fn s3control_arn_account(
             && resources[0] == "outpost"
             && resources[2] == kind;
         if !is_outpost {
-            return Err(refuse(&format!("The {member} parameter does not support the provided ARN")));
+            return Err(refuse(&format!(
+                "The {member} parameter does not support the provided ARN"
+            )));
         }
         let arn_account = parts[4].to_string();
         if let Some(given) = &account {
@@ -429,15 +435,30 @@ mod tests {
         let b = Builtins::default();
         let outpost = "arn:aws:s3-outposts:us-west-2:123456789012:outpost/op-1/bucket/b";
         assert_eq!(
-            s3control_arn_account("GetBucket", &input(serde_json::json!({"Bucket": outpost})), &b).unwrap(),
+            s3control_arn_account(
+                "GetBucket",
+                &input(serde_json::json!({"Bucket": outpost})),
+                &b
+            )
+            .unwrap(),
             Some("123456789012".into())
         );
         assert_eq!(
-            s3control_arn_account("GetBucket", &input(serde_json::json!({"Bucket": "plain"})), &b).unwrap(),
+            s3control_arn_account(
+                "GetBucket",
+                &input(serde_json::json!({"Bucket": "plain"})),
+                &b
+            )
+            .unwrap(),
             None
         );
         assert_eq!(
-            s3control_arn_account("CreateBucket", &input(serde_json::json!({"Bucket": outpost})), &b).unwrap(),
+            s3control_arn_account(
+                "CreateBucket",
+                &input(serde_json::json!({"Bucket": outpost})),
+                &b
+            )
+            .unwrap(),
             None
         );
         let e = s3control_arn_account(
@@ -446,13 +467,17 @@ mod tests {
             &b,
         )
         .unwrap_err();
-        assert!(e.to_string().ends_with("does not match the AccountId parameter provided: \"999\""));
+        assert!(e
+            .to_string()
+            .ends_with("does not match the AccountId parameter provided: \"999\""));
         let e = s3control_arn_account(
             "GetBucket",
             &input(serde_json::json!({"Bucket": "arn:aws:s3:us-west-2:123:accesspoint/x"})),
             &b,
         )
         .unwrap_err();
-        assert!(e.to_string().ends_with("The Bucket parameter does not support the provided ARN"));
+        assert!(e
+            .to_string()
+            .ends_with("The Bucket parameter does not support the provided ARN"));
     }
 }

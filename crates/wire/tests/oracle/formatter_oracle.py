@@ -84,7 +84,7 @@ def run(case, docs):
     except Exception as e:
         # jmespath's Python-level failures (TypeError from '<' on str and int) surface here
         # too; the formatter's own failures (ragged table rows) as well.
-        return {'error': '%s: %s' % (type(e).__name__, e), 'kind': 'other',
+        return {'error': str(e), 'kind': 'other', 'type': type(e).__name__,
                 'partial': out.getvalue()}
     return {'ok': out.getvalue()}
 
