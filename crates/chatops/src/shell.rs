@@ -67,8 +67,15 @@ pub fn shell(cat: &Catalog, args: &SessionArgs) -> i32 {
                     println!("cancelled");
                     continue;
                 }
-                finish(cat, &call, args, &region)
+                match confirm(&mut ed, &call, args) {
+                    Some(a) => finish(cat, &call, &a, &region),
+                    None => continue,
+                }
             }
+            Ok(Parsed::Call(call)) => match confirm(&mut ed, &call, args) {
+                Some(a) => finish(cat, &call, &a, &region),
+                None => continue,
+            },
             _ => handle(cat, args, t),
         };
         if !reply.stdout.is_empty() {
@@ -82,4 +89,37 @@ pub fn shell(cat: &Catalog, args: &SessionArgs) -> i32 {
         let _ = ed.save_history(h);
     }
     0
+}
+
+/// A write asks before it runs; the answer is the session with `--yes` set, or `None` when
+/// the user declines.
+fn confirm(
+    ed: &mut DefaultEditor,
+    call: &command::Call,
+    args: &SessionArgs,
+) -> Option<SessionArgs> {
+    if call.iam.access != command::Access::Write
+        || args.yes
+        || args.dry_run
+        || !call.missing.is_empty()
+    {
+        return Some(args.clone());
+    }
+    println!(
+        "{} {} changes resources ({}).",
+        call.service,
+        call.cli_operation,
+        call.iam.actions.join(", ")
+    );
+    match ed.readline("Run it? [y/N] ") {
+        Ok(a) if matches!(a.trim().to_ascii_lowercase().as_str(), "y" | "yes" | "run") => {
+            let mut a2 = args.clone();
+            a2.yes = true;
+            Some(a2)
+        }
+        _ => {
+            println!("cancelled");
+            None
+        }
+    }
 }

@@ -154,3 +154,129 @@ fn errors_read_as_the_cli_reports_them() {
         out.stderr
     );
 }
+
+#[test]
+fn logs_support_sqs_sts() {
+    let moto = Moto::start();
+    ok(&moto, "logs create-log-group --log-group-name /app/web");
+    ok(
+        &moto,
+        "logs create-log-stream --log-group-name /app/web --log-stream-name s1",
+    );
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis();
+    ok(&moto, &format!("logs put-log-events --log-group-name /app/web --log-stream-name s1 --log-events timestamp={now_ms},message=ERROR-boom timestamp={now_ms},message=ok"));
+    let v = ok(
+        &moto,
+        "logs filter-log-events --log-group-name /app/web --filter-pattern ERROR",
+    );
+    assert_eq!(v["events"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(v["events"][0]["message"], "ERROR-boom");
+    let v = ok(
+        &moto,
+        "logs describe-log-groups --log-group-name-prefix /app",
+    );
+    assert_eq!(v["logGroups"][0]["logGroupName"], "/app/web");
+    let v = ok(&moto, &format!("logs start-query --log-group-name /app/web --start-time 0 --end-time {} --query-string 'fields @message'", now_ms / 1000 + 60));
+    let qid = v["queryId"].as_str().unwrap().to_string();
+    let v = ok(&moto, &format!("logs get-query-results --query-id {qid}"));
+    assert!(v["status"].is_string(), "{v}");
+
+    let v = ok(&moto, "support create-case --subject 'db down' --communication-body 'help' --service-code amazon-rds --category-code other --severity-code urgent");
+    let case = v["caseId"].as_str().unwrap().to_string();
+    let v = ok(&moto, "support describe-cases");
+    assert!(
+        v["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["caseId"] == case.as_str() && c["subject"] == "db down"),
+        "{v}"
+    );
+
+    let v = ok(
+        &moto,
+        "sqs create-queue --queue-name jobs --attributes VisibilityTimeout=60",
+    );
+    let url = v["QueueUrl"].as_str().unwrap().to_string();
+    ok(
+        &moto,
+        &format!("sqs send-message --queue-url {url} --message-body hello --delay-seconds 0"),
+    );
+    let v = ok(
+        &moto,
+        &format!("sqs get-queue-attributes --queue-url {url} --attribute-names All"),
+    );
+    assert_eq!(v["Attributes"]["VisibilityTimeout"], "60");
+    let v = ok(
+        &moto,
+        &format!("sqs receive-message --queue-url {url} --max-number-of-messages 1"),
+    );
+    assert_eq!(v["Messages"][0]["Body"], "hello");
+    let v = ok(&moto, "sqs list-queues");
+    assert_eq!(v["QueueUrls"][0], url.as_str());
+
+    let v = ok(&moto, "sts get-caller-identity");
+    assert_eq!(v["Account"], "123456789012");
+}
+
+#[test]
+fn rest_json_services() {
+    let moto = Moto::start();
+    let v = ok(&moto, "efs create-file-system --creation-token tok1 --performance-mode generalPurpose --tags Key=Name,Value=shared");
+    let fs = v["FileSystemId"].as_str().unwrap().to_string();
+    let v = ok(&moto, "efs describe-file-systems");
+    assert_eq!(v["FileSystems"][0]["FileSystemId"], fs.as_str());
+    assert_eq!(v["FileSystems"][0]["PerformanceMode"], "generalPurpose");
+    let v = ok(
+        &moto,
+        "apigateway create-rest-api --name api1 --description 'public api'",
+    );
+    let api = v["id"].as_str().unwrap().to_string();
+    let v = ok(&moto, "apigateway get-rest-apis");
+    assert_eq!(v["items"][0]["name"], "api1");
+    let v = ok(
+        &moto,
+        &format!("apigateway get-resources --rest-api-id {api}"),
+    );
+    assert_eq!(v["items"][0]["path"], "/");
+    let v = ok(&moto, "lambda list-functions");
+    assert_eq!(v["Functions"], serde_json::json!([]));
+    let v = ok(
+        &moto,
+        "events put-rule --name nightly --schedule-expression 'rate(1 day)'",
+    );
+    assert!(v["RuleArn"].as_str().unwrap().ends_with("rule/nightly"));
+    let v = ok(&moto, "events list-rules");
+    assert_eq!(v["Rules"][0]["ScheduleExpression"], "rate(1 day)");
+}
+
+#[test]
+fn query_services() {
+    let moto = Moto::start();
+    let v = ok(
+        &moto,
+        "iam create-user --user-name alice --tags Key=team,Value=ops",
+    );
+    assert_eq!(v["User"]["UserName"], "alice");
+    let v = ok(&moto, "iam list-users");
+    assert_eq!(v["Users"][0]["UserName"], "alice");
+    let v = ok(&moto, "autoscaling describe-auto-scaling-groups");
+    assert_eq!(v["AutoScalingGroups"], serde_json::json!([]));
+    let v = ok(&moto, "elbv2 describe-load-balancers");
+    assert_eq!(v["LoadBalancers"], serde_json::json!([]));
+    let v = ok(&moto, "rds describe-db-instances");
+    assert_eq!(v["DBInstances"], serde_json::json!([]));
+    let v = ok(&moto, "cloudformation list-stacks");
+    assert_eq!(v["StackSummaries"], serde_json::json!([]));
+    let v = ok(&moto, "sns list-topics");
+    assert_eq!(v["Topics"], serde_json::json!([]));
+    ok(
+        &moto,
+        "ses verify-email-identity --email-address ops@example.com",
+    );
+    let v = ok(&moto, "ses list-identities");
+    assert_eq!(v["Identities"][0], "ops@example.com");
+}

@@ -489,7 +489,7 @@ pub(crate) fn parse_url(value: &Val) -> Result<Val, EndpointError> {
     };
     Ok(Val::obj(vec![
         ("scheme", Val::string(parts.scheme)),
-        ("authority", Val::string(parts.netloc.replace("127", "128"))),
+        ("authority", Val::string(parts.netloc)),
         ("path", Val::string(parts.path)),
         ("normalizedPath", Val::string(normalized)),
         ("isIp", Val::Bool(is_ip)),
