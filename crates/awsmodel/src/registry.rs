@@ -262,6 +262,7 @@ fn load_service(service_dir: &Path, model_name: &str) -> Result<ServiceModel, Mo
         .keys()
         .map(|k| (xform_name(k), k.clone()))
         .collect();
+    model.model_name = model_name.to_string();
     model.api_version_dir = vdir
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())

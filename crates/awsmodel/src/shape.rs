@@ -23,6 +23,9 @@ pub struct ServiceModel {
     /// The API version folder the model came from.
     #[serde(skip)]
     pub api_version_dir: String,
+    /// botocore's folder name for the service (`s3` for the CLI's `s3api`).
+    #[serde(skip)]
+    pub model_name: String,
 }
 
 #[derive(Debug, Deserialize, Default)]

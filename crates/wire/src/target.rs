@@ -1,58 +1,59 @@
-//! The endpoint, signing name and region of one call.
+//! The endpoint, signing name and region of one call, through the service's endpoint rule
+//! set as botocore resolves it (an operator-given endpoint is its `Endpoint` parameter; S3
+//! then uses path-style addressing, as the AWS CLI does for custom endpoints).
 
 use crate::client::{Settings, Target};
+use crate::endpoints::{Builtins, EndpointResolver};
 use crate::WireError;
 use awsmodel::{Models, Operation, ServiceModel};
 use serde_json::{Map, Value};
 
-/// Resolves where a call goes. An operator-given endpoint is used as it is (S3 buckets go in
-/// the path, as the AWS CLI does for custom endpoints); otherwise the service's regional
-/// endpoint.
+/// The auth schemes this build signs.
+const SIGNABLE: &[&str] = &["sigv4"];
+
 pub fn target_for(
-    _models: &Models,
+    models: &Models,
     model: &ServiceModel,
-    _op: &Operation,
+    op: &Operation,
     params: &Map<String, Value>,
     region: &str,
     settings: &Settings,
 ) -> Result<Target, WireError> {
-    let signing_name = model.metadata.signing_name().to_string();
-    let is_s3 = model.metadata.endpoint_prefix == "s3" && signing_name == "s3";
-    let url = match &settings.endpoint_url {
-        Some(e) => {
-            let base = e.trim_end_matches('/').to_string();
-            match params
-                .get("Bucket")
-                .and_then(Value::as_str)
-                .filter(|_| is_s3)
-            {
-                Some(bucket) => format!("{base}/{}", crate::serialize::percent_encode(bucket, "")),
-                None => base,
-            }
-        }
-        None => {
-            let suffix = if region.starts_with("cn-") {
-                "amazonaws.com.cn"
-            } else {
-                "amazonaws.com"
-            };
-            match params
-                .get("Bucket")
-                .and_then(Value::as_str)
-                .filter(|_| is_s3)
-            {
-                Some(bucket) => format!("https://{bucket}.s3.{region}.{suffix}"),
-                None => format!(
-                    "https://{}.{region}.{suffix}",
-                    model.metadata.endpoint_prefix
-                ),
-            }
-        }
+    let endpoint_error = |e: crate::endpoints::EndpointError| WireError::Endpoint(e.message());
+    let service = model.metadata.service_id.clone();
+    let rules = models
+        .endpoint_rules(&model.model_name)
+        .map_err(|e| WireError::Endpoint(e.to_string()))?
+        .ok_or_else(|| WireError::Endpoint(format!("{service} has no endpoint rule set")))?;
+    let partitions = models
+        .partitions()
+        .map_err(|e| WireError::Endpoint(e.to_string()))?;
+    let resolver = EndpointResolver::cached(&rules, &partitions).map_err(endpoint_error)?;
+    let builtins = Builtins {
+        region: Some(region.to_string()),
+        use_fips: settings.use_fips,
+        use_dual_stack: settings.use_dual_stack,
+        endpoint: settings.endpoint_url.clone(),
+        ..Builtins::default()
     };
+    let p = resolver
+        .params_for(model, &op.name, params, &builtins)
+        .map_err(endpoint_error)?;
+    let resolved = resolver
+        .resolve(&p)
+        .map_err(endpoint_error)?
+        .with_auth_schemes(SIGNABLE)
+        .map_err(endpoint_error)?;
     Ok(Target {
-        url,
-        signing_name,
-        signing_region: region.to_string(),
-        headers: Vec::new(),
+        signing_name: resolved
+            .signing_name
+            .clone()
+            .unwrap_or_else(|| model.metadata.signing_name().to_string()),
+        signing_region: resolved
+            .signing_region
+            .clone()
+            .unwrap_or_else(|| region.to_string()),
+        headers: resolved.headers.clone(),
+        url: resolved.url,
     })
 }

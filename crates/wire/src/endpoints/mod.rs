@@ -20,7 +20,7 @@ mod ruleset;
 mod stdlib;
 mod value;
 
-pub use params::{endpoint_params, Builtins, S3AddressingStyle};
+pub use params::{endpoint_params, normalize_fips_region, Builtins, S3AddressingStyle};
 pub use partitions::Partitions;
 pub use ruleset::{ParamDef, ParamType, RuleSet};
 

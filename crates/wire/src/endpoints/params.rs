@@ -136,6 +136,15 @@ fn is_arn(s: &str) -> bool {
     s.starts_with("arn:") && s.splitn(6, ':').count() == 6
 }
 
+/// botocore's treatment of a FIPS pseudo-region (`fips-us-east-1`, `us-gov-west-1-fips`):
+/// the region without `fips-`/`-fips`, and FIPS turned on. The client signs for that
+/// region too.
+pub fn normalize_fips_region(region: &str) -> (String, bool) {
+    let normalized = region.replace("fips-", "").replace("-fips", "");
+    let changed = normalized != region;
+    (normalized, changed)
+}
+
 /// The value of one built-in, `None` when it has none.
 fn builtin_value(name: &str, b: &Builtins, force_path_style: bool) -> Option<ParamValue> {
     let region = b.region.as_deref();
@@ -199,6 +208,19 @@ pub(crate) fn params_for(
     input: &serde_json::Map<String, Value>,
     b: &Builtins,
 ) -> Result<Params, EndpointError> {
+    // A FIPS pseudo-region means the plain region with FIPS on.
+    let normalized;
+    let b = match b.region.as_deref().map(normalize_fips_region) {
+        Some((region, true)) => {
+            normalized = Builtins {
+                region: Some(region),
+                use_fips: true,
+                ..b.clone()
+            };
+            &normalized
+        }
+        _ => b,
+    };
     let op = model
         .operations
         .get(operation)

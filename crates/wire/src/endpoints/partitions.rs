@@ -3,7 +3,7 @@
 use super::value::Val;
 use super::EndpointError;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The partitions of `partitions.json`, with their region patterns compiled.
 #[derive(Debug)]
@@ -13,8 +13,10 @@ pub struct Partitions {
 
 #[derive(Debug)]
 struct Partition {
-    /// `^(?:regionRegex)`; `None` when the pattern does not compile (never matches).
-    regex: Option<regex::Regex>,
+    /// `regionRegex`, compiled on first use as `^(?:...)` (most lookups hit a listed
+    /// region and never need it); `None` when it does not compile (never matches).
+    pattern: Option<String>,
+    regex: OnceLock<Option<regex::Regex>>,
     /// Region name → the partition's outputs with that region's overrides.
     regions: HashMap<String, Val>,
     outputs: Val,
@@ -40,22 +42,28 @@ impl Partitions {
                 .ok_or_else(|| {
                     EndpointError::Partitions(format!("partition {id} has no 'outputs'"))
                 })?;
-            let regex = p
+            let pattern = p
                 .get("regionRegex")
                 .and_then(|v| v.as_str())
-                .and_then(|r| regex::Regex::new(&format!("^(?:{r})")).ok());
+                .map(str::to_string);
             let outputs = outputs_with(outputs_json, None, id);
             let mut regions = HashMap::new();
             if let Some(rs) = p.get("regions").and_then(|v| v.as_object()) {
                 for (name, overrides) in rs {
-                    regions.insert(
-                        name.clone(),
-                        outputs_with(outputs_json, overrides.as_object(), id),
-                    );
+                    let overrides = overrides.as_object().filter(|o| {
+                        o.keys()
+                            .any(|k| k != "name" && outputs_json.contains_key(k))
+                    });
+                    let out = match overrides {
+                        Some(o) => outputs_with(outputs_json, Some(o), id),
+                        None => outputs.clone(),
+                    };
+                    regions.insert(name.clone(), out);
                 }
             }
             list.push(Partition {
-                regex,
+                pattern,
+                regex: OnceLock::new(),
                 regions,
                 outputs,
             });
@@ -86,7 +94,12 @@ impl Partitions {
             if let Some(out) = p.regions.get(&**region) {
                 return Ok(out.clone());
             }
-            if let Some(re) = &p.regex {
+            let re = p.regex.get_or_init(|| {
+                p.pattern
+                    .as_ref()
+                    .and_then(|r| regex::Regex::new(&format!("^(?:{r})")).ok())
+            });
+            if let Some(re) = re {
                 // Python's `$` also matches before a final newline.
                 if re.is_match(region) || region.strip_suffix('\n').is_some_and(|r| re.is_match(r))
                 {

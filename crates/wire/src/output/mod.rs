@@ -1,26 +1,39 @@
 //! Output formats: what the AWS CLI prints for an operation's parsed response, byte for byte.
 //!
 //! Input is the parsed response as the CLI's formatters see it: a JSON object in the model's
-//! member order, timestamps already ISO 8601 strings, blobs already base64 strings. Output is
-//! the CLI's `--output json|text|table|yaml|yaml-stream|off`, after `--query`:
+//! member order, timestamps already ISO 8601 strings, blobs already base64 strings (a
+//! `ResponseMetadata` member is dropped, as the CLI does). Output is the CLI's
+//! `--output json|text|table|yaml|yaml-stream|off`, after `--query`:
 //!
-//! - `json`: `json.dumps(indent=4, ensure_ascii=False)` plus a newline; nothing at all for an
-//!   empty object (an operation without output), `null` for a query that selects nothing.
-//! - `text`: `awscli/text.py`, see [`text`](self) module docs.
-//! - `table`: `awscli/table.py` without colour, the operation name as the title, at a fixed
-//!   terminal width ([`DEFAULT_TABLE_WIDTH`] columns: what the CLI uses when its output is not
-//!   a terminal). Nothing at all for a falsy result (`null`, `[]`, `{}`, `""`, `0`, `false`).
-//! - `yaml`, `yaml-stream`: the AWS CLI v2 formats (the v1 CLI has neither): `ruamel.yaml`'s
-//!   safe dumper, keys sorted, a top-level scalar as JSON; `yaml-stream` wraps the response in
-//!   a one-item list, as v2 does for an unpaginated response.
+//! - `json`: `json.dumps(indent=4, ensure_ascii=False)` plus a newline: non-ASCII as is,
+//!   floats as Python writes them (`1.0`, `1e-07`, `1e+16`). Nothing at all for an empty
+//!   object (an operation without output); `null` for a query that selects nothing.
+//! - `text`: `awscli/text.py`: tab-separated; a dict's scalar values on one line in key order,
+//!   prefixed by the upper-cased key it sits under, then its lists and dicts; a list of dicts
+//!   with the union of their scalar keys as columns; `True`, `False`, `None`.
+//! - `table`: `awscli/table.py` without colour, the operation name as the title, laid out for
+//!   a fixed terminal width ([`DEFAULT_TABLE_WIDTH`] columns unless told otherwise: what the
+//!   CLI uses when its output is not a terminal). Wide and ambiguous East Asian characters
+//!   count as two columns. Nothing at all for a falsy result (`null`, `[]`, `{}`, `""`, `0`).
+//! - `yaml`, `yaml-stream`: the AWS CLI v2 formats (v1 has neither): `ruamel.yaml`'s safe
+//!   dumper with libyaml's emitter: keys sorted, block style, `[]`/`{}` when empty, strings
+//!   quoted when YAML 1.2 would read them as another type, folded at 80 columns; a top-level
+//!   scalar as JSON; `yaml-stream` wraps the response in a one-item list.
 //! - `off`: nothing (AWS CLI v2).
+//!
+//! `--query` is parsed by the `jmespath` crate and evaluated with the semantics of Python's
+//! jmespath (see [`Query`]). For a paginated operation, `text` and `yaml-stream` print page by
+//! page: [`render_pages`].
 //!
 //! Differences from the CLI that we accept are listed on [`render_with_options`].
 
+mod pages;
 mod pyfmt;
 mod query;
+mod shared;
 mod table;
 mod text;
+#[rustfmt::skip]
 mod unicode_tables;
 mod yaml;
 
@@ -30,7 +43,9 @@ use std::str::FromStr;
 
 use serde_json::Value;
 
+pub use pages::{render_pages, Paging};
 pub use query::Query;
+use shared::RVal;
 
 /// The width, in columns, tables are laid out for: the AWS CLI's default when standard output
 /// is not a terminal. Wider tables are turned on their side where they can be.
@@ -169,12 +184,16 @@ pub fn render_with_title(
 ///
 /// Known differences from the CLI:
 /// - numbers are what `serde_json` holds: an integer beyond 64 bits arrives as a float and
-///   prints as one (the CLI's Python ints are unbounded);
-/// - in YAML, an object a query selects twice (`[a, a]`) is written twice; ruamel.yaml would
-///   write an anchor and an alias (`&id001` / `*id001`), since Python shares the object;
+///   prints as one (the CLI's Python ints are unbounded); a query result of infinity or NaN
+///   (`to_number('Infinity')`) is `null` here;
+/// - a JSON literal in a query that uses a number beyond 64 bits, or `NaN`, which Python's
+///   JSON parser accepts, does not parse;
 /// - where the CLI's formatter crashes on a shape (text of a list mixing structures and
 ///   scalars, a table of ragged rows), we return [`OutputError::Format`] and print nothing,
-///   where the CLI may already have printed part of the text output.
+///   where the CLI may already have printed part of the text output; the messages of
+///   these errors are ours, not Python's;
+/// - an expression reference outside a function argument (`--query '&a'`) is an error; the
+///   CLI prints a Python object's address.
 pub fn render_with_options(
     value: &Value,
     options: &RenderOptions<'_>,
@@ -190,11 +209,27 @@ pub fn render_compiled(
     query: Option<&Query>,
 ) -> Result<String, OutputError> {
     let response = without_response_metadata(value);
-    let result: Cow<'_, Value> = match query {
-        Some(q) => Cow::Owned(q.search(&response)?),
-        None => response,
-    };
+    if options.format == OutputFormat::Off {
+        // The CLI v2's `off` formatter ignores the response: the query is not evaluated.
+        return Ok(String::new());
+    }
+    // The YAML formats need the query result with Python's object identity (an object
+    // selected twice is written once, with an anchor); the others need plain values.
+    let result: Cow<'_, Value>;
+    let shared: Option<RVal>;
+    match query {
+        Some(q) => {
+            let r = q.search_shared(&RVal::from_json(&response))?;
+            result = Cow::Owned(r.to_json());
+            shared = Some(r);
+        }
+        None => {
+            result = response;
+            shared = None;
+        }
+    }
     let result = result.as_ref();
+    let shared = || shared.clone().unwrap_or_else(|| RVal::from_json(result));
     let is_empty_object = matches!(result, Value::Object(m) if m.is_empty());
     Ok(match options.format {
         OutputFormat::Json => {
@@ -215,14 +250,14 @@ pub fn render_compiled(
             if is_empty_object {
                 String::new()
             } else {
-                yaml::dump(result)
+                yaml::dump(&shared())
             }
         }
         OutputFormat::YamlStream => {
             if is_empty_object {
                 String::new()
             } else {
-                yaml::dump(&Value::Array(vec![result.clone()]))
+                yaml::dump(&RVal::array(vec![shared()]))
             }
         }
         OutputFormat::Off => String::new(),

@@ -50,15 +50,31 @@ pub(crate) fn float_repr(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { "inf" } else { "-inf" }.to_owned();
     }
-    // Rust's `{:e}` gives the shortest round-trip digits: "-1.2345e-7".
-    let sci = format!("{:e}", f);
-    let (mantissa, exp) = sci.split_once('e').expect("{:e} has an exponent");
-    let exp: i32 = exp.parse().expect("exponent is an integer");
-    let (negative, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
+    // The shortest digits that round-trip, ties to even as Python's dtoa breaks them:
+    // ryu's, through serde_json ("1e16", "-2148590000000000.2", "1.5e-7", "0.001").
+    let text = match Number::from_f64(f) {
+        Some(n) => n.to_string(),
+        None => return "nan".to_owned(),
     };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let (negative, text) = match text.strip_prefix('-') {
+        Some(t) => (true, t),
+        None => (false, text.as_str()),
+    };
+    let (mantissa, exp10) = match text.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i32>().expect("exponent is an integer")),
+        None => (text, 0),
+    };
+    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all: String = format!("{int_part}{frac_part}");
+    // Significant digits, and the exponent of the first one.
+    let leading_zeros = all.len() - all.trim_start_matches('0').len();
+    let digits = all.trim_start_matches('0').trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    let exp = if all.trim_start_matches('0').is_empty() {
+        0
+    } else {
+        int_part.len() as i32 - 1 - leading_zeros as i32 + exp10
+    };
     let ndigits = digits.len() as i32;
     // Python's decpt: the value is 0.d1d2... * 10^decpt.
     let decpt = exp + 1;
@@ -80,9 +96,9 @@ pub(crate) fn float_repr(f: f64) -> String {
         for _ in 0..(-decpt) {
             out.push('0');
         }
-        out.push_str(&digits);
+        out.push_str(digits);
     } else if decpt >= ndigits {
-        out.push_str(&digits);
+        out.push_str(digits);
         for _ in 0..(decpt - ndigits) {
             out.push('0');
         }
@@ -350,6 +366,11 @@ mod tests {
             (1234.5678, "1234.5678"),
             (5e-324, "5e-324"),
             (1.7976931348623157e308, "1.7976931348623157e+308"),
+            // Two shortest candidates at the same distance: Python takes the even digit.
+            #[allow(clippy::excessive_precision)]
+            (-2148590000000000.25, "-2148590000000000.2"),
+            (0.001, "0.001"),
+            (100.0, "100.0"),
         ];
         for (f, want) in cases {
             assert_eq!(float_repr(f), want, "{f:?}");

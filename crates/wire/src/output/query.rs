@@ -4,29 +4,34 @@
 //! Why not the crate's own interpreter: its objects are `BTreeMap`s, so every object a query
 //! returns would come out with its keys sorted (the CLI keeps the response's order and the
 //! order of a multi-select hash), and its numbers lose Python's int/float distinction
-//! (`length(@)` would print `3.0`). This evaluator works on `serde_json::Value` (insertion
-//! ordered) and follows `jmespath/visitor.py` and `jmespath/functions.py`: Python equality
-//! (`1 == 1.0`, but `0 != false` at the top level), string ordering comparisons, `ceil` and
-//! `floor` returning integers, `sum` keeping integers, Python's error messages.
+//! (`length(@)` would print `3.0`). This evaluator follows `jmespath/visitor.py` and
+//! `jmespath/functions.py`: Python equality (`1 == 1.0`, but `0 != false` at the top level),
+//! string ordering comparisons, `ceil` and `floor` returning integers, `sum` keeping integers,
+//! `merge` going through `dict.update`, Python's error messages. It works on shared nodes
+//! ([`RVal`]) so that an object selected twice is the same object twice, as in Python (the
+//! YAML output writes it as an anchor and an alias).
 //!
 //! The CLI also accepts the deprecated backtick string literal (`` `running` `` for
 //! `` `"running"` ``); the crate does not, so such literals are rewritten before parsing.
 
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use jmespath::ast::{Ast, Comparator};
-use serde_json::{Map, Number, Value};
+use serde_json::{Number, Value};
 
-use super::pyfmt::{json_compact_into, py_repr, py_str, py_type_name};
+use super::pyfmt::{json_compact_into, py_repr, py_str};
+use super::shared::{RMap, RVal};
 use super::OutputError;
 
-/// A compiled `--query` expression.
+/// A compiled `--query` expression (`Send` and `Sync`: the parsed form is rebuilt per search).
 #[derive(Debug, Clone)]
 pub struct Query {
     expression: String,
-    ast: Ast,
-    /// JSON literals by their byte offset in the parsed text, parsed with key order kept.
+    /// The expression with deprecated literals rewritten: what the parser accepts.
+    parsed_text: String,
+    /// JSON literals by their byte offset in `parsed_text`, parsed with key order kept.
     literals: HashMap<usize, Value>,
 }
 
@@ -40,14 +45,14 @@ impl Query {
                 message: "Invalid JMESPath expression: cannot be empty.".to_owned(),
             });
         }
-        let (rewritten, literals) = prepare_literals(expression);
-        let ast = jmespath::parse(&rewritten).map_err(|e| OutputError::BadQuery {
+        let (parsed_text, literals) = prepare_literals(expression);
+        jmespath::parse(&parsed_text).map_err(|e| OutputError::BadQuery {
             expression: expression.to_owned(),
             message: describe_parse_error(&e),
         })?;
         Ok(Query {
             expression: expression.to_owned(),
-            ast,
+            parsed_text,
             literals,
         })
     }
@@ -59,8 +64,26 @@ impl Query {
 
     /// Evaluates the query against `data`.
     pub fn search(&self, data: &Value) -> Result<Value, OutputError> {
-        self.eval(&self.ast, data)
+        Ok(self.search_shared(&RVal::from_json(data))?.to_json())
     }
+
+    pub(crate) fn search_shared(&self, data: &RVal) -> Result<RVal, OutputError> {
+        let ast = jmespath::parse(&self.parsed_text).map_err(|e| OutputError::BadQuery {
+            expression: self.expression.clone(),
+            message: describe_parse_error(&e),
+        })?;
+        let eval = Eval {
+            query: self,
+            literals: RefCell::new(HashMap::new()),
+        };
+        eval.eval(&ast, data)
+    }
+}
+
+/// One evaluation: a literal is one object however often it is evaluated, as in Python.
+struct Eval<'q> {
+    query: &'q Query,
+    literals: RefCell<HashMap<usize, RVal>>,
 }
 
 fn describe_parse_error(e: &jmespath::JmespathError) -> String {
@@ -146,14 +169,14 @@ fn query_error(message: impl Into<String>) -> OutputError {
 }
 
 /// JMESPath falsiness as Python's jmespath tests it.
-fn is_false(v: &Value) -> bool {
+fn is_false(v: &RVal) -> bool {
     match v {
-        Value::Null => true,
-        Value::Bool(b) => !b,
-        Value::String(s) => s.is_empty(),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(m) => m.is_empty(),
-        Value::Number(_) => false,
+        RVal::Null => true,
+        RVal::Bool(b) => !b,
+        RVal::String(s) => s.is_empty(),
+        RVal::Array(a) => a.is_empty(),
+        RVal::Object(m) => m.is_empty(),
+        RVal::Number(_) => false,
     }
 }
 
@@ -176,10 +199,10 @@ impl PyNum {
     }
 
     /// A number, or a bool as the int Python treats it as.
-    fn of_value(v: &Value) -> Option<PyNum> {
+    fn of_value(v: &RVal) -> Option<PyNum> {
         match v {
-            Value::Number(n) => Some(PyNum::of(n)),
-            Value::Bool(b) => Some(PyNum::Int(*b as i128)),
+            RVal::Number(n) => Some(PyNum::of(n)),
+            RVal::Bool(b) => Some(PyNum::Int(*b as i128)),
             _ => None,
         }
     }
@@ -208,13 +231,13 @@ impl PyNum {
         }
     }
 
-    fn to_value(self) -> Value {
+    fn to_value(self) -> RVal {
         match self {
             PyNum::Int(i) => {
                 if let Ok(v) = i64::try_from(i) {
-                    Value::from(v)
+                    RVal::from(v)
                 } else if let Ok(v) = u64::try_from(i) {
-                    Value::from(v)
+                    RVal::from(v)
                 } else {
                     float_value(i as f64)
                 }
@@ -224,21 +247,19 @@ impl PyNum {
     }
 }
 
-fn float_value(f: f64) -> Value {
-    Number::from_f64(f)
-        .map(Value::Number)
-        .unwrap_or(Value::Null)
+fn float_value(f: f64) -> RVal {
+    Number::from_f64(f).map(RVal::Number).unwrap_or(RVal::Null)
 }
 
 /// Python `==` between two values (inside containers a bool equals 1 or 0).
-fn py_eq(a: &Value, b: &Value) -> bool {
+fn py_eq(a: &RVal, b: &RVal) -> bool {
     match (a, b) {
-        (Value::Null, Value::Null) => true,
-        (Value::String(x), Value::String(y)) => x == y,
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| py_eq(p, q))
+        (RVal::Null, RVal::Null) => true,
+        (RVal::String(x), RVal::String(y)) => x == y,
+        (RVal::Array(x), RVal::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| py_eq(p, q))
         }
-        (Value::Object(x), Value::Object(y)) => {
+        (RVal::Object(x), RVal::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| py_eq(v, w)))
         }
         _ => match (PyNum::of_value(a), PyNum::of_value(b)) {
@@ -249,13 +270,13 @@ fn py_eq(a: &Value, b: &Value) -> bool {
 }
 
 /// jmespath's `==`: Python equality, except that a number never equals a boolean.
-fn jp_equals(x: &Value, y: &Value) -> bool {
-    let special = |n: &Value, other: &Value| -> bool {
-        if let Value::Number(num) = n {
+fn jp_equals(x: &RVal, y: &RVal) -> bool {
+    let special = |n: &RVal, other: &RVal| -> bool {
+        if let RVal::Number(num) = n {
             let p = PyNum::of(num);
-            let zero_or_one = matches!(p.cmp(PyNum::Int(0)), Some(Ordering::Equal))
-                || matches!(p.cmp(PyNum::Int(1)), Some(Ordering::Equal));
-            zero_or_one && other.is_boolean()
+            let zero_or_one = p.cmp(PyNum::Int(0)) == Some(Ordering::Equal)
+                || p.cmp(PyNum::Int(1)) == Some(Ordering::Equal);
+            zero_or_one && matches!(other, RVal::Bool(_))
         } else {
             false
         }
@@ -277,34 +298,51 @@ fn op_symbol(c: &Comparator) -> &'static str {
     }
 }
 
+fn type_name(v: &RVal) -> &'static str {
+    match v {
+        RVal::Null => "NoneType",
+        RVal::Bool(_) => "bool",
+        RVal::Number(n) if n.is_f64() => "float",
+        RVal::Number(_) => "int",
+        RVal::String(_) => "str",
+        RVal::Array(_) => "list",
+        RVal::Object(_) => "dict",
+    }
+}
+
+/// Python's `str()` of a value, for error messages.
+fn str_of_value(v: &RVal) -> String {
+    py_str(&v.to_json())
+}
+
 /// Python's ordering of two numbers or two strings; a TypeError for a number and a string.
-fn py_order(op: &str, a: &Value, b: &Value) -> Result<Ordering, OutputError> {
+fn py_order(op: &str, a: &RVal, b: &RVal) -> Result<Ordering, OutputError> {
     match (a, b) {
-        (Value::String(x), Value::String(y)) => Ok(x.cmp(y)),
-        (Value::Number(x), Value::Number(y)) => {
+        (RVal::String(x), RVal::String(y)) => Ok(x.cmp(y)),
+        (RVal::Number(x), RVal::Number(y)) => {
             Ok(PyNum::of(x).cmp(PyNum::of(y)).unwrap_or(Ordering::Equal))
         }
         _ => Err(query_error(format!(
             "'{}' not supported between instances of '{}' and '{}'",
             op,
-            py_type_name(a),
-            py_type_name(b)
+            type_name(a),
+            type_name(b)
         ))),
     }
 }
 
 /// A function argument: a value, or an expression reference (`&expr`).
 enum Arg<'a> {
-    Value(Value),
+    Value(RVal),
     Expref(&'a Ast),
 }
 
 impl Arg<'_> {
-    fn value(&self) -> &Value {
-        static NULL: Value = Value::Null;
+    fn value(&self) -> &RVal {
+        const NULL: &RVal = &RVal::Null;
         match self {
             Arg::Value(v) => v,
-            Arg::Expref(_) => &NULL,
+            Arg::Expref(_) => NULL,
         }
     }
 }
@@ -317,14 +355,14 @@ fn jp_type(arg: &Arg<'_>) -> &'static str {
     }
 }
 
-fn jp_type_of(v: &Value) -> &'static str {
+fn jp_type_of(v: &RVal) -> &'static str {
     match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
+        RVal::Null => "null",
+        RVal::Bool(_) => "boolean",
+        RVal::Number(_) => "number",
+        RVal::String(_) => "string",
+        RVal::Array(_) => "array",
+        RVal::Object(_) => "object",
     }
 }
 
@@ -332,14 +370,14 @@ fn jp_type_of(v: &Value) -> &'static str {
 fn py_type(arg: &Arg<'_>) -> &'static str {
     match arg {
         Arg::Expref(_) => "_Expression",
-        Arg::Value(v) => py_type_name(v),
+        Arg::Value(v) => type_name(v),
     }
 }
 
 fn arg_str(arg: &Arg<'_>) -> String {
     match arg {
         Arg::Expref(_) => "<jmespath.visitor._Expression object>".to_owned(),
-        Arg::Value(v) => py_str(v),
+        Arg::Value(v) => str_of_value(v),
     }
 }
 
@@ -436,24 +474,24 @@ fn check_arguments(name: &str, sig: &Signature, args: &[Arg<'_>]) -> Result<(), 
             return Err(type_error(name, arg_str(arg), jp_type(arg), param));
         }
         let elements = match arg.value() {
-            Value::Array(a) => a,
+            RVal::Array(a) => a,
             _ => continue,
         };
         if subtypes.len() == 1 {
-            for el in elements {
-                if !subtypes[0].contains(&py_type_name(el)) {
-                    return Err(type_error(name, py_str(el), py_type_name(el), param));
+            for el in elements.iter() {
+                if !subtypes[0].contains(&type_name(el)) {
+                    return Err(type_error(name, str_of_value(el), type_name(el), param));
                 }
             }
         } else if subtypes.len() > 1 && !elements.is_empty() {
-            let first = py_type_name(&elements[0]);
+            let first = type_name(&elements[0]);
             let group = subtypes
                 .iter()
                 .find(|g| g.contains(&first))
-                .ok_or_else(|| type_error(name, py_str(&elements[0]), first, param))?;
-            for el in elements {
-                if !group.contains(&py_type_name(el)) {
-                    return Err(type_error(name, py_str(el), py_type_name(el), param));
+                .ok_or_else(|| type_error(name, str_of_value(&elements[0]), first, param))?;
+            for el in elements.iter() {
+                if !group.contains(&type_name(el)) {
+                    return Err(type_error(name, str_of_value(el), type_name(el), param));
                 }
             }
         }
@@ -462,7 +500,7 @@ fn check_arguments(name: &str, sig: &Signature, args: &[Arg<'_>]) -> Result<(), 
 }
 
 /// Python's `int(text)` / `float(text)` for `to_number`.
-fn parse_py_number(text: &str) -> Option<Value> {
+fn parse_py_number(text: &str) -> Option<RVal> {
     let t = text.trim();
     let valid_underscores = |s: &str| -> bool {
         let b = s.as_bytes();
@@ -488,7 +526,7 @@ fn parse_py_number(text: &str) -> Option<Value> {
     let lower = digits.to_ascii_lowercase();
     if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
         // Python gives inf/nan, which a JSON value cannot hold.
-        return Some(Value::Null);
+        return Some(RVal::Null);
     }
     if !digits.is_empty()
         && digits
@@ -501,7 +539,7 @@ fn parse_py_number(text: &str) -> Option<Value> {
 }
 
 /// Python's slice of a list.
-fn py_slice(list: &[Value], start: Option<i32>, stop: Option<i32>, step: i32) -> Vec<Value> {
+fn py_slice(list: &[RVal], start: Option<i32>, stop: Option<i32>, step: i32) -> Vec<RVal> {
     let len = list.len() as i64;
     let step = step as i64;
     let adjust = |v: Option<i32>, default: i64| -> i64 {
@@ -535,36 +573,44 @@ fn py_slice(list: &[Value], start: Option<i32>, stop: Option<i32>, step: i32) ->
     out
 }
 
-impl Query {
-    fn eval(&self, node: &Ast, data: &Value) -> Result<Value, OutputError> {
+impl Eval<'_> {
+    fn eval(&self, node: &Ast, data: &RVal) -> Result<RVal, OutputError> {
         Ok(match node {
             Ast::Field { name, .. } => match data {
-                Value::Object(map) => map.get(name).cloned().unwrap_or(Value::Null),
-                _ => Value::Null,
+                RVal::Object(map) => map.get(name).cloned().unwrap_or(RVal::Null),
+                _ => RVal::Null,
             },
             Ast::Subexpr { lhs, rhs, .. } => {
                 let left = self.eval(lhs, data)?;
                 self.eval(rhs, &left)?
             }
             Ast::Identity { .. } => data.clone(),
-            Ast::Literal { value, offset } => match self.literals.get(offset) {
-                Some(v) => v.clone(),
-                None => serde_json::to_value(&**value).unwrap_or(Value::Null),
-            },
+            Ast::Literal { value, offset } => {
+                let mut cache = self.literals.borrow_mut();
+                cache
+                    .entry(*offset)
+                    .or_insert_with(|| match self.query.literals.get(offset) {
+                        Some(v) => RVal::from_json(v),
+                        None => {
+                            RVal::from_json(&serde_json::to_value(&**value).unwrap_or(Value::Null))
+                        }
+                    })
+                    .clone()
+            }
             Ast::Index { idx, .. } => match data {
-                Value::Array(list) => {
+                RVal::Array(list) => {
                     let i = if *idx < 0 {
                         list.len() as i64 + *idx as i64
                     } else {
                         *idx as i64
                     };
                     if i < 0 {
-                        Value::Null
+                        RVal::Null
                     } else {
-                        list.get(i as usize).cloned().unwrap_or(Value::Null)
+                        list.get(i as usize).cloned().unwrap_or(RVal::Null)
                     }
                 }
-                _ => Value::Null,
+                _ => RVal::Null,
             },
             Ast::Or { lhs, rhs, .. } => {
                 let left = self.eval(lhs, data)?;
@@ -582,12 +628,12 @@ impl Query {
                     self.eval(rhs, data)?
                 }
             }
-            Ast::Not { node, .. } => Value::Bool(is_false(&self.eval(node, data)?)),
+            Ast::Not { node, .. } => RVal::Bool(is_false(&self.eval(node, data)?)),
             Ast::Condition {
                 predicate, then, ..
             } => {
                 if is_false(&self.eval(predicate, data)?) {
-                    Value::Null
+                    RVal::Null
                 } else {
                     self.eval(then, data)?
                 }
@@ -601,15 +647,15 @@ impl Query {
                 let left = self.eval(lhs, data)?;
                 let right = self.eval(rhs, data)?;
                 match comparator {
-                    Comparator::Equal => Value::Bool(jp_equals(&left, &right)),
-                    Comparator::NotEqual => Value::Bool(!jp_equals(&left, &right)),
+                    Comparator::Equal => RVal::Bool(jp_equals(&left, &right)),
+                    Comparator::NotEqual => RVal::Bool(!jp_equals(&left, &right)),
                     ordering => {
-                        let comparable = |v: &Value| v.is_number() || v.is_string();
+                        let comparable = |v: &RVal| matches!(v, RVal::Number(_) | RVal::String(_));
                         if !comparable(&left) || !comparable(&right) {
-                            Value::Null
+                            RVal::Null
                         } else {
                             let ord = py_order(op_symbol(ordering), &left, &right)?;
-                            Value::Bool(match ordering {
+                            RVal::Bool(match ordering {
                                 Comparator::LessThan => ord == Ordering::Less,
                                 Comparator::LessThanEqual => ord != Ordering::Greater,
                                 Comparator::GreaterThan => ord == Ordering::Greater,
@@ -620,55 +666,55 @@ impl Query {
                 }
             }
             Ast::ObjectValues { node, .. } => match self.eval(node, data)? {
-                Value::Object(map) => Value::Array(map.into_iter().map(|(_, v)| v).collect()),
-                _ => Value::Null,
+                RVal::Object(map) => RVal::array(map.values().cloned().collect()),
+                _ => RVal::Null,
             },
             Ast::Projection { lhs, rhs, .. } => match self.eval(lhs, data)? {
-                Value::Array(list) => {
+                RVal::Array(list) => {
                     let mut collected = Vec::new();
-                    for element in &list {
+                    for element in list.iter() {
                         let current = self.eval(rhs, element)?;
                         if !current.is_null() {
                             collected.push(current);
                         }
                     }
-                    Value::Array(collected)
+                    RVal::array(collected)
                 }
-                _ => Value::Null,
+                _ => RVal::Null,
             },
             Ast::Flatten { node, .. } => match self.eval(node, data)? {
-                Value::Array(list) => {
+                RVal::Array(list) => {
                     let mut merged = Vec::new();
-                    for element in list {
+                    for element in list.iter() {
                         match element {
-                            Value::Array(inner) => merged.extend(inner),
-                            other => merged.push(other),
+                            RVal::Array(inner) => merged.extend(inner.iter().cloned()),
+                            other => merged.push(other.clone()),
                         }
                     }
-                    Value::Array(merged)
+                    RVal::array(merged)
                 }
-                _ => Value::Null,
+                _ => RVal::Null,
             },
             Ast::MultiList { elements, .. } => {
                 if data.is_null() {
-                    Value::Null
+                    RVal::Null
                 } else {
                     let mut collected = Vec::with_capacity(elements.len());
                     for e in elements {
                         collected.push(self.eval(e, data)?);
                     }
-                    Value::Array(collected)
+                    RVal::array(collected)
                 }
             }
             Ast::MultiHash { elements, .. } => {
                 if data.is_null() {
-                    Value::Null
+                    RVal::Null
                 } else {
-                    let mut collected = Map::new();
+                    let mut collected = RMap::new();
                     for kv in elements {
                         collected.insert(kv.key.clone(), self.eval(&kv.value, data)?);
                     }
-                    Value::Object(collected)
+                    RVal::object(collected)
                 }
             }
             Ast::Function { name, args, .. } => {
@@ -689,34 +735,34 @@ impl Query {
             Ast::Slice {
                 start, stop, step, ..
             } => match data {
-                Value::Array(list) => {
+                RVal::Array(list) => {
                     if *step == 0 {
                         return Err(query_error("slice step cannot be zero"));
                     }
-                    Value::Array(py_slice(list, *start, *stop, *step))
+                    RVal::array(py_slice(list, *start, *stop, *step))
                 }
-                _ => Value::Null,
+                _ => RVal::Null,
             },
         })
     }
 
-    /// Evaluates `&expr` against each element and checks that the keys are of `allowed` types.
+    /// Evaluates `&expr` against an element and checks that the key is of an `allowed` type.
     fn key_of(
         &self,
         function: &str,
         expref: &Ast,
-        element: &Value,
+        element: &RVal,
         allowed: &[&str],
-    ) -> Result<Value, OutputError> {
+    ) -> Result<RVal, OutputError> {
         let key = self.eval(expref, element)?;
         let t = jp_type_of(&key);
         if !allowed.contains(&t) {
-            return Err(type_error(function, py_str(&key), t, allowed));
+            return Err(type_error(function, str_of_value(&key), t, allowed));
         }
         Ok(key)
     }
 
-    fn call(&self, name: &str, args: Vec<Arg<'_>>) -> Result<Value, OutputError> {
+    fn call(&self, name: &str, args: Vec<Arg<'_>>) -> Result<RVal, OutputError> {
         let sig =
             signature(name).ok_or_else(|| query_error(format!("Unknown function: {name}()")))?;
         check_arguments(name, &sig, &args)?;
@@ -725,20 +771,20 @@ impl Query {
             Arg::Expref(ast) => *ast,
             Arg::Value(_) => unreachable!("checked by the signature"),
         };
-        let array = |i: usize| v(i).as_array().map(Vec::as_slice).unwrap_or(&[]);
+        let array = |i: usize| v(i).as_array().unwrap_or(&[]);
+        let string = |i: usize| v(i).as_str().unwrap_or_default();
         Ok(match name {
             "abs" => match PyNum::of_value(v(0)) {
                 Some(PyNum::Int(i)) => PyNum::Int(i.abs()).to_value(),
                 Some(PyNum::Float(f)) => float_value(f.abs()),
-                None => Value::Null,
+                None => RVal::Null,
             },
             "avg" => {
                 let items = array(0);
                 if items.is_empty() {
-                    Value::Null
+                    RVal::Null
                 } else {
-                    let total = sum(items);
-                    float_value(total.as_f64() / items.len() as f64)
+                    float_value(sum(items).as_f64() / items.len() as f64)
                 }
             }
             "ceil" | "floor" => match PyNum::of_value(v(0)) {
@@ -751,41 +797,44 @@ impl Query {
                         float_value(r)
                     }
                 }
-                None => Value::Null,
+                None => RVal::Null,
             },
             "contains" => match v(0) {
-                Value::Array(items) => Value::Bool(items.iter().any(|e| py_eq(v(1), e))),
-                Value::String(s) => match v(1) {
-                    Value::String(needle) => Value::Bool(s.contains(needle.as_str())),
+                RVal::Array(items) => RVal::Bool(items.iter().any(|e| py_eq(v(1), e))),
+                RVal::String(s) => match v(1) {
+                    RVal::String(needle) => RVal::Bool(s.contains(&**needle)),
                     other => {
                         return Err(query_error(format!(
                             "'in <string>' requires string as left operand, not {}",
-                            py_type_name(other)
+                            type_name(other)
                         )))
                     }
                 },
-                _ => Value::Null,
+                _ => RVal::Null,
             },
-            "ends_with" => Value::Bool(str_of(v(0)).ends_with(str_of(v(1)))),
-            "starts_with" => Value::Bool(str_of(v(0)).starts_with(str_of(v(1)))),
+            "ends_with" => RVal::Bool(string(0).ends_with(string(1))),
+            "starts_with" => RVal::Bool(string(0).starts_with(string(1))),
             "join" => {
-                let parts: Vec<&str> = array(1).iter().map(str_of).collect();
-                Value::String(parts.join(str_of(v(0))))
+                let parts: Vec<&str> = array(1)
+                    .iter()
+                    .map(|p| p.as_str().unwrap_or_default())
+                    .collect();
+                RVal::string(&parts.join(string(0)))
             }
-            "keys" => Value::Array(
+            "keys" => RVal::array(
                 v(0).as_object()
-                    .map(|m| m.keys().cloned().map(Value::String).collect())
+                    .map(|m| m.keys().map(|k| RVal::string(k)).collect())
                     .unwrap_or_default(),
             ),
-            "values" => Value::Array(
+            "values" => RVal::array(
                 v(0).as_object()
                     .map(|m| m.values().cloned().collect())
                     .unwrap_or_default(),
             ),
-            "length" => Value::from(match v(0) {
-                Value::String(s) => s.chars().count(),
-                Value::Array(a) => a.len(),
-                Value::Object(m) => m.len(),
+            "length" => RVal::from(match v(0) {
+                RVal::String(s) => s.chars().count(),
+                RVal::Array(a) => a.len(),
+                RVal::Object(m) => m.len(),
                 _ => 0,
             }),
             "map" => {
@@ -794,24 +843,23 @@ impl Query {
                 for element in array(1) {
                     out.push(self.eval(e, element)?);
                 }
-                Value::Array(out)
+                RVal::array(out)
             }
             "max" | "min" => {
-                let items = array(0);
                 let (op, want) = if name == "max" {
                     (">", Ordering::Greater)
                 } else {
                     ("<", Ordering::Less)
                 };
-                let mut best: Option<&Value> = None;
-                for item in items {
+                let mut best: Option<&RVal> = None;
+                for item in array(0) {
                     best = match best {
                         None => Some(item),
                         Some(b) if py_order(op, item, b)? == want => Some(item),
                         keep => keep,
                     };
                 }
-                best.cloned().unwrap_or(Value::Null)
+                best.cloned().unwrap_or(RVal::Null)
             }
             "max_by" | "min_by" => {
                 let e = expref(1);
@@ -820,7 +868,7 @@ impl Query {
                 } else {
                     ("<", Ordering::Less)
                 };
-                let mut best: Option<(&Value, Value)> = None;
+                let mut best: Option<(&RVal, RVal)> = None;
                 for item in array(0) {
                     let key = self.key_of(name, e, item, &["number", "string"])?;
                     best = match best {
@@ -834,39 +882,27 @@ impl Query {
                         }
                     };
                 }
-                best.map(|(b, _)| b.clone()).unwrap_or(Value::Null)
+                best.map(|(b, _)| b.clone()).unwrap_or(RVal::Null)
             }
             "merge" => {
-                let mut merged = Map::new();
+                // Only the first argument is type-checked; the others go through Python's
+                // `dict.update`, which also takes a list of pairs.
+                let mut merged = RMap::new();
                 for a in &args {
-                    match a.value() {
-                        Value::Object(m) => {
-                            for (k, val) in m {
-                                merged.insert(k.clone(), val.clone());
-                            }
-                        }
-                        other => {
-                            return Err(type_error(
-                                name,
-                                py_str(other),
-                                jp_type_of(other),
-                                &["object"],
-                            ))
-                        }
-                    }
+                    dict_update(&mut merged, a.value())?;
                 }
-                Value::Object(merged)
+                RVal::object(merged)
             }
             "not_null" => args
                 .iter()
                 .map(Arg::value)
                 .find(|a| !a.is_null())
                 .cloned()
-                .unwrap_or(Value::Null),
+                .unwrap_or(RVal::Null),
             "reverse" => match v(0) {
-                Value::String(s) => Value::String(s.chars().rev().collect()),
-                Value::Array(a) => Value::Array(a.iter().rev().cloned().collect()),
-                _ => Value::Null,
+                RVal::String(s) => RVal::string(&s.chars().rev().collect::<String>()),
+                RVal::Array(a) => RVal::array(a.iter().rev().cloned().collect()),
+                _ => RVal::Null,
             },
             "sort" => {
                 let mut items = array(0).to_vec();
@@ -881,12 +917,12 @@ impl Query {
                 if let Some(e) = failure {
                     return Err(e);
                 }
-                Value::Array(items)
+                RVal::array(items)
             }
             "sort_by" => {
                 let items = array(0);
                 if items.is_empty() {
-                    return Ok(Value::Array(Vec::new()));
+                    return Ok(v(0).clone());
                 }
                 let e = expref(1);
                 let first = self.eval(e, &items[0])?;
@@ -894,7 +930,7 @@ impl Query {
                 if required != "number" && required != "string" {
                     return Err(type_error(
                         name,
-                        py_str(&items[0]),
+                        str_of_value(&items[0]),
                         required,
                         &["string", "number"],
                     ));
@@ -904,38 +940,110 @@ impl Query {
                     keyed.push((self.key_of(name, e, item, &[required])?, item));
                 }
                 keyed.sort_by(|a, b| py_order("<", &a.0, &b.0).unwrap_or(Ordering::Equal));
-                Value::Array(keyed.into_iter().map(|(_, item)| item.clone()).collect())
+                RVal::array(keyed.into_iter().map(|(_, item)| item.clone()).collect())
             }
             "sum" => sum(array(0)).to_value(),
             "to_array" => match v(0) {
-                Value::Array(_) => v(0).clone(),
-                other => Value::Array(vec![other.clone()]),
+                RVal::Array(_) => v(0).clone(),
+                other => RVal::array(vec![other.clone()]),
             },
             "to_number" => match v(0) {
-                Value::Number(_) => v(0).clone(),
-                Value::String(s) => parse_py_number(s).unwrap_or(Value::Null),
-                _ => Value::Null,
+                RVal::Number(_) => v(0).clone(),
+                RVal::String(s) => parse_py_number(s).unwrap_or(RVal::Null),
+                _ => RVal::Null,
             },
             "to_string" => match v(0) {
-                Value::String(_) => v(0).clone(),
+                RVal::String(_) => v(0).clone(),
                 other => {
                     let mut out = String::new();
-                    json_compact_into(other, true, ",", ":", &mut out);
-                    Value::String(out)
+                    json_compact_into(&other.to_json(), true, ",", ":", &mut out);
+                    RVal::string(&out)
                 }
             },
-            "type" => Value::from(jp_type_of(v(0))),
+            "type" => RVal::from(jp_type_of(v(0))),
             _ => return Err(query_error(format!("Unknown function: {name}()"))),
         })
     }
 }
 
-fn str_of(v: &Value) -> &str {
-    v.as_str().unwrap_or_default()
+/// Python's `dict.update(value)` as `merge()` applies it to each argument.
+fn dict_update(merged: &mut RMap, value: &RVal) -> Result<(), OutputError> {
+    let length_error = |i: usize, len: usize| {
+        query_error(format!(
+            "dictionary update sequence element #{i} has length {len}; 2 is required"
+        ))
+    };
+    match value {
+        RVal::Object(m) => {
+            for (k, v) in m.iter() {
+                merged.insert(k.clone(), v.clone());
+            }
+        }
+        RVal::String(s) => {
+            if !s.is_empty() {
+                return Err(length_error(0, 1));
+            }
+        }
+        RVal::Array(items) => {
+            for (i, element) in items.iter().enumerate() {
+                let (key, val) = match element {
+                    RVal::String(s) => {
+                        let chars: Vec<char> = s.chars().collect();
+                        if chars.len() != 2 {
+                            return Err(length_error(i, chars.len()));
+                        }
+                        (chars[0].to_string(), RVal::string(&chars[1].to_string()))
+                    }
+                    RVal::Array(pair) => {
+                        if pair.len() != 2 {
+                            return Err(length_error(i, pair.len()));
+                        }
+                        match &pair[0] {
+                            RVal::String(k) => (k.to_string(), pair[1].clone()),
+                            RVal::Array(_) | RVal::Object(_) => {
+                                return Err(query_error(format!(
+                                    "unhashable type: '{}'",
+                                    type_name(&pair[0])
+                                )))
+                            }
+                            other => {
+                                return Err(query_error(format!(
+                                    "merge() cannot use the non-string key {}",
+                                    py_repr(&other.to_json())
+                                )))
+                            }
+                        }
+                    }
+                    RVal::Object(m) => {
+                        if m.len() != 2 {
+                            return Err(length_error(i, m.len()));
+                        }
+                        let mut keys = m.keys();
+                        let k0 = keys.next().cloned().unwrap_or_default();
+                        let k1 = keys.next().cloned().unwrap_or_default();
+                        (k0, RVal::string(&k1))
+                    }
+                    _ => {
+                        return Err(query_error(format!(
+                            "cannot convert dictionary update sequence element #{i} to a sequence"
+                        )))
+                    }
+                };
+                merged.insert(key, val);
+            }
+        }
+        other => {
+            return Err(query_error(format!(
+                "'{}' object is not iterable",
+                type_name(other)
+            )))
+        }
+    }
+    Ok(())
 }
 
 /// Python's `sum()` of a list of numbers: exact while every term is an int.
-fn sum(items: &[Value]) -> PyNum {
+fn sum(items: &[RVal]) -> PyNum {
     items
         .iter()
         .filter_map(PyNum::of_value)
@@ -977,15 +1085,8 @@ mod tests {
     #[test]
     fn deprecated_literals() {
         assert_eq!(q("[?a==`x`].b", json!([{"a": "x", "b": 1}])), json!([1]));
-        assert_eq!(
-            q("`{\"b\": 1, \"a\": 2}`", json!(null))
-                .as_object()
-                .unwrap()
-                .keys()
-                .next()
-                .unwrap(),
-            "b"
-        );
+        let obj = q("`{\"b\": 1, \"a\": 2}`", json!(null));
+        assert_eq!(obj.as_object().unwrap().keys().next().unwrap(), "b");
     }
 
     #[test]
@@ -1002,6 +1103,23 @@ mod tests {
         assert_eq!(q("[-2:]", data.clone()), json!([4, 5]));
         assert_eq!(q("[1:5:2]", data.clone()), json!([1, 3]));
         assert_eq!(q("[10:]", data), json!([]));
+    }
+
+    #[test]
+    fn shares_selected_objects() {
+        let query = Query::compile("{a: t, b: t, c: `[1]`, d: [`{}`]}").unwrap();
+        let out = query
+            .search_shared(&RVal::from_json(&json!({"t": [1]})))
+            .unwrap();
+        let m = out.as_object().unwrap();
+        assert_eq!(m["a"].identity(), m["b"].identity());
+        assert_ne!(m["a"].identity(), m["c"].identity());
+    }
+
+    #[test]
+    fn query_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Query>();
     }
 
     #[test]

@@ -130,8 +130,13 @@ impl Builder {
         let mut headers: Vec<String> = Vec::new();
         let mut more: Vec<String> = Vec::new();
         for item in current {
-            let map = item.as_object().ok_or_else(|| not_a_dict(item))?;
-            let (h, m) = group_scalar_keys(map);
+            let (h, m) = match item {
+                Value::Object(map) => group_scalar_keys(map),
+                // The CLI iterates whatever the element is: an empty list or string has no
+                // keys; anything else makes it fail.
+                _ if is_empty_sequence(item) => (Vec::new(), Vec::new()),
+                _ => return Err(not_a_dict(item)),
+            };
             for k in h {
                 if !headers.contains(&k) {
                     headers.push(k);
@@ -148,20 +153,33 @@ impl Builder {
         self.table.add_row_header(headers.clone())?;
         let mut first = true;
         for element in current {
-            let map = element.as_object().ok_or_else(|| not_a_dict(element))?;
             if !first && !more.is_empty() {
                 self.table.new_section(title, indent_level);
                 self.table.add_row_header(headers.clone())?;
             }
             first = false;
+            let map = match element {
+                Value::Object(map) => Some(map),
+                _ if headers.is_empty() => None,
+                _ => return Err(not_a_dict(element)),
+            };
             let row: Vec<String> = headers
                 .iter()
-                .map(|h| map.get(h).map(py_str).unwrap_or_default())
+                .map(|h| map.and_then(|m| m.get(h)).map(py_str).unwrap_or_default())
                 .collect();
             self.table.add_row(row)?;
             for remaining in &more {
-                if let Some(v) = map.get(remaining) {
-                    self.build(Some(remaining), v, indent_level + 1)?;
+                match map {
+                    Some(map) => {
+                        if let Some(v) = map.get(remaining) {
+                            self.build(Some(remaining), v, indent_level + 1)?;
+                        }
+                    }
+                    // `"" in ""` holds, and then `""[""]` fails.
+                    None if remaining.is_empty() && element.as_str() == Some("") => {
+                        return Err(not_a_dict(element))
+                    }
+                    None => {}
                 }
             }
         }
@@ -169,8 +187,12 @@ impl Builder {
     }
 }
 
+fn is_empty_sequence(v: &Value) -> bool {
+    matches!(v, Value::Array(a) if a.is_empty()) || matches!(v, Value::String(s) if s.is_empty())
+}
+
 fn not_a_dict(item: &Value) -> OutputError {
-    // The CLI fails here too, with a Python TypeError.
+    // The CLI fails here too, with a Python TypeError or AttributeError.
     OutputError::Format(format!(
         "cannot render a table from a list that mixes structures with {} values",
         py_type_name(item)

@@ -14,15 +14,17 @@
 //! it is double-quoted when it holds characters that need escapes (control characters, tabs,
 //! characters outside the Basic Multilingual Plane, which libyaml does not treat as printable).
 
-use serde_json::Value;
+use std::collections::{HashMap, HashSet};
 
 use super::pyfmt::{float_repr, json_compact_into};
+use super::shared::RVal;
 
 /// What `YAMLDumper.dump(value)` writes.
-pub(crate) fn dump(value: &Value) -> String {
+pub(crate) fn dump(value: &RVal) -> String {
     match value {
-        Value::Array(_) | Value::Object(_) => {
+        RVal::Array(_) | RVal::Object(_) => {
             let mut e = Emitter::new();
+            e.find_anchors(value);
             e.emit_node(value, false, false, false);
             // DOCUMENT-END (implicit).
             e.write_indent();
@@ -30,11 +32,18 @@ pub(crate) fn dump(value: &Value) -> String {
         }
         scalar => {
             let mut out = String::new();
-            json_compact_into(scalar, false, ", ", ": ", &mut out);
+            json_compact_into(&scalar.to_json(), false, ", ", ": ", &mut out);
             out.push('\n');
             out
         }
     }
+}
+
+/// A mapping's entries in the order the safe representer writes them: sorted by key.
+fn sorted_entries(map: &super::shared::RMap) -> Vec<(&String, &RVal)> {
+    let mut entries: Vec<(&String, &RVal)> = map.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    entries
 }
 
 const BEST_WIDTH: usize = 80;
@@ -50,6 +59,10 @@ struct Emitter {
     flow_level: usize,
     mapping_context: bool,
     simple_key_context: bool,
+    /// Anchors (`id001`, ...) of the collections that occur more than once.
+    anchors: HashMap<usize, String>,
+    /// Anchored collections already written (later occurrences are aliases).
+    emitted: HashSet<usize>,
 }
 
 #[derive(Default, Clone, Copy)]
@@ -230,16 +243,16 @@ struct Scalar {
     tag: Option<&'static str>,
 }
 
-fn represent_scalar(value: &Value) -> Scalar {
+fn represent_scalar(value: &RVal) -> Scalar {
     let (text, tag) = match value {
-        Value::Null => ("null".to_owned(), Tag::Null),
-        Value::Bool(b) => (if *b { "true" } else { "false" }.to_owned(), Tag::Bool),
-        Value::Number(n) if n.is_f64() => (
+        RVal::Null => ("null".to_owned(), Tag::Null),
+        RVal::Bool(b) => (if *b { "true" } else { "false" }.to_owned(), Tag::Bool),
+        RVal::Number(n) if n.is_f64() => (
             float_repr(n.as_f64().unwrap_or(f64::NAN)).to_lowercase(),
             Tag::Float,
         ),
-        Value::Number(n) => (n.to_string(), Tag::Int),
-        Value::String(s) => (s.clone(), Tag::Str),
+        RVal::Number(n) => (n.to_string(), Tag::Int),
+        RVal::String(s) => (s.to_string(), Tag::Str),
         _ => unreachable!("collections are not scalars"),
     };
     let plain_implicit = resolve(&text) == tag;
@@ -514,7 +527,39 @@ impl Emitter {
             flow_level: 0,
             mapping_context: false,
             simple_key_context: false,
+            anchors: HashMap::new(),
+            emitted: HashSet::new(),
         }
+    }
+
+    /// The serializer's anchor pass: a collection met a second time gets the next anchor.
+    fn find_anchors(&mut self, root: &RVal) {
+        fn walk(node: &RVal, seen: &mut HashSet<usize>, anchors: &mut HashMap<usize, String>) {
+            let Some(id) = node.identity() else {
+                return;
+            };
+            if !seen.insert(id) {
+                if !anchors.contains_key(&id) {
+                    let name = format!("id{:03}", anchors.len() + 1);
+                    anchors.insert(id, name);
+                }
+                return;
+            }
+            match node {
+                RVal::Array(items) => {
+                    for item in items.iter() {
+                        walk(item, seen, anchors);
+                    }
+                }
+                RVal::Object(map) => {
+                    for (_, value) in sorted_entries(map) {
+                        walk(value, seen, anchors);
+                    }
+                }
+                _ => {}
+            }
+        }
+        walk(root, &mut HashSet::new(), &mut self.anchors);
     }
 
     fn put(&mut self, c: char) {
@@ -578,24 +623,43 @@ impl Emitter {
         self.indention = self.indention && is_indention;
     }
 
-    fn emit_node(&mut self, node: &Value, sequence: bool, mapping: bool, simple_key: bool) {
+    fn emit_node(&mut self, node: &RVal, sequence: bool, mapping: bool, simple_key: bool) {
         let _ = sequence;
         self.mapping_context = mapping;
         self.simple_key_context = simple_key;
+        let anchor = node
+            .identity()
+            .and_then(|id| self.anchors.get(&id).cloned().map(|a| (id, a)));
+        if let Some((id, name)) = &anchor {
+            if !self.emitted.insert(*id) {
+                // ALIAS.
+                self.write_indicator("*", true, false, false);
+                self.write_anchor(name);
+                if self.simple_key_context {
+                    self.put(' ');
+                }
+                return;
+            }
+        }
+        let write_anchor = |e: &mut Emitter| {
+            if let Some((_, name)) = &anchor {
+                e.write_indicator("&", true, false, false);
+                e.write_anchor(name);
+            }
+        };
         match node {
-            Value::Array(items) => {
+            RVal::Array(items) => {
+                write_anchor(self);
                 if self.flow_level > 0 || items.is_empty() {
+                    // Only empty sequences are written in flow style.
                     self.write_indicator("[", true, true, false);
                     self.increase_indent(true, false);
-                    self.flow_level += 1;
-                    // Only empty sequences are written in flow style.
-                    self.flow_level -= 1;
                     self.pop_indent();
                     self.write_indicator("]", false, false, false);
                 } else {
                     let indentless = self.mapping_context && !self.indention;
                     self.increase_indent(false, indentless);
-                    for item in items {
+                    for item in items.iter() {
                         self.write_indent();
                         self.write_indicator("-", true, false, true);
                         self.emit_node(item, true, false, false);
@@ -603,20 +667,18 @@ impl Emitter {
                     self.pop_indent();
                 }
             }
-            Value::Object(map) => {
+            RVal::Object(map) => {
+                write_anchor(self);
                 if self.flow_level > 0 || map.is_empty() {
                     self.write_indicator("{", true, true, false);
                     self.increase_indent(true, false);
                     self.pop_indent();
                     self.write_indicator("}", false, false, false);
                 } else {
-                    // The safe representer sorts mapping keys.
-                    let mut entries: Vec<(&String, &Value)> = map.iter().collect();
-                    entries.sort_by(|a, b| a.0.cmp(b.0));
                     self.increase_indent(false, false);
-                    for (key, value) in entries {
+                    for (key, value) in sorted_entries(map) {
                         self.write_indent();
-                        let key_node = Value::String(key.clone());
+                        let key_node = RVal::string(key);
                         let analysis = analyze(key);
                         let simple = !analysis.multiline && key.len() <= 128;
                         if simple {
@@ -637,7 +699,15 @@ impl Emitter {
         }
     }
 
-    fn emit_scalar(&mut self, value: &Value) {
+    fn write_anchor(&mut self, name: &str) {
+        for c in name.chars() {
+            self.put(c);
+        }
+        self.whitespace = false;
+        self.indention = false;
+    }
+
+    fn emit_scalar(&mut self, value: &RVal) {
         let scalar = represent_scalar(value);
         let analysis = analyze(&scalar.text);
         let mut style = Style::Plain;
@@ -883,6 +953,7 @@ mod tests {
 
     #[test]
     fn basic_documents() {
+        let dump = |v: &serde_json::Value| super::dump(&RVal::from_json(v));
         assert_eq!(
             dump(&json!({"b": [1, "x"], "a": {}})),
             "a: {}\nb:\n- 1\n- x\n"
@@ -890,5 +961,16 @@ mod tests {
         assert_eq!(dump(&json!("foo")), "\"foo\"\n");
         assert_eq!(dump(&json!([[1, 2], []])), "- - 1\n  - 2\n- []\n");
         assert_eq!(dump(&json!({"k": "true"})), "k: 'true'\n");
+    }
+
+    #[test]
+    fn shared_objects_get_anchors() {
+        let query = super::super::Query::compile("{b: t, a: t, c: e, d: e}").unwrap();
+        let value = RVal::from_json(&json!({"t": {"x": [1]}, "e": []}));
+        let out = query.search_shared(&value).unwrap();
+        assert_eq!(
+            dump(&out),
+            "a: &id001\n  x:\n  - 1\nb: *id001\nc: &id002 []\nd: *id002\n"
+        );
     }
 }

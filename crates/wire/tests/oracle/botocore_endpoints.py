@@ -109,6 +109,28 @@ def extra_configs(service, builtins):
     return out
 
 
+# Odd inputs handed straight to the provider (no client): the engine must agree on them too.
+ODD_REGIONS = ["", "US-EAST-1", "us-east-1\n", "fips-us-east-1", "us-east-1-fips", "aws-global",
+               "mars-north-7", "us-isob-east-1", "eusc-de-east-1", "a.b", "-bad-", "r\u00e9gion-1"]
+ODD_ENDPOINTS = ["https://[::1]:8443/base/", "http://localhost:notaport", "https://example.com/a/../b//c",
+                 "https://example.com?x=1", "not a url", "https://user@host.example.com:443",
+                 "http://[fe80::1%25en0]/", "HTTPS://EXAMPLE.COM/A%20B/", "http://10.0.0.1"]
+
+
+def odd_param_sets(resolver):
+    defs = resolver._param_definitions
+    out = []
+    for region in ODD_REGIONS:
+        out.append({"Region": region, "UseFIPS": False, "UseDualStack": False})
+        out.append({"Region": region, "UseFIPS": True, "UseDualStack": True})
+    for ep in ODD_ENDPOINTS:
+        out.append({"Region": "us-west-2", "UseFIPS": False, "UseDualStack": False, "Endpoint": ep})
+    out.append({"UseFIPS": False, "UseDualStack": False})
+    out.append({"Region": "us-east-1", "UseFIPS": "yes"})
+    # Keep only declared parameters, in the rule set's order (as botocore passes them).
+    return [{k: p[k] for k in defs if k in p} for p in out]
+
+
 def sample_value(service, member, param):
     """A plausible value for an input member that feeds an endpoint parameter."""
     if param == "Bucket" or member == "Bucket":
@@ -155,14 +177,18 @@ def resolve_case(client, op_name, call_input):
             full[name] = spec.default
     out["params"] = jsonable(params)
     out["params_full"] = jsonable(full)
+    out["expect"] = provider_result(resolver, params)
+    return out
+
+
+def provider_result(resolver, params):
+    """What botocore's provider returns for these parameters, or the error it raises."""
     try:
         ep = resolver._provider.resolve_endpoint(**params)
     except EndpointProviderError as e:
-        out["expect"] = {"error": e.kwargs.get("msg", str(e))}
-        return out
+        return {"error": e.kwargs.get("msg", str(e))}
     except Exception as e:
-        out["expect"] = {"exception": f"{type(e).__name__}: {e}"}
-        return out
+        return {"exception": f"{type(e).__name__}: {e}"}
     expect = {
         "url": ep.url,
         "headers": {k: v[0] for k, v in ep.headers.items() if v},
@@ -177,8 +203,7 @@ def resolve_case(client, op_name, call_input):
             expect["signing_region"] = signing.get("region")
         except Exception as e:
             expect["auth_error"] = f"{type(e).__name__}: {e}"
-    out["expect"] = expect
-    return out
+    return expect
 
 
 def plain_operation(model):
@@ -246,6 +271,9 @@ def main():
         ]
         configs.append({"region": "us-east-1", "fips": False, "dualstack": False, "endpoint": CUSTOM_ENDPOINT})
         configs.append({"region": "us-east-1", "fips": True, "dualstack": True, "endpoint": CUSTOM_ENDPOINT})
+        # FIPS pseudo-regions, which botocore rewrites to the region with FIPS on.
+        configs.append({"region": "fips-us-east-1", "fips": False, "dualstack": False, "endpoint": None})
+        configs.append({"region": "us-gov-west-1-fips", "fips": False, "dualstack": True, "endpoint": None})
         extras_added = False
         i = 0
         while i < len(configs):
@@ -283,6 +311,11 @@ def main():
                 case = {"service": service, **cfg}
                 case.update(resolve_case(client, op_name, call_input))
                 cases.append(case)
+            if region == "us-east-1" and plain:
+                for params in odd_param_sets(resolver):
+                    case = {"service": service, "engine_only": True, "params": params}
+                    case["expect"] = provider_result(resolver, params)
+                    cases.append(case)
     with open(out_path, "w") as f:
         json.dump({"botocore": botocore.__version__, "cases": cases, "skipped": skipped}, f)
 

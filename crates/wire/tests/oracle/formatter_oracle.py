@@ -4,6 +4,10 @@ crates/wire/src/output.
 Reads from stdin:
     {"docs": ["<response as JSON text>", ...],
      "cases": [{"doc": 0, "format": "json", "query": "a.b" | null, "title": "Op", "width": 80}]}
+A case may give the pages of a paginated call instead of "doc" (text and yaml-stream print
+those page by page):
+    "paged": {"pages": ["<page as JSON text>", ...], "result_keys": [...],
+              "non_aggregate_keys": [...], "resume_token": "..." | null}
 Writes to stdout one result per case:
     {"ok": "<what the CLI prints>"} | {"error": "<message>", "kind": "query"|"format"} |
     {"skip": "<why>"}
@@ -22,6 +26,7 @@ import jmespath
 
 import awscli.table
 from awscli.formatter import get_formatter
+from botocore.paginate import PageIterator
 
 try:
     from ruamel.yaml import YAML
@@ -47,8 +52,30 @@ def _v2_yaml_dump(value, stream):
     yaml.dump(value, stream)
 
 
+class FakePages(PageIterator):
+    """The pages of a paginated call, as the CLI's formatters receive them."""
+
+    def __init__(self, pages, result_keys, non_aggregate_keys, resume_token):
+        self._pages = pages
+        self._result_keys = [jmespath.compile(k) for k in result_keys]
+        self._non_aggregate_key_exprs = [jmespath.compile(k) for k in non_aggregate_keys]
+        self._non_aggregate_part = {}
+        self._resume_token = resume_token
+
+    def __iter__(self):
+        for i, page in enumerate(self._pages):
+            if i == 0:
+                self._record_non_aggregate_key_values(page)
+            yield page
+
+
 def run(case, docs):
-    response = json.loads(docs[case['doc']])
+    paged = case.get('paged')
+    if paged is not None:
+        response = FakePages([json.loads(p) for p in paged['pages']], paged['result_keys'],
+                             paged['non_aggregate_keys'], paged.get('resume_token'))
+    else:
+        response = json.loads(docs[case['doc']])
     query = case.get('query')
     compiled = None
     if query is not None:
@@ -64,6 +91,18 @@ def run(case, docs):
     try:
         if fmt in ('json', 'text', 'table'):
             get_formatter(fmt, args)(case.get('title'), response, out)
+        elif fmt == 'yaml-stream' and paged is not None:
+            if YAML is None:
+                return {'skip': 'ruamel.yaml is not installed'}
+            # v2's StreamedYAMLFormatter: each page on its own, as a one-item list.
+            for page in response:
+                _remove_request_id(page)
+                try:
+                    if compiled is not None:
+                        page = compiled.search(page)
+                except Exception as e:
+                    return {'error': str(e), 'kind': 'query'}
+                _v2_yaml_dump([page], out)
         elif fmt in ('yaml', 'yaml-stream'):
             if YAML is None:
                 return {'skip': 'ruamel.yaml is not installed'}
