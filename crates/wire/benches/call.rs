@@ -23,7 +23,7 @@ fn benches(c: &mut Criterion) {
     let alarm = r#"{"AlarmName":"cpu-high","AlarmArn":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:cpu-high","StateValue":"ALARM","StateReason":"Threshold Crossed","StateUpdatedTimestamp":1714557600.123,"MetricName":"CPUUtilization","Namespace":"AWS/EC2","Statistic":"Average","Dimensions":[{"Name":"InstanceId","Value":"i-1"}],"Period":300,"EvaluationPeriods":2,"Threshold":80.0,"ComparisonOperator":"GreaterThanThreshold","ActionsEnabled":true,"AlarmActions":["arn:aws:sns:us-east-1:123456789012:ops"]}"#;
     let body = format!(
         r#"{{"MetricAlarms":[{}],"CompositeAlarms":[]}}"#,
-        vec![alarm; 10].join(",")
+        [alarm; 10].join(",")
     );
     let response = Response {
         status: 200,

@@ -83,24 +83,6 @@ fn trim_route53_ids(model: &ServiceModel, op: &Operation, params: &mut Map<Strin
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::quote_copy_source;
-
-    #[test]
-    fn copy_sources_are_encoded_like_botocore() {
-        assert_eq!(
-            quote_copy_source("bucket/a b+c.txt"),
-            "bucket/a%20b%2Bc.txt"
-        );
-        assert_eq!(
-            quote_copy_source("bucket/k?versionId=abc"),
-            "bucket/k?versionId=abc"
-        );
-        assert_eq!(quote_copy_source("bucket/ü"), "bucket/%C3%BC");
-    }
-}
-
 /// What botocore does to a parsed result before the CLI sees it: S3 list keys decoded when
 /// the URL encoding was asked for on the user's behalf.
 pub fn after(model: &ServiceModel, op: &Operation, ctx: &Context, mut v: Value) -> Value {
@@ -153,4 +135,22 @@ fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s)
         .decode_utf8_lossy()
         .into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote_copy_source;
+
+    #[test]
+    fn copy_sources_are_encoded_like_botocore() {
+        assert_eq!(
+            quote_copy_source("bucket/a b+c.txt"),
+            "bucket/a%20b%2Bc.txt"
+        );
+        assert_eq!(
+            quote_copy_source("bucket/k?versionId=abc"),
+            "bucket/k?versionId=abc"
+        );
+        assert_eq!(quote_copy_source("bucket/ü"), "bucket/%C3%BC");
+    }
 }
