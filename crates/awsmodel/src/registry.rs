@@ -248,8 +248,18 @@ fn load_service(service_dir: &Path, model_name: &str) -> Result<ServiceModel, Mo
             #[serde(default)]
             pagination: HashMap<String, Paginator>,
         }
-        let pf: PagFile = serde_json::from_slice(&pbytes)
+        let mut raw: serde_json::Value = serde_json::from_slice(&pbytes)
             .map_err(|e| invalid(&vdir.join("paginators-1.json"), e))?;
+        // botocore merges extra paginator keys (non_aggregate_keys) from an sdk-extras file.
+        if let Some(extra) = read_json_file(&vdir, "paginators-1.sdk-extras")? {
+            let extra: serde_json::Value = serde_json::from_slice(&extra)
+                .map_err(|e| invalid(&vdir.join("paginators-1.sdk-extras.json"), e))?;
+            if let Some(merge) = extra.get("merge") {
+                deep_merge(&mut raw, merge);
+            }
+        }
+        let pf: PagFile =
+            serde_json::from_value(raw).map_err(|e| invalid(&vdir.join("paginators-1.json"), e))?;
         model.paginators = pf.pagination;
     }
     // botocore names an operation by its key; the `name` inside can differ (CloudFront's

@@ -275,6 +275,9 @@ pub struct Paginator {
     pub result_key: Vec<String>,
     #[serde(default)]
     pub more_results: Option<String>,
+    /// Keys kept from the first page as they are (`paginators-1.sdk-extras.json`).
+    #[serde(default)]
+    pub non_aggregate_keys: Vec<String>,
 }
 
 fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {

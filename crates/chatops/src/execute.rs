@@ -26,71 +26,6 @@ fn settings(s: &SessionArgs) -> Settings {
     }
 }
 
-/// The input tokens a `--starting-token` stands for (base64 JSON, as the AWS CLI makes them;
-/// a bare token is taken for the first input token).
-pub fn starting_token_params(
-    model: &awsmodel::ServiceModel,
-    op: &awsmodel::Operation,
-    token: &str,
-) -> Map<String, Value> {
-    use base64::Engine;
-    let mut out = Map::new();
-    let Some(p) = model.paginators.get(&op.name) else {
-        return out;
-    };
-    let decoded = base64::engine::general_purpose::STANDARD
-        .decode(token.trim())
-        .ok()
-        .and_then(|b| serde_json::from_slice::<Map<String, Value>>(&b).ok());
-    match decoded {
-        Some(map) => {
-            for name in &p.input_token {
-                if let Some(v) = map.get(name) {
-                    out.insert(name.clone(), v.clone());
-                }
-            }
-        }
-        None => {
-            if let Some(first) = p.input_token.first() {
-                out.insert(first.clone(), Value::String(token.to_string()));
-            }
-        }
-    }
-    out
-}
-
-/// The `--starting-token` for the page after `result`, if the paginator says there is one.
-pub fn next_token(
-    model: &awsmodel::ServiceModel,
-    op: &awsmodel::Operation,
-    result: &Value,
-) -> Option<String> {
-    use base64::Engine;
-    let p = model.paginators.get(&op.name)?;
-    if let Some(more) = &p.more_results {
-        if result.pointer(&format!("/{}", more.replace('.', "/"))) == Some(&Value::Bool(false)) {
-            return None;
-        }
-    }
-    let mut tokens = Map::new();
-    for (input, output) in p.input_token.iter().zip(&p.output_token) {
-        let path = output.split(" || ").next().unwrap_or(output);
-        if let Some(v) = result
-            .pointer(&format!("/{}", path.replace('.', "/")))
-            .filter(|v| !v.is_null() && *v != &Value::String(String::new()))
-        {
-            tokens.insert(input.clone(), v.clone());
-        }
-    }
-    if tokens.is_empty() {
-        return None;
-    }
-    Some(
-        base64::engine::general_purpose::STANDARD
-            .encode(serde_json::to_vec(&Value::Object(tokens)).ok()?),
-    )
-}
-
 /// The `--dry-run` request part: method, URL, headers (no signature) and body.
 pub fn request_json(
     cat: &Catalog,
@@ -107,7 +42,7 @@ pub fn request_json(
         .ok_or("unknown operation")?;
     let mut params = call.params.clone();
     if let Some(t) = &call.globals.starting_token {
-        params.extend(starting_token_params(&model, op, t));
+        params.extend(wire::paging::decode_start(&model, op, t).params);
     }
     let p = wire::client::prepare(&cat.models, &model, op, &params, region, &settings(s))
         .map_err(|e| e.to_string())?;
@@ -147,9 +82,13 @@ pub fn execute(cat: &Catalog, call: &Call, region: &str, s: &SessionArgs) -> Rep
         );
     };
     let mut params = call.params.clone();
-    if let Some(t) = &call.globals.starting_token {
-        params.extend(starting_token_params(&model, op, t));
-    }
+    let start = call
+        .globals
+        .starting_token
+        .as_deref()
+        .map(|t| wire::paging::decode_start(&model, op, t))
+        .unwrap_or_default();
+    params.extend(start.params.clone());
     let settings = settings(s);
     let prepared = match wire::client::prepare(&cat.models, &model, op, &params, region, &settings)
     {
@@ -174,19 +113,26 @@ pub fn execute(cat: &Catalog, call: &Call, region: &str, s: &SessionArgs) -> Rep
     });
     match outcome {
         Ok(result) => {
-            let mut note = String::new();
-            if let Some(token) = next_token(&model, op, &result) {
-                note = format!(
-                    "More results are available. For the next page, run:\n  {} {} … --starting-token {token}",
-                    call.service, call.cli_operation
-                );
-            }
-            let shown = shown_result(call, result);
-            match crate::render::render(
+            let max_items = call.globals.max_items.map(|n| n.max(0) as usize);
+            let (shaped, token) =
+                match wire::paging::shape_first_page(&model, op, &result, &start, max_items) {
+                    Ok(x) => x,
+                    Err(e) => return fail(exit::FAILED, format!("error: {e}")),
+                };
+            let note = match &token {
+                Some(t) => format!(
+                    "More results are available. For the next page, run the same command with --starting-token {t}"
+                ),
+                None => String::new(),
+            };
+            let shown = shown_result(call, shaped);
+            match crate::render::render_paged(
+                &model,
+                op,
                 &shown,
+                token.as_deref(),
                 call.globals.output.as_deref(),
                 call.globals.query.as_deref(),
-                &op.name,
             ) {
                 Ok(text) => Reply {
                     stdout: text,

@@ -1,19 +1,55 @@
-//! Formatting a result for `--output` and `--query`.
+//! Formatting a result for `--output` and `--query`, as the AWS CLI prints it.
 
-use serde::Serialize;
 use serde_json::Value;
 
-/// The text the AWS CLI prints for a result (interim: JSON only, until the output module
-/// lands).
+/// The text the AWS CLI prints for a result of `operation`.
 pub fn render(
     v: &Value,
-    _output: Option<&str>,
-    _query: Option<&str>,
-    _operation: &str,
+    output: Option<&str>,
+    query: Option<&str>,
+    operation: &str,
 ) -> Result<String, String> {
-    let mut buf = Vec::new();
-    let fmt = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut buf, fmt);
-    v.serialize(&mut ser).map_err(|e| e.to_string())?;
-    Ok(String::from_utf8_lossy(&buf).into_owned())
+    let format: wire::output::OutputFormat = output
+        .unwrap_or("json")
+        .parse()
+        .map_err(|e: wire::output::OutputError| e.to_string())?;
+    wire::output::render_with_title(v, format, query, operation)
+        .map(|s| s.trim_end_matches('\n').to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Renders a result; a paginated operation's `text` and `yaml-stream` output goes page by page,
+/// as the AWS CLI prints them.
+pub fn render_paged(
+    model: &awsmodel::ServiceModel,
+    op: &awsmodel::Operation,
+    v: &Value,
+    resume_token: Option<&str>,
+    output: Option<&str>,
+    query: Option<&str>,
+) -> Result<String, String> {
+    let format: wire::output::OutputFormat = output
+        .unwrap_or("json")
+        .parse()
+        .map_err(|e: wire::output::OutputError| e.to_string())?;
+    let per_page = matches!(
+        format,
+        wire::output::OutputFormat::Text | wire::output::OutputFormat::YamlStream
+    );
+    match model.paginators.get(&op.name).filter(|_| per_page) {
+        Some(p) => {
+            let result_keys: Vec<&str> = p.result_key.iter().map(String::as_str).collect();
+            let non_aggregate_keys: Vec<&str> =
+                p.non_aggregate_keys.iter().map(String::as_str).collect();
+            let paging = wire::output::Paging {
+                result_keys: &result_keys,
+                non_aggregate_keys: &non_aggregate_keys,
+                resume_token,
+            };
+            wire::output::render_pages(std::slice::from_ref(v), format, query, &paging)
+                .map(|s| s.trim_end_matches('\n').to_string())
+                .map_err(|e| e.to_string())
+        }
+        None => render(v, output, query, &op.name),
+    }
 }

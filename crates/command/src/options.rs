@@ -141,4 +141,4 @@ pub const VALUE_GLOBALS: &[&str] = &[
 pub const IGNORED_FLAGS: &[&str] = &["no-paginate", "no-cli-pager", "no-cli-auto-prompt"];
 
 /// Output formats `--output` accepts.
-pub const OUTPUT_FORMATS: &[&str] = &["json", "text", "table", "yaml", "yaml-stream"];
+pub const OUTPUT_FORMATS: &[&str] = &["json", "text", "table", "yaml", "yaml-stream", "off"];

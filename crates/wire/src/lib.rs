@@ -6,6 +6,7 @@ pub mod endpoints;
 mod error;
 pub mod handlers;
 pub mod output;
+pub mod paging;
 pub mod parse;
 pub mod pyfmt;
 pub mod serialize;

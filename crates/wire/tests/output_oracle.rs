@@ -1,7 +1,7 @@
 //! Byte-for-byte comparison of `wire::output` with the AWS CLI's own formatters.
 //!
 //! Every document in `tests/oracle/corpus/` is rendered with and without each of its
-//! `--query` expressions, in json, text, table (at 80 and 160 columns), yaml and yaml-stream,
+//! `--query` expressions, in json, text, table (at 80, 160 and 40 columns), yaml and yaml-stream,
 //! by us and by `tests/oracle/formatter_oracle.py` running the installed awscli (and
 //! ruamel.yaml for the v2 YAML formats). Outputs must be identical; where the CLI fails, we
 //! must fail too (with the same message for query evaluation errors).
@@ -23,6 +23,7 @@ const FORMATS: &[(OutputFormat, usize)] = &[
     (OutputFormat::Text, 80),
     (OutputFormat::Table, 80),
     (OutputFormat::Table, 160),
+    (OutputFormat::Table, 40),
     (OutputFormat::Yaml, 80),
     (OutputFormat::YamlStream, 80),
 ];

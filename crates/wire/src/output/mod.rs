@@ -250,14 +250,14 @@ pub fn render_compiled(
             if is_empty_object {
                 String::new()
             } else {
-                yaml::dump(&shared())
+                yaml::dump(&shared(), query.is_some())
             }
         }
         OutputFormat::YamlStream => {
             if is_empty_object {
                 String::new()
             } else {
-                yaml::dump(&RVal::array(vec![shared()]))
+                yaml::dump(&RVal::array(vec![shared()]), query.is_some())
             }
         }
         OutputFormat::Off => String::new(),

@@ -57,7 +57,7 @@ pub fn render_pages(
                 if let Some(q) = &query {
                     page = q.search_shared(&page)?;
                 }
-                out.push_str(&yaml::dump(&RVal::array(vec![page])));
+                out.push_str(&yaml::dump(&RVal::array(vec![page]), query.is_some()));
             }
             Ok(out)
         }

@@ -24,6 +24,9 @@ fn in_ranges(table: &[(u32, u32)], cp: u32) -> bool {
 /// The number of terminal columns the CLI's table formatter counts for `text`: two for every
 /// character whose East Asian Width is Wide, Fullwidth or Ambiguous, one otherwise.
 pub(crate) fn text_width(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.len();
+    }
     text.chars()
         .map(|c| {
             if in_ranges(EAST_ASIAN_WIDE, c as u32) {

@@ -368,7 +368,7 @@ impl MultiTable {
             max_width = self.max_width();
         }
         let mut out = String::new();
-        out.push_str(&"-".repeat(max_width));
+        push_repeated(&mut out, '-', max_width as i64);
         out.push('\n');
         for section in &self.sections {
             render_section(section, max_width as i64, &mut out);
@@ -396,25 +396,27 @@ fn convert_to_vertical(sections: &mut [Section]) {
     }
 }
 
-fn spaces(n: i64) -> String {
-    " ".repeat(n.max(0) as usize)
+fn push_repeated(out: &mut String, c: char, n: i64) {
+    for _ in 0..n.max(0) {
+        out.push(c);
+    }
 }
 
-fn center_text(text: &str, length: i64, left_edge: &str, right_edge: &str) -> String {
+/// `center_text`: `text` centred in `length` columns between the edges.
+fn center_text(out: &mut String, text: &str, length: i64, left_edge: &str, right_edge: &str) {
     let text_length = text_width(text) as i64;
     let char_start = length.div_euclid(2) - text_length.div_euclid(2) - 1;
-    let mut out = String::new();
     out.push_str(left_edge);
-    out.push_str(&spaces(char_start));
+    push_repeated(out, ' ', char_start);
     out.push_str(text);
     let length_so_far = text_width(left_edge) as i64 + char_start + text_length;
     let right_side_spaces = length - text_width(right_edge) as i64 - length_so_far;
-    out.push_str(&spaces(right_side_spaces));
+    push_repeated(out, ' ', right_side_spaces);
     out.push_str(right_edge);
-    out
 }
 
-fn align_left(text: &str, length: i64, left_edge: &str, right_edge: &str) -> String {
+/// `align_left`: `text` after two spaces (when it fits), padded to `length` columns.
+fn align_left(out: &mut String, text: &str, length: i64, left_edge: &str, right_edge: &str) {
     let text_length = text_width(text) as i64;
     let left_padding = 2;
     let computed =
@@ -425,37 +427,31 @@ fn align_left(text: &str, length: i64, left_edge: &str, right_edge: &str) -> Str
         0
     };
     let length_so_far = left_edge.len() as i64 + padding + text_length;
-    let mut out = String::new();
     out.push_str(left_edge);
-    out.push_str(&spaces(padding));
+    push_repeated(out, ' ', padding);
     out.push_str(text);
-    out.push_str(&spaces(length - length_so_far - right_edge.len() as i64));
+    push_repeated(out, ' ', length - length_so_far - right_edge.len() as i64);
     out.push_str(right_edge);
-    out
 }
 
 /// Writes one line of a section, wrapped in its indentation bars.
-fn write_line(out: &mut String, indent: usize, line: &str) {
-    let bars = "|".repeat(indent);
-    out.push_str(&bars);
-    out.push_str(line);
-    out.push_str(&bars);
+fn write_line(out: &mut String, indent: usize, line: impl FnOnce(&mut String)) {
+    push_repeated(out, '|', indent as i64);
+    line(out);
+    push_repeated(out, '|', indent as i64);
     out.push('\n');
 }
 
-fn line_break(widths: &[i64]) -> String {
-    let mut line = String::new();
+fn line_break(out: &mut String, widths: &[i64]) {
     for (i, w) in widths.iter().enumerate() {
         if i == 0 {
-            line.push('+');
-            line.push_str(&"-".repeat((w - 2).max(0) as usize));
-            line.push('+');
+            out.push('+');
+            push_repeated(out, '-', w - 2);
         } else {
-            line.push_str(&"-".repeat((w - 1).max(0) as usize));
-            line.push('+');
+            push_repeated(out, '-', w - 1);
         }
+        out.push('+');
     }
-    line
 }
 
 fn render_section(section: &Section, max_width: i64, out: &mut String) {
@@ -464,22 +460,25 @@ fn render_section(section: &Section, max_width: i64, out: &mut String) {
     // Title.
     if section.has_title() {
         let title = section.title.as_deref().unwrap_or_default();
-        write_line(out, indent, &center_text(title, max_width, "|", "|"));
+        write_line(out, indent, |o| center_text(o, title, max_width, "|", "|"));
         if section.headers.is_empty() && section.rows.is_empty() {
-            let line = format!("+{}+", "-".repeat((max_width - 2).max(0) as usize));
-            write_line(out, indent, &line);
+            write_line(out, indent, |o| {
+                o.push('+');
+                push_repeated(o, '-', max_width - 2);
+                o.push('+');
+            });
         }
     }
     // Column titles.
     if !section.headers.is_empty() {
         let widths = section.column_widths(4, max_width);
-        let mut current = String::new();
-        for (i, (width, header)) in widths.iter().zip(&section.headers).enumerate() {
-            let left = if i == 0 { "|" } else { "" };
-            current.push_str(&center_text(header, *width, left, "|"));
-        }
-        write_line(out, indent, &line_break(&widths));
-        write_line(out, indent, &current);
+        write_line(out, indent, |o| line_break(o, &widths));
+        write_line(out, indent, |o| {
+            for (i, (width, header)) in widths.iter().zip(&section.headers).enumerate() {
+                let left = if i == 0 { "|" } else { "" };
+                center_text(o, header, *width, left, "|");
+            }
+        });
     }
     // Rows.
     if section.rows.is_empty() {
@@ -489,14 +488,14 @@ fn render_section(section: &Section, max_width: i64, out: &mut String) {
     if widths.is_empty() {
         return;
     }
-    write_line(out, indent, &line_break(&widths));
+    write_line(out, indent, |o| line_break(o, &widths));
     for row in &section.rows {
-        let mut current = String::new();
-        for (i, (width, element)) in widths.iter().zip(row).enumerate() {
-            let left = if i == 0 { "|" } else { "" };
-            current.push_str(&align_left(element, *width, left, "|"));
-        }
-        write_line(out, indent, &current);
+        write_line(out, indent, |o| {
+            for (i, (width, element)) in widths.iter().zip(row).enumerate() {
+                let left = if i == 0 { "|" } else { "" };
+                align_left(o, element, *width, left, "|");
+            }
+        });
     }
-    write_line(out, indent, &line_break(&widths));
+    write_line(out, indent, |o| line_break(o, &widths));
 }

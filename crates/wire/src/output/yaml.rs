@@ -19,13 +19,16 @@ use std::collections::{HashMap, HashSet};
 use super::pyfmt::{float_repr, json_compact_into};
 use super::shared::RVal;
 
-/// What `YAMLDumper.dump(value)` writes.
-pub(crate) fn dump(value: &RVal) -> String {
+/// What `YAMLDumper.dump(value)` writes. `may_share`: whether a collection can occur twice
+/// in `value` (only a query result can), which then gets an anchor and aliases.
+pub(crate) fn dump(value: &RVal, may_share: bool) -> String {
     match value {
         RVal::Array(_) | RVal::Object(_) => {
             let mut e = Emitter::new();
-            e.find_anchors(value);
-            e.emit_node(value, false, false, false);
+            if may_share {
+                e.find_anchors(value);
+            }
+            e.emit_node(value, false, false);
             // DOCUMENT-END (implicit).
             e.write_indent();
             e.out
@@ -101,8 +104,8 @@ fn is_printable(c: char) -> bool {
         || ((0xE000..=0xFFFD).contains(&cp) && cp != 0xFEFF)
 }
 
-fn analyze(value: &str) -> Analysis {
-    if value.is_empty() {
+fn analyze(chars: &[char]) -> Analysis {
+    if chars.is_empty() {
         return Analysis {
             multiline: false,
             flow_plain_allowed: false,
@@ -110,7 +113,6 @@ fn analyze(value: &str) -> Analysis {
             single_quoted_allowed: true,
         };
     }
-    let chars: Vec<char> = value.chars().collect();
     let mut block_indicators = false;
     let mut flow_indicators = false;
     let mut line_breaks = false;
@@ -124,7 +126,7 @@ fn analyze(value: &str) -> Analysis {
     let mut previous_space = false;
     let mut previous_break = false;
 
-    if value.starts_with("---") || value.starts_with("...") {
+    if chars.starts_with(&['-', '-', '-']) || chars.starts_with(&['.', '.', '.']) {
         block_indicators = true;
         flow_indicators = true;
     }
@@ -133,7 +135,24 @@ fn analyze(value: &str) -> Analysis {
     let last = chars.len() - 1;
     for (i, &c) in chars.iter().enumerate() {
         if i == 0 {
-            if "#,[]{}&*!|>'\"%@`".contains(c) {
+            if matches!(
+                c,
+                '#' | ','
+                    | '['
+                    | ']'
+                    | '{'
+                    | '}'
+                    | '&'
+                    | '*'
+                    | '!'
+                    | '|'
+                    | '>'
+                    | '\''
+                    | '"'
+                    | '%'
+                    | '@'
+                    | '`'
+            ) {
                 flow_indicators = true;
                 block_indicators = true;
             }
@@ -148,7 +167,7 @@ fn analyze(value: &str) -> Analysis {
                 block_indicators = true;
             }
         } else {
-            if ",?[]{}".contains(c) {
+            if matches!(c, ',' | '?' | '[' | ']' | '{' | '}') {
                 flow_indicators = true;
             }
             if c == ':' {
@@ -241,6 +260,15 @@ struct Scalar {
     plain_implicit: bool,
     /// The `!!tag` to write when the plain text would not resolve to the value's type.
     tag: Option<&'static str>,
+}
+
+/// A mapping key: always a string.
+fn string_scalar(text: &str) -> Scalar {
+    Scalar {
+        text: text.to_owned(),
+        plain_implicit: resolve(text) == Tag::Str,
+        tag: None,
+    }
 }
 
 fn represent_scalar(value: &RVal) -> Scalar {
@@ -623,8 +651,9 @@ impl Emitter {
         self.indention = self.indention && is_indention;
     }
 
-    fn emit_node(&mut self, node: &RVal, sequence: bool, mapping: bool, simple_key: bool) {
-        let _ = sequence;
+    /// libyaml's `yaml_emitter_emit_node` (the root and sequence contexts change nothing for
+    /// the nodes written here).
+    fn emit_node(&mut self, node: &RVal, mapping: bool, simple_key: bool) {
         self.mapping_context = mapping;
         self.simple_key_context = simple_key;
         let anchor = node
@@ -662,7 +691,7 @@ impl Emitter {
                     for item in items.iter() {
                         self.write_indent();
                         self.write_indicator("-", true, false, true);
-                        self.emit_node(item, true, false, false);
+                        self.emit_node(item, false, false);
                     }
                     self.pop_indent();
                 }
@@ -678,24 +707,26 @@ impl Emitter {
                     self.increase_indent(false, false);
                     for (key, value) in sorted_entries(map) {
                         self.write_indent();
-                        let key_node = RVal::string(key);
-                        let analysis = analyze(key);
-                        let simple = !analysis.multiline && key.len() <= 128;
+                        let simple = key.len() <= 128 && !key.chars().any(is_break);
                         if simple {
-                            self.emit_node(&key_node, false, true, true);
+                            self.mapping_context = true;
+                            self.simple_key_context = true;
+                            self.emit_scalar(string_scalar(key));
                             self.write_indicator(":", false, false, false);
                         } else {
                             self.write_indicator("?", true, false, true);
-                            self.emit_node(&key_node, false, true, false);
+                            self.mapping_context = true;
+                            self.simple_key_context = false;
+                            self.emit_scalar(string_scalar(key));
                             self.write_indent();
                             self.write_indicator(":", true, false, true);
                         }
-                        self.emit_node(value, false, true, false);
+                        self.emit_node(value, true, false);
                     }
                     self.pop_indent();
                 }
             }
-            scalar => self.emit_scalar(scalar),
+            scalar => self.emit_scalar(represent_scalar(scalar)),
         }
     }
 
@@ -707,9 +738,9 @@ impl Emitter {
         self.indention = false;
     }
 
-    fn emit_scalar(&mut self, value: &RVal) {
-        let scalar = represent_scalar(value);
-        let analysis = analyze(&scalar.text);
+    fn emit_scalar(&mut self, scalar: Scalar) {
+        let chars: Vec<char> = scalar.text.chars().collect();
+        let analysis = analyze(&chars);
         let mut style = Style::Plain;
         if self.simple_key_context && analysis.multiline {
             style = Style::Double;
@@ -744,15 +775,14 @@ impl Emitter {
         self.increase_indent(true, false);
         let allow_breaks = !self.simple_key_context;
         match style {
-            Style::Plain => self.write_plain(&scalar.text, allow_breaks),
-            Style::Single => self.write_single_quoted(&scalar.text, allow_breaks),
-            Style::Double => self.write_double_quoted(&scalar.text, allow_breaks),
+            Style::Plain => self.write_plain(&chars, allow_breaks),
+            Style::Single => self.write_single_quoted(&chars, allow_breaks),
+            Style::Double => self.write_double_quoted(&chars, allow_breaks),
         }
         self.pop_indent();
     }
 
-    fn write_plain(&mut self, value: &str, allow_breaks: bool) {
-        let chars: Vec<char> = value.chars().collect();
+    fn write_plain(&mut self, chars: &[char], allow_breaks: bool) {
         if !self.whitespace && (!chars.is_empty() || self.flow_level > 0) {
             self.put(' ');
         }
@@ -788,9 +818,8 @@ impl Emitter {
         self.indention = false;
     }
 
-    fn write_single_quoted(&mut self, value: &str, allow_breaks: bool) {
+    fn write_single_quoted(&mut self, chars: &[char], allow_breaks: bool) {
         self.write_indicator("'", true, false, false);
-        let chars: Vec<char> = value.chars().collect();
         let last = chars.len().saturating_sub(1);
         let mut spaces = false;
         let mut breaks = false;
@@ -837,9 +866,8 @@ impl Emitter {
         self.indention = false;
     }
 
-    fn write_double_quoted(&mut self, value: &str, allow_breaks: bool) {
+    fn write_double_quoted(&mut self, chars: &[char], allow_breaks: bool) {
         self.write_indicator("\"", true, false, false);
-        let chars: Vec<char> = value.chars().collect();
         let last = chars.len().saturating_sub(1);
         let mut spaces = false;
         for (i, &c) in chars.iter().enumerate() {
@@ -953,7 +981,7 @@ mod tests {
 
     #[test]
     fn basic_documents() {
-        let dump = |v: &serde_json::Value| super::dump(&RVal::from_json(v));
+        let dump = |v: &serde_json::Value| super::dump(&RVal::from_json(v), false);
         assert_eq!(
             dump(&json!({"b": [1, "x"], "a": {}})),
             "a: {}\nb:\n- 1\n- x\n"
@@ -969,7 +997,7 @@ mod tests {
         let value = RVal::from_json(&json!({"t": {"x": [1]}, "e": []}));
         let out = query.search_shared(&value).unwrap();
         assert_eq!(
-            dump(&out),
+            super::dump(&out, true),
             "a: &id001\n  x:\n  - 1\nb: *id001\nc: &id002 []\nd: *id002\n"
         );
     }
