@@ -1,68 +1,13 @@
 //! A local endpoint that misbehaves: throttles, fails, stalls, resets, sends garbage. Each
 //! case checks the number of attempts, the message, the exit code, and that nothing hangs.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+mod support;
+
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// What the fake endpoint does with the n-th request (0-based).
-type Behaviour = Arc<dyn Fn(usize, &mut TcpStream) + Send + Sync>;
-
-struct Fake {
-    url: String,
-    hits: Arc<AtomicUsize>,
-}
-
-fn read_request(s: &mut TcpStream) {
-    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    while let Ok(n) = s.read(&mut chunk) {
-        if n == 0 {
-            break;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-            let len: usize = head
-                .lines()
-                .find_map(|l| {
-                    l.strip_prefix("content-length:")
-                        .map(|v| v.trim().parse().unwrap_or(0))
-                })
-                .unwrap_or(0);
-            if buf.len() >= end + 4 + len {
-                break;
-            }
-        }
-    }
-}
-
-fn respond(s: &mut TcpStream, status: &str, body: &str) {
-    let _ = write!(s, "HTTP/1.1 {status}\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
-}
-
-fn fake(behaviour: Behaviour) -> Fake {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let hits = Arc::new(AtomicUsize::new(0));
-    let h = hits.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let n = h.fetch_add(1, Ordering::SeqCst);
-            let b = behaviour.clone();
-            std::thread::spawn(move || {
-                let mut s = stream;
-                read_request(&mut s);
-                b(n, &mut s);
-            });
-        }
-    });
-    Fake { url, hits }
-}
+use support::{fake, respond};
 
 fn run(url: &str, deadline_secs: &str) -> (i32, String, Duration) {
     let started = Instant::now();

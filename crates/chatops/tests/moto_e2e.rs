@@ -76,8 +76,9 @@ fn s3_rest_xml_protocol() {
     );
     let v = ok(&moto, "s3api list-buckets");
     assert_eq!(v["Buckets"][0]["Name"], "my-bucket");
+    // Paginated, so shaped as the CLI prints it: result keys and non-aggregate keys only.
     let v = ok(&moto, "s3api list-objects-v2 --bucket my-bucket");
-    assert_eq!(v["KeyCount"], 0);
+    assert!(v.get("Contents").is_none() && v.get("KeyCount").is_none(), "{v}");
 }
 
 #[test]

@@ -106,6 +106,7 @@ pub fn prepare(
     }
     let mut headers = s.headers.clone();
     headers.extend(target.headers.iter().cloned());
+    add_checksum(model, op, &params, &s.body, &mut headers)?;
     Ok(Prepared {
         method: s.method,
         url,
@@ -114,6 +115,61 @@ pub fn prepare(
         target,
         context,
     })
+}
+
+/// Request checksums as botocore adds them: the algorithm the caller chose, else CRC32 when
+/// the operation requires a checksum or supports one (`when_supported`, botocore's default).
+fn add_checksum(
+    model: &ServiceModel,
+    op: &Operation,
+    params: &Map<String, Value>,
+    body: &[u8],
+    headers: &mut Vec<(String, String)>,
+) -> Result<(), WireError> {
+    if headers
+        .iter()
+        .any(|(k, _)| k.to_ascii_lowercase().starts_with("x-amz-checksum-"))
+    {
+        return Ok(());
+    }
+    let spec = op.http_checksum.as_ref();
+    let required = op.http_checksum_required
+        || spec
+            .and_then(|h| h.get("requestChecksumRequired"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+    let member = spec
+        .and_then(|h| h.get("requestAlgorithmMember"))
+        .and_then(Value::as_str);
+    let algorithm = match member.and_then(|m| params.get(m)).and_then(Value::as_str) {
+        Some(chosen) => chosen.to_ascii_lowercase(),
+        None if required || member.is_some() => {
+            let header = member
+                .and_then(|m| model.input_shape(op)?.members.get(m))
+                .filter(|r| r.location.as_deref() == Some("header"))
+                .and_then(|r| r.location_name.clone());
+            if let Some(h) = header {
+                headers.push((h, "CRC32".into()));
+            }
+            "crc32".into()
+        }
+        None => return Ok(()),
+    };
+    let value = match algorithm.as_str() {
+        "crc32" => crate::serialize::base64(&crc32fast::hash(body).to_be_bytes()),
+        "sha256" => {
+            use sha2::Digest;
+            crate::serialize::base64(&sha2::Sha256::digest(body))
+        }
+        other => {
+            return Err(WireError::Unsupported(format!(
+                "the {} request checksum (use CRC32 or SHA256)",
+                other.to_uppercase()
+            )))
+        }
+    };
+    headers.push((format!("x-amz-checksum-{algorithm}"), value));
+    Ok(())
 }
 
 /// botocore's `_urljoin`: the endpoint's path joined with the operation's, the host prefix

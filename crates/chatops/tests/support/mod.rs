@@ -2,9 +2,12 @@
 //! `chatops` and the reference `aws` against it.
 #![allow(dead_code)]
 
-use std::net::TcpListener;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub fn venv() -> PathBuf {
@@ -115,4 +118,60 @@ pub fn aws(moto: &Moto, args: &str) -> Out {
 /// Splits a command line as a shell would (quotes only).
 pub fn shell_words(s: &str) -> Vec<String> {
     command::tokenize(s).expect("a well-formed test line")
+}
+
+/// What the fake endpoint does with the n-th request (0-based).
+pub type Behaviour = Arc<dyn Fn(usize, &mut TcpStream) + Send + Sync>;
+
+pub struct Fake {
+    pub url: String,
+    pub hits: Arc<AtomicUsize>,
+}
+
+fn read_request(s: &mut TcpStream) {
+    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    while let Ok(n) = s.read(&mut chunk) {
+        if n == 0 {
+            break;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+            let len: usize = head
+                .lines()
+                .find_map(|l| {
+                    l.strip_prefix("content-length:")
+                        .map(|v| v.trim().parse().unwrap_or(0))
+                })
+                .unwrap_or(0);
+            if buf.len() >= end + 4 + len {
+                break;
+            }
+        }
+    }
+}
+
+pub fn respond(s: &mut TcpStream, status: &str, body: &str) {
+    let _ = write!(s, "HTTP/1.1 {status}\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+}
+
+pub fn fake(behaviour: Behaviour) -> Fake {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let hits = Arc::new(AtomicUsize::new(0));
+    let h = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let n = h.fetch_add(1, Ordering::SeqCst);
+            let b = behaviour.clone();
+            std::thread::spawn(move || {
+                let mut s = stream;
+                read_request(&mut s);
+                b(n, &mut s);
+            });
+        }
+    });
+    Fake { url, hits }
 }

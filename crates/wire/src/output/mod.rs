@@ -28,7 +28,7 @@
 //! Differences from the CLI that we accept are listed on [`render_with_options`].
 
 mod pages;
-mod pyfmt;
+pub(crate) mod pyfmt;
 mod query;
 mod shared;
 mod table;
