@@ -12,8 +12,26 @@ use std::path::{Path, PathBuf};
 /// Renamed and extra accepted option names.
 #[derive(Debug, Default, Clone)]
 pub struct ArgRenames {
-    renames: HashMap<String, String>,
-    aliases: HashMap<String, String>,
+    renames: Table,
+    aliases: Table,
+}
+
+/// Entries keyed by the option they apply to, so a lookup allocates nothing:
+/// option → [(service or `*`, operation or `*`, new name)].
+type Table = HashMap<String, Vec<(String, String, String)>>;
+
+fn index(flat: HashMap<String, String>) -> Table {
+    let mut t: Table = HashMap::new();
+    for (key, new) in flat {
+        let mut parts = key.splitn(3, '.');
+        let (Some(svc), Some(op), Some(arg)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        t.entry(arg.to_string())
+            .or_default()
+            .push((svc.to_string(), op.to_string(), new));
+    }
+    t
 }
 
 impl ArgRenames {
@@ -28,36 +46,31 @@ impl ArgRenames {
     /// Parses the Python source of `argrename.py`.
     pub fn from_source(src: &str) -> ArgRenames {
         ArgRenames {
-            renames: dict_literal(src, "ARGUMENT_RENAMES"),
-            aliases: dict_literal(src, "HIDDEN_ALIASES"),
+            renames: index(dict_literal(src, "ARGUMENT_RENAMES")),
+            aliases: index(dict_literal(src, "HIDDEN_ALIASES")),
         }
     }
 
     /// How many renames were read (0 when the package was not found).
     pub fn len(&self) -> usize {
-        self.renames.len()
+        self.renames.values().map(Vec::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
         self.renames.is_empty()
     }
 
-    fn lookup<'a>(
-        table: &'a HashMap<String, String>,
-        service: &str,
-        op: &str,
-        arg: &str,
-    ) -> Option<&'a str> {
-        for key in [
-            format!("{service}.{op}.{arg}"),
-            format!("{service}.*.{arg}"),
-            format!("*.*.{arg}"),
-        ] {
-            if let Some(v) = table.get(&key) {
-                return Some(v);
-            }
-        }
-        None
+    fn lookup<'a>(table: &'a Table, service: &str, op: &str, arg: &str) -> Option<&'a str> {
+        let entries = table.get(arg)?;
+        let find = |svc: &str, o: &str| {
+            entries
+                .iter()
+                .find(|(s, e, _)| s == svc && e == o)
+                .map(|(_, _, n)| n.as_str())
+        };
+        find(service, op)
+            .or_else(|| find(service, "*"))
+            .or_else(|| find("*", "*"))
     }
 
     /// The name the CLI shows for an option it derived as `arg`.

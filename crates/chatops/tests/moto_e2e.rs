@@ -78,7 +78,10 @@ fn s3_rest_xml_protocol() {
     assert_eq!(v["Buckets"][0]["Name"], "my-bucket");
     // Paginated, so shaped as the CLI prints it: result keys and non-aggregate keys only.
     let v = ok(&moto, "s3api list-objects-v2 --bucket my-bucket");
-    assert!(v.get("Contents").is_none() && v.get("KeyCount").is_none(), "{v}");
+    assert!(
+        v.get("Contents").is_none() && v.get("KeyCount").is_none(),
+        "{v}"
+    );
 }
 
 #[test]
