@@ -50,6 +50,7 @@ const INVALIDATION: &[ExtraOption] = &[ExtraOption {
     doc: "the paths to invalidate, separated by spaces (instead of --invalidation-batch)",
 }];
 
+/// In the order of the AWS CLI's option table, which is the order it fills `MetricData`.
 const PUT_METRIC_DATA: &[ExtraOption] = &[
     ExtraOption {
         name: "metric-name",
@@ -57,9 +58,9 @@ const PUT_METRIC_DATA: &[ExtraOption] = &[
         doc: "the metric's name (instead of --metric-data)",
     },
     ExtraOption {
-        name: "value",
+        name: "timestamp",
         many: false,
-        doc: "the value to record",
+        doc: "when the value was measured (default: when received)",
     },
     ExtraOption {
         name: "unit",
@@ -67,9 +68,9 @@ const PUT_METRIC_DATA: &[ExtraOption] = &[
         doc: "the unit of the value",
     },
     ExtraOption {
-        name: "timestamp",
+        name: "value",
         many: false,
-        doc: "when the value was measured (default: when received)",
+        doc: "the value to record",
     },
     ExtraOption {
         name: "dimensions",
@@ -198,6 +199,11 @@ pub(crate) fn apply(
     if given.is_empty() {
         return Ok(());
     }
+    // Applied in the order of the CLI's option table, not the order typed.
+    let table = extra_options(service, op_cli);
+    let position = |n: &str| table.iter().position(|x| x.name == n).unwrap_or(usize::MAX);
+    let mut given: Vec<&(&'static str, Vec<String>)> = given.iter().collect();
+    given.sort_by_key(|(n, _)| position(n));
     if let Some((member, option)) = replaced_member(service, op_cli) {
         if params.contains_key(member) {
             return Err(CommandError::invalid(format!(

@@ -41,7 +41,7 @@ pub fn op_args(
     let Some(input) = model.input_shape(op) else {
         return Vec::new();
     };
-    input
+    let args = input
         .members
         .iter()
         .map(|(name, r)| {
@@ -78,7 +78,12 @@ pub fn op_args(
                 && op_cli == "run-instances"
                 && matches!(a.member.as_str(), "MinCount" | "MaxCount"))
         })
-        .collect()
+        .collect::<Vec<_>>();
+    // The CLI re-adds a renamed option at the end of its table.
+    let (kept, renamed): (Vec<OpArg>, Vec<OpArg>) = args
+        .into_iter()
+        .partition(|a| a.cli == xform_name(&a.member));
+    kept.into_iter().chain(renamed).collect()
 }
 
 /// A structure whose only member is a boolean `Value`.

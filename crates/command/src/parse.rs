@@ -635,6 +635,62 @@ fn parse_args(
         )));
     }
 
+    // The AWS CLI builds parameters in the order of its option table (the model's members,
+    // renamed options last); requests depend on it.
+    let mut ordered = Map::with_capacity(params.len());
+    for arg in &ctx.args {
+        if let Some(v) = params.remove(&arg.member) {
+            ordered.insert(arg.member.clone(), v);
+        }
+    }
+    ordered.extend(params);
+    let mut params = ordered;
+
+    // --cli-input-json fills what the options did not, after them, in its own order.
+    if let Some(base) = input_json {
+        let Some(shape) = model.input_shape(op) else {
+            return Err(CommandError::invalid(format!(
+                "{cli_service} {op_cli} takes no parameters, so --cli-input-json must be {{}}"
+            )));
+        };
+        for (k, v) in base {
+            let Some(mref) = shape.members.get(&k) else {
+                let hint = did_you_mean(&k, shape.members.keys().map(String::as_str));
+                return Err(CommandError::unknown(format!(
+                    "--cli-input-json: unknown parameter '{k}'{hint}"
+                )));
+            };
+            if params.contains_key(&k) {
+                continue;
+            }
+            let ms = model
+                .shape(&mref.shape)
+                .ok_or_else(|| CommandError::invalid(format!("no shape {}", mref.shape)))?;
+            let v = values::validate(model, ms, v, &format!("--cli-input-json {k}"), 1)?;
+            params.insert(k, v);
+        }
+    }
+
+    // The CLI's own options come last in its table.
+    customize::apply(cli_service, op_cli, &extra_given, &mut params)?;
+    if let Some((first, _)) = extra_given.first() {
+        // What the hand-made options built is checked like any other value.
+        for (member, value) in params.iter_mut() {
+            let Some(arg) = ctx.args.iter().find(|a| &a.member == member) else {
+                continue;
+            };
+            if let Some(shape) = model.shape(&arg.shape_ref.shape) {
+                *value = values::validate(model, shape, value.take(), &format!("--{first}"), 1)?;
+            }
+        }
+    }
+    if run_instances_count(cli_service, op_cli) {
+        let (min, max) = count.unwrap_or((1, 1));
+        params.entry("MinCount").or_insert(Value::from(min));
+        params.entry("MaxCount").or_insert(Value::from(max));
+    }
+
+    // The paginator adds the page size after the other parameters, as the AWS CLI's does.
     if let (Some(n), Some(p)) = (page_size, model.paginators.get(&op.name)) {
         let Some(limit) = &p.limit_key else {
             return Err(CommandError::invalid(format!(
@@ -654,65 +710,6 @@ fn parse_args(
         };
         params.entry(limit.clone()).or_insert(v);
     }
-
-    customize::apply(cli_service, op_cli, &extra_given, &mut params)?;
-    if let Some((first, _)) = extra_given.first() {
-        // What the hand-made options built is checked like any other value.
-        for (member, value) in params.iter_mut() {
-            let Some(arg) = ctx.args.iter().find(|a| &a.member == member) else {
-                continue;
-            };
-            if let Some(shape) = model.shape(&arg.shape_ref.shape) {
-                *value = values::validate(model, shape, value.take(), &format!("--{first}"), 1)?;
-            }
-        }
-    }
-
-    let input_shape = model.input_shape(op);
-    if let Some(base) = input_json {
-        let Some(shape) = input_shape else {
-            return Err(CommandError::invalid(format!(
-                "{cli_service} {op_cli} takes no parameters, so --cli-input-json must be {{}}"
-            )));
-        };
-        let mut merged = Map::new();
-        for (k, v) in base {
-            let Some(mref) = shape.members.get(&k) else {
-                let hint = did_you_mean(&k, shape.members.keys().map(String::as_str));
-                return Err(CommandError::unknown(format!(
-                    "--cli-input-json: unknown parameter '{k}'{hint}"
-                )));
-            };
-            if params.contains_key(&k) {
-                continue;
-            }
-            let ms = model
-                .shape(&mref.shape)
-                .ok_or_else(|| CommandError::invalid(format!("no shape {}", mref.shape)))?;
-            let v = values::validate(model, ms, v, &format!("--cli-input-json {k}"), 1)?;
-            merged.insert(k, v);
-        }
-        merged.extend(std::mem::take(&mut params));
-        params = merged;
-    }
-
-    if run_instances_count(cli_service, op_cli) {
-        let (min, max) = count.unwrap_or((1, 1));
-        params.entry("MinCount").or_insert(Value::from(min));
-        params.entry("MaxCount").or_insert(Value::from(max));
-    }
-
-    // The AWS CLI builds parameters in the model's member order; requests depend on it.
-    let mut ordered = Map::with_capacity(params.len());
-    if let Some(input) = model.input_shape(op) {
-        for name in input.members.keys() {
-            if let Some(v) = params.remove(name) {
-                ordered.insert(name.clone(), v);
-            }
-        }
-    }
-    ordered.extend(params);
-    let params = ordered;
 
     let missing = missing_params(model, &ctx.args, &params);
     let iam = cat

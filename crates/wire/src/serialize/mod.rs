@@ -219,7 +219,18 @@ pub(crate) fn percent_encode(s: &str, safe: &str) -> String {
     out
 }
 
-/// `key=value&…` with botocore's encoding.
+/// A form body as botocore's request preparation writes it (`urlencode`: `quote_plus`, so
+/// spaces become `+`).
+pub fn encode_form(pairs: &[(String, String)]) -> String {
+    let plus = |s: &str| percent_encode(s, " ").replace(' ', "+");
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", plus(k), plus(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// `key=value&…` with botocore's encoding for query strings.
 pub fn encode_pairs(pairs: &[(String, String)]) -> String {
     pairs
         .iter()

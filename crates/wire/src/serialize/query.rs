@@ -30,7 +30,7 @@ pub(super) fn serialize(
             q.value(&mut pairs, member, v, &q.name(member, key))?;
         }
     }
-    s.body = super::encode_pairs(&pairs).into_bytes();
+    s.body = super::encode_form(&pairs).into_bytes();
     Ok(s)
 }
 

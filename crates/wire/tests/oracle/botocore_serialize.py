@@ -15,6 +15,8 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "secret")
 os.environ["AWS_CONFIG_FILE"] = "/dev/null"
 
 import botocore.session  # noqa: E402
+from urllib.parse import urlencode  # noqa: E402
+
 from botocore.utils import percent_encode_sequence  # noqa: E402
 
 session = botocore.session.get_session()
@@ -43,7 +45,8 @@ def main():
         s = c._serializer.serialize_to_request(params, op)
         body = s["body"]
         if isinstance(body, dict):
-            body = percent_encode_sequence(body).encode()
+            # As AWSRequest prepares a dict body for the wire.
+            body = urlencode(body, doseq=True).encode()
         elif isinstance(body, str):
             body = body.encode()
         qs = s.get("query_string") or ""
