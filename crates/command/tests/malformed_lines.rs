@@ -644,12 +644,12 @@ const CASES: &[(&str, ErrorKind, &str)] = &[
     (
         "lambda list-functions --output jsn",
         Invalid,
-        "--output: 'jsn' is not an output format (did you mean 'json'?); use one of json, text, table, yaml, yaml-stream",
+        "--output: 'jsn' is not an output format (did you mean 'json'?); use one of json, text, table, yaml, yaml-stream, off",
     ),
     (
         "lambda list-functions --output xml",
         Invalid,
-        "--output: 'xml' is not an output format; use one of json, text, table, yaml, yaml-stream",
+        "--output: 'xml' is not an output format; use one of json, text, table, yaml, yaml-stream, off",
     ),
     (
         "lambda list-functions --region 'us east 1'",

@@ -1,5 +1,6 @@
 //! A response becomes the JSON the AWS CLI prints, or the AWS error it carries.
 
+mod cbor;
 mod dom;
 mod json;
 mod xml;
@@ -81,6 +82,7 @@ pub fn parse_response(
         "rest-json" => json::rest(model, out, resp),
         "query" | "ec2" => xml::query(model, out, resp, protocol == "ec2"),
         "rest-xml" => xml::rest(model, out, resp),
+        "smithy-rpc-v2-cbor" => cbor::body(model, out, &resp.body),
         other => Err(ParseFailure::Malformed(format!(
             "responses of the '{other}' protocol are not read yet"
         ))),
@@ -96,6 +98,7 @@ fn parse_error(protocol: &str, resp: &Response) -> AwsError {
     };
     let mut err = match protocol {
         "json" | "rest-json" => json::error(resp),
+        "smithy-rpc-v2-cbor" => cbor::error(resp),
         _ if resp.body.iter().all(u8::is_ascii_whitespace) => generic(),
         _ => xml::error(resp).unwrap_or_else(generic),
     };
