@@ -90,46 +90,9 @@ pub(super) fn rest(
     out: Member<'_>,
     resp: &Response,
 ) -> Result<Value, ParseFailure> {
-    let mut result = http_bound(model, out, resp)?;
-    match out
-        .shape
-        .payload
-        .as_deref()
-        .and_then(|p| out.shape.members.get(p).map(|r| (p, r)))
-    {
-        Some((name, r)) => {
-            let Some(pm) = Member::of(model, r) else {
-                return Ok(Value::Object(result));
-            };
-            match pm.shape.kind {
-                ShapeKind::Blob => {
-                    result.insert(
-                        name.to_string(),
-                        Value::String(crate::serialize::base64(&resp.body)),
-                    );
-                }
-                ShapeKind::String => {
-                    result.insert(
-                        name.to_string(),
-                        Value::String(String::from_utf8_lossy(&resp.body).into_owned()),
-                    );
-                }
-                _ => {
-                    let v = parse_body(&resp.body)?;
-                    if let Some(parsed) = shape_value(model, pm, &v, false)? {
-                        result.insert(name.to_string(), parsed);
-                    }
-                }
-            }
-        }
-        None => {
-            let v = parse_body(&resp.body)?;
-            if let Some(Value::Object(body)) = shape_value(model, out, &v, true)? {
-                result.extend(body);
-            }
-        }
-    }
-    Ok(Value::Object(reorder(out, result)))
+    super::rest_result(model, out, resp, false, |m, top| {
+        shape_value(model, m, &parse_body(&resp.body)?, top)
+    })
 }
 
 /// Members in the model's order, as botocore builds its result.

@@ -218,3 +218,48 @@ pub(crate) fn scalar_from_text(m: Member<'_>, text: &str) -> Result<Value, Parse
         _ => Value::String(text.to_string()),
     })
 }
+
+/// The REST protocols' result: members bound to HTTP, then the payload member (blob and
+/// string payloads are the raw body) or the body's members. `read` parses a non-empty body
+/// through a member's shape; `top` says whether it is the whole output (HTTP-bound members
+/// left out). An empty body is skipped for XML and read as `{}` for JSON, as botocore does.
+pub(crate) fn rest_result(
+    model: &ServiceModel,
+    out: Member<'_>,
+    resp: &Response,
+    skip_empty_body: bool,
+    read: impl Fn(Member<'_>, bool) -> Result<Option<Value>, ParseFailure>,
+) -> Result<Value, ParseFailure> {
+    let mut result = json::http_bound(model, out, resp)?;
+    let empty = skip_empty_body && resp.body.iter().all(u8::is_ascii_whitespace);
+    let payload = out
+        .shape
+        .payload
+        .as_deref()
+        .and_then(|p| out.shape.members.get(p).map(|r| (p, r)));
+    match payload {
+        Some((name, r)) => {
+            let Some(pm) = Member::of(model, r) else {
+                return Ok(Value::Object(result));
+            };
+            let v = match pm.shape.kind {
+                ShapeKind::Blob => Some(Value::String(crate::serialize::base64(&resp.body))),
+                ShapeKind::String => Some(Value::String(
+                    String::from_utf8_lossy(&resp.body).into_owned(),
+                )),
+                _ if empty => None,
+                _ => read(pm, false)?,
+            };
+            if let Some(v) = v {
+                result.insert(name.to_string(), v);
+            }
+        }
+        None if empty => {}
+        None => {
+            if let Some(Value::Object(body)) = read(out, true)? {
+                result.extend(body);
+            }
+        }
+    }
+    Ok(Value::Object(json::reorder(out, result)))
+}

@@ -1,7 +1,6 @@
 //! Reading the XML protocols' responses (`query`, `ec2`, `rest-xml`) and errors.
 
 use super::dom::{self, Node};
-use super::json::{http_bound, reorder};
 use super::{request_id, scalar_from_text, AwsError, ParseFailure, Response};
 use crate::traits::{child, Member};
 use awsmodel::{ServiceModel, ShapeKind};
@@ -42,46 +41,14 @@ pub(super) fn rest(
     out: Member<'_>,
     resp: &Response,
 ) -> Result<Value, ParseFailure> {
-    let mut result = http_bound(model, out, resp)?;
-    match out
-        .shape
-        .payload
-        .as_deref()
-        .and_then(|p| out.shape.members.get(p).map(|r| (p, r)))
-    {
-        Some((name, r)) => {
-            let Some(pm) = Member::of(model, r) else {
-                return Ok(Value::Object(result));
-            };
-            match pm.shape.kind {
-                ShapeKind::Blob => {
-                    result.insert(
-                        name.to_string(),
-                        Value::String(crate::serialize::base64(&resp.body)),
-                    );
-                }
-                ShapeKind::String => {
-                    result.insert(
-                        name.to_string(),
-                        Value::String(String::from_utf8_lossy(&resp.body).into_owned()),
-                    );
-                }
-                _ if resp.body.iter().all(u8::is_ascii_whitespace) => {}
-                _ => {
-                    let root = root(resp)?;
-                    result.insert(name.to_string(), value(model, pm, &[&root])?);
-                }
-            }
+    super::rest_result(model, out, resp, true, |m, top| {
+        let root = root(resp)?;
+        if top {
+            structure(model, m, &[&root]).map(Some)
+        } else {
+            value(model, m, &[&root]).map(Some)
         }
-        None if resp.body.iter().all(u8::is_ascii_whitespace) => {}
-        None => {
-            let root = root(resp)?;
-            if let Value::Object(body) = structure(model, out, &[&root])? {
-                result.extend(body);
-            }
-        }
-    }
-    Ok(Value::Object(reorder(out, result)))
+    })
 }
 
 fn structure(model: &ServiceModel, m: Member<'_>, nodes: &[&Node]) -> Result<Value, ParseFailure> {
