@@ -5,7 +5,7 @@
 mod support;
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::TcpListener;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -116,31 +116,7 @@ fn capture() -> (String, Arc<Mutex<Vec<Captured>>>) {
             let seen = s2.clone();
             std::thread::spawn(move || {
                 let mut s = stream;
-                let _ = s.set_read_timeout(Some(std::time::Duration::from_secs(5)));
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 8192];
-                while let Ok(n) = s.read(&mut chunk) {
-                    if n == 0 {
-                        break;
-                    }
-                    buf.extend_from_slice(&chunk[..n]);
-                    if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
-                        if head.contains("expect: 100-continue") && buf.len() == end + 4 {
-                            let _ = s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
-                        }
-                        let len: usize = head
-                            .lines()
-                            .find_map(|l| {
-                                l.strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if buf.len() >= end + 4 + len {
-                            break;
-                        }
-                    }
-                }
+                let buf = support::read_request(&mut s);
                 if let Some(c) = parse(&buf) {
                     seen.lock().unwrap().push(c);
                 }

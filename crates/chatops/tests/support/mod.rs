@@ -128,7 +128,8 @@ pub struct Fake {
     pub hits: Arc<AtomicUsize>,
 }
 
-fn read_request(s: &mut TcpStream) {
+/// Reads one request (head and a Content-Length body) and returns its bytes.
+pub fn read_request(s: &mut TcpStream) -> Vec<u8> {
     let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
     let mut buf = Vec::new();
     let mut chunk = [0u8; 4096];
@@ -146,11 +147,15 @@ fn read_request(s: &mut TcpStream) {
                         .map(|v| v.trim().parse().unwrap_or(0))
                 })
                 .unwrap_or(0);
+            if head.contains("expect: 100-continue") && buf.len() == end + 4 {
+                let _ = s.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+            }
             if buf.len() >= end + 4 + len {
                 break;
             }
         }
     }
+    buf
 }
 
 pub fn respond(s: &mut TcpStream, status: &str, body: &str) {
@@ -168,7 +173,7 @@ pub fn fake(behaviour: Behaviour) -> Fake {
             let b = behaviour.clone();
             std::thread::spawn(move || {
                 let mut s = stream;
-                read_request(&mut s);
+                let _ = read_request(&mut s);
                 b(n, &mut s);
             });
         }

@@ -34,6 +34,23 @@ fn local(name: &[u8]) -> String {
     }
 }
 
+/// An element with its name (namespace dropped) and attributes, before its content.
+fn element(e: &quick_xml::events::BytesStart<'_>) -> Node {
+    let mut n = Node {
+        name: local(e.name().as_ref()),
+        ..Default::default()
+    };
+    for a in e.attributes().flatten() {
+        let v = a
+            .unescape_value()
+            .map(|v| v.into_owned())
+            .unwrap_or_default();
+        n.attrs
+            .push((String::from_utf8_lossy(a.key.as_ref()).into_owned(), v));
+    }
+    n
+}
+
 /// Parses a document into its root element.
 pub fn parse(xml: &[u8]) -> Result<Node, String> {
     let mut reader = Reader::from_reader(xml);
@@ -46,33 +63,11 @@ pub fn parse(xml: &[u8]) -> Result<Node, String> {
                 if stack.len() >= MAX_DEPTH {
                     return Err("the XML is nested too deeply".into());
                 }
-                let mut n = Node {
-                    name: local(e.name().as_ref()),
-                    ..Default::default()
-                };
-                for a in e.attributes().flatten() {
-                    let v = a
-                        .unescape_value()
-                        .map(|v| v.into_owned())
-                        .unwrap_or_default();
-                    n.attrs
-                        .push((String::from_utf8_lossy(a.key.as_ref()).into_owned(), v));
-                }
+                let n = element(&e);
                 stack.push(n);
             }
             Ok(Event::Empty(e)) => {
-                let mut n = Node {
-                    name: local(e.name().as_ref()),
-                    ..Default::default()
-                };
-                for a in e.attributes().flatten() {
-                    let v = a
-                        .unescape_value()
-                        .map(|v| v.into_owned())
-                        .unwrap_or_default();
-                    n.attrs
-                        .push((String::from_utf8_lossy(a.key.as_ref()).into_owned(), v));
-                }
+                let n = element(&e);
                 match stack.last_mut() {
                     Some(p) => p.children.push(n),
                     None => return Ok(n),

@@ -58,6 +58,18 @@ fn leaf(out: &mut String, name: &str, attrs: &[(String, String)], text: &str) {
     }
 }
 
+/// An element holding already-written children (`<Name />` when there are none).
+fn element(out: &mut String, name: &str, attrs: &[(String, String)], inner: &str) {
+    open(out, name, attrs);
+    if inner.is_empty() {
+        out.push_str(" />");
+    } else {
+        out.push('>');
+        out.push_str(inner);
+        out.push_str(&format!("</{name}>"));
+    }
+}
+
 /// Writes `v` as the element `name`.
 pub(super) fn write(
     model: &ServiceModel,
@@ -91,14 +103,7 @@ pub(super) fn write(
                 }
                 write(model, member, x, mname, &mut inner)?;
             }
-            open(out, name, &attrs);
-            if inner.is_empty() {
-                out.push_str(" />");
-            } else {
-                out.push('>');
-                out.push_str(&inner);
-                out.push_str(&format!("</{name}>"));
-            }
+            element(out, name, &attrs, &inner);
         }
         (ShapeKind::List, Value::Array(items)) => {
             let member = child(model, m.shape.member.as_ref())
@@ -108,19 +113,12 @@ pub(super) fn write(
                     write(model, member, i, name, out)?;
                 }
             } else {
-                let element = member.name().unwrap_or("member");
+                let item_name = member.name().unwrap_or("member");
                 let mut inner = String::new();
                 for i in items {
-                    write(model, member, i, element, &mut inner)?;
+                    write(model, member, i, item_name, &mut inner)?;
                 }
-                open(out, name, &ns);
-                if inner.is_empty() {
-                    out.push_str(" />");
-                } else {
-                    out.push('>');
-                    out.push_str(&inner);
-                    out.push_str(&format!("</{name}>"));
-                }
+                element(out, name, &ns, &inner);
             }
         }
         (ShapeKind::Map, Value::Object(obj)) => {
