@@ -9,7 +9,8 @@ use std::sync::Arc;
 #[derive(Debug)]
 pub struct Catalog {
     pub models: Arc<Models>,
-    pub iam: IamData,
+    /// Shared with the authorizer's built-in ReadOnly and ViewOnly policies.
+    pub iam: Arc<IamData>,
     /// The AWS CLI's option renames.
     pub renames: ArgRenames,
 }
@@ -19,7 +20,7 @@ impl Catalog {
     pub fn open(models_dir: Option<&Path>) -> Result<Catalog, String> {
         let dir = awsmodel::find_models_dir(models_dir).map_err(|e| e.to_string())?;
         let models = Models::open(&dir).map_err(|e| e.to_string())?;
-        let iam = IamData::locate(&dir);
+        let iam = Arc::new(IamData::locate(&dir));
         let renames = ArgRenames::locate(&dir);
         Ok(Catalog {
             models: Arc::new(models),

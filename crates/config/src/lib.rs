@@ -1,0 +1,132 @@
+//! Loads and validates aws-chatops's one configuration file.
+//!
+//! [`load`] and [`load_with`] read a TOML file and return a resolved [`Config`], or
+//! [`ConfigErrors`] holding **every** problem found: each with the file, line, column,
+//! dotted key path (`channels[1].guardrails[0]`, indexes from 0) and a message saying
+//! what was wrong and what was expected. Unknown keys are errors, with a "did you mean".
+//!
+//! # Schema
+//!
+//! ```toml
+//! [defaults]                        # optional
+//! region = "us-east-1"              # region of accounts that name none (default us-east-1)
+//! default_account_ttl = "7d"        # how long a channel remembers its chosen account (default 7d)
+//! pending_ttl = "10m"               # how long a command waits for input/confirmation (default 10m)
+//!                                   # durations: 30s, 10m, 12h, 7d, 2w, 1h30m
+//!
+//! [store]                           # optional; default sqlite = "chatops.db"
+//! sqlite = "chatops.db"             # relative to the config file, or ":memory:"
+//! # postgres = "postgres://user:pw@db:5432/chatops"   (exactly one of sqlite/postgres)
+//!
+//! [[workspaces]]
+//! name = "acme"                     # letters, digits, _ - .
+//! platform = "slack"                # "slack" or "web"
+//! team_id = "T0123ABCD"             # slack only, optional
+//!
+//! [[accounts]]
+//! name = "prod"
+//! id = "123456789012"               # 12 digits, as a string
+//! region = "eu-west-1"              # optional, else [defaults] region
+//! role_arn = "arn:aws:iam::123456789012:role/chatops"   # optional; must be in this account
+//! endpoint = "http://127.0.0.1:5000"                     # optional (emulators), http(s) URL
+//!
+//! [[policies]]                      # custom policies, usable as guardrails or role policies
+//! name = "no-deletes"
+//! file = "policies/no-deletes.json" # relative to the config file; or
+//! # document = '''{"Version": "2012-10-17", "Statement": [...]}'''  (exactly one)
+//!
+//! [[roles]]
+//! name = "ops"
+//! role_arn = "arn:aws:iam::123456789012:role/ops"   # optional
+//! policies = ["ReadOnly", "no-deletes"]             # optional: the role's own policies
+//! account = "prod"                                  # optional: the account the role is in
+//!
+//! [[channels]]
+//! name = "ops"                      # display name, unique
+//! workspace = "acme"                # a [[workspaces]] name
+//! platform_id = "C0123ABCD"         # the chat platform's channel id, unique per workspace
+//! accounts = ["prod", "staging"]    # [[accounts]] names, at least one; the first is the default
+//! role_setting = "channel"          # "channel" or "user"
+//! channel_role = "ops"              # a [[roles]] name; required when role_setting = "channel"
+//! user_roles = ["ops", "readonly"]  # roles users may choose; at least one when role_setting = "user"
+//! require_user_role = false         # true: users must choose a role; the channel role is no fallback
+//! guardrails = ["ReadOnly", "no-deletes"]  # built-in or [[policies]] names; empty/missing = protection policy
+//! confirm_by = "asker"              # who confirms changes: "asker" (default) or "anyone"
+//!
+//! [[users]]                         # optional web-chat users
+//! name = "alice"
+//! token = "at-least-16-characters"
+//! ```
+//!
+//! Policy names are checked through a [`PolicyCatalog`] supplied by the policy engine, so
+//! this crate does not depend on it.
+
+mod catalog;
+mod error;
+mod model;
+mod node;
+mod reader;
+mod resolve;
+mod sections;
+mod values;
+
+use std::path::Path;
+
+pub use catalog::{PermissiveCatalog, PolicyCatalog};
+pub use error::{ConfigError, ConfigErrors};
+pub use model::{
+    Account, Channel, Config, ConfirmBy, CustomPolicy, Defaults, Guardrails, Platform, PolicyRef,
+    Role, RoleSetting, Store, User, Workspace,
+};
+
+/// Loads `path` with the [`PermissiveCatalog`]: any policy name that is not a
+/// `[[policies]]` entry is taken as built-in, and documents need only be JSON
+/// objects with a `Statement`. Prefer [`load_with`] and the policy engine's catalog.
+pub fn load(path: impl AsRef<Path>) -> Result<Config, ConfigErrors> {
+    load_with(path, &PermissiveCatalog)
+}
+
+/// Loads and validates `path`, checking policy names and documents with `catalog`.
+pub fn load_with(
+    path: impl AsRef<Path>,
+    catalog: &dyn PolicyCatalog,
+) -> Result<Config, ConfigErrors> {
+    let path = path.as_ref();
+    let source = std::fs::read_to_string(path).map_err(|e| {
+        ConfigErrors::new(vec![ConfigError {
+            file: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            key: String::new(),
+            message: format!("cannot read the configuration file: {e}"),
+        }])
+    })?;
+    load_str(&source, path, catalog)
+}
+
+/// Validates configuration text as if it were the file at `path`
+/// (`path` names the file in errors; relative policy files and the SQLite path
+/// are resolved against its folder).
+pub fn load_str(
+    source: &str,
+    path: impl AsRef<Path>,
+    catalog: &dyn PolicyCatalog,
+) -> Result<Config, ConfigErrors> {
+    let path = path.as_ref();
+    let config_dir = path.parent().unwrap_or_else(|| Path::new(""));
+    let mut reporter = error::Reporter::new(path, source);
+    let root = match node::parse(source) {
+        Ok(root) => root,
+        Err(e) => {
+            reporter.error(&e.span, "", format!("TOML syntax error: {}", e.message));
+            return Err(ConfigErrors::new(reporter.into_errors()));
+        }
+    };
+    let sections = sections::read(&mut reporter, &root, config_dir);
+    let config = resolve::resolve(&mut reporter, sections, path, config_dir, catalog);
+    if reporter.has_errors() {
+        Err(ConfigErrors::new(reporter.into_errors()))
+    } else {
+        Ok(config)
+    }
+}

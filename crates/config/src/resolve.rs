@@ -1,0 +1,393 @@
+//! Checks what one section says about another (names unique, references known,
+//! policies readable and valid) and builds the resolved [`Config`].
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::catalog::PolicyCatalog;
+use crate::error::Reporter;
+use crate::model::{
+    Account, Channel, Config, CustomPolicy, Guardrails, PolicyRef, Role, RoleSetting, User,
+    Workspace,
+};
+use crate::reader::{did_you_mean, Spanned};
+use crate::sections::{Head, PolicySource, Sections};
+use crate::values;
+
+/// Names defined by one kind of entry, with the line each was first defined on.
+struct Names {
+    kind: &'static str,
+    section: &'static str,
+    first: HashMap<String, usize>,
+}
+
+impl Names {
+    /// Records every entry's name; reports the second and later uses of one name.
+    fn collect<'a>(
+        r: &mut Reporter,
+        kind: &'static str,
+        section: &'static str,
+        heads: impl Iterator<Item = &'a Head>,
+    ) -> Names {
+        let mut first = HashMap::new();
+        for head in heads {
+            let Some(name) = &head.name else { continue };
+            let line = r.line_of(name.span.start);
+            if let Some(first_line) = first.get(&name.value) {
+                r.error(
+                    &name.span,
+                    &name.key,
+                    format!(
+                        "duplicate {kind} name `{}` (first defined on line {first_line}); expected each [[{section}]] name once",
+                        name.value
+                    ),
+                );
+            } else {
+                first.insert(name.value.clone(), line);
+            }
+        }
+        Names {
+            kind,
+            section,
+            first,
+        }
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        self.first.contains_key(name)
+    }
+
+    /// Reports `reference` unless it names a known entry; returns whether it does.
+    fn check(&self, r: &mut Reporter, reference: &Spanned<String>) -> bool {
+        if self.contains(&reference.value) {
+            return true;
+        }
+        let known = if self.first.is_empty() {
+            format!("no [[{}]] entries are defined", self.section)
+        } else {
+            let mut names: Vec<&str> = self.first.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            format!("expected one of: {}", names.join(", "))
+        };
+        r.error(
+            &reference.span,
+            &reference.key,
+            format!(
+                "unknown {} `{}`; {known}{}",
+                self.kind,
+                reference.value,
+                did_you_mean(&reference.value, self.first.keys().map(String::as_str)),
+            ),
+        );
+        false
+    }
+}
+
+pub(crate) fn resolve(
+    r: &mut Reporter,
+    s: Sections,
+    path: &Path,
+    config_dir: &Path,
+    catalog: &dyn PolicyCatalog,
+) -> Config {
+    let workspace_names = Names::collect(
+        r,
+        "workspace",
+        "workspaces",
+        s.workspaces.iter().map(|w| &w.head),
+    );
+    let account_names =
+        Names::collect(r, "account", "accounts", s.accounts.iter().map(|a| &a.head));
+    let policy_names = Names::collect(r, "policy", "policies", s.policies.iter().map(|p| &p.head));
+    let role_names = Names::collect(r, "role", "roles", s.roles.iter().map(|x| &x.head));
+    let _channel_names =
+        Names::collect(r, "channel", "channels", s.channels.iter().map(|c| &c.head));
+    let _user_names = Names::collect(r, "user", "users", s.users.iter().map(|u| &u.head));
+
+    let workspaces: Vec<Workspace> = s
+        .workspaces
+        .into_iter()
+        .filter_map(|w| {
+            Some(Workspace {
+                name: w.head.name?.value,
+                platform: w.platform?,
+                team_id: w.team_id,
+            })
+        })
+        .collect();
+
+    let accounts: Vec<Account> = s
+        .accounts
+        .into_iter()
+        .filter_map(|a| {
+            Some(Account {
+                name: a.head.name?.value,
+                id: a.id?,
+                region: a.region.unwrap_or_else(|| s.defaults.region.clone()),
+                role_arn: a.role_arn.map(|x| x.value),
+                endpoint: a.endpoint,
+            })
+        })
+        .collect();
+
+    let builtin_names = catalog.builtin_names();
+    let mut policies = Vec::new();
+    for p in s.policies {
+        if let Some(name) = &p.head.name {
+            if builtin_names.iter().any(|b| b == &name.value) {
+                r.error(
+                    &name.span,
+                    &name.key,
+                    format!(
+                        "`{}` is the name of a built-in policy; expected a name of your own for a custom policy",
+                        name.value
+                    ),
+                );
+            }
+        }
+        let document = match &p.source {
+            Some(PolicySource::File(file)) => read_policy_file(r, file, config_dir, catalog),
+            Some(PolicySource::Inline(doc)) => match catalog.validate_document(&doc.value) {
+                Ok(()) => Some((doc.value.clone(), None)),
+                Err(m) => {
+                    r.error(&doc.span, &doc.key, format!("invalid policy document: {m}"));
+                    None
+                }
+            },
+            None => None,
+        };
+        if let (Some(name), Some((document, file))) = (p.head.name, document) {
+            policies.push(CustomPolicy {
+                name: name.value,
+                document,
+                file,
+            });
+        }
+    }
+
+    let policy_ref = |r: &mut Reporter, name: &Spanned<String>| -> Option<PolicyRef> {
+        if policy_names.contains(&name.value) {
+            Some(PolicyRef::Custom(name.value.clone()))
+        } else if catalog.is_builtin(&name.value) {
+            Some(PolicyRef::Builtin(name.value.clone()))
+        } else {
+            let candidates = builtin_names
+                .iter()
+                .map(String::as_str)
+                .chain(policy_names.first.keys().map(String::as_str));
+            r.error(
+                &name.span,
+                &name.key,
+                format!(
+                    "unknown policy `{}`; expected a built-in policy name or the name of a [[policies]] entry{}",
+                    name.value,
+                    did_you_mean(&name.value, candidates)
+                ),
+            );
+            None
+        }
+    };
+
+    let account_ids: HashMap<&str, &str> = accounts
+        .iter()
+        .map(|a| (a.name.as_str(), a.id.as_str()))
+        .collect();
+    let mut role_accounts: HashMap<String, String> = HashMap::new();
+    let mut roles = Vec::new();
+    for role in &s.roles {
+        let policies: Vec<PolicyRef> = role
+            .policies
+            .iter()
+            .filter_map(|p| policy_ref(r, p))
+            .collect();
+        if let Some(account) = &role.account {
+            if account_names.check(r, account) {
+                if let (Some(arn), Some(id)) =
+                    (&role.role_arn, account_ids.get(account.value.as_str()))
+                {
+                    if let Ok(parsed) = values::parse_role_arn(&arn.value) {
+                        if parsed.account != *id {
+                            r.error(
+                                &arn.span,
+                                &arn.key,
+                                format!(
+                                    "the role is in account {}, but its account `{}` has id {id}; expected a role in that account",
+                                    parsed.account, account.value
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let Some(name) = &role.head.name else {
+            continue;
+        };
+        if let Some(account) = &role.account {
+            role_accounts.insert(name.value.clone(), account.value.clone());
+        }
+        roles.push(Role {
+            name: name.value.clone(),
+            role_arn: role.role_arn.as_ref().map(|a| a.value.clone()),
+            policies,
+            account: role.account.as_ref().map(|a| a.value.clone()),
+        });
+    }
+
+    let mut channels = Vec::new();
+    let mut platform_ids: HashMap<(String, String), usize> = HashMap::new();
+    for c in s.channels {
+        if let Some(ws) = &c.workspace {
+            workspace_names.check(r, ws);
+            if let Some(pid) = &c.platform_id {
+                let key = (ws.value.clone(), pid.value.clone());
+                let line = r.line_of(pid.span.start);
+                if let Some(first) = platform_ids.get(&key) {
+                    r.error(
+                        &pid.span,
+                        &pid.key,
+                        format!(
+                            "channel id `{}` of workspace `{}` is already configured on line {first}; expected each channel once",
+                            pid.value, ws.value
+                        ),
+                    );
+                } else {
+                    platform_ids.insert(key, line);
+                }
+            }
+        }
+        let mut seen = Vec::new();
+        for account in &c.accounts {
+            if seen.contains(&account.value) {
+                r.error(
+                    &account.span,
+                    &account.key,
+                    format!(
+                        "account `{}` is listed twice; expected each account once",
+                        account.value
+                    ),
+                );
+            }
+            seen.push(account.value.clone());
+            account_names.check(r, account);
+        }
+        let check_role = |r: &mut Reporter, role: &Spanned<String>| {
+            if !role_names.check(r, role) {
+                return;
+            }
+            if let Some(account) = role_accounts.get(&role.value) {
+                if !c.accounts.is_empty() && !c.accounts.iter().any(|a| &a.value == account) {
+                    r.error(
+                        &role.span,
+                        &role.key,
+                        format!(
+                            "role `{}` belongs to account `{account}`, which this channel's `accounts` does not list; expected a role of one of the channel's accounts",
+                            role.value
+                        ),
+                    );
+                }
+            }
+        };
+        if let Some(role) = &c.channel_role {
+            check_role(r, role);
+        }
+        for role in &c.user_roles {
+            check_role(r, role);
+        }
+        let guardrails = match &c.guardrails {
+            None => Guardrails::Protection,
+            Some(list) if list.is_empty() => Guardrails::Protection,
+            Some(list) => {
+                Guardrails::Policies(list.iter().filter_map(|g| policy_ref(r, g)).collect())
+            }
+        };
+        let (Some(name), Some(workspace), Some(platform_id), Some(role_setting)) =
+            (c.head.name, c.workspace, c.platform_id, c.role_setting)
+        else {
+            continue;
+        };
+        if role_setting == RoleSetting::Channel && c.channel_role.is_none() {
+            continue;
+        }
+        channels.push(Channel {
+            name: name.value,
+            workspace: workspace.value,
+            platform_id: platform_id.value,
+            accounts: c.accounts.into_iter().map(|a| a.value).collect(),
+            role_setting,
+            channel_role: c.channel_role.map(|x| x.value),
+            user_roles: c.user_roles.into_iter().map(|x| x.value).collect(),
+            require_user_role: c.require_user_role,
+            guardrails,
+            confirm_by: c.confirm_by,
+        });
+    }
+
+    let mut tokens: HashMap<String, usize> = HashMap::new();
+    let mut users = Vec::new();
+    for u in s.users {
+        let Some(token) = u.token else { continue };
+        let line = r.line_of(token.span.start);
+        if let Some(first) = tokens.get(&token.value) {
+            r.error(
+                &token.span,
+                &token.key,
+                format!("this token is already used by the user on line {first}; expected a different token for each user"),
+            );
+            continue;
+        }
+        tokens.insert(token.value.clone(), line);
+        if let Some(name) = u.head.name {
+            users.push(User {
+                name: name.value,
+                token: token.value,
+            });
+        }
+    }
+
+    Config {
+        path: path.to_path_buf(),
+        defaults: s.defaults,
+        store: s.store,
+        workspaces,
+        accounts,
+        policies,
+        roles,
+        channels,
+        users,
+    }
+}
+
+fn read_policy_file(
+    r: &mut Reporter,
+    file: &Spanned<String>,
+    config_dir: &Path,
+    catalog: &dyn PolicyCatalog,
+) -> Option<(String, Option<PathBuf>)> {
+    let full = config_dir.join(&file.value);
+    let text = match std::fs::read_to_string(&full) {
+        Ok(t) => t,
+        Err(e) => {
+            r.error(
+                &file.span,
+                &file.key,
+                format!(
+                    "cannot read policy file {}: {e}; expected a readable JSON file (paths are relative to the config file)",
+                    full.display()
+                ),
+            );
+            return None;
+        }
+    };
+    match catalog.validate_document(&text) {
+        Ok(()) => Some((text, Some(full))),
+        Err(m) => {
+            r.error(
+                &file.span,
+                &file.key,
+                format!("invalid policy in {}: {m}", full.display()),
+            );
+            None
+        }
+    }
+}

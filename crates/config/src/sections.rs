@@ -1,0 +1,617 @@
+//! Reads each section of the file into plain structs with spans, checking the
+//! formats of single values. Cross-references are checked in `resolve`.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::error::Reporter;
+use crate::model::{ConfirmBy, Defaults, Platform, RoleSetting, Store};
+use crate::node::{Kind, Node};
+use crate::reader::{did_you_mean, Fields, Spanned};
+use crate::values;
+
+pub(crate) const SECTIONS: &[&str] = &[
+    "defaults",
+    "store",
+    "workspaces",
+    "accounts",
+    "policies",
+    "roles",
+    "channels",
+    "users",
+];
+
+/// Every section, read.
+pub(crate) struct Sections {
+    pub defaults: Defaults,
+    pub store: Store,
+    pub workspaces: Vec<RawWorkspace>,
+    pub accounts: Vec<RawAccount>,
+    pub policies: Vec<RawPolicy>,
+    pub roles: Vec<RawRole>,
+    pub channels: Vec<RawChannel>,
+    pub users: Vec<RawUser>,
+}
+
+/// Fields common to every `[[...]]` entry: its name, when valid.
+pub(crate) struct Head {
+    pub name: Option<Spanned<String>>,
+}
+
+pub(crate) struct RawWorkspace {
+    pub head: Head,
+    pub platform: Option<Platform>,
+    pub team_id: Option<String>,
+}
+
+pub(crate) struct RawAccount {
+    pub head: Head,
+    pub id: Option<String>,
+    pub region: Option<String>,
+    pub role_arn: Option<Spanned<String>>,
+    pub endpoint: Option<String>,
+}
+
+pub(crate) enum PolicySource {
+    File(Spanned<String>),
+    Inline(Spanned<String>),
+}
+
+pub(crate) struct RawPolicy {
+    pub head: Head,
+    pub source: Option<PolicySource>,
+}
+
+pub(crate) struct RawRole {
+    pub head: Head,
+    pub role_arn: Option<Spanned<String>>,
+    pub policies: Vec<Spanned<String>>,
+    pub account: Option<Spanned<String>>,
+}
+
+pub(crate) struct RawChannel {
+    pub head: Head,
+    pub workspace: Option<Spanned<String>>,
+    pub platform_id: Option<Spanned<String>>,
+    pub accounts: Vec<Spanned<String>>,
+    pub role_setting: Option<RoleSetting>,
+    pub channel_role: Option<Spanned<String>>,
+    pub user_roles: Vec<Spanned<String>>,
+    pub require_user_role: bool,
+    /// `None` when the key is absent.
+    pub guardrails: Option<Vec<Spanned<String>>>,
+    pub confirm_by: ConfirmBy,
+}
+
+pub(crate) struct RawUser {
+    pub head: Head,
+    pub token: Option<Spanned<String>>,
+}
+
+pub(crate) fn read(r: &mut Reporter, root: &Node, config_dir: &Path) -> Sections {
+    let Some(top) = Fields::new(r, root, "", SECTIONS) else {
+        return Sections {
+            defaults: Defaults::default(),
+            store: Store::Sqlite(config_dir.join("chatops.db")),
+            workspaces: Vec::new(),
+            accounts: Vec::new(),
+            policies: Vec::new(),
+            roles: Vec::new(),
+            channels: Vec::new(),
+            users: Vec::new(),
+        };
+    };
+    let defaults = read_defaults(r, &top);
+    let store = read_store(r, &top, config_dir);
+    let workspaces = each(r, &top, "workspaces", read_workspace);
+    let accounts = each(r, &top, "accounts", |r, f| read_account(r, f, &defaults));
+    let policies = each(r, &top, "policies", read_policy);
+    let roles = each(r, &top, "roles", read_role);
+    let channels = each(r, &top, "channels", read_channel);
+    let users = each(r, &top, "users", read_user);
+    Sections {
+        defaults,
+        store,
+        workspaces,
+        accounts,
+        policies,
+        roles,
+        channels,
+        users,
+    }
+}
+
+/// Reads every table of the array `key` with `read_one`.
+fn each<T>(
+    r: &mut Reporter,
+    top: &Fields,
+    key: &str,
+    read_one: impl Fn(&mut Reporter, &Fields) -> T,
+) -> Vec<T> {
+    let allowed = allowed_keys(key);
+    let mut out = Vec::new();
+    for (path, node) in top.tables(r, key) {
+        if let Some(fields) = Fields::new(r, node, &path, allowed) {
+            out.push(read_one(r, &fields));
+        }
+    }
+    out
+}
+
+fn allowed_keys(section: &str) -> &'static [&'static str] {
+    match section {
+        "workspaces" => &["name", "platform", "team_id"],
+        "accounts" => &["name", "id", "region", "role_arn", "endpoint"],
+        "policies" => &["name", "file", "document"],
+        "roles" => &["name", "role_arn", "policies", "account"],
+        "channels" => &[
+            "name",
+            "workspace",
+            "platform_id",
+            "accounts",
+            "role_setting",
+            "channel_role",
+            "user_roles",
+            "require_user_role",
+            "guardrails",
+            "confirm_by",
+        ],
+        "users" => &["name", "token"],
+        _ => &[],
+    }
+}
+
+fn read_defaults(r: &mut Reporter, top: &Fields) -> Defaults {
+    let mut defaults = Defaults::default();
+    let Some(entry) = top.get("defaults") else {
+        return defaults;
+    };
+    let Some(f) = Fields::new(
+        r,
+        &entry.value,
+        "defaults",
+        &["region", "default_account_ttl", "pending_ttl"],
+    ) else {
+        return defaults;
+    };
+    if let Some(region) = f.opt_str(r, "region") {
+        if let Err(m) = values::check_region(&region.value) {
+            r.error(&region.span, &region.key, m);
+        } else {
+            defaults.region = region.value;
+        }
+    }
+    if let Some(d) = duration(r, &f, "default_account_ttl") {
+        defaults.default_account_ttl = d;
+    }
+    if let Some(d) = duration(r, &f, "pending_ttl") {
+        defaults.pending_ttl = d;
+    }
+    defaults
+}
+
+fn duration(r: &mut Reporter, f: &Fields, key: &str) -> Option<Duration> {
+    let entry = f.get(key)?;
+    if let Kind::Integer(n) = entry.value.kind {
+        r.error(
+            &entry.value.span,
+            &f.key(key),
+            format!("expected a duration string with a unit, found an integer; write \"{n}m\", \"{n}h\" or \"{n}d\""),
+        );
+        return None;
+    }
+    let text = f.opt_str(r, key)?;
+    match values::parse_duration(&text.value) {
+        Ok(d) => Some(d),
+        Err(m) => {
+            r.error(&text.span, &text.key, m);
+            None
+        }
+    }
+}
+
+fn read_store(r: &mut Reporter, top: &Fields, config_dir: &Path) -> Store {
+    let fallback = Store::Sqlite(config_dir.join("chatops.db"));
+    let Some(entry) = top.get("store") else {
+        return fallback;
+    };
+    let Some(f) = Fields::new(r, &entry.value, "store", &["sqlite", "postgres"]) else {
+        return fallback;
+    };
+    let sqlite = f.opt_str(r, "sqlite");
+    let postgres = f.opt_str(r, "postgres");
+    match (sqlite, postgres) {
+        (Some(_), Some(p)) => {
+            r.error(
+                &p.span,
+                "store",
+                "both `sqlite` and `postgres` are set; expected exactly one",
+            );
+            fallback
+        }
+        (Some(s), None) => {
+            if s.value.trim().is_empty() {
+                r.error(
+                    &s.span,
+                    &s.key,
+                    "the SQLite path is empty; expected a file path such as \"chatops.db\"",
+                );
+                fallback
+            } else if s.value == ":memory:" {
+                Store::Sqlite(s.value.into())
+            } else {
+                Store::Sqlite(config_dir.join(&s.value))
+            }
+        }
+        (None, Some(p)) => match values::check_postgres_url(&p.value) {
+            Ok(()) => Store::Postgres(p.value),
+            Err(m) => {
+                r.error(&p.span, &p.key, m);
+                fallback
+            }
+        },
+        (None, None) => {
+            if !f.has("sqlite") && !f.has("postgres") {
+                r.error(
+                    &f.span,
+                    "store",
+                    "no store given; expected exactly one of `sqlite = \"FILE\"` or `postgres = \"URL\"`",
+                );
+            }
+            fallback
+        }
+    }
+}
+
+fn head(r: &mut Reporter, f: &Fields, what: &str, check: fn(&str) -> Result<(), String>) -> Head {
+    let name = f
+        .req_str(r, "name", what)
+        .and_then(|n| match check(&n.value) {
+            Ok(()) => Some(n),
+            Err(m) => {
+                r.error(&n.span, &n.key, m);
+                None
+            }
+        });
+    Head { name }
+}
+
+/// Reads a string key that must be one of `choices`; returns its index.
+fn choice(r: &mut Reporter, f: &Fields, key: &str, choices: &[&str]) -> Option<usize> {
+    let value = f.opt_str(r, key)?;
+    match choices.iter().position(|c| *c == value.value) {
+        Some(i) => Some(i),
+        None => {
+            let quoted: Vec<String> = choices.iter().map(|c| format!("\"{c}\"")).collect();
+            r.error(
+                &value.span,
+                &value.key,
+                format!(
+                    "`{}` is not a valid value; expected one of {}{}",
+                    value.value,
+                    quoted.join(", "),
+                    did_you_mean(&value.value, choices.iter().copied())
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn checked(
+    value: Option<Spanned<String>>,
+    r: &mut Reporter,
+    check: impl Fn(&str) -> Result<(), String>,
+) -> Option<Spanned<String>> {
+    let value = value?;
+    match check(&value.value) {
+        Ok(()) => Some(value),
+        Err(m) => {
+            r.error(&value.span, &value.key, m);
+            None
+        }
+    }
+}
+
+fn non_empty(what: &'static str) -> impl Fn(&str) -> Result<(), String> {
+    move |s: &str| {
+        if s.trim().is_empty() {
+            Err(format!("empty value; expected {what}"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+fn read_workspace(r: &mut Reporter, f: &Fields) -> RawWorkspace {
+    let head = head(r, f, "the workspace's name", values::check_identifier);
+    let platform = if f.has("platform") {
+        choice(r, f, "platform", &["slack", "web"]).map(|i| {
+            if i == 0 {
+                Platform::Slack
+            } else {
+                Platform::Web
+            }
+        })
+    } else {
+        f.missing(r, "platform", "the chat platform: \"slack\" or \"web\"");
+        None
+    };
+    let team_id = checked(
+        f.opt_str(r, "team_id"),
+        r,
+        non_empty("a Slack team id such as \"T0123ABCD\""),
+    );
+    if let (Some(Platform::Web), Some(t)) = (platform, &team_id) {
+        r.error(
+            &t.span,
+            &t.key,
+            "`team_id` is for Slack workspaces only; remove it or set platform = \"slack\"",
+        );
+    }
+    RawWorkspace {
+        head,
+        platform,
+        team_id: team_id.map(|t| t.value),
+    }
+}
+
+fn read_account(r: &mut Reporter, f: &Fields, defaults: &Defaults) -> RawAccount {
+    let head = head(
+        r,
+        f,
+        "the account's name, used in chat",
+        values::check_identifier,
+    );
+    let id = match f.get("id").map(|e| &e.value) {
+        Some(Node {
+            kind: Kind::Integer(n),
+            span,
+        }) => {
+            r.error(
+                span,
+                &f.key("id"),
+                format!("expected the account id as a string of 12 digits, found an integer; quote it: id = \"{n:012}\""),
+            );
+            None
+        }
+        _ => checked(
+            f.req_str(r, "id", "the 12-digit AWS account id"),
+            r,
+            values::check_account_id,
+        ),
+    };
+    let region = checked(f.opt_str(r, "region"), r, values::check_region);
+    let role_arn = f.opt_str(r, "role_arn").and_then(|arn| match values::parse_role_arn(&arn.value) {
+        Ok(parsed) => {
+            if let Some(id) = &id {
+                if parsed.account != id.value {
+                    r.error(
+                        &arn.span,
+                        &arn.key,
+                        format!(
+                            "the role is in account {}, but this account's id is {}; expected a role in the same account",
+                            parsed.account, id.value
+                        ),
+                    );
+                }
+            }
+            Some(arn)
+        }
+        Err(m) => {
+            r.error(&arn.span, &arn.key, m);
+            None
+        }
+    });
+    let endpoint = checked(f.opt_str(r, "endpoint"), r, values::check_http_url);
+    RawAccount {
+        head,
+        id: id.map(|i| i.value),
+        region: Some(region.map_or_else(|| defaults.region.clone(), |r| r.value)),
+        role_arn,
+        endpoint: endpoint.map(|e| e.value),
+    }
+}
+
+fn read_policy(r: &mut Reporter, f: &Fields) -> RawPolicy {
+    let head = head(
+        r,
+        f,
+        "the policy's name, used in guardrails and roles",
+        values::check_label,
+    );
+    let file = checked(
+        f.opt_str(r, "file"),
+        r,
+        non_empty("a path to a policy JSON file"),
+    );
+    let document = checked(
+        f.opt_str(r, "document"),
+        r,
+        non_empty("a policy JSON document"),
+    );
+    let source = match (file, document) {
+        (Some(_), Some(d)) => {
+            r.error(
+                &d.span,
+                &f.path,
+                "both `file` and `document` are set; expected exactly one",
+            );
+            None
+        }
+        (Some(file), None) => Some(PolicySource::File(file)),
+        (None, Some(doc)) => Some(PolicySource::Inline(doc)),
+        (None, None) => {
+            if !f.has("file") && !f.has("document") {
+                r.error(
+                    &f.span,
+                    &f.path,
+                    "the policy has neither `file` nor `document`; expected exactly one: file = \"policies/NAME.json\" or document = '''{...}'''",
+                );
+            }
+            None
+        }
+    };
+    RawPolicy { head, source }
+}
+
+fn read_role(r: &mut Reporter, f: &Fields) -> RawRole {
+    let head = head(
+        r,
+        f,
+        "the role's name, used in channels and chat",
+        values::check_identifier,
+    );
+    let role_arn =
+        f.opt_str(r, "role_arn")
+            .and_then(|arn| match values::parse_role_arn(&arn.value) {
+                Ok(_) => Some(arn),
+                Err(m) => {
+                    r.error(&arn.span, &arn.key, m);
+                    None
+                }
+            });
+    let policies = f
+        .opt_str_list(r, "policies")
+        .map(|l| l.value)
+        .unwrap_or_default();
+    let account = f.opt_str(r, "account");
+    RawRole {
+        head,
+        role_arn,
+        policies,
+        account,
+    }
+}
+
+fn read_channel(r: &mut Reporter, f: &Fields) -> RawChannel {
+    let head = head(r, f, "the channel's display name", values::check_label);
+    let workspace = f.req_str(r, "workspace", "the name of a [[workspaces]] entry");
+    let platform_id = checked(
+        f.req_str(
+            r,
+            "platform_id",
+            "the chat platform's channel id, such as \"C0123ABCD\"",
+        ),
+        r,
+        non_empty("the chat platform's channel id"),
+    );
+    let accounts = match f.opt_str_list(r, "accounts") {
+        Some(list) if list.value.is_empty() => {
+            r.error(
+                &list.span,
+                &list.key,
+                "no accounts; expected at least one [[accounts]] name",
+            );
+            Vec::new()
+        }
+        Some(list) => list.value,
+        None => {
+            if !f.has("accounts") {
+                f.missing(
+                    r,
+                    "accounts",
+                    "the names of the [[accounts]] this channel may use",
+                );
+            }
+            Vec::new()
+        }
+    };
+    let role_setting = if f.has("role_setting") {
+        choice(r, f, "role_setting", &["channel", "user"]).map(|i| {
+            if i == 0 {
+                RoleSetting::Channel
+            } else {
+                RoleSetting::User
+            }
+        })
+    } else {
+        f.missing(
+            r,
+            "role_setting",
+            "\"channel\" to run commands as the channel role, or \"user\" for each user's own role",
+        );
+        None
+    };
+    let channel_role = f.opt_str(r, "channel_role");
+    let user_roles = f.opt_str_list(r, "user_roles");
+    let require_user_role = f.opt_bool(r, "require_user_role");
+    let guardrails = f.opt_str_list(r, "guardrails").map(|l| l.value);
+    let confirm_by =
+        choice(r, f, "confirm_by", &["asker", "anyone"]).map_or(ConfirmBy::Asker, |i| {
+            if i == 0 {
+                ConfirmBy::Asker
+            } else {
+                ConfirmBy::Anyone
+            }
+        });
+
+    if role_setting == Some(RoleSetting::Channel)
+        && channel_role.is_none()
+        && !f.has("channel_role")
+    {
+        r.error(
+            &f.span,
+            &f.key("channel_role"),
+            "missing `channel_role`: required when role_setting = \"channel\"; expected the name of a [[roles]] entry",
+        );
+    }
+    let user_roles_mistyped = f.has("user_roles") && user_roles.is_none();
+    let no_user_roles = user_roles.as_ref().is_none_or(|l| l.value.is_empty());
+    if no_user_roles && !user_roles_mistyped {
+        let (span, key) = match &user_roles {
+            Some(l) => (l.span.clone(), l.key.clone()),
+            None => (f.span.clone(), f.key("user_roles")),
+        };
+        if role_setting == Some(RoleSetting::User) {
+            r.error(
+                &span,
+                &key,
+                "no user roles: role_setting = \"user\" needs at least one [[roles]] name users may choose",
+            );
+        } else if require_user_role.as_ref().is_some_and(|b| b.value) {
+            r.error(
+                &span,
+                &key,
+                "no user roles: require_user_role = true needs at least one [[roles]] name users may choose",
+            );
+        }
+    }
+    RawChannel {
+        head,
+        workspace,
+        platform_id,
+        accounts,
+        role_setting,
+        channel_role,
+        user_roles: user_roles.map(|l| l.value).unwrap_or_default(),
+        require_user_role: require_user_role.is_some_and(|b| b.value),
+        guardrails,
+        confirm_by,
+    }
+}
+
+fn read_user(r: &mut Reporter, f: &Fields) -> RawUser {
+    let head = head(r, f, "the user's name", values::check_label);
+    let token = checked(
+        f.req_str(
+            r,
+            "token",
+            "the user's sign-in token, at least 16 characters",
+        ),
+        r,
+        |t| {
+            if t.chars().count() < 16 {
+                Err("the token is too short; expected at least 16 characters (e.g. from `openssl rand -hex 16`)".to_string())
+            } else if t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                Err(
+                    "the token contains whitespace; expected letters, digits and symbols only"
+                        .to_string(),
+                )
+            } else {
+                Ok(())
+            }
+        },
+    );
+    RawUser { head, token }
+}
