@@ -37,9 +37,9 @@ impl ArnPattern {
             ));
         }
         if parts.len() < 6 {
-            // A short pattern is accepted when its last segment ends with a wildcard:
+            // A short pattern is accepted when its last segment is a lone wildcard:
             // `arn:aws:s3:*` covers every S3 ARN.
-            if !parts.last().is_some_and(|p| p.ends_with('*')) {
+            if parts.last().map(String::as_str) != Some("*") {
                 return Err(format!(
                     "\"{pattern}\" is not a full ARN: it needs six parts, arn:partition:service:region:account:resource"
                 ));
