@@ -14,4 +14,15 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/pip install --disable-pip-version-check -q -r scripts/requirements.txt
   echo "$want" > "$stamp"
 fi
+# The policy engine's differential oracle (@cloud-copilot/iam-simulate, pinned by its lock
+# file; a test tool only, never linked).
+oracle=crates/policy/tests/oracle
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq nodejs npm >&2
+fi
+want="$(sha256sum "$oracle/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$oracle/node_modules/.lock.sha" 2>/dev/null)" != "$want" ]; then
+  (cd "$oracle" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  echo "$want" > "$oracle/node_modules/.lock.sha"
+fi
 cargo build --release --bin chatops >&2
