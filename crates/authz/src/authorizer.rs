@@ -91,7 +91,8 @@ impl Authorizer {
         &self.builtins
     }
 
-    /// Only the always-deny list (for surfaces with no channel configuration).
+    /// Only the always-deny list (for surfaces with no channel configuration). `actions`
+    /// may include the operation's service-named aliases.
     pub fn always_denied(&self, actions: &[&str]) -> Option<Decision> {
         let layers = [self.deny_layer()];
         let v = evaluate(&layers, actions, "*", &Context::new());
@@ -134,6 +135,22 @@ impl Authorizer {
         ctx: &Context,
         who: &Subject,
     ) -> Decision {
+        self.check_call(actions, &[], resource, ctx, who)
+    }
+
+    /// [`Authorizer::check`], with the operation's service-named aliases
+    /// (`sso-oidc:CreateToken`) checked against the always-deny list only.
+    pub fn check_call(
+        &self,
+        actions: &[&str],
+        aliases: &[&str],
+        resource: &str,
+        ctx: &Context,
+        who: &Subject,
+    ) -> Decision {
+        if let Some(d) = self.always_denied(aliases) {
+            return d;
+        }
         if actions.is_empty() {
             return Decision {
                 outcome: Outcome::ImplicitDeny,

@@ -5,6 +5,7 @@
 pub mod always_deny;
 pub mod authorizer;
 pub mod builtin;
+pub mod plan;
 pub mod resolve;
 pub mod session;
 

@@ -7,7 +7,6 @@ pub const FAILED: i32 = 1;
 /// The line could not be understood or is not allowed as typed.
 pub const BAD_LINE: i32 = 2;
 /// Refused by policy.
-#[allow(dead_code)]
 pub const DENIED: i32 = 3;
 /// More input is needed (missing parameters or a confirmation).
 pub const NEEDS_INPUT: i32 = 4;

@@ -1,7 +1,9 @@
 //! `chatops`: the command line of aws-chatops.
 
+mod config_cmd;
 mod execute;
 mod exit;
+mod policy_cmd;
 mod render;
 mod run;
 mod shell;
@@ -29,19 +31,33 @@ enum Cmd {
     Run(run::RunArgs),
     /// An interactive prompt over the same path as chat.
     Shell(run::SessionArgs),
+    /// IAM policies: simulate decisions, check what a channel may run.
+    #[command(subcommand)]
+    Policy(policy_cmd::PolicyCmd),
+    /// The configuration file.
+    #[command(subcommand)]
+    Config(config_cmd::ConfigCmd),
 }
 
 fn main() {
     let cli = Cli::parse();
-    let code = match command::Catalog::open(cli.models_dir.as_deref()) {
+    // These need no service models.
+    let code = match &cli.cmd {
+        Cmd::Policy(policy_cmd::PolicyCmd::Simulate) => Some(policy_cmd::simulate()),
+        Cmd::Config(config_cmd::ConfigCmd::Check { file }) => Some(config_cmd::check(file)),
+        _ => None,
+    };
+    let code = code.unwrap_or_else(|| match command::Catalog::open(cli.models_dir.as_deref()) {
         Err(e) => {
             eprintln!("error: {e}");
             exit::FAILED
         }
-        Ok(cat) => match cli.cmd {
-            Cmd::Run(args) => run::run_once(&cat, &args),
-            Cmd::Shell(args) => shell::shell(&cat, &args),
+        Ok(cat) => match &cli.cmd {
+            Cmd::Run(args) => run::run_once(&cat, args),
+            Cmd::Shell(args) => shell::shell(&cat, args),
+            Cmd::Policy(policy_cmd::PolicyCmd::Check(args)) => policy_cmd::check(&cat, args),
+            Cmd::Policy(policy_cmd::PolicyCmd::Simulate) | Cmd::Config(_) => exit::OK,
         },
-    };
+    });
     std::process::exit(code);
 }

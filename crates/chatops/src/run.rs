@@ -98,10 +98,14 @@ pub fn describe_missing(call: &Call) -> String {
 pub fn handle(cat: &Catalog, s: &SessionArgs, message: &str) -> Reply {
     let region = default_region(s);
     match parse_line(cat, message) {
-        Err(e) => Reply {
-            stdout: String::new(),
-            stderr: format!("error: {e}"),
-            code: exit::BAD_LINE,
+        // An always-denied operation is refused whatever else is wrong with the line.
+        Err(e) => match always_denied(cat, &e.actions, &e.aliases) {
+            Some(d) => denied(d),
+            None => Reply {
+                stdout: String::new(),
+                stderr: format!("error: {e}"),
+                code: exit::BAD_LINE,
+            },
         },
         Ok(Parsed::Help(text)) => Reply {
             stdout: text,
@@ -117,8 +121,32 @@ pub fn handle(cat: &Catalog, s: &SessionArgs, message: &str) -> Reply {
     }
 }
 
+/// The always-deny list's refusal of these actions, if it refuses them.
+pub fn always_denied(
+    cat: &Catalog,
+    actions: &[String],
+    aliases: &[String],
+) -> Option<authz::Decision> {
+    let names: Vec<&str> = actions.iter().chain(aliases).map(String::as_str).collect();
+    authz::Authorizer::new(cat.iam.clone()).always_denied(&names)
+}
+
+/// The reply to a refused command.
+pub fn denied(d: authz::Decision) -> Reply {
+    let advice = d.advice.map(|a| format!("\n{a}")).unwrap_or_default();
+    Reply {
+        stdout: String::new(),
+        stderr: format!("denied: {}{advice}", d.reason),
+        code: exit::DENIED,
+    }
+}
+
 /// Runs (or describes) a complete call.
 pub fn finish(cat: &Catalog, call: &Call, s: &SessionArgs, region: &str) -> Reply {
+    // Nothing on the always-deny list is run, described or sent, whatever else is set.
+    if let Some(d) = always_denied(cat, &call.iam.actions, &call.aliases()) {
+        return denied(d);
+    }
     // A region typed in the line wins over the operator's default.
     let region = call.globals.region.as_deref().unwrap_or(region);
     if s.dry_run {

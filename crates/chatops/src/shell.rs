@@ -1,7 +1,7 @@
 //! `chatops shell`: an interactive prompt with line editing and history that asks for
 //! missing parameters one at a time, as the chat conversation does.
 
-use crate::run::{finish, handle, SessionArgs};
+use crate::run::{always_denied, finish, handle, SessionArgs};
 use command::{parse_line, Catalog, Parsed};
 use rustyline::error::ReadlineError;
 use rustyline::DefaultEditor;
@@ -40,6 +40,12 @@ pub fn shell(cat: &Catalog, args: &SessionArgs) -> i32 {
         }
         // Missing parameters are asked for one at a time.
         let reply = match parse_line(cat, t) {
+            // Refused before any question is asked.
+            Ok(Parsed::Call(call))
+                if always_denied(cat, &call.iam.actions, &call.aliases()).is_some() =>
+            {
+                handle(cat, args, t)
+            }
             Ok(Parsed::Call(mut call)) if !call.missing.is_empty() => {
                 let mut cancelled = false;
                 while let Some(m) = call.missing.first().cloned() {

@@ -19,6 +19,11 @@ pub enum ErrorKind {
 pub struct CommandError {
     pub kind: ErrorKind,
     pub message: String,
+    /// The IAM actions of the operation, when the line named one before going wrong: a
+    /// caller refuses always-denied operations whatever else is wrong with the line.
+    pub actions: Vec<String>,
+    /// The operation under its service's names (see [`crate::service_aliases`]).
+    pub aliases: Vec<String>,
 }
 
 impl CommandError {
@@ -26,24 +31,32 @@ impl CommandError {
         CommandError {
             kind: ErrorKind::Syntax,
             message: message.into(),
+            actions: Vec::new(),
+            aliases: Vec::new(),
         }
     }
     pub fn unknown(message: impl Into<String>) -> Self {
         CommandError {
             kind: ErrorKind::Unknown,
             message: message.into(),
+            actions: Vec::new(),
+            aliases: Vec::new(),
         }
     }
     pub fn refused(message: impl Into<String>) -> Self {
         CommandError {
             kind: ErrorKind::Refused,
             message: message.into(),
+            actions: Vec::new(),
+            aliases: Vec::new(),
         }
     }
     pub fn invalid(message: impl Into<String>) -> Self {
         CommandError {
             kind: ErrorKind::Invalid,
             message: message.into(),
+            actions: Vec::new(),
+            aliases: Vec::new(),
         }
     }
 }

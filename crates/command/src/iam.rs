@@ -111,6 +111,17 @@ fn http_verb_for(op: &str) -> &'static str {
     "POST"
 }
 
+/// The operation named after its service (`sso-oidc:CreateToken`, `s3api:GetObject`) under
+/// the CLI's and botocore's names: lists that refuse whole services match these too, since
+/// some services' IAM prefixes differ from their names.
+pub fn service_aliases(cli_service: &str, model_name: &str, operation: &str) -> Vec<String> {
+    let mut out = vec![format!("{model_name}:{operation}")];
+    if cli_service != model_name {
+        out.push(format!("{cli_service}:{operation}"));
+    }
+    out
+}
+
 /// The access-level data set, loaded per IAM prefix on first use.
 pub struct IamData {
     dir: Option<PathBuf>,

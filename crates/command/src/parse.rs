@@ -79,6 +79,13 @@ pub struct Call {
     pub iam: IamInfo,
 }
 
+impl Call {
+    /// The operation under its service's names, for the always-deny list.
+    pub fn aliases(&self) -> Vec<String> {
+        crate::iam::service_aliases(&self.service, &self.model_name, &self.operation)
+    }
+}
+
 /// Parses one chat message.
 pub fn parse_line(cat: &Catalog, text: &str) -> Result<Parsed, CommandError> {
     let line = normalize(text);
@@ -173,6 +180,11 @@ pub fn parse_line(cat: &Catalog, text: &str) -> Result<Parsed, CommandError> {
         op,
         &words[2..],
     )
+    .map_err(|mut e| {
+        e.actions = crate::iam::actions_for(&model_name, model.metadata.signing_name(), &op.name);
+        e.aliases = crate::iam::service_aliases(&cli_service, &model_name, &op.name);
+        e
+    })
 }
 
 /// Removes global options found at `at` (before the service, or between it and the

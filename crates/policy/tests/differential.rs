@@ -58,9 +58,17 @@ fn resource(rng: &mut Rng, kind: &str) -> String {
     let region = rng.pick(REGIONS);
     let name = rng.pick(NAMES);
     match kind {
-        "object" => format!("arn:aws:s3:::{}/{}/{}", rng.pick(&["reports", "logs"]), name, rng.pick(&["a.txt", "x/y.csv"])),
+        "object" => format!(
+            "arn:aws:s3:::{}/{}/{}",
+            rng.pick(&["reports", "logs"]),
+            name,
+            rng.pick(&["a.txt", "x/y.csv"])
+        ),
         "bucket" => format!("arn:aws:s3:::{name}"),
-        "instance" => format!("arn:aws:ec2:{region}:{ACCOUNT}:instance/i-{}", rng.pick(&["0abc", "0def", "1abc"])),
+        "instance" => format!(
+            "arn:aws:ec2:{region}:{ACCOUNT}:instance/i-{}",
+            rng.pick(&["0abc", "0def", "1abc"])
+        ),
         "function" => format!("arn:aws:lambda:{region}:{ACCOUNT}:function:{name}"),
         "table" => format!("arn:aws:dynamodb:{region}:{ACCOUNT}:table/{name}"),
         "queue" => format!("arn:aws:sqs:{region}:{ACCOUNT}:{name}"),
@@ -78,7 +86,9 @@ fn resource_pattern(rng: &mut Rng, kind: &str) -> String {
             let cut = concrete.rfind(['/', ':']).unwrap_or(concrete.len() - 1);
             format!("{}*", &concrete[..=cut])
         }
-        3 => concrete.replacen("us-east-1", "*", 1).replacen("eu-west-1", "*", 1),
+        3 => concrete
+            .replacen("us-east-1", "*", 1)
+            .replacen("eu-west-1", "*", 1),
         4 => concrete.replacen(ACCOUNT, "*", 1),
         5 => concrete.replace("i-0", "i-?"),
         // A variable after a '/': the oracle does not substitute one that starts the
@@ -124,17 +134,33 @@ const KEYS: &[(&str, &str)] = &[
 
 fn request_value(rng: &mut Rng, ty: &str) -> Value {
     match ty {
-        "ip" => json!(rng.pick(&["10.1.2.3", "192.168.1.10", "203.0.113.7", "2001:db8::1", "8.8.8.8"])),
+        "ip" => json!(rng.pick(&[
+            "10.1.2.3",
+            "192.168.1.10",
+            "203.0.113.7",
+            "2001:db8::1",
+            "8.8.8.8"
+        ])),
         "region" => json!(rng.pick(&["us-east-1", "eu-west-1", "ap-south-1"])),
         "user" => json!(rng.pick(&["alice", "bob", "Alice", "reports"])),
         "team" => json!(rng.pick(&["ops", "dev", "OPS"])),
         "bool" => json!(rng.pick(&["true", "false"])),
         "number" => json!(rng.pick(&["100", "3600", "7200", "0"])),
-        "date" => json!(rng.pick(&["2024-01-01T00:00:00Z", "2025-06-15T12:30:00Z", "2023-12-31T23:59:59Z"])),
+        "date" => json!(rng.pick(&[
+            "2024-01-01T00:00:00Z",
+            "2025-06-15T12:30:00Z",
+            "2023-12-31T23:59:59Z"
+        ])),
         _ => {
             let n = rng.below(4);
-            let all = ["lambda.amazonaws.com", "ec2.amazonaws.com", "s3.amazonaws.com"];
-            json!((0..n).map(|i| all[(i + rng.below(3)) % 3]).collect::<Vec<_>>())
+            let all = [
+                "lambda.amazonaws.com",
+                "ec2.amazonaws.com",
+                "s3.amazonaws.com",
+            ];
+            json!((0..n)
+                .map(|i| all[(i + rng.below(3)) % 3])
+                .collect::<Vec<_>>())
         }
     }
 }
@@ -145,7 +171,13 @@ fn condition(rng: &mut Rng) -> (String, String, Value) {
     let (op, values): (String, Vec<&str>) = match ty {
         "ip" => (
             rng.pick(&["IpAddress", "NotIpAddress"]).to_string() + ifx,
-            vec![*rng.pick(&["10.0.0.0/8", "192.168.0.0/16", "203.0.113.7/32", "2001:db8::/32", "8.8.0.0/16"])],
+            vec![*rng.pick(&[
+                "10.0.0.0/8",
+                "192.168.0.0/16",
+                "203.0.113.7/32",
+                "2001:db8::/32",
+                "8.8.0.0/16",
+            ])],
         ),
         "region" | "user" | "team" => {
             let op = rng.pick(&[
@@ -162,9 +194,15 @@ fn condition(rng: &mut Rng) -> (String, String, Value) {
                 _ => &["ops", "OPS", "d?v", "${aws:username}"],
             };
             let n = 1 + rng.below(2);
-            (op.to_string() + ifx, (0..n).map(|_| *rng.pick(pool)).collect())
+            (
+                op.to_string() + ifx,
+                (0..n).map(|_| *rng.pick(pool)).collect(),
+            )
         }
-        "bool" => ("Bool".to_string() + ifx, vec![*rng.pick(&["true", "false"])]),
+        "bool" => (
+            "Bool".to_string() + ifx,
+            vec![*rng.pick(&["true", "false"])],
+        ),
         "number" => (
             rng.pick(&[
                 "NumericEquals",
@@ -193,17 +231,32 @@ fn condition(rng: &mut Rng) -> (String, String, Value) {
         ),
         _ => {
             let set = rng.pick(&["ForAllValues:", "ForAnyValue:"]);
-            let op = rng.pick(&["StringEquals", "StringNotEquals", "StringLike", "StringNotLike"]);
+            let op = rng.pick(&[
+                "StringEquals",
+                "StringNotEquals",
+                "StringLike",
+                "StringNotLike",
+            ]);
             let n = 1 + rng.below(2);
             (
                 format!("{set}{op}"),
                 (0..n)
-                    .map(|_| *rng.pick(&["lambda.amazonaws.com", "ec2.amazonaws.com", "*.amazonaws.com"]))
+                    .map(|_| {
+                        *rng.pick(&[
+                            "lambda.amazonaws.com",
+                            "ec2.amazonaws.com",
+                            "*.amazonaws.com",
+                        ])
+                    })
                     .collect(),
             )
         }
     };
-    let op = if rng.chance(8) { "Null".to_string() } else { op };
+    let op = if rng.chance(8) {
+        "Null".to_string()
+    } else {
+        op
+    };
     let values = if op == "Null" {
         json!(rng.pick(&["true", "false"]))
     } else if values.len() == 1 && rng.chance(50) {
@@ -216,7 +269,10 @@ fn condition(rng: &mut Rng) -> (String, String, Value) {
 
 fn statement(rng: &mut Rng, action: &str, kind: &str) -> Value {
     let mut s = serde_json::Map::new();
-    s.insert("Effect".into(), json!(if rng.chance(70) { "Allow" } else { "Deny" }));
+    s.insert(
+        "Effect".into(),
+        json!(if rng.chance(70) { "Allow" } else { "Deny" }),
+    );
     let n = 1 + rng.below(2);
     let actions: Vec<String> = (0..n)
         .map(|_| {
@@ -228,13 +284,23 @@ fn statement(rng: &mut Rng, action: &str, kind: &str) -> Value {
         })
         .collect();
     s.insert(
-        if rng.chance(15) { "NotAction" } else { "Action" }.into(),
+        if rng.chance(15) {
+            "NotAction"
+        } else {
+            "Action"
+        }
+        .into(),
         json!(actions),
     );
     let n = 1 + rng.below(2);
     let resources: Vec<String> = (0..n).map(|_| resource_pattern(rng, kind)).collect();
     s.insert(
-        if rng.chance(15) { "NotResource" } else { "Resource" }.into(),
+        if rng.chance(15) {
+            "NotResource"
+        } else {
+            "Resource"
+        }
+        .into(),
         json!(resources),
     );
     if rng.chance(45) {
@@ -265,8 +331,12 @@ fn case(rng: &mut Rng) -> Value {
             context.insert(key.to_string(), request_value(rng, ty));
         }
     }
-    let identity: Vec<Value> = (0..1 + rng.below(2)).map(|_| policy(rng, action, kind)).collect();
-    let session: Vec<Value> = (0..rng.below(3)).map(|_| policy(rng, action, kind)).collect();
+    let identity: Vec<Value> = (0..1 + rng.below(2))
+        .map(|_| policy(rng, action, kind))
+        .collect();
+    let session: Vec<Value> = (0..rng.below(3))
+        .map(|_| policy(rng, action, kind))
+        .collect();
     json!({
         "action": action,
         "resource": resource(rng, kind),
@@ -280,7 +350,9 @@ fn case(rng: &mut Rng) -> Value {
 fn agrees_with_iam_simulate() {
     let oracle = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle");
     assert!(
-        oracle.join("node_modules/@cloud-copilot/iam-simulate").is_dir(),
+        oracle
+            .join("node_modules/@cloud-copilot/iam-simulate")
+            .is_dir(),
         "the oracle is not installed: run scripts/setup.sh (npm ci in {})",
         oracle.display()
     );
@@ -308,7 +380,10 @@ fn agrees_with_iam_simulate() {
     let mut disagree = Vec::new();
     for (c, a) in cases.iter().zip(&answers) {
         let theirs = a["decision"].as_str().unwrap_or("?");
-        assert_ne!(theirs, "error", "the oracle refused a generated case: {a}\n{c}");
+        assert_ne!(
+            theirs, "error",
+            "the oracle refused a generated case: {a}\n{c}"
+        );
         let req = parse_request(&c.to_string()).unwrap_or_else(|e| panic!("{e}\n{c}"));
         let (ours, _) = decide(&req);
         *tally.entry(theirs.to_string()).or_insert(0) += 1;
@@ -316,16 +391,27 @@ fn agrees_with_iam_simulate() {
             disagree.push(format!("ours {ours}, oracle {theirs}: {c}"));
         }
     }
-    eprintln!("differential: {} cases, oracle decisions {tally:?}", cases.len());
+    eprintln!(
+        "differential: {} cases, oracle decisions {tally:?}",
+        cases.len()
+    );
     // Every outcome is exercised, so agreement means something.
     for o in ["allowed", "explicitDeny", "implicitDeny"] {
-        assert!(tally.get(o).copied().unwrap_or(0) >= CASES / 20, "too few {o}: {tally:?}");
+        assert!(
+            tally.get(o).copied().unwrap_or(0) >= CASES / 20,
+            "too few {o}: {tally:?}"
+        );
     }
     assert!(
         disagree.is_empty(),
         "{} of {} disagree; first:\n{}",
         disagree.len(),
         cases.len(),
-        disagree.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
+        disagree
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }

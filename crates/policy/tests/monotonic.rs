@@ -14,7 +14,7 @@ use policy::{evaluate, Layer, Outcome, Policy};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use proptest::strategy::ValueTree;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{RngAlgorithm, TestRunner};
 use serde_json::{json, Map, Value};
 
 const CASES: u32 = 2000;
@@ -580,6 +580,8 @@ fn config() -> ProptestConfig {
     ProptestConfig {
         cases: CASES,
         failure_persistence: None,
+        // ChaCha is most of the run time in a debug build.
+        rng_algorithm: RngAlgorithm::XorShift,
         ..ProptestConfig::default()
     }
 }
@@ -754,29 +756,62 @@ proptest! {
 }
 
 /// The generator is only useful if it reaches every outcome often enough, and if the
-/// mutations above actually change decisions now and then.
+/// mutations above actually change decisions now and then (otherwise the properties would
+/// hold vacuously).
 #[test]
-fn generator_reaches_every_outcome() {
-    let mut runner = TestRunner::new(Config {
-        cases: CASES,
-        ..Config::default()
-    });
-    let strategy = request();
+fn generator_reaches_every_outcome_and_mutations_matter() {
+    const SAMPLES: usize = 1000;
+    let mut runner = TestRunner::new(config());
+    let strategy = (
+        request(),
+        statement(Some("Deny")),
+        statement(Some("Allow")),
+        any::<bool>(),
+        any::<Index>(),
+    );
     let mut counts = [0usize; 3];
-    for _ in 0..CASES {
-        let r = strategy.new_tree(&mut runner).expect("generate").current();
+    let (mut deny_refused, mut allow_allowed, mut removal_refused) = (0, 0, 0);
+    for _ in 0..SAMPLES {
+        let (r, deny, allow, session, at) =
+            strategy.new_tree(&mut runner).expect("generate").current();
         let (o, _) = run(&r.line());
         counts[o as usize] += 1;
+        let mut r2 = r.clone();
+        add_statement(&mut r2, session, at, deny, false);
+        if o == Outcome::Allowed && refused(run(&r2.line()).0) {
+            deny_refused += 1;
+        }
+        let mut r3 = r.clone();
+        add_statement(&mut r3, session, at, allow, true);
+        if refused(o) && !refused(run(&r3.line()).0) {
+            allow_allowed += 1;
+        }
+        let mut r4 = r;
+        if o == Outcome::Allowed
+            && remove_statement(&mut r4, "Allow", at)
+            && refused(run(&r4.line()).0)
+        {
+            removal_refused += 1;
+        }
     }
-    let total = CASES as usize;
     eprintln!(
-        "allowed {} explicitDeny {} implicitDeny {} of {total}",
+        "of {SAMPLES}: allowed {} explicitDeny {} implicitDeny {}; an added Deny refused {deny_refused} allowed requests, an added Allow allowed {allow_allowed} refused ones, a removed Allow refused {removal_refused} allowed ones",
         counts[0], counts[1], counts[2]
     );
     for (i, c) in counts.iter().enumerate() {
         assert!(
-            *c * 20 >= total,
-            "outcome #{i} reached only {c} times of {total}: {counts:?}"
+            *c * 20 >= SAMPLES,
+            "outcome #{i} reached only {c} times of {SAMPLES}: {counts:?}"
+        );
+    }
+    for (what, n) in [
+        ("added Deny", deny_refused),
+        ("added Allow", allow_allowed),
+        ("removed Allow", removal_refused),
+    ] {
+        assert!(
+            n * 100 >= SAMPLES,
+            "{what} changed only {n} decisions of {SAMPLES}"
         );
     }
 }

@@ -6,7 +6,9 @@ use serde_json::Value;
 use std::path::Path;
 
 fn cases(file: &str) -> Vec<Value> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/validation").join(file);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/validation")
+        .join(file);
     std::fs::read_to_string(&path)
         .expect("corpus file")
         .lines()

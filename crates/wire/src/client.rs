@@ -225,6 +225,17 @@ impl Client {
         Client { http, credentials }
     }
 
+    /// The same connection pool, signing with fixed credentials (an assumed role's session).
+    pub fn with_static_credentials(
+        &self,
+        credentials: aws_credential_types::Credentials,
+    ) -> Client {
+        Client {
+            http: self.http.clone(),
+            credentials: SharedCredentialsProvider::new(credentials),
+        }
+    }
+
     /// Sends a prepared call with retries inside `deadline`; returns the parsed result.
     pub async fn send(
         &self,

@@ -1,6 +1,7 @@
 //! The wire: a validated AWS call becomes a signed HTTP request, its response becomes the
 //! JSON the AWS CLI prints, formatted as the CLI formats it.
 
+pub mod assume;
 pub mod client;
 pub mod endpoints;
 mod error;

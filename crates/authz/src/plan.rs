@@ -1,0 +1,240 @@
+//! Who runs a command, where and as what: the channel's account and region, the role (the
+//! channel's, or the user's own), the session policy for STS, the request context, and the
+//! authorizer's decision. Pure: nothing is sent.
+
+use crate::authorizer::{Authorizer, Decision, Subject};
+use crate::resolve::{channel_session_policy, guardrails, role_policies};
+use crate::session::SessionPolicy;
+use config::{Account, Channel, Config, Role, RoleSetting};
+use policy::{Context, Outcome};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// What is asked, by whom, where.
+#[derive(Debug, Clone, Copy)]
+pub struct Ask<'a> {
+    pub channel: &'a Channel,
+    /// The chat user id.
+    pub user: &'a str,
+    /// The role the user chose, if any.
+    pub user_role: Option<&'a str>,
+    /// The account chosen for the command (else the channel's first).
+    pub account: Option<&'a str>,
+    /// The region typed in the command (else the account's).
+    pub region: Option<&'a str>,
+    pub actions: &'a [String],
+    /// The operation under its service's names, for the always-deny list.
+    pub aliases: &'a [String],
+}
+
+/// The outcome of planning.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub account: Option<Account>,
+    pub region: String,
+    pub role: Option<Role>,
+    /// The role assumed with STS: the role's ARN, else the account's; `None` uses the
+    /// service's own credentials.
+    pub role_arn: Option<String>,
+    pub session: Option<SessionPolicy>,
+    pub context: Context,
+    pub decision: Decision,
+}
+
+fn refusal(reason: String, advice: String) -> Decision {
+    Decision {
+        outcome: Outcome::ImplicitDeny,
+        layer: None,
+        action: None,
+        policy: None,
+        statement: None,
+        reason,
+        advice: Some(advice),
+    }
+}
+
+/// The request context the policies see: region, time, and the chat identity, as AWS will
+/// see them through the session (source identity and session tags).
+pub fn context_for(
+    workspace: &str,
+    channel: &str,
+    user: &str,
+    region: &str,
+    role_arn: Option<&str>,
+) -> Context {
+    let mut ctx = Context::new();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    ctx.set("aws:RequestedRegion", region);
+    ctx.set("aws:EpochTime", now.to_string());
+    ctx.set("aws:CurrentTime", iso8601(now));
+    ctx.set("aws:username", user);
+    ctx.set("aws:SourceIdentity", user);
+    ctx.set("aws:PrincipalTag/chatops-workspace", workspace);
+    ctx.set("aws:PrincipalTag/chatops-channel", channel);
+    ctx.set("aws:PrincipalTag/chatops-user", user);
+    if let Some(arn) = role_arn {
+        ctx.set("aws:PrincipalArn", arn);
+    }
+    ctx
+}
+
+fn iso8601(epoch: u64) -> String {
+    let days = (epoch / 86_400) as i64;
+    let secs = epoch % 86_400;
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// Plans a command; a refusal (policy or set-up) is in `decision`.
+pub fn plan(cfg: &Config, authorizer: &Authorizer, ask: &Ask) -> Plan {
+    let ch = ask.channel;
+    let names: Vec<&str> = ask
+        .actions
+        .iter()
+        .chain(ask.aliases)
+        .map(String::as_str)
+        .collect();
+    let denied = authorizer.always_denied(&names);
+    let account = match ask.account {
+        Some(name) => cfg.channel_account(ch, name).cloned(),
+        None => cfg.channel_accounts(ch).next().cloned(),
+    };
+    let region = ask
+        .region
+        .map(str::to_string)
+        .or_else(|| account.as_ref().map(|a| a.region.clone()))
+        .unwrap_or_else(|| cfg.defaults.region.clone());
+    let mut plan = Plan {
+        account: account.clone(),
+        region: region.clone(),
+        role: None,
+        role_arn: None,
+        session: None,
+        context: Context::new(),
+        decision: refusal(String::new(), String::new()),
+    };
+    if let Some(d) = denied {
+        plan.decision = d;
+        return plan;
+    }
+    let Some(account) = account else {
+        let names = ch.accounts.join(", ");
+        plan.decision = refusal(
+            format!(
+                "{} may not use account \"{}\"",
+                ch.name,
+                ask.account.unwrap_or("")
+            ),
+            format!("choose one of the channel's accounts: {names}"),
+        );
+        return plan;
+    };
+    // The role: the user's own where the channel uses user roles or the user chose one.
+    let role = match (ask.user_role, ch.role_setting) {
+        (Some(r), _) if ch.allows_user_role(r) => cfg.role(r),
+        (Some(r), _) => {
+            plan.decision = refusal(
+                format!("role \"{r}\" is not one of the roles {} allows", ch.name),
+                format!(
+                    "choose one of: {} (`@aws switch-role`)",
+                    ch.user_roles.join(", ")
+                ),
+            );
+            return plan;
+        }
+        (None, _)
+            if ch.require_user_role
+                || (ch.role_setting == RoleSetting::User && ch.channel_role.is_none()) =>
+        {
+            plan.decision = refusal(
+                format!(
+                    "{} runs commands with each user's own role, and you have not chosen one",
+                    ch.name
+                ),
+                format!(
+                    "choose a role with `@aws switch-role` (this channel allows: {})",
+                    ch.user_roles.join(", ")
+                ),
+            );
+            return plan;
+        }
+        (None, _) => cfg.channel_role(ch),
+    };
+    plan.role = role.cloned();
+    plan.role_arn = role
+        .and_then(|r| r.role_arn.clone())
+        .or_else(|| account.role_arn.clone());
+    plan.context = context_for(
+        &ch.workspace,
+        &ch.name,
+        ask.user,
+        &region,
+        plan.role_arn.as_deref(),
+    );
+    let built = guardrails(cfg, authorizer.builtins(), ch).and_then(|g| {
+        let rp = match role {
+            Some(r) => role_policies(cfg, authorizer.builtins(), r)?,
+            None => None,
+        };
+        Ok((g, rp))
+    });
+    let (guards, role_pols) = match built {
+        Ok(x) => x,
+        Err(e) => {
+            plan.decision = refusal(
+                format!("the channel's policies cannot be used: {e}"),
+                "ask an admin to run `chatops config check`".into(),
+            );
+            return plan;
+        }
+    };
+    let actions: Vec<&str> = ask.actions.iter().map(String::as_str).collect();
+    let who = Subject {
+        channel: &ch.name,
+        guardrails: &guards,
+        role: role.map(|r| r.name.as_str()),
+        role_policies: role_pols.as_deref(),
+    };
+    let aliases: Vec<&str> = ask.aliases.iter().map(String::as_str).collect();
+    plan.decision = authorizer.check_call(&actions, &aliases, "*", &plan.context, &who);
+    if plan.decision.allowed() && plan.role_arn.is_some() {
+        match channel_session_policy(cfg, ch) {
+            Ok(s) => plan.session = Some(s),
+            Err(e) => {
+                plan.decision = refusal(
+                    format!("the guardrails cannot be passed to AWS as session policies: {e}"),
+                    "ask an admin to shorten the channel's custom guardrails".into(),
+                );
+            }
+        }
+    }
+    plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00Z");
+    }
+}

@@ -1,0 +1,40 @@
+//! `chatops config check FILE`: every problem in the configuration, with file, line and key.
+
+use crate::exit;
+use authz::resolve::ConfigCatalog;
+use std::path::PathBuf;
+
+#[derive(clap::Subcommand)]
+pub enum ConfigCmd {
+    /// Report every problem in a configuration file (exit 1 when there are any).
+    Check {
+        /// The configuration file.
+        file: PathBuf,
+    },
+}
+
+pub fn check(file: &PathBuf) -> i32 {
+    match config::load_with(file, &ConfigCatalog) {
+        Ok(cfg) => {
+            println!(
+                "{}: ok ({} channels, {} accounts, {} roles, {} custom policies)",
+                file.display(),
+                cfg.channels.len(),
+                cfg.accounts.len(),
+                cfg.roles.len(),
+                cfg.policies.len()
+            );
+            for ch in &cfg.channels {
+                if let Err(e) = authz::resolve::channel_session_policy(&cfg, ch) {
+                    println!("warning: channel \"{}\": {e}", ch.name);
+                }
+            }
+            exit::OK
+        }
+        Err(errors) => {
+            eprintln!("{errors}");
+            eprintln!("{} problem(s) in {}", errors.len(), file.display());
+            exit::FAILED
+        }
+    }
+}
