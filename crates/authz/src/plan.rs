@@ -68,7 +68,10 @@ pub fn context_for(
         .unwrap_or(0);
     ctx.set("aws:RequestedRegion", region);
     ctx.set("aws:EpochTime", now.to_string());
-    ctx.set("aws:CurrentTime", iso8601(now));
+    ctx.set(
+        "aws:CurrentTime",
+        command::timestamp::from_epoch(now as f64).unwrap_or_default(),
+    );
     ctx.set("aws:username", user);
     ctx.set("aws:SourceIdentity", user);
     ctx.set("aws:PrincipalTag/chatops-workspace", workspace);
@@ -78,27 +81,6 @@ pub fn context_for(
         ctx.set("aws:PrincipalArn", arn);
     }
     ctx
-}
-
-fn iso8601(epoch: u64) -> String {
-    let days = (epoch / 86_400) as i64;
-    let secs = epoch % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3600,
-        secs / 60 % 60,
-        secs % 60
-    )
 }
 
 /// Plans a command; a refusal (policy or set-up) is in `decision`.
@@ -225,16 +207,4 @@ pub fn plan(cfg: &Config, authorizer: &Authorizer, ask: &Ask) -> Plan {
         }
     }
     plan
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn iso_dates() {
-        assert_eq!(iso8601(0), "1970-01-01T00:00:00Z");
-        assert_eq!(iso8601(1_700_000_000), "2023-11-14T22:13:20Z");
-        assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00Z");
-    }
 }

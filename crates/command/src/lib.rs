@@ -12,7 +12,7 @@ mod parse;
 mod shorthand;
 mod skeleton;
 mod suggest;
-mod timestamp;
+pub mod timestamp;
 mod tokens;
 mod values;
 
