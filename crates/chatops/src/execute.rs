@@ -6,7 +6,22 @@ use crate::run::{Reply, SessionArgs};
 use command::{Call, Catalog};
 use serde_json::{json, Map, Value};
 use std::time::Duration;
+use wire::assume::{AssumeParams, SessionCache};
 use wire::client::{CallError, Client, Settings};
+
+/// A failed call, with the role when assuming it was what failed.
+struct AssumeFailed(String, CallError);
+
+/// A call error in one line, for messages about the role.
+fn describe(e: &CallError) -> String {
+    match e {
+        CallError::Aws { error, .. } => error.cli_message("AssumeRole", None).trim().to_string(),
+        CallError::TimedOut { after } => format!("timed out after {:.0} s", after.as_secs_f64()),
+        CallError::Network { message, .. } => message.clone(),
+        CallError::Malformed(m) | CallError::Credentials(m) => m.clone(),
+        CallError::Wire(w) => w.to_string(),
+    }
+}
 
 /// The deadline for one command: `CHATOPS_DEADLINE_SECS`, else the seed's 15 s.
 fn deadline() -> Duration {
@@ -62,7 +77,14 @@ pub fn request_json(
 }
 
 /// Sends a call and formats the reply.
-pub fn execute(cat: &Catalog, call: &Call, region: &str, s: &SessionArgs) -> Reply {
+/// With `assume`, the call is signed with that role's session.
+pub fn execute(
+    cat: &Catalog,
+    call: &Call,
+    region: &str,
+    s: &SessionArgs,
+    assume: Option<&AssumeParams>,
+) -> Reply {
     let fail = |code, msg: String| Reply {
         stdout: String::new(),
         stderr: msg,
@@ -108,9 +130,29 @@ pub fn execute(cat: &Catalog, call: &Call, region: &str, s: &SessionArgs) -> Rep
         }
     };
     let outcome = runtime.block_on(async {
-        let client = Client::from_environment().await;
-        client.send(&model, op, &prepared, settings.deadline).await
+        let mut client = Client::from_environment().await;
+        if let Some(p) = assume {
+            let sessions = SessionCache::new(client, cat.models.clone());
+            client = sessions
+                .client_for(p, region, &settings)
+                .await
+                .map_err(|e| AssumeFailed(p.role_arn.clone(), e))?;
+        }
+        client
+            .send(&model, op, &prepared, settings.deadline)
+            .await
+            .map_err(|e| AssumeFailed(String::new(), e))
     });
+    let outcome = match outcome {
+        Ok(v) => Ok(v),
+        Err(AssumeFailed(role, e)) if !role.is_empty() => {
+            return fail(
+                exit::FAILED,
+                format!("error: could not assume role {role}: {}", describe(&e)),
+            )
+        }
+        Err(AssumeFailed(_, e)) => Err(e),
+    };
     match outcome {
         Ok(result) => {
             let max_items = call.globals.max_items.map(|n| n.max(0) as usize);

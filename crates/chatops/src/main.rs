@@ -1,5 +1,6 @@
 //! `chatops`: the command line of aws-chatops.
 
+mod channel;
 mod config_cmd;
 mod execute;
 mod exit;

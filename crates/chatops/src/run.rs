@@ -20,6 +20,22 @@ pub struct SessionArgs {
     /// Print what would be sent, as JSON, and send nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// The configuration file; with --channel, commands are authorized as in that channel
+    /// and run in its account, as its role (assumed with STS for the user).
+    #[arg(long, requires = "channel")]
+    pub config: Option<std::path::PathBuf>,
+    /// The channel's name in the configuration.
+    #[arg(long, requires = "config")]
+    pub channel: Option<String>,
+    /// The chat user asking (session name and source identity of the assumed role).
+    #[arg(long, default_value = "cli")]
+    pub user: String,
+    /// The role the user has chosen, for channels with user roles.
+    #[arg(long)]
+    pub role: Option<String>,
+    /// One of the channel's accounts, if not its first.
+    #[arg(long)]
+    pub account: Option<String>,
 }
 
 #[derive(clap::Args)]
@@ -147,8 +163,20 @@ pub fn finish(cat: &Catalog, call: &Call, s: &SessionArgs, region: &str) -> Repl
     if let Some(d) = always_denied(cat, &call.iam.actions, &call.aliases()) {
         return denied(d);
     }
-    // A region typed in the line wins over the operator's default.
-    let region = call.globals.region.as_deref().unwrap_or(region);
+    let route = match crate::channel::authorize(cat, s, call) {
+        Ok(r) => r,
+        Err(reply) => return reply,
+    };
+    // A region typed in the line wins over the channel's and the operator's default.
+    let region = match &route {
+        Some(r) => r.plan.region.as_str(),
+        None => call.globals.region.as_deref().unwrap_or(region),
+    };
+    let mut s = s.clone();
+    if let Some(endpoint) = route.as_ref().and_then(|r| r.endpoint.clone()) {
+        s.endpoint_url.get_or_insert(endpoint);
+    }
+    let s = &s;
     if s.dry_run {
         let code = if call.missing.is_empty() {
             exit::OK
@@ -161,6 +189,14 @@ pub fn finish(cat: &Catalog, call: &Call, s: &SessionArgs, region: &str) -> Repl
             describe_missing(call)
         };
         let mut doc = dry_run_json(call, region);
+        if let Some(r) = &route {
+            doc["authorization"] = json!({
+                "decision": r.plan.decision.outcome.as_str(),
+                "reason": r.plan.decision.reason,
+                "account": r.plan.account.as_ref().map(|a| &a.name),
+                "role_arn": r.plan.role_arn,
+            });
+        }
         if call.missing.is_empty() {
             match crate::execute::request_json(cat, call, region, s) {
                 Ok(req) => doc["request"] = req,
@@ -192,7 +228,8 @@ pub fn finish(cat: &Catalog, call: &Call, s: &SessionArgs, region: &str) -> Repl
             code: exit::NEEDS_INPUT,
         };
     }
-    crate::execute::execute(cat, call, region, s)
+    let assume = route.as_ref().and_then(|r| r.assume.as_ref());
+    crate::execute::execute(cat, call, region, s, assume)
 }
 
 fn pretty(v: &Value) -> String {

@@ -6,10 +6,8 @@
 mod support;
 
 use command::Catalog;
-use std::net::TcpListener;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use support::{read_request, Moto};
+use std::time::{Duration, SystemTime};
+use support::{capturing_sts, Moto};
 use wire::assume::{AssumeParams, SessionCache};
 use wire::client::{prepare, Client, Settings};
 
@@ -100,40 +98,6 @@ fn moto_sessions_are_assumed_cached_and_used() {
         .unwrap();
     let arn = who["Arn"].as_str().unwrap();
     assert!(arn.ends_with(":assumed-role/ops/chatops-U012AB"), "{arn}");
-}
-
-/// A capturing STS: records each request and answers AssumeRole with credentials that
-/// expire `lifetime` from now.
-fn capturing_sts(lifetime: Duration) -> (String, Arc<Mutex<Vec<String>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let log = seen.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut s = stream;
-            let req = String::from_utf8_lossy(&read_request(&mut s)).into_owned();
-            let n = {
-                let mut l = log.lock().unwrap();
-                l.push(req);
-                l.len()
-            };
-            let expires = SystemTime::now().duration_since(UNIX_EPOCH).unwrap() + lifetime;
-            let body = format!(
-                "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>\
-                 <Credentials><AccessKeyId>ASIAKEY{n}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey>\
-                 <SessionToken>token{n}</SessionToken><Expiration>{}</Expiration></Credentials>\
-                 <AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/ops/x</Arn><AssumedRoleId>AROA:x</AssumedRoleId></AssumedRoleUser>\
-                 </AssumeRoleResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleResponse>",
-                command::timestamp::from_epoch(expires.as_secs_f64()).unwrap()
-            );
-            let _ = std::io::Write::write_all(
-                &mut s,
-                format!("HTTP/1.1 200 OK\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).as_bytes(),
-            );
-        }
-    });
-    (url, seen)
 }
 
 fn form_value(request: &str, key: &str) -> Option<String> {

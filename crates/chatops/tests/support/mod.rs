@@ -7,8 +7,8 @@ use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 pub fn venv() -> PathBuf {
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -179,4 +179,41 @@ pub fn fake(behaviour: Behaviour) -> Fake {
         }
     });
     Fake { url, hits }
+}
+
+/// A capturing endpoint: records each request; answers AssumeRole with credentials that
+/// expire `lifetime` from now, and anything else with `{}`.
+pub fn capturing_sts(lifetime: Duration) -> (String, Arc<Mutex<Vec<String>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut s = stream;
+            let req = String::from_utf8_lossy(&read_request(&mut s)).into_owned();
+            let n = {
+                let mut l = log.lock().unwrap();
+                l.push(req);
+                l.len()
+            };
+            let expires = SystemTime::now().duration_since(UNIX_EPOCH).unwrap() + lifetime;
+            let body = format!(
+                "<AssumeRoleResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><AssumeRoleResult>\
+                 <Credentials><AccessKeyId>ASIAKEY{n}</AccessKeyId><SecretAccessKey>secret</SecretAccessKey>\
+                 <SessionToken>token{n}</SessionToken><Expiration>{}</Expiration></Credentials>\
+                 <AssumedRoleUser><Arn>arn:aws:sts::123456789012:assumed-role/ops/x</Arn><AssumedRoleId>AROA:x</AssumedRoleId></AssumedRoleUser>\
+                 </AssumeRoleResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></AssumeRoleResponse>",
+                command::timestamp::from_epoch(expires.as_secs_f64()).unwrap()
+            );
+            if !log.lock().unwrap()[n - 1].contains("Action=AssumeRole") {
+                respond(&mut s, "200 OK", "{}");
+                continue;
+            }
+            let _ = s.write_all(
+                format!("HTTP/1.1 200 OK\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).as_bytes(),
+            );
+        }
+    });
+    (url, seen)
 }
