@@ -2,7 +2,7 @@
 
 use crate::exit;
 use authz::resolve::ConfigCatalog;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(clap::Subcommand)]
 pub enum ConfigCmd {
@@ -13,7 +13,7 @@ pub enum ConfigCmd {
     },
 }
 
-pub fn check(file: &PathBuf) -> i32 {
+pub fn check(file: &Path) -> i32 {
     match config::load_with(file, &ConfigCatalog) {
         Ok(cfg) => {
             println!(

@@ -4,12 +4,12 @@
 
 mod support;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 use support::{capturing_sts, Moto};
 
-fn config(dir: &PathBuf, endpoint: &str) -> PathBuf {
+fn config(dir: &Path, endpoint: &str) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();
     let file = dir.join("chatops.toml");
     std::fs::write(
@@ -49,7 +49,7 @@ guardrails = ["ReadOnly", "queues"]
     file
 }
 
-fn run(cfg: &PathBuf, line: &str) -> (Option<i32>, String, String) {
+fn run(cfg: &Path, line: &str) -> (Option<i32>, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_chatops"))
         .args([
             "run",
