@@ -1,10 +1,8 @@
 //! `chatops policy simulate` (JSON lines in, decisions out) and `chatops policy check`
 //! (would this chat line run here, as whom, and why).
 
+use crate::channel::{plan_in_channel, Asker};
 use crate::exit;
-use authz::plan::{plan, Ask};
-use authz::resolve::ConfigCatalog;
-use authz::Authorizer;
 use command::{parse_line, Catalog, Parsed};
 use serde_json::json;
 use std::io::{BufRead, Write};
@@ -63,23 +61,6 @@ pub fn simulate() -> i32 {
 }
 
 pub fn check(cat: &Catalog, args: &CheckArgs) -> i32 {
-    let cfg = match config::load_with(&args.config, &ConfigCatalog) {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{e}");
-            return exit::FAILED;
-        }
-    };
-    let Some(channel) = cfg.channel(&args.channel) else {
-        let names: Vec<&str> = cfg.channels.iter().map(|c| c.name.as_str()).collect();
-        eprintln!(
-            "error: no channel \"{}\" in {} (channels: {})",
-            args.channel,
-            args.config.display(),
-            names.join(", ")
-        );
-        return exit::FAILED;
-    };
     let call = match parse_line(cat, &args.message) {
         Err(e) => {
             eprintln!("error: {e}");
@@ -91,20 +72,18 @@ pub fn check(cat: &Catalog, args: &CheckArgs) -> i32 {
             return exit::OK;
         }
     };
-    let authorizer = Authorizer::new(cat.iam.clone());
-    let p = plan(
-        &cfg,
-        &authorizer,
-        &Ask {
-            channel,
-            user: &args.user,
-            user_role: args.role.as_deref(),
-            account: args.account.as_deref(),
-            region: call.globals.region.as_deref(),
-            actions: &call.iam.actions,
-            aliases: &call.aliases(),
-        },
-    );
+    let who = Asker {
+        user: &args.user,
+        role: args.role.as_deref(),
+        account: args.account.as_deref(),
+    };
+    let p = match plan_in_channel(cat, &args.config, &args.channel, &call, &who) {
+        Ok((_, p)) => p,
+        Err(reply) => {
+            eprintln!("{}", reply.stderr);
+            return reply.code;
+        }
+    };
     let d = &p.decision;
     let command = format!("{} {}", call.service, call.cli_operation);
     if args.json {

@@ -413,15 +413,7 @@ impl Validator {
 
     /// Condition values: strings, numbers or booleans, alone or in a non-empty list.
     fn condition_values(&mut self, at: &str, v: &Json) -> Option<Vec<String>> {
-        fn scalar(v: &Json) -> Option<String> {
-            match v {
-                Json::String(s) => Some(s.clone()),
-                Json::Number(n) => Some(n.clone()),
-                Json::Bool(b) => Some(b.to_string()),
-                _ => None,
-            }
-        }
-        if let Some(s) = scalar(v) {
+        if let Some(s) = v.as_scalar() {
             return Some(vec![s]);
         }
         match v {
@@ -429,7 +421,7 @@ impl Validator {
                 self.problem(at, "is an empty list: give at least one value");
                 None
             }
-            Json::Array(a) => match a.iter().map(scalar).collect::<Option<Vec<_>>>() {
+            Json::Array(a) => match a.iter().map(Json::as_scalar).collect::<Option<Vec<_>>>() {
                 Some(list) => Some(list),
                 None => {
                     self.problem(at, "list items must be strings, numbers or booleans");

@@ -33,6 +33,16 @@ impl Json {
         }
     }
 
+    /// A string, number or boolean as text (IAM reads `10` and `true` as `"10"`, `"true"`).
+    pub fn as_scalar(&self) -> Option<String> {
+        match self {
+            Json::String(s) => Some(s.clone()),
+            Json::Number(n) => Some(n.clone()),
+            Json::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
     /// Converts a `serde_json::Value` (which cannot hold duplicates).
     pub fn from_value(v: &serde_json::Value) -> Json {
         match v {

@@ -4,6 +4,7 @@
 use crate::context::Context;
 use crate::document::Policy;
 use crate::eval::{evaluate, Layer, Outcome};
+use crate::json::Json;
 use serde_json::{json, Map, Value};
 
 /// A parsed request line.
@@ -100,12 +101,7 @@ pub fn context_from(m: &Map<String, Value>) -> Result<Context, String> {
 }
 
 fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
+    Json::from_value(v).as_scalar()
 }
 
 fn policies(o: &Map<String, Value>, field: &str, what: &str) -> Result<Vec<Policy>, String> {
