@@ -148,7 +148,10 @@ impl Authorizer {
         ctx: &Context,
         who: &Subject,
     ) -> Decision {
-        if let Some(d) = self.always_denied(aliases) {
+        // The list decides first, over every action and alias, so a refusal it makes is
+        // never reported as some other layer's.
+        let names: Vec<&str> = actions.iter().chain(aliases).copied().collect();
+        if let Some(d) = self.always_denied(&names) {
             return d;
         }
         if actions.is_empty() {

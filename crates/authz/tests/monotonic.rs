@@ -475,10 +475,7 @@ proptest! {
 /// The always-deny list is the outermost layer, so it should be what a refusal names even
 /// when another action of the same command comes first and a guardrail denies that one: the
 /// guardrail's advice ("ask an admin to change guardrail …") cannot help, the list's can.
-/// Today `policy::evaluate` looks for explicit denies action by action (all layers for the
-/// first action, then the next), so the guardrail is reported.
 #[test]
-#[ignore = "the deny phase of policy::evaluate iterates actions before layers (crates/policy/src/eval.rs)"]
 fn the_list_decides_whatever_the_order() {
     let c = Case {
         guardrails: vec![json!({"Version": "2012-10-17", "Statement": [
