@@ -222,8 +222,9 @@ fn logs_support_sqs_sts() {
     let v = ok(&moto, "sqs list-queues");
     assert_eq!(v["QueueUrls"][0], url.as_str());
 
-    let v = ok(&moto, "sts get-caller-identity");
-    assert_eq!(v["Account"], "123456789012");
+    // STS is on the always-deny list: refused, never sent.
+    let out = chatops(&moto, "sts get-caller-identity");
+    assert_eq!(out.code, 3, "{}", out.stderr);
 }
 
 #[test]
@@ -260,13 +261,19 @@ fn rest_json_services() {
 #[test]
 fn query_services() {
     let moto = Moto::start();
+    // Nested list parameters in the query protocol (IAM, the usual example, is always denied).
     let v = ok(
         &moto,
-        "iam create-user --user-name alice --tags Key=team,Value=ops",
+        "sns create-topic --name tagged --tags Key=team,Value=ops Key=env,Value=prod",
     );
-    assert_eq!(v["User"]["UserName"], "alice");
-    let v = ok(&moto, "iam list-users");
-    assert_eq!(v["Users"][0]["UserName"], "alice");
+    let arn = v["TopicArn"].as_str().unwrap().to_string();
+    let v = ok(
+        &moto,
+        &format!("sns list-tags-for-resource --resource-arn {arn}"),
+    );
+    assert_eq!(v["Tags"][0]["Key"], "team");
+    assert_eq!(v["Tags"][1]["Value"], "prod");
+    assert_eq!(chatops(&moto, "iam list-users").code, 3);
     let v = ok(&moto, "autoscaling describe-auto-scaling-groups");
     assert_eq!(v["AutoScalingGroups"], serde_json::json!([]));
     let v = ok(&moto, "elbv2 describe-load-balancers");
@@ -276,7 +283,7 @@ fn query_services() {
     let v = ok(&moto, "cloudformation list-stacks");
     assert_eq!(v["StackSummaries"], serde_json::json!([]));
     let v = ok(&moto, "sns list-topics");
-    assert_eq!(v["Topics"], serde_json::json!([]));
+    assert_eq!(v["Topics"][0]["TopicArn"], arn.as_str());
     ok(
         &moto,
         "ses verify-email-identity --email-address ops@example.com",

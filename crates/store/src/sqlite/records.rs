@@ -1,0 +1,344 @@
+//! Channel state, users' roles, aliases, the audit log and processed event ids in SQLite:
+//! simple keyed rows, written with upserts so each call is one statement.
+
+use crate::types::{
+    Alias, AuditEntry, AuditFilter, AuditOrder, AuditRecord, ChannelState, UnixMillis,
+};
+use crate::{Result, StoreError};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+
+fn db(op: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
+    move |e| StoreError::backend(op, e)
+}
+
+fn exec(conn: &Connection, op: &'static str, sql: &str, p: impl rusqlite::Params) -> Result<usize> {
+    conn.prepare_cached(sql)
+        .map_err(db(op))?
+        .execute(p)
+        .map_err(db(op))
+}
+
+pub(super) fn channel_state(
+    conn: &Connection,
+    workspace: &str,
+    channel: &str,
+) -> Result<Option<ChannelState>> {
+    conn.prepare_cached(
+        "SELECT default_account, default_account_expires_at, last_region, updated_at
+         FROM channel_state WHERE workspace = ?1 AND channel = ?2",
+    )
+    .map_err(db("channel_state"))?
+    .query_row([workspace, channel], |r| {
+        Ok(ChannelState {
+            workspace: workspace.to_string(),
+            channel: channel.to_string(),
+            default_account: r.get(0)?,
+            default_account_expires_at: r.get(1)?,
+            last_region: r.get(2)?,
+            updated_at: r.get(3)?,
+        })
+    })
+    .optional()
+    .map_err(db("channel_state"))
+}
+
+pub(super) fn set_default_account(
+    conn: &Connection,
+    workspace: &str,
+    channel: &str,
+    account: &str,
+    expires_at: UnixMillis,
+    now: UnixMillis,
+) -> Result<()> {
+    exec(
+        conn,
+        "set_default_account",
+        "INSERT INTO channel_state (workspace, channel, default_account,
+             default_account_expires_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (workspace, channel) DO UPDATE SET
+             default_account = excluded.default_account,
+             default_account_expires_at = excluded.default_account_expires_at,
+             updated_at = excluded.updated_at",
+        params![workspace, channel, account, expires_at, now],
+    )
+    .map(drop)
+}
+
+pub(super) fn clear_default_account(
+    conn: &Connection,
+    workspace: &str,
+    channel: &str,
+    now: UnixMillis,
+) -> Result<()> {
+    exec(
+        conn,
+        "clear_default_account",
+        "UPDATE channel_state SET default_account = NULL, default_account_expires_at = NULL,
+             updated_at = ?3
+         WHERE workspace = ?1 AND channel = ?2",
+        params![workspace, channel, now],
+    )
+    .map(drop)
+}
+
+pub(super) fn set_last_region(
+    conn: &Connection,
+    workspace: &str,
+    channel: &str,
+    region: &str,
+    now: UnixMillis,
+) -> Result<()> {
+    exec(
+        conn,
+        "set_last_region",
+        "INSERT INTO channel_state (workspace, channel, last_region, updated_at)
+         VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (workspace, channel) DO UPDATE SET
+             last_region = excluded.last_region, updated_at = excluded.updated_at",
+        params![workspace, channel, region, now],
+    )
+    .map(drop)
+}
+
+pub(super) fn user_role(
+    conn: &Connection,
+    workspace: &str,
+    channel: &str,
+    user: &str,
+) -> Result<Option<String>> {
+    conn.prepare_cached(
+        "SELECT role FROM user_roles WHERE workspace = ?1 AND channel = ?2 AND user_id = ?3",
+    )
+    .map_err(db("user_role"))?
+    .query_row([workspace, channel, user], |r| r.get(0))
+    .optional()
+    .map_err(db("user_role"))
+}
+
+pub(super) fn set_user_role(
+    conn: &Connection,
+    workspace: &str,
+    channel: &str,
+    user: &str,
+    role: &str,
+    now: UnixMillis,
+) -> Result<()> {
+    exec(
+        conn,
+        "set_user_role",
+        "INSERT INTO user_roles (workspace, channel, user_id, role, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (workspace, channel, user_id) DO UPDATE SET
+             role = excluded.role, updated_at = excluded.updated_at",
+        params![workspace, channel, user, role, now],
+    )
+    .map(drop)
+}
+
+pub(super) fn clear_user_role(
+    conn: &Connection,
+    workspace: &str,
+    channel: &str,
+    user: &str,
+) -> Result<bool> {
+    exec(
+        conn,
+        "clear_user_role",
+        "DELETE FROM user_roles WHERE workspace = ?1 AND channel = ?2 AND user_id = ?3",
+        [workspace, channel, user],
+    )
+    .map(|n| n == 1)
+}
+
+pub(super) fn create_alias(conn: &Connection, a: &Alias, replace: bool) -> Result<()> {
+    let sql = if replace {
+        "INSERT INTO aliases (workspace, channel, name, template, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (workspace, channel, name) DO UPDATE SET
+             template = excluded.template, created_by = excluded.created_by,
+             created_at = excluded.created_at"
+    } else {
+        "INSERT INTO aliases (workspace, channel, name, template, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (workspace, channel, name) DO NOTHING"
+    };
+    let p = params![
+        a.workspace,
+        a.channel,
+        a.name,
+        a.template,
+        a.created_by,
+        a.created_at
+    ];
+    match exec(conn, "create_alias", sql, p)? {
+        0 => Err(StoreError::AliasExists {
+            name: a.name.clone(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn read_alias(r: &rusqlite::Row<'_>) -> rusqlite::Result<Alias> {
+    Ok(Alias {
+        workspace: r.get(0)?,
+        channel: r.get(1)?,
+        name: r.get(2)?,
+        template: r.get(3)?,
+        created_by: r.get(4)?,
+        created_at: r.get(5)?,
+    })
+}
+
+pub(super) fn alias(
+    conn: &Connection,
+    workspace: &str,
+    channel: &str,
+    name: &str,
+) -> Result<Option<Alias>> {
+    conn.prepare_cached(
+        "SELECT workspace, channel, name, template, created_by, created_at FROM aliases
+         WHERE workspace = ?1 AND channel = ?2 AND name = ?3",
+    )
+    .map_err(db("alias"))?
+    .query_row([workspace, channel, name], read_alias)
+    .optional()
+    .map_err(db("alias"))
+}
+
+pub(super) fn list_aliases(
+    conn: &Connection,
+    workspace: &str,
+    channel: &str,
+) -> Result<Vec<Alias>> {
+    conn.prepare_cached(
+        "SELECT workspace, channel, name, template, created_by, created_at FROM aliases
+         WHERE workspace = ?1 AND channel = ?2 ORDER BY name",
+    )
+    .map_err(db("list_aliases"))?
+    .query_map([workspace, channel], read_alias)
+    .map_err(db("list_aliases"))?
+    .collect::<rusqlite::Result<_>>()
+    .map_err(db("list_aliases"))
+}
+
+pub(super) fn delete_alias(
+    conn: &Connection,
+    workspace: &str,
+    channel: &str,
+    name: &str,
+) -> Result<bool> {
+    exec(
+        conn,
+        "delete_alias",
+        "DELETE FROM aliases WHERE workspace = ?1 AND channel = ?2 AND name = ?3",
+        [workspace, channel, name],
+    )
+    .map(|n| n == 1)
+}
+
+pub(super) fn append_audit(conn: &Connection, a: &AuditRecord) -> Result<i64> {
+    exec(
+        conn,
+        "append_audit",
+        "INSERT INTO audit_log (time, workspace, channel, user_id, account, region, role,
+             command, decision, reason, outcome, duration_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            a.time,
+            a.workspace,
+            a.channel,
+            a.user,
+            a.account,
+            a.region,
+            a.role,
+            a.command,
+            a.decision,
+            a.reason,
+            a.outcome,
+            a.duration_ms
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub(super) fn query_audit(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
+    let mut sql = String::from(
+        "SELECT id, time, workspace, channel, user_id, account, region, role, command,
+             decision, reason, outcome, duration_ms
+         FROM audit_log WHERE 1 = 1",
+    );
+    let mut args: Vec<Value> = Vec::new();
+    let mut cond = |clause: &str, v: Value| {
+        args.push(v);
+        sql.push_str(&format!(" AND {clause} ?{}", args.len()));
+    };
+    if let Some(w) = &f.workspace {
+        cond("workspace =", Value::Text(w.clone()));
+    }
+    if let Some(c) = &f.channel {
+        cond("channel =", Value::Text(c.clone()));
+    }
+    if let Some(u) = &f.user {
+        cond("user_id =", Value::Text(u.clone()));
+    }
+    if let Some(s) = f.since {
+        cond("time >=", Value::Integer(s));
+    }
+    if let Some(u) = f.until {
+        cond("time <", Value::Integer(u));
+    }
+    sql.push_str(match f.order {
+        AuditOrder::OldestFirst => " ORDER BY time, id",
+        AuditOrder::NewestFirst => " ORDER BY time DESC, id DESC",
+    });
+    if let Some(limit) = f.limit {
+        args.push(Value::Integer(i64::from(limit)));
+        sql.push_str(&format!(" LIMIT ?{}", args.len()));
+    }
+    conn.prepare_cached(&sql)
+        .map_err(db("query_audit"))?
+        .query_map(params_from_iter(args), |r| {
+            Ok(AuditEntry {
+                id: r.get(0)?,
+                record: AuditRecord {
+                    time: r.get(1)?,
+                    workspace: r.get(2)?,
+                    channel: r.get(3)?,
+                    user: r.get(4)?,
+                    account: r.get(5)?,
+                    region: r.get(6)?,
+                    role: r.get(7)?,
+                    command: r.get(8)?,
+                    decision: r.get(9)?,
+                    reason: r.get(10)?,
+                    outcome: r.get(11)?,
+                    duration_ms: r.get(12)?,
+                },
+            })
+        })
+        .map_err(db("query_audit"))?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db("query_audit"))
+}
+
+pub(super) fn mark_event(conn: &Connection, event_id: &str, now: UnixMillis) -> Result<bool> {
+    exec(
+        conn,
+        "mark_event",
+        "INSERT INTO processed_events (event_id, seen_at) VALUES (?1, ?2)
+         ON CONFLICT (event_id) DO NOTHING",
+        params![event_id, now],
+    )
+    .map(|n| n == 1)
+}
+
+pub(super) fn prune_events(conn: &Connection, before: UnixMillis) -> Result<usize> {
+    exec(
+        conn,
+        "prune_events",
+        "DELETE FROM processed_events WHERE seen_at < ?1",
+        [before],
+    )
+}

@@ -1,0 +1,136 @@
+//! The one trait every backend implements.
+//!
+//! Synchronous on purpose: SQLite calls are microseconds and block anyway; the engine calls
+//! the store from a blocking context or `spawn_blocking`. Object-safe so the engine holds an
+//! `Arc<dyn Store>` chosen from config.
+
+use crate::types::{
+    Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, NewPending, PendingCommand,
+    PendingUpdate, Transition, UnixMillis,
+};
+use crate::Result;
+
+/// Persistence for the conversation engine. Arguments that name a place always come in the
+/// order workspace, channel, user.
+pub trait Store: Send + Sync {
+    // ----- pending commands -----
+
+    /// Stores a new pending command under a fresh random id and returns it.
+    fn create_pending(&self, new: &NewPending) -> Result<PendingCommand>;
+
+    /// The command with this id, in whatever state.
+    fn get_pending(&self, id: &str) -> Result<Option<PendingCommand>>;
+
+    /// Records the chat message that prompts/confirms it (known only after posting, which
+    /// needs the id for the buttons). Any state. False if there is no such command.
+    fn set_pending_message(&self, id: &str, message_id: &str, now: UnixMillis) -> Result<bool>;
+
+    /// Replaces the editable fields (an answered parameter, the next one to ask, or
+    /// `AwaitingConfirmation`). Applies only while waiting and not expired at `now`.
+    fn update_pending(
+        &self,
+        id: &str,
+        update: &PendingUpdate,
+        now: UnixMillis,
+    ) -> Result<Transition>;
+
+    /// Run was pressed: atomically `awaiting_confirmation → running` if not expired at `now`.
+    /// Exactly one caller ever gets `Applied` for a command; every other press, on any
+    /// replica, before or after a restart, gets `AlreadyTaken` with who ran it and when.
+    fn claim_for_run(&self, id: &str, by: &str, now: UnixMillis) -> Result<Transition>;
+
+    /// Cancel was pressed: atomically any waiting state `→ cancelled` if not expired.
+    fn cancel(&self, id: &str, by: &str, now: UnixMillis) -> Result<Transition>;
+
+    /// The claimed command finished: `running → done` with its outcome. Errors with
+    /// `NotRunning` if it was not running (so a double finish is caught), or
+    /// `PendingNotFound`.
+    fn finish(&self, id: &str, outcome: &str, now: UnixMillis) -> Result<()>;
+
+    /// Marks every waiting command whose `expires_at <= now` expired and returns them (so the
+    /// engine can update their messages). Each is returned by exactly one call.
+    fn expire_due(&self, now: UnixMillis) -> Result<Vec<PendingCommand>>;
+
+    /// The user's commands in the channel still waiting and not expired at `now`, oldest
+    /// first (the engine matches `@aws <param> <value>` and thread replies against these).
+    fn list_pending(
+        &self,
+        workspace: &str,
+        channel: &str,
+        user: &str,
+        now: UnixMillis,
+    ) -> Result<Vec<PendingCommand>>;
+
+    /// Deletes finished, cancelled and expired commands last changed before `before`.
+    /// Returns how many. Waiting and running ones are never pruned.
+    fn prune_pending(&self, before: UnixMillis) -> Result<usize>;
+
+    // ----- channel state -----
+
+    fn channel_state(&self, workspace: &str, channel: &str) -> Result<Option<ChannelState>>;
+
+    /// Sets the channel's default account until `expires_at` (the engine adds its 7 days).
+    fn set_default_account(
+        &self,
+        workspace: &str,
+        channel: &str,
+        account: &str,
+        expires_at: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<()>;
+
+    fn clear_default_account(&self, workspace: &str, channel: &str, now: UnixMillis) -> Result<()>;
+
+    fn set_last_region(
+        &self,
+        workspace: &str,
+        channel: &str,
+        region: &str,
+        now: UnixMillis,
+    ) -> Result<()>;
+
+    // ----- users' roles -----
+
+    fn user_role(&self, workspace: &str, channel: &str, user: &str) -> Result<Option<String>>;
+
+    fn set_user_role(
+        &self,
+        workspace: &str,
+        channel: &str,
+        user: &str,
+        role: &str,
+        now: UnixMillis,
+    ) -> Result<()>;
+
+    /// False if the user had no role.
+    fn clear_user_role(&self, workspace: &str, channel: &str, user: &str) -> Result<bool>;
+
+    // ----- aliases -----
+
+    /// Creates the alias; if the name exists, `AliasExists` unless `replace`.
+    fn create_alias(&self, alias: &Alias, replace: bool) -> Result<()>;
+
+    fn alias(&self, workspace: &str, channel: &str, name: &str) -> Result<Option<Alias>>;
+
+    /// The channel's aliases sorted by name.
+    fn list_aliases(&self, workspace: &str, channel: &str) -> Result<Vec<Alias>>;
+
+    /// False if there was no such alias.
+    fn delete_alias(&self, workspace: &str, channel: &str, name: &str) -> Result<bool>;
+
+    // ----- audit log -----
+
+    /// Appends one record; returns its sequence number.
+    fn append_audit(&self, record: &AuditRecord) -> Result<i64>;
+
+    /// Matching records ordered by (time, id) in `filter.order`, at most `filter.limit`.
+    fn query_audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>>;
+
+    // ----- processed event ids -----
+
+    /// True the first time `event_id` is seen, false on every later call (Slack retries).
+    fn mark_event(&self, event_id: &str, now: UnixMillis) -> Result<bool>;
+
+    /// Forgets event ids first seen before `before`; returns how many.
+    fn prune_events(&self, before: UnixMillis) -> Result<usize>;
+}
