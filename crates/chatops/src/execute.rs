@@ -4,24 +4,11 @@
 use crate::exit;
 use crate::run::{Reply, SessionArgs};
 use command::{Call, Catalog};
+use engine::{FailureKind, Route, Runner};
 use serde_json::{json, Map, Value};
 use std::time::Duration;
-use wire::assume::{AssumeParams, SessionCache};
-use wire::client::{CallError, Client, Settings};
-
-/// A failed call, with the role when assuming it was what failed.
-struct AssumeFailed(String, CallError);
-
-/// A call error in one line, for messages about the role.
-fn describe(e: &CallError) -> String {
-    match e {
-        CallError::Aws { error, .. } => error.cli_message("AssumeRole", None).trim().to_string(),
-        CallError::TimedOut { after } => format!("timed out after {:.0} s", after.as_secs_f64()),
-        CallError::Network { message, .. } => message.clone(),
-        CallError::Malformed(m) | CallError::Credentials(m) => m.clone(),
-        CallError::Wire(w) => w.to_string(),
-    }
-}
+use wire::assume::AssumeParams;
+use wire::client::{Client, Settings};
 
 /// The deadline for one command: `CHATOPS_DEADLINE_SECS`, else the seed's 15 s.
 fn deadline() -> Duration {
@@ -77,7 +64,6 @@ pub fn request_json(
 }
 
 /// Sends a call and formats the reply.
-/// With `assume`, the call is signed with that role's session.
 pub fn execute(
     cat: &Catalog,
     call: &Call,
@@ -89,33 +75,6 @@ pub fn execute(
         stdout: String::new(),
         stderr: msg,
         code,
-    };
-    let model = match cat.models.service(&call.service) {
-        Ok(m) => m,
-        Err(e) => return fail(exit::FAILED, format!("error: {e}")),
-    };
-    let Some(op) = model.operation_by_cli_name(&call.cli_operation) else {
-        return fail(
-            exit::FAILED,
-            format!(
-                "error: {} has no operation {}",
-                call.service, call.cli_operation
-            ),
-        );
-    };
-    let mut params = call.params.clone();
-    let start = call
-        .globals
-        .starting_token
-        .as_deref()
-        .map(|t| wire::paging::decode_start(&model, op, t))
-        .unwrap_or_default();
-    params.extend(start.params.clone());
-    let settings = settings(s);
-    let prepared = match wire::client::prepare(&cat.models, &model, op, &params, region, &settings)
-    {
-        Ok(p) => p,
-        Err(e) => return fail(exit::BAD_LINE, format!("error: {e}")),
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -129,114 +88,37 @@ pub fn execute(
             )
         }
     };
-    let outcome = runtime.block_on(async {
-        let mut client = Client::from_environment().await;
-        if let Some(p) = assume {
-            let sessions = SessionCache::new(client, cat.models.clone());
-            client = sessions
-                .client_for(p, region, &settings)
-                .await
-                .map_err(|e| AssumeFailed(p.role_arn.clone(), e))?;
-        }
-        client
-            .send(&model, op, &prepared, settings.deadline)
-            .await
-            .map_err(|e| AssumeFailed(String::new(), e))
-    });
-    let outcome = match outcome {
-        Ok(v) => Ok(v),
-        Err(AssumeFailed(role, e)) if !role.is_empty() => {
-            return fail(
-                exit::FAILED,
-                format!("error: could not assume role {role}: {}", describe(&e)),
-            )
-        }
-        Err(AssumeFailed(_, e)) => Err(e),
+    let route = Route {
+        region,
+        endpoint: s.endpoint_url.as_deref(),
+        assume,
     };
+    let outcome = runtime.block_on(async {
+        let runner = Runner::new(
+            cat.models.clone(),
+            Client::from_environment().await,
+            deadline(),
+        );
+        runner.call(call, &route).await
+    });
     match outcome {
-        Ok(result) => {
-            let max_items = call.globals.max_items.map(|n| n.max(0) as usize);
-            let (shaped, token) =
-                match wire::paging::shape_first_page(&model, op, &result, &start, max_items) {
-                    Ok(x) => x,
-                    Err(e) => return fail(exit::FAILED, format!("error: {e}")),
-                };
-            let note = match &token {
-                Some(t) => format!(
-                    "More results are available. For the next page, run the same command with --starting-token {t}"
-                ),
-                None => String::new(),
+        Ok(ran) => Reply {
+            stdout: ran.text,
+            stderr: ran
+                .next_token
+                .map(|t| format!("More results are available. For the next page, run the same command with --starting-token {t}"))
+                .unwrap_or_default(),
+            code: exit::OK,
+        },
+        // The AWS CLI prints a blank line before AWS's error.
+        Err(f) if f.kind == FailureKind::Aws => fail(exit::FAILED, format!("\n{}", f.message)),
+        Err(f) => {
+            let code = match f.kind {
+                FailureKind::TimedOut => exit::TIMED_OUT,
+                FailureKind::Invalid => exit::BAD_LINE,
+                _ => exit::FAILED,
             };
-            let shown = shown_result(call, shaped);
-            match crate::render::render_paged(
-                &model,
-                op,
-                &shown,
-                token.as_deref(),
-                call.globals.output.as_deref(),
-                call.globals.query.as_deref(),
-            ) {
-                Ok(text) => Reply {
-                    stdout: text,
-                    stderr: note,
-                    code: exit::OK,
-                },
-                Err(e) => fail(exit::BAD_LINE, format!("error: {e}")),
-            }
-        }
-        Err(CallError::Aws { error, retries }) => fail(
-            exit::FAILED,
-            format!("\n{}", error.cli_message(&op.name, Some(retries))),
-        ),
-        Err(CallError::TimedOut { after }) => {
-            let mut msg = format!(
-                "error: {} {} timed out after {:.0} s.",
-                call.service,
-                call.cli_operation,
-                after.as_secs_f64()
-            );
-            if call.service == "lambda" && call.operation == "Invoke" {
-                msg.push_str(" To run the function without waiting for it, invoke it asynchronously: add --invocation-type Event.");
-            }
-            fail(exit::TIMED_OUT, msg)
-        }
-        Err(CallError::Network { message, retries }) => fail(
-            exit::FAILED,
-            format!(
-                "error: could not reach {} after {} attempts: {message}",
-                prepared.url,
-                retries + 1
-            ),
-        ),
-        Err(CallError::Malformed(m)) => fail(
-            exit::FAILED,
-            format!("error: the response could not be read: {m}"),
-        ),
-        Err(CallError::Credentials(m)) => fail(exit::FAILED, format!("error: {m}")),
-        Err(CallError::Wire(e)) => fail(exit::BAD_LINE, format!("error: {e}")),
-    }
-}
-
-/// What chat shows of a result: for `lambda invoke`, the function's payload as text and its
-/// log tail decoded, since there is no output file.
-fn shown_result(call: &Call, mut result: Value) -> Value {
-    if call.service == "lambda" && call.operation == "Invoke" {
-        use base64::Engine;
-        let b64 = base64::engine::general_purpose::STANDARD;
-        if let Some(obj) = result.as_object_mut() {
-            for key in ["Payload", "LogResult"] {
-                if let Some(Value::String(s)) = obj.get(key) {
-                    if let Ok(bytes) = b64.decode(s) {
-                        let text = String::from_utf8_lossy(&bytes).into_owned();
-                        let v = serde_json::from_str::<Value>(&text)
-                            .ok()
-                            .filter(|_| key == "Payload")
-                            .unwrap_or(Value::String(text));
-                        obj.insert(key.to_string(), v);
-                    }
-                }
-            }
+            fail(code, format!("error: {}", f.message))
         }
     }
-    result
 }

@@ -5,7 +5,6 @@ mod config_cmd;
 mod execute;
 mod exit;
 mod policy_cmd;
-mod render;
 mod run;
 mod shell;
 

@@ -44,7 +44,10 @@ pub enum Event {
 pub enum Outbound {
     Post(Message),
     /// Replaces the content of an earlier message (a pressed button becomes who pressed it).
-    Update { message: String, content: Message },
+    Update {
+        message: String,
+        content: Message,
+    },
 }
 
 /// A message: blocks shown in order.
@@ -66,9 +69,15 @@ pub enum Block {
     /// Plain text; `*bold*` and `` `code` `` as in Slack's mrkdwn.
     Text { text: String },
     /// Preformatted text (a JSON result, a command).
-    Code { text: String, language: Option<String> },
+    Code {
+        text: String,
+        language: Option<String>,
+    },
     /// A table with a header row.
-    Table { columns: Vec<String>, rows: Vec<Vec<String>> },
+    Table {
+        columns: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
     /// Buttons side by side.
     Buttons { buttons: Vec<Button> },
     /// A choice from a list (long lists, resource names).
@@ -183,7 +192,11 @@ impl Message {
                         .collect::<Vec<_>>()
                         .join(" "),
                 ),
-                Block::Menu { placeholder, options, .. } => out.push(format!(
+                Block::Menu {
+                    placeholder,
+                    options,
+                    ..
+                } => out.push(format!(
                     "<{placeholder}: {}>",
                     options
                         .iter()

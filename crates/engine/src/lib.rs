@@ -1,0 +1,26 @@
+//! The conversation around a command, the same for every chat surface: it asks for what is
+//! missing, offers choices, asks before changing anything, remembers the account and region,
+//! keeps aliases and roles, and records who did what.
+
+pub mod message;
+pub mod render;
+pub mod runner;
+
+pub use message::{Block, Button, Choice, Event, Field, Inbound, Message, Outbound, Style};
+pub use runner::{Failure, FailureKind, Ran, Route, Runner};
+
+use std::future::Future;
+use std::pin::Pin;
+
+/// Anything that answers chat events: the engine, or a stand-in in a surface's tests.
+pub trait Handler: Send + Sync + 'static {
+    /// Answers one event with the messages to post and the updates to make.
+    fn handle<'a>(
+        &'a self,
+        event: &'a Inbound,
+    ) -> Pin<Box<dyn Future<Output = Vec<Outbound>> + Send + 'a>>;
+    /// Called every few seconds: updates for what expired (pending commands).
+    fn sweep(&self) -> Vec<Outbound> {
+        Vec::new()
+    }
+}
