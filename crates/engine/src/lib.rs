@@ -2,10 +2,23 @@
 //! missing, offers choices, asks before changing anything, remembers the account and region,
 //! keeps aliases and roles, and records who did what.
 
+mod actions;
+mod aliases;
+pub mod engine;
+mod help;
+pub mod mask;
 pub mod message;
+pub mod pending;
+mod pipeline;
+pub mod prompts;
 pub mod render;
+mod results;
 pub mod runner;
+mod settings;
+mod support;
+pub mod text;
 
+pub use engine::{system_clock, Clock, Engine, Options};
 pub use message::{Block, Button, Choice, Event, Field, Inbound, Message, Outbound, Style};
 pub use runner::{Failure, FailureKind, Ran, Route, Runner};
 

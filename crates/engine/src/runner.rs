@@ -73,6 +73,7 @@ pub struct Runner {
     base: Client,
     sessions: SessionCache,
     deadline: Duration,
+    masker: Option<crate::mask::Masker>,
 }
 
 impl Runner {
@@ -83,7 +84,14 @@ impl Runner {
             models,
             base,
             deadline,
+            masker: None,
         }
+    }
+
+    /// Masks secret fields in every result before it is rendered.
+    pub fn with_masker(mut self, masker: crate::mask::Masker) -> Runner {
+        self.masker = Some(masker);
+        self
     }
 
     /// The settings for one call.
@@ -142,7 +150,10 @@ impl Runner {
         let (shaped, next_token) =
             wire::paging::shape_first_page(&model, op, &result, &start, max_items)
                 .map_err(|e| Failure::new(FailureKind::Malformed, e.to_string()))?;
-        let shown = shown_result(call, shaped);
+        let mut shown = shown_result(call, shaped);
+        if let Some(m) = &self.masker {
+            m.mask(&mut shown);
+        }
         let text = crate::render::render_paged(
             &model,
             op,

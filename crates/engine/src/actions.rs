@@ -1,0 +1,225 @@
+//! Buttons, menus and forms: Run and Cancel (checked again, exactly once, only by whom the
+//! channel allows), parameter and account choices, Next page, roles, help topics, the
+//! support-case form.
+
+use crate::engine::{say, Engine, Turn};
+use crate::message::ActionId;
+use crate::pending::PendingCall;
+use crate::pipeline::ACCOUNT_QUESTION;
+use command::Parsed;
+use store::{PendingCommand, PendingState, Transition};
+
+/// "18:30 UTC".
+pub(crate) fn clock_time(ms: i64) -> String {
+    let secs = ms.div_euclid(1000).rem_euclid(86_400);
+    format!("{:02}:{:02} UTC", secs / 3600, secs / 60 % 60)
+}
+
+impl Engine {
+    pub(crate) async fn on_action(
+        &self,
+        t: &mut Turn<'_>,
+        message: Option<&str>,
+        action: &str,
+        value: &str,
+    ) {
+        match action {
+            ActionId::RUN | ActionId::NEXT_PAGE => self.on_run(t, message, value).await,
+            ActionId::CANCEL => self.on_cancel(t, message, value),
+            ActionId::PARAM | ActionId::ACCOUNT => {
+                let Some((id, choice)) = value.split_once('|') else {
+                    t.tell(say("error: this choice is malformed"));
+                    return;
+                };
+                if id == "default" {
+                    return self.set_default_account(t, choice);
+                }
+                match self.open_pending(t, id) {
+                    Some(p) if p.state.parameter().is_some() => {
+                        let expected = action == ActionId::ACCOUNT;
+                        if (p.state.parameter() == Some(ACCOUNT_QUESTION)) != expected {
+                            t.tell(say("error: this choice does not answer the open question"));
+                            return;
+                        }
+                        self.answer(t, p, choice).await
+                    }
+                    Some(_) => t.tell(say("That question was already answered.")),
+                    None => {}
+                }
+            }
+            ActionId::ROLE => self.switch_role(t, value),
+            ActionId::HELP => self.help_topic(t, value),
+            other => t.tell(say(format!("error: unknown action `{other}`"))),
+        }
+    }
+
+    pub(crate) async fn on_form(
+        &self,
+        t: &mut Turn<'_>,
+        _message: Option<&str>,
+        action: &str,
+        values: &[(String, String)],
+    ) {
+        match action {
+            ActionId::SUPPORT_CASE => self.support_submitted(t, values).await,
+            other => t.tell(say(format!("error: unknown form `{other}`"))),
+        }
+    }
+
+    /// A pending command of this channel, or a message saying why not.
+    fn open_pending(&self, t: &mut Turn, id: &str) -> Option<PendingCommand> {
+        match self.store.get_pending(id) {
+            Ok(Some(p)) if p.workspace == t.ev.workspace && p.channel == t.ev.channel => Some(p),
+            Ok(_) => {
+                t.tell(say("This command is no longer available here."));
+                None
+            }
+            Err(e) => {
+                t.tell(say(format!("error: {e}")));
+                None
+            }
+        }
+    }
+
+    /// Whether this user may confirm or cancel `p`.
+    fn may_act(&self, t: &mut Turn, p: &PendingCommand) -> bool {
+        if p.user == t.ev.user || t.channel.confirm_by == config::ConfirmBy::Anyone {
+            return true;
+        }
+        t.tell(say(format!(
+            "Only <@{}>, who asked, can run or cancel this command in this channel.",
+            p.user
+        )));
+        false
+    }
+
+    async fn on_run(&self, t: &mut Turn<'_>, message: Option<&str>, id: &str) {
+        let Some(p) = self.open_pending(t, id) else {
+            return;
+        };
+        if p.state != PendingState::AwaitingConfirmation {
+            t.tell(say(already(&p)));
+            return;
+        }
+        if !self.may_act(t, &p) {
+            return;
+        }
+        let Some(pc) = PendingCall::from_value(&p.call) else {
+            t.tell(say(
+                "error: this command can no longer be read; type it again",
+            ));
+            return;
+        };
+        let call = match self.build(&pc) {
+            Ok(Parsed::Call(c)) => *c,
+            Ok(_) => return,
+            Err(e) => {
+                t.tell(say(format!("error: {e}")));
+                return;
+            }
+        };
+        // Authorization is checked again: guardrails or the user's role may have changed.
+        let plan = self.plan_for(t, &pc, &call);
+        if !plan.decision.allowed() {
+            self.refuse(t, &pc, &plan.decision, Some(&p));
+            return;
+        }
+        match self.store.claim_for_run(&p.id, &t.ev.user, t.now) {
+            Ok(Transition::Applied(_)) => {}
+            Ok(Transition::AlreadyTaken { state, by, at }) => {
+                let mut q = p.clone();
+                q.state = state;
+                q.acted_by = by;
+                q.acted_at = at;
+                t.tell(say(already(&q)));
+                return;
+            }
+            Ok(Transition::Expired) => {
+                t.tell(say(
+                    "This command expired before it was run; type it again.",
+                ));
+                return;
+            }
+            Ok(Transition::NotFound) => return,
+            Err(e) => {
+                t.tell(say(format!("error: {e}")));
+                return;
+            }
+        }
+        if pc.kind != "next_page" {
+            if let Some(msg) = message.map(str::to_string).or(p.message_id.clone()) {
+                let mut m = say(format!(
+                    "`aws {}`",
+                    self.opts.masker.mask_command(&pc.full_text())
+                ));
+                m.context(format!(
+                    "▶️ Run by <@{}> at {}",
+                    t.ev.user,
+                    clock_time(t.now)
+                ));
+                t.update(&msg, m);
+            }
+        }
+        self.execute(t, &pc, &call, &plan, Some(&p.id)).await;
+    }
+
+    fn on_cancel(&self, t: &mut Turn, message: Option<&str>, id: &str) {
+        let Some(p) = self.open_pending(t, id) else {
+            return;
+        };
+        if !p.state.is_waiting() {
+            t.tell(say(already(&p)));
+            return;
+        }
+        if !self.may_act(t, &p) {
+            return;
+        }
+        match self.store.cancel(&p.id, &t.ev.user, t.now) {
+            Ok(Transition::Applied(_)) => {
+                if let Some(msg) = message.map(str::to_string).or(p.message_id.clone()) {
+                    let mut m = say(format!(
+                        "`aws {}`",
+                        self.opts.masker.mask_command(&p.command_text)
+                    ));
+                    m.context(format!(
+                        "✖️ Cancelled by <@{}> at {}",
+                        t.ev.user,
+                        clock_time(t.now)
+                    ));
+                    t.update(&msg, m);
+                }
+                self.audit_pending(
+                    &p,
+                    "cancelled",
+                    &format!("cancelled by {}", t.ev.user),
+                    t.now,
+                );
+            }
+            _ => t.tell(say("This command can no longer be cancelled.")),
+        }
+    }
+}
+
+/// What happened to a command that is no longer waiting.
+fn already(p: &PendingCommand) -> String {
+    let by = p
+        .acted_by
+        .as_deref()
+        .map(|u| format!(" by <@{u}>"))
+        .unwrap_or_default();
+    let at = p
+        .acted_at
+        .map(|a| format!(" at {}", clock_time(a)))
+        .unwrap_or_default();
+    match p.state {
+        PendingState::Running | PendingState::Done => {
+            format!("This command was already run{by}{at}.")
+        }
+        PendingState::Cancelled => format!("This command was cancelled{by}{at}."),
+        PendingState::Expired => "This command expired; type it again.".into(),
+        PendingState::AwaitingInput { .. } => {
+            "This command still needs an answer before it can run.".into()
+        }
+        PendingState::AwaitingConfirmation => "This command is waiting for Run or Cancel.".into(),
+    }
+}

@@ -1,0 +1,241 @@
+//! Aliases shared by a channel: `alias create <name> <command with $vars>`, `alias list`,
+//! `alias delete <name>`, and `run <name> v1 v2` or `run <name> --var v`; missing variables
+//! are asked for. They run with the invoking user's permissions.
+
+use crate::engine::{new_message_id, say, Engine, Turn};
+use crate::message::{Block, Message};
+use crate::pending::{expand, template_vars, AliasRun, PendingCall};
+use crate::text::first_word;
+use store::{Alias, PendingCommand, Waiting};
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+impl Engine {
+    pub(crate) fn alias_command(&self, t: &mut Turn, rest: &str) {
+        let (verb, args) = first_word(rest);
+        match verb.as_str() {
+            "create" => {
+                let (name, template) = first_word(args);
+                if !valid_name(&name) || template.trim().is_empty() {
+                    t.tell(say("Usage: `@aws alias create <name> <command with $variables>`, e.g. `@aws alias create logs logs tail-ish --log-group-name $group`. Names are letters, digits, - and _."));
+                    return;
+                }
+                let template = crate::text::strip_mention(template).to_string();
+                if let Err(e) = command::tokenize(&template) {
+                    t.tell(say(format!("error: the command does not read: {e}")));
+                    return;
+                }
+                let alias = Alias {
+                    workspace: t.ev.workspace.clone(),
+                    channel: t.ev.channel.clone(),
+                    name: name.clone(),
+                    template: template.clone(),
+                    created_by: t.ev.user.clone(),
+                    created_at: t.now,
+                };
+                match self.store.create_alias(&alias, false) {
+                    Ok(()) => {
+                        let vars = template_vars(&template);
+                        let usage = if vars.is_empty() {
+                            format!("`@aws run {name}`")
+                        } else {
+                            format!(
+                                "`@aws run {name} {}`",
+                                vars.iter()
+                                    .map(|v| format!("<{v}>"))
+                                    .collect::<Vec<_>>()
+                                    .join(" ")
+                            )
+                        };
+                        t.post(say(format!(
+                            "<@{}> created alias *{name}*: `{template}`. Run it with {usage}.",
+                            t.ev.user
+                        )));
+                    }
+                    Err(store::StoreError::AliasExists { .. }) => {
+                        t.tell(say(format!("Alias *{name}* exists; delete it first with `@aws alias delete {name}`.")));
+                    }
+                    Err(e) => {
+                        t.tell(say(format!("error: {e}")));
+                    }
+                }
+            }
+            "list" => {
+                match self.store.list_aliases(&t.ev.workspace, &t.ev.channel) {
+                    Ok(list) if list.is_empty() => {
+                        t.tell(say("This channel has no aliases yet: `@aws alias create <name> <command>`."));
+                    }
+                    Ok(list) => {
+                        let mut m = Message::default();
+                        m.text("Aliases in this channel:");
+                        m.blocks.push(Block::Table {
+                            columns: vec!["name".into(), "command".into(), "created by".into()],
+                            rows: list
+                                .iter()
+                                .map(|a| {
+                                    vec![
+                                        a.name.clone(),
+                                        a.template.clone(),
+                                        format!("<@{}>", a.created_by),
+                                    ]
+                                })
+                                .collect(),
+                        });
+                        t.post(m);
+                    }
+                    Err(e) => {
+                        t.tell(say(format!("error: {e}")));
+                    }
+                }
+            }
+            "delete" => {
+                let name = args.trim();
+                match self
+                    .store
+                    .delete_alias(&t.ev.workspace, &t.ev.channel, name)
+                {
+                    Ok(true) => {
+                        t.post(say(format!("<@{}> deleted alias *{name}*.", t.ev.user)));
+                    }
+                    Ok(false) => {
+                        t.tell(say(format!("There is no alias *{name}* in this channel.")));
+                    }
+                    Err(e) => {
+                        t.tell(say(format!("error: {e}")));
+                    }
+                }
+            }
+            _ => {
+                t.tell(say("Usage: `@aws alias create <name> <command>`, `@aws alias list`, `@aws alias delete <name>`."));
+            }
+        }
+    }
+
+    pub(crate) async fn run_alias(&self, t: &mut Turn<'_>, rest: &str) {
+        let (name, args) = first_word(rest);
+        let alias = match self.store.alias(&t.ev.workspace, &t.ev.channel, &name) {
+            Ok(Some(a)) => a,
+            Ok(None) => {
+                t.tell(say(format!(
+                    "There is no alias *{name}* in this channel; `@aws alias list` shows them."
+                )));
+                return;
+            }
+            Err(e) => {
+                t.tell(say(format!("error: {e}")));
+                return;
+            }
+        };
+        let words = match command::tokenize(args) {
+            Ok(w) => w,
+            Err(e) => {
+                t.tell(say(format!("error: {e}")));
+                return;
+            }
+        };
+        let vars = template_vars(&alias.template);
+        let mut run = AliasRun {
+            name: alias.name.clone(),
+            template: alias.template.clone(),
+            ..AliasRun::default()
+        };
+        let mut positional = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let w = &words[i];
+            if let Some(var) = w.strip_prefix("--").filter(|v| vars.iter().any(|x| x == v)) {
+                match words.get(i + 1) {
+                    Some(v) => run.vars.insert(var.to_string(), v.clone()),
+                    None => {
+                        t.tell(say(format!("`--{var}` needs a value.")));
+                        return;
+                    }
+                };
+                i += 2;
+            } else {
+                positional.push(w.clone());
+                i += 1;
+            }
+        }
+        let free: Vec<String> = vars
+            .iter()
+            .filter(|v| !run.vars.contains_key(*v))
+            .cloned()
+            .collect();
+        let mut free = free.iter();
+        for value in positional {
+            match free.next() {
+                Some(var) => {
+                    run.vars.insert(var.clone(), value);
+                }
+                None => {
+                    t.tell(say(format!(
+                        "Alias *{name}* takes {} value(s): {}.",
+                        vars.len(),
+                        vars.join(", ")
+                    )));
+                    return;
+                }
+            }
+        }
+        let mut pc = PendingCall::command(&expand(&run.template, &run.vars));
+        pc.alias = Some(run);
+        if let Some(missing) = self.next_alias_var(&pc) {
+            return self.ask_alias_var(t, pc, &missing, None);
+        }
+        pc.alias = None;
+        self.start(t, pc, None).await;
+    }
+
+    pub(crate) fn next_alias_var(&self, pc: &PendingCall) -> Option<String> {
+        let a = pc.alias.as_ref()?;
+        template_vars(&a.template)
+            .into_iter()
+            .find(|v| !a.vars.contains_key(v))
+    }
+
+    pub(crate) fn ask_alias_var(
+        &self,
+        t: &mut Turn,
+        pc: PendingCall,
+        var: &str,
+        existing: Option<PendingCommand>,
+    ) {
+        let message_id = new_message_id();
+        if self
+            .keep_pending(
+                t,
+                &pc,
+                Waiting::AwaitingInput {
+                    parameter: format!("${var}"),
+                },
+                existing,
+                &message_id,
+            )
+            .is_none()
+        {
+            t.tell(say("error: the command could not be kept; try again"));
+            return;
+        }
+        let name = pc
+            .alias
+            .as_ref()
+            .map(|a| a.name.clone())
+            .unwrap_or_default();
+        let mut m = Message {
+            id: message_id,
+            ..Message::default()
+        };
+        m.text(format!("Alias *{name}* needs *{var}*."));
+        m.context(format!(
+            "answer `@aws {var} <value>` (or reply in this thread)"
+        ));
+        t.post(m);
+    }
+}

@@ -1,0 +1,60 @@
+//! `@aws help`: a menu of topics (commands, aliases, accounts, roles), each answered from
+//! the channel's own configuration.
+
+use crate::engine::{say, Engine, Turn};
+use crate::message::{ActionId, Block, Choice, Message};
+
+impl Engine {
+    pub(crate) fn help_menu(&self, t: &mut Turn) {
+        let mut m = Message::default();
+        m.text("I run AWS CLI commands here, under this channel's guardrails: `@aws <service> <operation> [options]`, as in a terminal (`@aws lambda list-functions`).");
+        m.blocks.push(Block::Menu {
+            action: ActionId::HELP.into(),
+            placeholder: "What do you need help with?".into(),
+            options: [
+                ("Running commands", "commands"),
+                ("Aliases", "aliases"),
+                ("Accounts and regions", "accounts"),
+                ("Roles", "roles"),
+            ]
+            .iter()
+            .map(|(label, value)| Choice {
+                label: label.to_string(),
+                value: value.to_string(),
+            })
+            .collect(),
+        });
+        t.tell(m);
+    }
+
+    pub(crate) fn help_topic(&self, t: &mut Turn, topic: &str) {
+        let text = match topic {
+            "commands" => "Type a command as in a terminal: `@aws cloudwatch describe-alarms --state-value ALARM`. Leave out what you don't know and I'll ask for it. Commands that change resources show Run and Cancel first. `@aws <service> --help` and `@aws <service> <operation> --help` show the options; `--region`, `--query` and `--output table` work as in the CLI.".to_string(),
+            "aliases" => "`@aws alias create <name> <command with $variables>` saves a command for the channel; `@aws run <name> <values…>` (or `--variable value`) runs it with your permissions; `@aws alias list`, `@aws alias delete <name>`.".to_string(),
+            "accounts" => {
+                let accounts: Vec<String> = self
+                    .cfg
+                    .channel_accounts(t.channel)
+                    .map(|a| format!("{} ({}, {})", a.name, a.id, a.region))
+                    .collect();
+                format!(
+                    "This channel can use: {}. `@aws set default-account` chooses the default, remembered for {} days; add `--region <region>` to any command (the channel remembers the last one).",
+                    accounts.join("; "),
+                    self.account_ttl().as_secs() / 86_400
+                )
+            }
+            "roles" => {
+                if t.channel.user_roles.is_empty() {
+                    "Commands here run as the channel's role.".to_string()
+                } else {
+                    format!(
+                        "You can choose a role for your commands here: `@aws switch-role` ({}); `@aws show-role` shows yours. The channel's guardrails always apply on top of any role.",
+                        t.channel.user_roles.join(", ")
+                    )
+                }
+            }
+            other => format!("There is no help topic `{other}`."),
+        };
+        t.tell(say(text));
+    }
+}

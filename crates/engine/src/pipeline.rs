@@ -1,0 +1,444 @@
+//! A command from text to result: parse, the always-deny list, the account, missing
+//! parameters one at a time, authorization, confirmation for writes, the call, the result.
+
+use crate::engine::{say, Engine, Turn};
+use crate::message::{ActionId, Block, Button, Message, Style};
+use crate::pending::PendingCall;
+use crate::text::{first_word, strip_mention};
+use authz::plan::{plan, Ask, Plan};
+use command::{parse_line, Call, Parsed};
+use store::{NewPending, PendingCommand, PendingUpdate, Waiting};
+
+/// The question id for choosing an account.
+pub(crate) const ACCOUNT_QUESTION: &str = "@account";
+
+impl Engine {
+    pub(crate) async fn on_text(&self, t: &mut Turn<'_>, raw: &str) {
+        let text = strip_mention(raw);
+        let (word, rest) = first_word(text);
+        match word.as_str() {
+            "" | "help" if rest.is_empty() => return self.help_menu(t),
+            "set" if first_word(rest).0 == "default-account" => {
+                return self.set_default_account(t, first_word(rest).1)
+            }
+            "switch-role" => return self.switch_role(t, rest),
+            "show-role" => return self.show_role(t),
+            "alias" => return self.alias_command(t, rest),
+            "run" => return self.run_alias(t, rest).await,
+            "support" if rest.trim().eq_ignore_ascii_case("create-case") => {
+                return self.support_form(t)
+            }
+            _ => {}
+        }
+        if let Some((pending, value)) = self.answer_to(t, text) {
+            return self.answer(t, pending, &value).await;
+        }
+        self.start(t, PendingCall::command(text), None).await;
+    }
+
+    /// A message that answers the user's open question: `<param-name> <value>`, or any
+    /// reply in the question's thread.
+    fn answer_to(&self, t: &Turn, text: &str) -> Option<(PendingCommand, String)> {
+        let open = self
+            .store
+            .list_pending(&t.ev.workspace, &t.ev.channel, &t.ev.user, t.now)
+            .ok()?;
+        let (word, rest) = first_word(text);
+        let word = word.trim_start_matches('-').trim_start_matches('$');
+        for p in &open {
+            let Some(param) = p.state.parameter() else {
+                continue;
+            };
+            let name = param.trim_start_matches('-').trim_start_matches('$');
+            if !rest.is_empty()
+                && (word == name || (param == ACCOUNT_QUESTION && word == "account"))
+            {
+                return Some((p.clone(), rest.to_string()));
+            }
+        }
+        // A plain reply in the thread of the question.
+        let thread = t.ev.thread.as_deref()?;
+        open.into_iter()
+            .find(|p| p.thread.as_deref() == Some(thread) && p.state.parameter().is_some())
+            .map(|p| (p, text.to_string()))
+    }
+
+    /// Parses the pending call again, with its answers.
+    pub(crate) fn build(&self, pc: &PendingCall) -> Result<Parsed, command::CommandError> {
+        let parsed = parse_line(&self.cat, &pc.text)?;
+        let Parsed::Call(mut call) = parsed else {
+            return Ok(parsed);
+        };
+        for (opt, val) in &pc.fills {
+            call.fill(&self.cat, &format!("{opt} {}", crate::text::quote(val)))?;
+        }
+        Ok(Parsed::Call(call))
+    }
+
+    /// Starts (or continues, with `existing`) a command.
+    pub(crate) async fn start(
+        &self,
+        t: &mut Turn<'_>,
+        pc: PendingCall,
+        existing: Option<PendingCommand>,
+    ) {
+        let call = match self.build(&pc) {
+            Ok(Parsed::Call(call)) => *call,
+            Ok(Parsed::Help(text)) => {
+                let mut m = Message::default();
+                m.code(text);
+                t.post(m);
+                return;
+            }
+            Ok(Parsed::Skeleton(v)) => {
+                let mut m = Message::default();
+                m.code(serde_json::to_string_pretty(&v).unwrap_or_default());
+                t.post(m);
+                return;
+            }
+            Err(e) => {
+                let names: Vec<&str> = e
+                    .actions
+                    .iter()
+                    .chain(&e.aliases)
+                    .map(String::as_str)
+                    .collect();
+                if let Some(d) = self.authorizer.always_denied(&names) {
+                    self.refuse(t, &pc, &d, existing.as_ref());
+                    return;
+                }
+                if let Some(p) = &existing {
+                    // A bad answer: say why, and keep asking.
+                    if let Some(param) = p.state.parameter() {
+                        t.tell(say(format!(
+                            "That answer does not fit: {e}. Answer `{}` again.",
+                            param.trim_start_matches('-')
+                        )));
+                        return;
+                    }
+                }
+                t.tell(say(format!("error: {e}")));
+                return;
+            }
+        };
+        let aliases = call.aliases();
+        let names: Vec<&str> = call
+            .iam
+            .actions
+            .iter()
+            .chain(&aliases)
+            .map(String::as_str)
+            .collect();
+        if let Some(d) = self.authorizer.always_denied(&names) {
+            self.refuse(t, &pc, &d, existing.as_ref());
+            return;
+        }
+        let mut pc = pc;
+        if pc.account.is_none() {
+            match self.account_for(t) {
+                Some(a) => pc.account = Some(a),
+                None => return self.ask_account(t, pc, existing),
+            }
+        }
+        if let Some(missing) = call.missing.first() {
+            let missing = missing.clone();
+            return self.ask_parameter(t, pc, &call, &missing, existing).await;
+        }
+        let p = self.plan_for(t, &pc, &call);
+        if !p.decision.allowed() {
+            self.refuse(t, &pc, &p.decision, existing.as_ref());
+            return;
+        }
+        if call.iam.access == command::Access::Write {
+            return self.confirm(t, pc, &call, &p, existing);
+        }
+        if let Some(e) = &existing {
+            // A read that waited for input: it runs now, exactly once.
+            let _ = self.store.update_pending(
+                e.id.as_str(),
+                &self.update_of(e, &pc, Waiting::AwaitingConfirmation),
+                t.now,
+            );
+            match self.store.claim_for_run(&e.id, &t.ev.user, t.now) {
+                Ok(store::Transition::Applied(_)) => {}
+                _ => return,
+            }
+            if let Some(msg) = &e.message_id {
+                let mut m = say(format!("`{}`", pc.full_text()));
+                m.context(format!("answered by <@{}>", t.ev.user));
+                t.update(msg, m);
+            }
+            self.execute(t, &pc, &call, &p, Some(&e.id)).await;
+        } else {
+            self.execute(t, &pc, &call, &p, None).await;
+        }
+    }
+
+    /// The account a channel uses now: its only one, or the default chosen earlier.
+    fn account_for(&self, t: &Turn) -> Option<String> {
+        if t.channel.accounts.len() == 1 {
+            return t.channel.accounts.first().cloned();
+        }
+        let state = self
+            .store
+            .channel_state(&t.ev.workspace, &t.ev.channel)
+            .ok()??;
+        state
+            .default_account_at(t.now)
+            .filter(|a| t.channel.accounts.iter().any(|c| c == a))
+            .map(str::to_string)
+    }
+
+    /// The region: typed in the command, else the channel's last one, else the account's.
+    fn region_for(&self, t: &Turn, call: &Call) -> Option<String> {
+        if let Some(r) = &call.globals.region {
+            return Some(r.clone());
+        }
+        self.store
+            .channel_state(&t.ev.workspace, &t.ev.channel)
+            .ok()
+            .flatten()
+            .and_then(|s| s.last_region)
+    }
+
+    /// Authorization with the user's role as it is now.
+    pub(crate) fn plan_for(&self, t: &Turn, pc: &PendingCall, call: &Call) -> Plan {
+        let role = self
+            .store
+            .user_role(&t.ev.workspace, &t.ev.channel, &t.ev.user)
+            .ok()
+            .flatten();
+        let aliases = call.aliases();
+        let region = self.region_for(t, call);
+        plan(
+            &self.cfg,
+            &self.authorizer,
+            &Ask {
+                channel: t.channel,
+                user: &t.ev.user,
+                user_role: role.as_deref(),
+                account: pc.account.as_deref(),
+                region: region.as_deref(),
+                actions: &call.iam.actions,
+                aliases: &aliases,
+            },
+        )
+    }
+
+    pub(crate) fn update_of(
+        &self,
+        e: &PendingCommand,
+        pc: &PendingCall,
+        waiting: Waiting,
+    ) -> PendingUpdate {
+        let mut u = PendingUpdate::from(e);
+        u.command_text = pc.full_text();
+        u.call = pc.to_value();
+        u.waiting = waiting;
+        u.account = pc.account.clone();
+        u
+    }
+
+    /// Keeps (or creates) the pending command in the given state; returns it.
+    pub(crate) fn keep_pending(
+        &self,
+        t: &Turn,
+        pc: &PendingCall,
+        waiting: Waiting,
+        existing: Option<PendingCommand>,
+        message_id: &str,
+    ) -> Option<PendingCommand> {
+        match existing {
+            Some(e) => {
+                let mut u = self.update_of(&e, pc, waiting);
+                u.message_id = Some(message_id.to_string());
+                self.store.update_pending(&e.id, &u, t.now).ok()?.applied()
+            }
+            None => self
+                .store
+                .create_pending(&NewPending {
+                    workspace: t.ev.workspace.clone(),
+                    channel: t.ev.channel.clone(),
+                    thread: t.ev.thread.clone(),
+                    user: t.ev.user.clone(),
+                    command_text: pc.full_text(),
+                    call: pc.to_value(),
+                    waiting,
+                    message_id: Some(message_id.to_string()),
+                    account: pc.account.clone(),
+                    region: None,
+                    role: None,
+                    created_at: t.now,
+                    expires_at: t.now + self.pending_ttl(),
+                })
+                .ok(),
+        }
+    }
+
+    /// Asks which account to use, remembered for the channel.
+    fn ask_account(&self, t: &mut Turn, pc: PendingCall, existing: Option<PendingCommand>) {
+        let message_id = crate::engine::new_message_id();
+        let Some(p) = self.keep_pending(
+            t,
+            &pc,
+            Waiting::AwaitingInput {
+                parameter: ACCOUNT_QUESTION.into(),
+            },
+            existing,
+            &message_id,
+        ) else {
+            t.tell(say("error: the command could not be kept; try again"));
+            return;
+        };
+        let days = self.account_ttl().as_secs() / 86_400;
+        let mut m = Message {
+            id: message_id,
+            ..Message::default()
+        };
+        m.text(format!(
+            "Which account should `{}` run in? This channel will use it for the next {days} days (`@aws set default-account` changes it).",
+            pc.full_text()
+        ));
+        let buttons = self
+            .cfg
+            .channel_accounts(t.channel)
+            .map(|a| Button {
+                label: format!("{} ({})", a.name, a.id),
+                action: ActionId::ACCOUNT.into(),
+                value: format!("{}|{}", p.id, a.name),
+                style: Style::Default,
+                confirm: None,
+            })
+            .collect();
+        m.blocks.push(Block::Buttons { buttons });
+        t.post(m);
+    }
+
+    /// Answers an open question and carries the command on.
+    pub(crate) async fn answer(&self, t: &mut Turn<'_>, p: PendingCommand, value: &str) {
+        let Some(mut pc) = PendingCall::from_value(&p.call) else {
+            t.tell(say(
+                "error: this command can no longer be read; type it again",
+            ));
+            return;
+        };
+        let Some(param) = p.state.parameter().map(str::to_string) else {
+            return;
+        };
+        let value = value.trim();
+        if param == ACCOUNT_QUESTION {
+            let Some(account) = self.cfg.channel_account(t.channel, value) else {
+                t.tell(say(format!(
+                    "`{value}` is not one of this channel's accounts ({}).",
+                    t.channel.accounts.join(", ")
+                )));
+                return;
+            };
+            pc.account = Some(account.name.clone());
+            let expires = t.now + self.account_ttl().as_millis() as i64;
+            let _ = self.store.set_default_account(
+                &t.ev.workspace,
+                &t.ev.channel,
+                &account.name,
+                expires,
+                t.now,
+            );
+        } else if let Some(var) = param.strip_prefix('$') {
+            if let Some(a) = pc.alias.as_mut() {
+                a.vars.insert(var.to_string(), value.to_string());
+                pc.text = crate::pending::expand(&a.template, &a.vars);
+            }
+            if let Some(missing) = self.next_alias_var(&pc) {
+                return self.ask_alias_var(t, pc, &missing, Some(p));
+            }
+            pc.alias = None;
+        } else {
+            pc.fills.push((param.clone(), value.to_string()));
+        }
+        self.start(t, pc, Some(p)).await;
+    }
+
+    /// A write: shows the full command, account, region and role with Run and Cancel.
+    fn confirm(
+        &self,
+        t: &mut Turn,
+        pc: PendingCall,
+        call: &Call,
+        p: &Plan,
+        existing: Option<PendingCommand>,
+    ) {
+        let message_id = crate::engine::new_message_id();
+        let Some(stored) = self.keep_pending(
+            t,
+            &pc,
+            Waiting::AwaitingConfirmation,
+            existing.clone(),
+            &message_id,
+        ) else {
+            t.tell(say("error: the command could not be kept; try again"));
+            return;
+        };
+        if let Some(old) = existing.as_ref().and_then(|e| e.message_id.clone()) {
+            let mut m = say(format!("`{}`", pc.full_text()));
+            m.context(format!("answered by <@{}>", t.ev.user));
+            t.update(&old, m);
+        }
+        let mut m = Message {
+            id: message_id,
+            ..Message::default()
+        };
+        m.text(format!(
+            "<@{}> wants to run a command that changes resources ({}):",
+            t.ev.user,
+            call.iam.actions.join(", ")
+        ));
+        m.code(format!(
+            "aws {}",
+            self.opts.masker.mask_command(&pc.full_text())
+        ));
+        m.context(describe_route(p));
+        let who = if t.channel.confirm_by == config::ConfirmBy::Anyone {
+            "anyone in the channel"
+        } else {
+            "only the asker"
+        };
+        m.blocks.push(Block::Buttons {
+            buttons: vec![
+                Button {
+                    label: "Run".into(),
+                    action: ActionId::RUN.into(),
+                    value: stored.id.clone(),
+                    style: Style::Primary,
+                    confirm: None,
+                },
+                Button {
+                    label: "Cancel".into(),
+                    action: ActionId::CANCEL.into(),
+                    value: stored.id.clone(),
+                    style: Style::Default,
+                    confirm: None,
+                },
+            ],
+        });
+        m.context(format!(
+            "{who} can run it; it expires in {} minutes",
+            self.pending_ttl() / 60_000
+        ));
+        t.post(m);
+    }
+}
+
+/// "account prod (123456789012) · region eu-west-1 · role ops".
+pub(crate) fn describe_route(p: &Plan) -> String {
+    let mut parts = Vec::new();
+    if let Some(a) = &p.account {
+        parts.push(format!("account {} ({})", a.name, a.id));
+    }
+    parts.push(format!("region {}", p.region));
+    match (&p.role, &p.role_arn) {
+        (Some(r), _) => parts.push(format!("role {}", r.name)),
+        (None, Some(arn)) => parts.push(format!("role {arn}")),
+        _ => {}
+    }
+    parts.join(" · ")
+}

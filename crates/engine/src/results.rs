@@ -1,0 +1,272 @@
+//! Running an authorized call and showing what came back: the result as a code block (cut,
+//! with the whole result attached, when long), a Next page button, errors in the CLI's words,
+//! refusals with their reason; and the audit record of each.
+
+use crate::engine::{new_message_id, say, Engine, Turn};
+use crate::message::{ActionId, Block, Button, Message, Style};
+use crate::pending::PendingCall;
+use crate::pipeline::describe_route;
+use crate::runner::{FailureKind, Route};
+use authz::plan::Plan;
+use authz::Decision;
+use command::Call;
+use store::{AuditRecord, NewPending, PendingCommand, Waiting};
+use wire::assume::AssumeParams;
+
+/// The role session a plan asks for, if any.
+pub(crate) fn assume_params(t: &Turn, p: &Plan) -> Option<AssumeParams> {
+    let role_arn = p.role_arn.clone()?;
+    let session = p.session.clone().unwrap_or_default();
+    Some(AssumeParams {
+        role_arn,
+        user: t.ev.user.clone(),
+        policy_arns: session.policy_arns,
+        policy: session.inline,
+        tags: vec![
+            ("chatops-workspace".into(), t.channel.workspace.clone()),
+            ("chatops-channel".into(), t.channel.name.clone()),
+        ],
+    })
+}
+
+impl Engine {
+    /// Runs the call and posts its result; `pending` is finished with the outcome.
+    pub(crate) async fn execute(
+        &self,
+        t: &mut Turn<'_>,
+        pc: &PendingCall,
+        call: &Call,
+        p: &Plan,
+        pending: Option<&str>,
+    ) {
+        let assume = assume_params(t, p);
+        let endpoint = p.account.as_ref().and_then(|a| a.endpoint.clone());
+        let route = Route {
+            region: &p.region,
+            endpoint: endpoint.as_deref(),
+            assume: assume.as_ref(),
+        };
+        if call.globals.region.is_some() {
+            let _ = self
+                .store
+                .set_last_region(&t.ev.workspace, &t.ev.channel, &p.region, t.now);
+        }
+        let started = std::time::Instant::now();
+        let outcome = self.runner.call(call, &route).await;
+        let took = started.elapsed().as_millis() as i64;
+        let command = pc.full_text();
+        let mut m = Message::default();
+        let (outcome_name, decision_reason) = match &outcome {
+            Ok(ran) => {
+                self.result_blocks(
+                    &mut m,
+                    &ran.text,
+                    &format!("{}-{}.txt", call.service, call.cli_operation),
+                );
+                if let Some(token) = &ran.next_token {
+                    if let Some(id) = self.next_page(t, pc, token) {
+                        m.blocks.push(Block::Buttons {
+                            buttons: vec![Button {
+                                label: "Next page".into(),
+                                action: ActionId::NEXT_PAGE.into(),
+                                value: id,
+                                style: Style::Default,
+                                confirm: None,
+                            }],
+                        });
+                    }
+                }
+                ("ok".to_string(), p.decision.reason.clone())
+            }
+            Err(f) => {
+                m.text(format!("⚠️ {}", f.message));
+                let name = match f.kind {
+                    FailureKind::Aws => f.code.clone().unwrap_or_else(|| "error".into()),
+                    FailureKind::TimedOut => "timeout".into(),
+                    _ => "error".into(),
+                };
+                (name, p.decision.reason.clone())
+            }
+        };
+        m.context(format!(
+            "`{}` · {} · asked by <@{}> · {:.1} s",
+            self.opts.masker.mask_command(&command),
+            describe_route(p),
+            t.ev.user,
+            took as f64 / 1000.0
+        ));
+        t.post(m);
+        if let Some(id) = pending {
+            let _ = self.store.finish(id, &outcome_name, t.now);
+        }
+        self.audit(
+            t,
+            &command,
+            p,
+            "allowed",
+            &decision_reason,
+            &outcome_name,
+            Some(took),
+        );
+    }
+
+    /// The result text as a code block, cut with a note and attached whole when long.
+    fn result_blocks(&self, m: &mut Message, text: &str, file_name: &str) {
+        let limit = self.opts.max_inline_chars;
+        if text.chars().count() <= limit {
+            m.code(text);
+            return;
+        }
+        let mut cut = String::new();
+        for line in text.lines() {
+            if cut.chars().count() + line.chars().count() + 1 > limit {
+                break;
+            }
+            cut.push_str(line);
+            cut.push('\n');
+        }
+        if cut.is_empty() {
+            cut = text.chars().take(limit).collect();
+        }
+        let lines = text.lines().count();
+        m.code(cut.trim_end());
+        m.context(format!(
+            "The result is {} characters ({lines} lines); the first part is shown, the whole result is attached.",
+            text.chars().count()
+        ));
+        m.blocks.push(Block::File {
+            name: file_name.into(),
+            content_type: "text/plain".into(),
+            content: text.to_string(),
+        });
+    }
+
+    /// Keeps the command for its next page; returns the id the button carries.
+    fn next_page(&self, t: &Turn, pc: &PendingCall, token: &str) -> Option<String> {
+        let mut next = pc.clone();
+        next.kind = "next_page".into();
+        // A later --starting-token replaces an earlier one.
+        next.fills.retain(|(o, _)| o != "--starting-token");
+        next.fills
+            .push(("--starting-token".into(), token.to_string()));
+        let p = self
+            .store
+            .create_pending(&NewPending {
+                workspace: t.ev.workspace.clone(),
+                channel: t.ev.channel.clone(),
+                thread: t.ev.thread.clone(),
+                user: t.ev.user.clone(),
+                command_text: next.full_text(),
+                call: next.to_value(),
+                waiting: Waiting::AwaitingConfirmation,
+                message_id: None,
+                account: next.account.clone(),
+                region: None,
+                role: None,
+                created_at: t.now,
+                expires_at: t.now + self.pending_ttl(),
+            })
+            .ok()?;
+        Some(p.id)
+    }
+
+    /// Tells the asker why a command will not run and what to ask for; records it.
+    pub(crate) fn refuse(
+        &self,
+        t: &mut Turn,
+        pc: &PendingCall,
+        d: &Decision,
+        existing: Option<&PendingCommand>,
+    ) {
+        let mut m = Message {
+            id: new_message_id(),
+            ..Message::default()
+        };
+        m.text(format!("🚫 Not run: {}.", d.reason));
+        if let Some(a) = &d.advice {
+            m.context(format!("What to do: {a}."));
+        }
+        m.code(format!(
+            "aws {}",
+            self.opts.masker.mask_command(&pc.full_text())
+        ));
+        t.tell(m);
+        if let Some(e) = existing {
+            let _ = self.store.cancel(&e.id, "authorizer", t.now);
+            if let Some(msg) = &e.message_id {
+                t.update(msg, say(format!("Not run: {}.", d.reason)));
+            }
+        }
+        let account = pc.account.clone();
+        self.store
+            .append_audit(&AuditRecord {
+                time: t.now,
+                workspace: t.ev.workspace.clone(),
+                channel: t.ev.channel.clone(),
+                user: t.ev.user.clone(),
+                account,
+                region: None,
+                role: None,
+                command: self.opts.masker.mask_command(&pc.full_text()),
+                decision: d.outcome.as_str().into(),
+                reason: d.reason.clone(),
+                outcome: "refused".into(),
+                duration_ms: None,
+            })
+            .ok();
+    }
+
+    /// One audit record for a command that was decided.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn audit(
+        &self,
+        t: &Turn,
+        command: &str,
+        p: &Plan,
+        decision: &str,
+        reason: &str,
+        outcome: &str,
+        took: Option<i64>,
+    ) {
+        self.store
+            .append_audit(&AuditRecord {
+                time: t.now,
+                workspace: t.ev.workspace.clone(),
+                channel: t.ev.channel.clone(),
+                user: t.ev.user.clone(),
+                account: p.account.as_ref().map(|a| a.name.clone()),
+                region: Some(p.region.clone()),
+                role: p
+                    .role
+                    .as_ref()
+                    .map(|r| r.name.clone())
+                    .or_else(|| p.role_arn.clone()),
+                command: self.opts.masker.mask_command(command),
+                decision: decision.into(),
+                reason: reason.into(),
+                outcome: outcome.into(),
+                duration_ms: took,
+            })
+            .ok();
+    }
+
+    /// The audit record of a pending command that ended without running.
+    pub(crate) fn audit_pending(&self, p: &PendingCommand, outcome: &str, reason: &str, now: i64) {
+        self.store
+            .append_audit(&AuditRecord {
+                time: now,
+                workspace: p.workspace.clone(),
+                channel: p.channel.clone(),
+                user: p.user.clone(),
+                account: p.account.clone(),
+                region: p.region.clone(),
+                role: p.role.clone(),
+                command: self.opts.masker.mask_command(&p.command_text),
+                decision: "allowed".into(),
+                reason: reason.into(),
+                outcome: outcome.into(),
+                duration_ms: None,
+            })
+            .ok();
+    }
+}

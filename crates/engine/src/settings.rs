@@ -1,0 +1,143 @@
+//! The channel's default account and each user's role: `set default-account`,
+//! `switch-role`, `show-role`.
+
+use crate::engine::{say, Engine, Turn};
+use crate::message::{ActionId, Block, Button, Message, Style};
+
+impl Engine {
+    pub(crate) fn set_default_account(&self, t: &mut Turn, name: &str) {
+        let name = name.trim();
+        if name.is_empty() {
+            let mut m = Message::default();
+            m.text("Which account should this channel use by default?");
+            let buttons = self
+                .cfg
+                .channel_accounts(t.channel)
+                .map(|a| Button {
+                    label: format!("{} ({})", a.name, a.id),
+                    action: ActionId::ACCOUNT.into(),
+                    value: format!("default|{}", a.name),
+                    style: Style::Default,
+                    confirm: None,
+                })
+                .collect();
+            m.blocks.push(Block::Buttons { buttons });
+            t.post(m);
+            return;
+        }
+        let Some(account) = self.cfg.channel_account(t.channel, name) else {
+            t.tell(say(format!(
+                "`{name}` is not one of this channel's accounts ({}).",
+                t.channel.accounts.join(", ")
+            )));
+            return;
+        };
+        let ttl = self.account_ttl();
+        let expires = t.now + ttl.as_millis() as i64;
+        match self.store.set_default_account(
+            &t.ev.workspace,
+            &t.ev.channel,
+            &account.name,
+            expires,
+            t.now,
+        ) {
+            Ok(()) => {
+                t.post(say(format!(
+                    "<@{}> set this channel's account to *{}* ({}) for {} days.",
+                    t.ev.user,
+                    account.name,
+                    account.id,
+                    ttl.as_secs() / 86_400
+                )));
+            }
+            Err(e) => {
+                t.tell(say(format!("error: {e}")));
+            }
+        }
+    }
+
+    pub(crate) fn switch_role(&self, t: &mut Turn, name: &str) {
+        let name = name.trim();
+        let allowed = &t.channel.user_roles;
+        if allowed.is_empty() {
+            t.tell(say(
+                "This channel has no roles to choose from; commands run as the channel's role.",
+            ));
+            return;
+        }
+        if name.is_empty() {
+            let mut m = Message::default();
+            m.text("Which role should your commands in this channel use?");
+            let mut buttons: Vec<Button> = allowed
+                .iter()
+                .map(|r| Button {
+                    label: r.clone(),
+                    action: ActionId::ROLE.into(),
+                    value: r.clone(),
+                    style: Style::Default,
+                    confirm: None,
+                })
+                .collect();
+            buttons.push(Button {
+                label: "Clear".into(),
+                action: ActionId::ROLE.into(),
+                value: "clear".into(),
+                style: Style::Default,
+                confirm: None,
+            });
+            m.blocks.push(Block::Buttons { buttons });
+            t.tell(m);
+            return;
+        }
+        if matches!(name, "clear" | "none") {
+            let _ = self
+                .store
+                .clear_user_role(&t.ev.workspace, &t.ev.channel, &t.ev.user);
+            t.tell(say(
+                "Your role is cleared; commands use the channel's role where it has one.",
+            ));
+            return;
+        }
+        if !t.channel.allows_user_role(name) {
+            t.tell(say(format!(
+                "`{name}` is not a role this channel allows; choose one of: {}.",
+                allowed.join(", ")
+            )));
+            return;
+        }
+        match self
+            .store
+            .set_user_role(&t.ev.workspace, &t.ev.channel, &t.ev.user, name, t.now)
+        {
+            Ok(()) => {
+                t.tell(say(format!(
+                    "Your commands in this channel now run as role *{name}*."
+                )));
+            }
+            Err(e) => {
+                t.tell(say(format!("error: {e}")));
+            }
+        }
+    }
+
+    pub(crate) fn show_role(&self, t: &mut Turn) {
+        let mine = self
+            .store
+            .user_role(&t.ev.workspace, &t.ev.channel, &t.ev.user)
+            .ok()
+            .flatten();
+        let describe = |name: &str| match self.cfg.role(name).and_then(|r| r.role_arn.clone()) {
+            Some(arn) => format!("*{name}* ({arn})"),
+            None => format!("*{name}*"),
+        };
+        let text = match (mine, &t.channel.channel_role) {
+            (Some(r), _) => format!("Your role in this channel: {}.", describe(&r)),
+            (None, _) if t.channel.require_user_role => {
+                "You have no role in this channel, and it requires one: choose one with `@aws switch-role`.".to_string()
+            }
+            (None, Some(c)) => format!("You have not chosen a role; commands use the channel's role {}.", describe(c)),
+            (None, None) => "You have not chosen a role, and the channel has none.".to_string(),
+        };
+        t.tell(say(text));
+    }
+}
