@@ -145,10 +145,18 @@ impl Engine {
     fn next_page(&self, t: &Turn, pc: &PendingCall, token: &str) -> Option<String> {
         let mut next = pc.clone();
         next.kind = "next_page".into();
-        // A later --starting-token replaces an earlier one.
-        next.fills.retain(|(o, _)| o != "--starting-token");
-        next.fills
-            .push(("--starting-token".into(), token.to_string()));
+        // The token is a global option: it goes in the text, replacing an earlier one.
+        let mut words = command::tokenize(&pc.text).ok()?;
+        if let Some(i) = words.iter().position(|w| w == "--starting-token") {
+            words.drain(i..(i + 2).min(words.len()));
+        }
+        words.push("--starting-token".into());
+        words.push(token.to_string());
+        next.text = words
+            .iter()
+            .map(|w| crate::text::quote(w))
+            .collect::<Vec<_>>()
+            .join(" ");
         let p = self
             .store
             .create_pending(&NewPending {
