@@ -1,11 +1,13 @@
 //! `chatops`: the command line of aws-chatops.
 
+mod audit_cmd;
 mod channel;
 mod config_cmd;
 mod execute;
 mod exit;
 mod policy_cmd;
 mod run;
+mod serve;
 mod shell;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +39,10 @@ enum Cmd {
     /// The configuration file.
     #[command(subcommand)]
     Config(config_cmd::ConfigCmd),
+    /// The audit log as JSON lines.
+    Audit(audit_cmd::AuditArgs),
+    /// Serve the built-in web chat.
+    Serve(serve::ServeArgs),
 }
 
 fn main() {
@@ -45,6 +51,7 @@ fn main() {
     let code = match &cli.cmd {
         Cmd::Policy(policy_cmd::PolicyCmd::Simulate) => Some(policy_cmd::simulate()),
         Cmd::Config(config_cmd::ConfigCmd::Check { file }) => Some(config_cmd::check(file)),
+        Cmd::Audit(args) => Some(audit_cmd::audit(args)),
         _ => None,
     };
     let code = code.unwrap_or_else(|| match command::Catalog::open(cli.models_dir.as_deref()) {
@@ -56,7 +63,10 @@ fn main() {
             Cmd::Run(args) => run::run_once(&cat, args),
             Cmd::Shell(args) => shell::shell(&cat, args),
             Cmd::Policy(policy_cmd::PolicyCmd::Check(args)) => policy_cmd::check(&cat, args),
-            Cmd::Policy(policy_cmd::PolicyCmd::Simulate) | Cmd::Config(_) => exit::OK,
+            Cmd::Serve(args) => serve::serve(&cat, args),
+            Cmd::Policy(policy_cmd::PolicyCmd::Simulate) | Cmd::Config(_) | Cmd::Audit(_) => {
+                exit::OK
+            }
         },
     });
     std::process::exit(code);
