@@ -25,4 +25,15 @@ if [ "$(cat "$oracle/node_modules/.lock.sha" 2>/dev/null)" != "$want" ]; then
   (cd "$oracle" && npm ci --no-audit --no-fund --loglevel=error >&2)
   echo "$want" > "$oracle/node_modules/.lock.sha"
 fi
+# The web chat's browser tests: Debian's Chromium (Playwright never downloads a browser here)
+# and playwright-core, pinned by its lock file.
+if [ ! -x /usr/bin/chromium ]; then
+  apt-get update -qq && apt-get install -y -qq chromium >&2
+fi
+browser=crates/webchat/tests/browser
+want="$(sha256sum "$browser/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$browser/node_modules/.lock.sha" 2>/dev/null)" != "$want" ]; then
+  (cd "$browser" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >&2)
+  echo "$want" > "$browser/node_modules/.lock.sha"
+fi
 cargo build --release --bin chatops >&2

@@ -1,0 +1,217 @@
+//! The built-in web chat: a small page (plain HTML, CSS and JavaScript, embedded in the binary)
+//! where signed-in users pick a channel, type commands and press buttons, and see the engine's
+//! answers and in-place updates live over a WebSocket.
+//!
+//! It drives any [`engine::Handler`], so it knows nothing of AWS. It is the product's embedded
+//! default surface: no Slack account is needed to try the product, but it runs AWS commands,
+//! so it is never open to whoever reaches the port (see [`auth`]).
+//!
+//! ```no_run
+//! # async fn run(handler: std::sync::Arc<dyn engine::Handler>) -> Result<(), webchat::ServeError> {
+//! let channels = vec![webchat::ChannelInfo::new("web", "C1", "ops")];
+//! let settings = webchat::WebSettings::new(channels, vec![])?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! println!("token: {}", settings.token);
+//! webchat::serve(listener, handler, settings).await
+//! # }
+//! ```
+//!
+//! The page ↔ server protocol (HTTP endpoints and WebSocket frames) is described in
+//! [`routes`] and [`protocol`].
+
+pub mod auth;
+mod controls;
+mod hub;
+pub mod protocol;
+pub mod routes;
+mod socket;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use engine::Handler;
+use serde::Serialize;
+
+/// Messages kept per channel for reloads and late joiners.
+pub const HISTORY_LIMIT: usize = 500;
+/// How often [`serve`] runs the handler's sweep (expired prompts and confirmations).
+pub const SWEEP_EVERY: Duration = Duration::from_secs(5);
+
+/// A channel the web chat offers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChannelInfo {
+    /// The workspace name sent to the engine.
+    pub workspace: String,
+    /// The channel id sent to the engine.
+    pub id: String,
+    /// What the page shows.
+    pub name: String,
+}
+
+impl ChannelInfo {
+    pub fn new(
+        workspace: impl Into<String>,
+        id: impl Into<String>,
+        name: impl Into<String>,
+    ) -> Self {
+        ChannelInfo {
+            workspace: workspace.into(),
+            id: id.into(),
+            name: name.into(),
+        }
+    }
+}
+
+/// What the web chat serves and who may use it.
+#[derive(Clone)]
+pub struct WebSettings {
+    pub channels: Vec<ChannelInfo>,
+    /// Users from the configuration: (name, token).
+    pub users: Vec<(String, String)>,
+    /// The start-up token (random by [`WebSettings::new`]); it signs in as [`Self::token_user`].
+    pub token: String,
+    pub token_user: String,
+}
+
+impl std::fmt::Debug for WebSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebSettings")
+            .field("channels", &self.channels)
+            .field(
+                "users",
+                &self.users.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
+            .field("token", &"<redacted>")
+            .field("token_user", &self.token_user)
+            .finish()
+    }
+}
+
+impl WebSettings {
+    /// The name the start-up token signs in as.
+    pub const TOKEN_USER: &'static str = "admin";
+
+    /// Settings with a fresh random start-up token (256 bits, hex) for [`Self::TOKEN_USER`].
+    pub fn new(
+        channels: Vec<ChannelInfo>,
+        users: Vec<(String, String)>,
+    ) -> Result<WebSettings, SettingsError> {
+        let token = auth::random_hex(32).map_err(|e| SettingsError::Random(e.to_string()))?;
+        Ok(WebSettings {
+            channels,
+            users,
+            token,
+            token_user: Self::TOKEN_USER.to_string(),
+        })
+    }
+}
+
+/// Settings that would leave the web chat open or ambiguous.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("a web chat user has an empty name")]
+    EmptyUserName,
+    #[error(
+        "the web chat token of user {user:?} is shorter than {} characters",
+        auth::MIN_TOKEN_LEN
+    )]
+    ShortToken { user: String },
+    #[error("users {first:?} and {second:?} have the same web chat token; each needs its own")]
+    SharedToken { first: String, second: String },
+    #[error("channel {channel:?} of workspace {workspace:?} is listed twice")]
+    DuplicateChannel { workspace: String, channel: String },
+    #[error("the operating system's random source failed: {0}")]
+    Random(String),
+}
+
+/// Why [`serve`] stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error("the web chat server failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// What every request handler shares.
+pub(crate) struct App {
+    handler: Arc<dyn Handler>,
+    auth: auth::Auth,
+    hub: hub::Hub,
+    channels: Vec<ChannelInfo>,
+}
+
+/// A configured web chat: its routes, and the sweep that pushes expiry updates.
+#[derive(Clone)]
+pub struct WebChat {
+    app: Arc<App>,
+}
+
+impl WebChat {
+    /// Checks the settings (tokens long enough and distinct, channels distinct).
+    pub fn new(handler: Arc<dyn Handler>, settings: WebSettings) -> Result<WebChat, SettingsError> {
+        let mut users = settings.users;
+        users.push((settings.token_user, settings.token));
+        let auth = auth::Auth::new(&users)?;
+        let mut keys = Vec::new();
+        for c in &settings.channels {
+            let key = (c.workspace.clone(), c.id.clone());
+            if keys.contains(&key) {
+                return Err(SettingsError::DuplicateChannel {
+                    workspace: c.workspace.clone(),
+                    channel: c.id.clone(),
+                });
+            }
+            keys.push(key);
+        }
+        Ok(WebChat {
+            app: Arc::new(App {
+                handler,
+                auth,
+                hub: hub::Hub::new(keys, HISTORY_LIMIT),
+                channels: settings.channels,
+            }),
+        })
+    }
+
+    /// The page, its assets, the API and the WebSocket, as one router.
+    pub fn router(&self) -> axum::Router {
+        routes::router(self.app.clone())
+    }
+
+    /// Runs the handler's sweep once and pushes its updates to the channels they belong to.
+    pub async fn sweep_once(&self) {
+        let handler = self.app.handler.clone();
+        // The sweep is synchronous and may touch the store: keep it off the async workers.
+        match tokio::task::spawn_blocking(move || handler.sweep()).await {
+            Ok(out) => self.app.hub.apply(None, out),
+            Err(e) => tracing::error!(error = %e, "the handler's sweep failed"),
+        }
+    }
+
+    /// Runs [`Self::sweep_once`] every `every`, until the returned task is aborted.
+    pub fn spawn_sweeper(&self, every: Duration) -> tokio::task::JoinHandle<()> {
+        let chat = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                chat.sweep_once().await;
+            }
+        })
+    }
+}
+
+/// Serves the web chat on `listener` until the server fails, sweeping every [`SWEEP_EVERY`].
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    handler: Arc<dyn Handler>,
+    settings: WebSettings,
+) -> Result<(), ServeError> {
+    let chat = WebChat::new(handler, settings)?;
+    let sweeper = chat.spawn_sweeper(SWEEP_EVERY);
+    let result = axum::serve(listener, chat.router()).await;
+    sweeper.abort();
+    Ok(result?)
+}
