@@ -1,18 +1,51 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the product on its embedded defaults: a local AWS emulator
-# (moto's server on a free loopback port) and `chatops shell` pointed at it.
+# The product on its embedded defaults: a local AWS emulator (moto) seeded with Lambda
+# functions, alarms, a Kinesis stream, log groups, EC2 instances, an SNS topic, queues and
+# buckets in two accounts; the built-in web chat on SQLite; a sample configuration with a
+# read-only channel, an ops channel (writes behind confirmation) and an on-call channel (user
+# roles). Prints the URL and the sign-in token. Ctrl-C stops everything.
+#
+#   scripts/demo.sh            web chat on 127.0.0.1:8080 (another free port if taken)
+#   scripts/demo.sh --shell    the terminal instead (`chatops shell` on the ops channel)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-"$root/scripts/setup.sh"
+cd "$root"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/aws-chatops-target}"
-port="$("$root/.venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-"$root/.venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"${TMPDIR:-/tmp}/chatops-moto.log" 2>&1 &
+"$root/scripts/setup.sh"
+
+free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port_free() { .venv/bin/python -c "import socket,sys; s=socket.socket(); sys.exit(s.connect_ex(('127.0.0.1', $1)) == 0)"; }
+
+state="${CHATOPS_DEMO_DIR:-$root/.demo}"
+mkdir -p "$state"
+moto_port="$(free_port)"
+.venv/bin/moto_server -H 127.0.0.1 -p "$moto_port" >"$state/moto.log" 2>&1 &
 moto_pid=$!
-trap 'kill $moto_pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-  sleep 0.2
+trap 'kill "$moto_pid" 2>/dev/null || true' EXIT INT TERM
+for _ in $(seq 1 100); do
+  port_free "$moto_port" || break
+  sleep 0.1
 done
-export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-testing}" AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-testing}"
-echo "moto (local AWS emulator) on http://127.0.0.1:$port"
-"$CARGO_TARGET_DIR/release/chatops" shell --endpoint-url "http://127.0.0.1:$port" --region us-east-1
+moto_url="http://127.0.0.1:$moto_port"
+"$root/scripts/seed_demo.sh" "$moto_url"
+
+# A fresh store each time: moto starts empty too.
+rm -f "$state"/chatops.db*
+sed -e "s#@MOTO_URL@#$moto_url#g" -e "s#@DB_PATH@#$state/chatops.db#g" \
+  examples/demo/chatops.toml.in >"$state/chatops.toml"
+
+# The service's own credentials: moto accepts any.
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1
+export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
+bin="$CARGO_TARGET_DIR/release/chatops"
+
+echo "moto (local AWS) at $moto_url; configuration: $state/chatops.toml"
+if [ "${1:-}" = "--shell" ]; then
+  "$bin" shell --config "$state/chatops.toml" --channel ops --user demo
+  exit
+fi
+web_port="${CHATOPS_PORT:-8080}"
+port_free "$web_port" || web_port=0
+echo "Try: @aws lambda list-functions · @aws cloudwatch describe-alarms --state-value ALARM ·"
+echo "     @aws lambda get-function (then pick a function) · @aws set default-account · @aws help"
+"$bin" serve --config "$state/chatops.toml" --addr "127.0.0.1:$web_port"

@@ -11,7 +11,7 @@ use wire::assume::AssumeParams;
 use wire::client::{Client, Settings};
 
 /// The deadline for one command: `CHATOPS_DEADLINE_SECS`, else the seed's 15 s.
-fn deadline() -> Duration {
+pub fn deadline() -> Duration {
     std::env::var("CHATOPS_DEADLINE_SECS")
         .ok()
         .and_then(|s| s.parse::<f64>().ok())

@@ -63,7 +63,7 @@ fn main() {
             Cmd::Run(args) => run::run_once(&cat, args),
             Cmd::Shell(args) => shell::shell(&cat, args),
             Cmd::Policy(policy_cmd::PolicyCmd::Check(args)) => policy_cmd::check(&cat, args),
-            Cmd::Serve(args) => serve::serve(&cat, args),
+            Cmd::Serve(args) => serve::serve(cat, args),
             Cmd::Policy(policy_cmd::PolicyCmd::Simulate) | Cmd::Config(_) | Cmd::Audit(_) => {
                 exit::OK
             }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use authz::resolve::ConfigCatalog;
 use command::Catalog;
 use config::{Config, Platform};
-use engine::{Event, Handler, Inbound, Message, Outbound};
+use engine::Handler;
 use webchat::{ChannelInfo, WebSettings};
 
 use crate::exit;
@@ -27,7 +27,7 @@ pub struct ServeArgs {
 
 /// Serves the web chat until the process is stopped; prints
 /// `web chat: http://ADDR/  token: TOKEN` on stdout once it listens.
-pub fn serve(cat: &Catalog, args: &ServeArgs) -> i32 {
+pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
     let config = match config::load_with(&args.config, &ConfigCatalog) {
         Ok(c) => c,
         Err(e) => {
@@ -56,7 +56,6 @@ pub fn serve(cat: &Catalog, args: &ServeArgs) -> i32 {
             return exit::FAILED;
         }
     };
-    let handler = chat_handler(cat, &config);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -70,6 +69,9 @@ pub fn serve(cat: &Catalog, args: &ServeArgs) -> i32 {
     };
     let addr = args.addr;
     let result = runtime.block_on(async move {
+        let handler = chat_handler(cat, config)
+            .await
+            .map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
         if !local.ip().is_loopback() {
@@ -104,42 +106,27 @@ fn web_channels(config: &Config) -> Vec<ChannelInfo> {
         .collect()
 }
 
-/// The handler the web chat drives. A stand-in until the engine's `Engine` exists: swap it in
-/// here (it will want the catalog and the configuration).
-fn chat_handler(_cat: &Catalog, _config: &Config) -> Arc<dyn Handler> {
-    Arc::new(EchoHandler)
-}
-
-/// Answers every event by saying what it received, so the web chat can be tried end to end
-/// before the engine is wired in.
-struct EchoHandler;
-
-impl EchoHandler {
-    fn answer(event: &Inbound) -> Vec<Outbound> {
-        let said = match &event.event {
-            Event::Text { text } => format!("echo: {text}"),
-            Event::Action { action, value, .. } => {
-                format!("{} pressed {action} = {value}", event.user)
-            }
-            Event::Form { action, values, .. } => {
-                let shown: Vec<String> = values.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                format!("{} submitted {action}: {}", event.user, shown.join(", "))
-            }
-        };
-        let mut message = Message {
-            thread: event.thread.clone(),
-            ..Message::default()
-        };
-        message.text(said);
-        vec![Outbound::Post(message)]
-    }
-}
-
-impl Handler for EchoHandler {
-    fn handle<'a>(
-        &'a self,
-        event: &'a Inbound,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<Outbound>> + Send + 'a>> {
-        Box::pin(async move { Self::answer(event) })
-    }
+/// The conversation engine on the configuration's store, calling AWS with the service's
+/// own credentials (and the channels' roles).
+async fn chat_handler(cat: Catalog, config: Config) -> Result<Arc<dyn Handler>, String> {
+    let path = match &config.store {
+        config::Store::Sqlite(p) => p.clone(),
+        config::Store::Postgres(_) => {
+            return Err("the PostgreSQL store is not supported yet; use [store] sqlite".into())
+        }
+    };
+    let store = store::SqliteStore::open(&path).map_err(|e| e.to_string())?;
+    let cat = Arc::new(cat);
+    let runner = engine::Runner::new(
+        cat.models.clone(),
+        wire::client::Client::from_environment().await,
+        crate::execute::deadline(),
+    );
+    Ok(Arc::new(engine::Engine::new(
+        Arc::new(config),
+        cat,
+        Arc::new(store),
+        runner,
+        engine::Options::default(),
+    )))
 }
