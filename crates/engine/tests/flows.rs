@@ -497,3 +497,30 @@ async fn a_restart_keeps_the_confirmation_and_runs_it_once() {
     assert!(all_text(&out).contains("already run"), "{}", all_text(&out));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn secrets_in_results_are_masked() {
+    let f = fixture();
+    let seed = std::process::Command::new(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/seed_demo.sh"),
+    )
+    .arg(&f.moto.url)
+    .output()
+    .unwrap();
+    assert!(
+        seed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&seed.stderr)
+    );
+    let out = f
+        .say(
+            "C-RO",
+            "alice",
+            "@aws lambda get-function-configuration --function-name orders-api",
+        )
+        .await;
+    let text = all_text(&out);
+    assert!(text.contains("\"DB_PASSWORD\": \"********\""), "{text}");
+    assert!(!text.contains("s3cr3t"), "{text}");
+    assert!(text.contains("\"DB_USER\""), "other variables stay: {text}");
+}
