@@ -256,23 +256,50 @@ impl Engine {
             }
             None => self
                 .store
-                .create_pending(&NewPending {
-                    workspace: t.ev.workspace.clone(),
-                    channel: t.ev.channel.clone(),
-                    thread: t.ev.thread.clone(),
-                    user: t.ev.user.clone(),
-                    command_text: pc.full_text(),
-                    call: pc.to_value(),
-                    waiting,
-                    message_id: Some(message_id.to_string()),
-                    account: pc.account.clone(),
-                    region: None,
-                    role: None,
-                    created_at: t.now,
-                    expires_at: t.now + self.pending_ttl(),
-                })
+                .create_pending(&self.new_pending(t, pc, waiting, Some(message_id.to_string())))
                 .ok(),
         }
+    }
+
+    /// A new pending command for this turn.
+    pub(crate) fn new_pending(
+        &self,
+        t: &Turn,
+        pc: &PendingCall,
+        waiting: Waiting,
+        message_id: Option<String>,
+    ) -> NewPending {
+        NewPending {
+            workspace: t.ev.workspace.clone(),
+            channel: t.ev.channel.clone(),
+            thread: t.ev.thread.clone(),
+            user: t.ev.user.clone(),
+            command_text: pc.full_text(),
+            call: pc.to_value(),
+            waiting,
+            message_id,
+            account: pc.account.clone(),
+            region: None,
+            role: None,
+            created_at: t.now,
+            expires_at: t.now + self.pending_ttl(),
+        }
+    }
+
+    /// One button per account of the channel; `key` is the pending id, or `default`.
+    pub(crate) fn account_buttons(&self, t: &Turn, key: &str) -> Block {
+        let buttons = self
+            .cfg
+            .channel_accounts(t.channel)
+            .map(|a| Button {
+                label: format!("{} ({})", a.name, a.id),
+                action: ActionId::ACCOUNT.into(),
+                value: format!("{key}|{}", a.name),
+                style: Style::Default,
+                confirm: None,
+            })
+            .collect();
+        Block::Buttons { buttons }
     }
 
     /// Asks which account to use, remembered for the channel.
@@ -299,18 +326,7 @@ impl Engine {
             "Which account should `{}` run in? This channel will use it for the next {days} days (`@aws set default-account` changes it).",
             pc.full_text()
         ));
-        let buttons = self
-            .cfg
-            .channel_accounts(t.channel)
-            .map(|a| Button {
-                label: format!("{} ({})", a.name, a.id),
-                action: ActionId::ACCOUNT.into(),
-                value: format!("{}|{}", p.id, a.name),
-                style: Style::Default,
-                confirm: None,
-            })
-            .collect();
-        m.blocks.push(Block::Buttons { buttons });
+        m.blocks.push(self.account_buttons(t, &p.id));
         t.post(m);
     }
 

@@ -10,7 +10,7 @@ use crate::runner::{FailureKind, Route};
 use authz::plan::Plan;
 use authz::Decision;
 use command::Call;
-use store::{AuditRecord, NewPending, PendingCommand, Waiting};
+use store::{AuditRecord, PendingCommand, Waiting};
 use wire::assume::AssumeParams;
 
 /// The role session a plan asks for, if any.
@@ -159,21 +159,7 @@ impl Engine {
             .join(" ");
         let p = self
             .store
-            .create_pending(&NewPending {
-                workspace: t.ev.workspace.clone(),
-                channel: t.ev.channel.clone(),
-                thread: t.ev.thread.clone(),
-                user: t.ev.user.clone(),
-                command_text: next.full_text(),
-                call: next.to_value(),
-                waiting: Waiting::AwaitingConfirmation,
-                message_id: None,
-                account: next.account.clone(),
-                region: None,
-                role: None,
-                created_at: t.now,
-                expires_at: t.now + self.pending_ttl(),
-            })
+            .create_pending(&self.new_pending(t, &next, Waiting::AwaitingConfirmation, None))
             .ok()?;
         Some(p.id)
     }
@@ -205,23 +191,13 @@ impl Engine {
                 t.update(msg, say(format!("Not run: {}.", d.reason)));
             }
         }
-        let account = pc.account.clone();
-        self.store
-            .append_audit(&AuditRecord {
-                time: t.now,
-                workspace: t.ev.workspace.clone(),
-                channel: t.ev.channel.clone(),
-                user: t.ev.user.clone(),
-                account,
-                region: None,
-                role: None,
-                command: self.opts.masker.mask_command(&pc.full_text()),
-                decision: d.outcome.as_str().into(),
-                reason: d.reason.clone(),
-                outcome: "refused".into(),
-                duration_ms: None,
-            })
-            .ok();
+        self.record(AuditRecord {
+            account: pc.account.clone(),
+            decision: d.outcome.as_str().into(),
+            reason: d.reason.clone(),
+            outcome: "refused".into(),
+            ..self.turn_record(t, &pc.full_text())
+        });
     }
 
     /// One audit record for a command that was decided.
@@ -236,45 +212,65 @@ impl Engine {
         outcome: &str,
         took: Option<i64>,
     ) {
-        self.store
-            .append_audit(&AuditRecord {
-                time: t.now,
-                workspace: t.ev.workspace.clone(),
-                channel: t.ev.channel.clone(),
-                user: t.ev.user.clone(),
-                account: p.account.as_ref().map(|a| a.name.clone()),
-                region: Some(p.region.clone()),
-                role: p
-                    .role
-                    .as_ref()
-                    .map(|r| r.name.clone())
-                    .or_else(|| p.role_arn.clone()),
-                command: self.opts.masker.mask_command(command),
-                decision: decision.into(),
-                reason: reason.into(),
-                outcome: outcome.into(),
-                duration_ms: took,
-            })
-            .ok();
+        self.record(AuditRecord {
+            account: p.account.as_ref().map(|a| a.name.clone()),
+            region: Some(p.region.clone()),
+            role: p
+                .role
+                .as_ref()
+                .map(|r| r.name.clone())
+                .or_else(|| p.role_arn.clone()),
+            decision: decision.into(),
+            reason: reason.into(),
+            outcome: outcome.into(),
+            duration_ms: took,
+            ..self.turn_record(t, command)
+        });
     }
 
     /// The audit record of a pending command that ended without running.
     pub(crate) fn audit_pending(&self, p: &PendingCommand, outcome: &str, reason: &str, now: i64) {
-        self.store
-            .append_audit(&AuditRecord {
-                time: now,
-                workspace: p.workspace.clone(),
-                channel: p.channel.clone(),
-                user: p.user.clone(),
-                account: p.account.clone(),
-                region: p.region.clone(),
-                role: p.role.clone(),
-                command: self.opts.masker.mask_command(&p.command_text),
-                decision: "allowed".into(),
-                reason: reason.into(),
-                outcome: outcome.into(),
-                duration_ms: None,
-            })
-            .ok();
+        self.record(AuditRecord {
+            time: now,
+            workspace: p.workspace.clone(),
+            channel: p.channel.clone(),
+            user: p.user.clone(),
+            account: p.account.clone(),
+            region: p.region.clone(),
+            role: p.role.clone(),
+            command: self.opts.masker.mask_command(&p.command_text),
+            decision: "allowed".into(),
+            reason: reason.into(),
+            outcome: outcome.into(),
+            duration_ms: None,
+        });
+    }
+
+    /// A record of this turn for `command` (masked); the caller sets the rest.
+    fn turn_record(&self, t: &Turn, command: &str) -> AuditRecord {
+        AuditRecord {
+            time: t.now,
+            workspace: t.ev.workspace.clone(),
+            channel: t.ev.channel.clone(),
+            user: t.ev.user.clone(),
+            account: None,
+            region: None,
+            role: None,
+            command: self.opts.masker.mask_command(command),
+            decision: String::new(),
+            reason: String::new(),
+            outcome: String::new(),
+            duration_ms: None,
+        }
+    }
+
+    /// Appends to the audit log; a failing store is logged, never a reason to lose the reply.
+    fn record(&self, r: AuditRecord) {
+        if let Err(e) = self.store.append_audit(&r) {
+            eprintln!(
+                "audit log: could not record {:?} by {}: {e}",
+                r.command, r.user
+            );
+        }
     }
 }

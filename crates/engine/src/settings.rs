@@ -10,18 +10,7 @@ impl Engine {
         if name.is_empty() {
             let mut m = Message::default();
             m.text("Which account should this channel use by default?");
-            let buttons = self
-                .cfg
-                .channel_accounts(t.channel)
-                .map(|a| Button {
-                    label: format!("{} ({})", a.name, a.id),
-                    action: ActionId::ACCOUNT.into(),
-                    value: format!("default|{}", a.name),
-                    style: Style::Default,
-                    confirm: None,
-                })
-                .collect();
-            m.blocks.push(Block::Buttons { buttons });
+            m.blocks.push(self.account_buttons(t, "default"));
             t.post(m);
             return;
         }
