@@ -267,10 +267,7 @@ impl Engine {
     /// Appends to the audit log; a failing store is logged, never a reason to lose the reply.
     fn record(&self, r: AuditRecord) {
         if let Err(e) = self.store.append_audit(&r) {
-            eprintln!(
-                "audit log: could not record {:?} by {}: {e}",
-                r.command, r.user
-            );
+            tracing::error!(command = %r.command, user = %r.user, error = %e, "audit log: could not record");
         }
     }
 }
