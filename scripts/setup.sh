@@ -30,6 +30,11 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq && apt-get install -y -qq chromium >&2
 fi
+# The chat's messages use emoji (🚫 ⚠️ ▶️); without a colour emoji font the screenshots show
+# empty boxes.
+if [ ! -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
+  apt-get update -qq && apt-get install -y -qq fonts-noto-color-emoji >&2
+fi
 browser=crates/webchat/tests/browser
 want="$(sha256sum "$browser/package-lock.json" | cut -d' ' -f1)"
 if [ "$(cat "$browser/node_modules/.lock.sha" 2>/dev/null)" != "$want" ]; then

@@ -28,6 +28,9 @@ pub struct ServeArgs {
 /// Serves the web chat until the process is stopped; prints
 /// `web chat: http://ADDR/  token: TOKEN` on stdout once it listens.
 pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
+    // The web chat reports what it skipped or could not do (an unreadable line of the history
+    // file, a handler that failed) as log events: show the warnings and errors on stderr.
+    let _ = tracing::subscriber::set_global_default(StderrLog);
     let config = match config::load_with(&args.config, &ConfigCatalog) {
         Ok(c) => c,
         Err(e) => {
@@ -49,13 +52,14 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
         .iter()
         .map(|u| (u.name.clone(), u.token.clone()))
         .collect();
-    let settings = match WebSettings::new(channels, users) {
+    let mut settings = match WebSettings::new(channels, users) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
             return exit::FAILED;
         }
     };
+    settings.history_path = history_path(&config);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -89,6 +93,21 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             eprintln!("error: {e}");
             exit::FAILED
         }
+    }
+}
+
+/// Where the web chat keeps its recent messages across restarts: next to the SQLite store
+/// (`<db>.webchat.jsonl`), so the buttons of commands waiting in the store are still there
+/// to press after a restart.
+fn history_path(config: &Config) -> Option<PathBuf> {
+    match &config.store {
+        config::Store::Sqlite(db) if db.as_os_str() == ":memory:" => None,
+        config::Store::Sqlite(db) => {
+            let mut p = db.as_os_str().to_owned();
+            p.push(".webchat.jsonl");
+            Some(PathBuf::from(p))
+        }
+        config::Store::Postgres(_) => None,
     }
 }
 
@@ -129,4 +148,57 @@ async fn chat_handler(cat: Catalog, config: Config) -> Result<Arc<dyn Handler>, 
         runner,
         engine::Options::default(),
     )))
+}
+
+/// Prints the web chat's log events of level WARN and above on stderr, one line each:
+/// `warning: <message> (key=value, …)`. Other crates' events (the AWS SDK's region lookup
+/// chatter) are left out.
+struct StderrLog;
+
+impl tracing::Subscriber for StderrLog {
+    fn enabled(&self, meta: &tracing::Metadata<'_>) -> bool {
+        *meta.level() <= tracing::Level::WARN && meta.target().starts_with("webchat")
+    }
+    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+        tracing::span::Id::from_u64(1)
+    }
+    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+    fn event(&self, event: &tracing::Event<'_>) {
+        #[derive(Default)]
+        struct Line {
+            message: String,
+            fields: Vec<String>,
+        }
+        impl tracing::field::Visit for Line {
+            fn record_str(&mut self, f: &tracing::field::Field, v: &str) {
+                if f.name() == "message" {
+                    self.message = v.to_string();
+                } else {
+                    self.fields.push(format!("{}={v}", f.name()));
+                }
+            }
+            fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
+                if f.name() == "message" {
+                    self.message = format!("{v:?}");
+                } else {
+                    self.fields.push(format!("{}={v:?}", f.name()));
+                }
+            }
+        }
+        let mut line = Line::default();
+        event.record(&mut line);
+        let level = if *event.metadata().level() == tracing::Level::ERROR {
+            "error"
+        } else {
+            "warning"
+        };
+        if line.fields.is_empty() {
+            eprintln!("{level}: {}", line.message);
+        } else {
+            eprintln!("{level}: {} ({})", line.message, line.fields.join(", "));
+        }
+    }
+    fn enter(&self, _: &tracing::span::Id) {}
+    fn exit(&self, _: &tracing::span::Id) {}
 }

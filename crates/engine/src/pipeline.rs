@@ -165,7 +165,7 @@ impl Engine {
             }
             if let Some(msg) = &e.message_id {
                 let mut m = say(format!("`{}`", pc.full_text()));
-                m.context(format!("answered by <@{}>", t.ev.user));
+                m.context(answered(t, &pc));
                 t.update(msg, m);
             }
             self.execute(t, &pc, &call, &p, Some(&e.id)).await;
@@ -396,7 +396,7 @@ impl Engine {
         };
         if let Some(old) = existing.as_ref().and_then(|e| e.message_id.clone()) {
             let mut m = say(format!("`{}`", pc.full_text()));
-            m.context(format!("answered by <@{}>", t.ev.user));
+            m.context(answered(t, &pc));
             t.update(&old, m);
         }
         let mut m = Message {
@@ -457,4 +457,12 @@ pub(crate) fn describe_route(p: &Plan) -> String {
         _ => {}
     }
     parts.join(" · ")
+}
+
+/// "answered by @alice (account prod)": what the answered question became.
+pub(crate) fn answered(t: &Turn, pc: &PendingCall) -> String {
+    match &pc.account {
+        Some(a) => format!("answered by <@{}> (account {a})", t.ev.user),
+        None => format!("answered by <@{}>", t.ev.user),
+    }
 }

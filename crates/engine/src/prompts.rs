@@ -41,7 +41,7 @@ impl Engine {
             .filter(|m| *m != message_id)
         {
             let mut m = say(format!("`{}`", pc.full_text()));
-            m.context(format!("answered by <@{}>", t.ev.user));
+            m.context(crate::pipeline::answered(t, &pc));
             t.update(&old, m);
         }
         let name = missing.option.trim_start_matches('-');

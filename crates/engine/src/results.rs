@@ -112,6 +112,10 @@ impl Engine {
 
     /// The result text as a code block, cut with a note and attached whole when long.
     fn result_blocks(&self, m: &mut Message, text: &str, file_name: &str) {
+        if text.trim().is_empty() {
+            m.text("✅ Done (no output).");
+            return;
+        }
         let limit = self.opts.max_inline_chars;
         if text.chars().count() <= limit {
             m.code(text);

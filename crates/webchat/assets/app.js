@@ -33,15 +33,20 @@ function h(tag, attrs, children) {
   return el;
 }
 
-/** Slack-style `code` and *bold*, as text nodes and elements (never parsed as HTML). */
+/**
+ * Slack-style `code`, *bold* and <@user> mentions, as text nodes and elements (never parsed
+ * as HTML).
+ */
 function inline(text) {
   const frag = document.createDocumentFragment();
-  const re = /`([^`\n]+)`|\*([^*\n]+)\*/g;
+  const re = /`([^`\n]+)`|\*([^*\n]+)\*|<@([^<>\s]+)>/g;
   let last = 0;
   let m;
   while ((m = re.exec(text)) !== null) {
     if (m.index > last) frag.append(document.createTextNode(text.slice(last, m.index)));
-    frag.append(m[1] !== undefined ? h('code', {}, m[1]) : h('strong', {}, m[2]));
+    if (m[1] !== undefined) frag.append(h('code', {}, m[1]));
+    else if (m[2] !== undefined) frag.append(h('strong', {}, m[2]));
+    else frag.append(h('span', { class: 'mention' + (m[3] === state.user ? ' you' : '') }, '@' + m[3]));
     last = re.lastIndex;
   }
   if (last < text.length) frag.append(document.createTextNode(text.slice(last)));
@@ -278,6 +283,8 @@ function renderBlock(b, m) {
     case 'text':
       return h('div', { class: 'text' }, inline(b.text));
     case 'code':
+      // An empty result (a write that answers nothing) would be an empty box: say so instead.
+      if (!b.text.trim()) return h('div', { class: 'context empty-result' }, '(no output)');
       return h('pre', { class: 'code', 'data-language': b.language || null }, h('code', {}, b.text));
     case 'table':
       return h('div', { class: 'table-wrap' }, h('table', {}, [

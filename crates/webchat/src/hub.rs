@@ -1,16 +1,20 @@
 //! The channels' recent messages and the open sockets viewing them: every message posted or
 //! updated is kept here and pushed to each socket that views its channel and may see it.
 //!
-//! History lives in memory only (the engine keeps what must survive a restart); it lets a
-//! reload, a second tab or a second user see what was said recently.
+//! It lets a reload, a second tab or a second user see what was said recently. With a history
+//! file ([`Hub::open`]) every change is also appended to it (see [`crate::journal`]) and the
+//! file is replayed at start, so the messages, and the buttons on them that the engine still
+//! answers to, survive a restart of the server.
 
 use std::collections::{HashMap, VecDeque};
+use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use engine::{Block, Message, Outbound};
 use tokio::sync::mpsc;
 
+use crate::journal::{self, Journal, Record};
 use crate::protocol::{Entry, ServerFrame};
 
 /// A channel: (workspace, channel id).
@@ -37,6 +41,74 @@ struct State {
     sockets: HashMap<SocketId, Socket>,
     next_socket: SocketId,
     next_message: u64,
+    /// The history file, when there is one.
+    journal: Option<Journal>,
+}
+
+impl State {
+    /// Every kept message as a history record, channel by channel, oldest first.
+    fn records(&self) -> Vec<Record> {
+        let mut keys: Vec<&Key> = self.rooms.keys().collect();
+        keys.sort();
+        keys.into_iter()
+            .flat_map(|k| {
+                self.rooms[k].iter().map(move |e| Record {
+                    workspace: k.0.clone(),
+                    channel: k.1.clone(),
+                    entry: e.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// Appends the change of one kept message to the history file; compacts it when it has
+    /// grown enough.
+    fn record(&mut self, key: &Key, entry: &Entry) {
+        let Some(journal) = self.journal.as_mut() else {
+            return;
+        };
+        let record = Record {
+            workspace: key.0.clone(),
+            channel: key.1.clone(),
+            entry: entry.clone(),
+        };
+        if journal.append(&record) {
+            let records = self.records();
+            if let Some(j) = self.journal.as_mut() {
+                j.compact(records);
+            }
+        }
+    }
+
+    /// Keeps `entry` as the newest message of the room, dropping the oldest beyond `limit`.
+    /// False (and nothing kept) for an unknown channel.
+    fn keep(&mut self, limit: usize, key: &Key, entry: Entry) -> bool {
+        let Some(room) = self.rooms.get_mut(key) else {
+            return false;
+        };
+        let id = entry.message.id.clone();
+        room.push_back(entry);
+        let mut evicted = Vec::new();
+        while room.len() > limit {
+            if let Some(e) = room.pop_front() {
+                evicted.push(e.message.id);
+            }
+        }
+        for e in evicted {
+            self.place.remove(&e);
+        }
+        self.place.insert(id, key.clone());
+        true
+    }
+}
+
+/// The number in an id the hub made (`web-u12`, `web-m7`), so ids made after a restart do not
+/// repeat those replayed from the history file.
+fn hub_number(id: &str) -> Option<u64> {
+    id.strip_prefix("web-u")
+        .or_else(|| id.strip_prefix("web-m"))?
+        .parse()
+        .ok()
 }
 
 struct Socket {
@@ -67,6 +139,53 @@ impl Hub {
             limit: limit.max(1),
             state: Mutex::new(state),
         }
+    }
+
+    /// A hub whose history is kept in the file at `path` too: the file's messages are
+    /// replayed (those of channels no longer served are dropped, unreadable lines skipped with
+    /// a warning), the file is rewritten with only the kept ones, and every later post and
+    /// update is appended to it.
+    pub fn open(
+        channels: impl IntoIterator<Item = Key>,
+        limit: usize,
+        path: &Path,
+    ) -> std::io::Result<Hub> {
+        let hub = Hub::new(channels, limit);
+        let loaded = journal::read(path)?;
+        {
+            let mut s = hub.lock();
+            let mut dropped = 0usize;
+            for r in loaded.records {
+                let key = (r.workspace, r.channel);
+                if let Some(n) = hub_number(&r.entry.message.id) {
+                    s.next_message = s.next_message.max(n);
+                }
+                let State { rooms, place, .. } = &mut *s;
+                let kept = place
+                    .get(&r.entry.message.id)
+                    .filter(|k| **k == key)
+                    .and_then(|k| rooms.get_mut(k))
+                    .and_then(|room| room.iter_mut().find(|e| e.message.id == r.entry.message.id));
+                match kept {
+                    Some(old) => *old = r.entry,
+                    None => {
+                        if !s.keep(hub.limit, &key, r.entry) {
+                            dropped += 1;
+                        }
+                    }
+                }
+            }
+            if dropped > 0 {
+                tracing::info!(
+                    path = %path.display(),
+                    dropped,
+                    "web chat history: messages of channels no longer served were dropped"
+                );
+            }
+            let records = s.records();
+            s.journal = Some(Journal::create(path, records)?);
+        }
+        Ok(hub)
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {
@@ -242,6 +361,7 @@ impl Hub {
         }
         old.message = content;
         let entry = old.clone();
+        s.record(&key, &entry);
         let frame = ServerFrame::Update {
             workspace: &key.0,
             channel: &key.1,
@@ -251,21 +371,11 @@ impl Hub {
     }
 
     fn append(&self, s: &mut State, key: &Key, entry: Entry) {
-        let Some(room) = s.rooms.get_mut(key) else {
+        if !s.keep(self.limit, key, entry.clone()) {
             tracing::warn!(workspace = %key.0, channel = %key.1, "a message for an unknown channel; not shown");
             return;
-        };
-        room.push_back(entry.clone());
-        let mut evicted = Vec::new();
-        while room.len() > self.limit {
-            if let Some(e) = room.pop_front() {
-                evicted.push(e.message.id);
-            }
         }
-        for id in evicted {
-            s.place.remove(&id);
-        }
-        s.place.insert(entry.message.id.clone(), key.clone());
+        s.record(key, &entry);
         let frame = ServerFrame::Post {
             workspace: &key.0,
             channel: &key.1,
@@ -411,5 +521,236 @@ mod tests {
             }],
         );
         assert_eq!(hub.history(&key("d"), "bob").expect("known").len(), 1);
+    }
+
+    /// A fresh path for a history file in the system's temporary directory.
+    fn temp_path(name: &str) -> std::path::PathBuf {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "webchat-hub-{}-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
+            now_ms()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir.join(name)
+    }
+
+    fn lines(path: &Path) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(path)
+            .expect("read")
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json line"))
+            .collect()
+    }
+
+    fn run_button(id: &str) -> Message {
+        Message {
+            id: id.into(),
+            thread: None,
+            only_to: None,
+            blocks: vec![Block::Buttons {
+                buttons: vec![engine::Button {
+                    label: "Run".into(),
+                    action: "run".into(),
+                    value: "p1".into(),
+                    style: engine::Style::Primary,
+                    confirm: None,
+                }],
+            }],
+        }
+    }
+
+    #[test]
+    fn history_file_is_replayed_after_a_restart() {
+        let path = temp_path("h.jsonl");
+        {
+            let hub = Hub::open([key("c"), key("d")], 10, &path).expect("open");
+            let said = hub.say(&key("c"), "alice", None, "sqs create-queue");
+            assert_eq!(said, "web-u1");
+            hub.apply(Some(&key("c")), vec![Outbound::Post(run_button("confirm"))]);
+            hub.apply(
+                Some(&key("c")),
+                vec![Outbound::Post(bot("", Some("alice"), "only alice"))],
+            );
+            hub.apply(
+                Some(&key("d")),
+                vec![Outbound::Post(bot("other", None, "d"))],
+            );
+            hub.apply(
+                Some(&key("d")),
+                vec![Outbound::Update {
+                    message: "other".into(),
+                    content: bot("", None, "d, updated"),
+                }],
+            );
+            // Dropped without closing anything, as a killed server would be.
+            std::mem::forget(hub);
+        }
+        assert_eq!(lines(&path).len(), 5, "one line per post and update");
+
+        let hub = Hub::open([key("c"), key("d")], 10, &path).expect("reopen");
+        let c = hub.history(&key("c"), "alice").expect("known");
+        assert_eq!(
+            c.iter().map(|e| e.message.id.as_str()).collect::<Vec<_>>(),
+            ["web-u1", "confirm", "web-m2"]
+        );
+        assert_eq!(c[0].from.as_deref(), Some("alice"));
+        assert_eq!(hub.history(&key("c"), "bob").expect("known").len(), 2);
+        let d = hub.history(&key("d"), "bob").expect("known");
+        assert_eq!(d.len(), 1, "the update replaced the post");
+        assert_eq!(d[0].message.plain(), "d, updated");
+        // The replayed buttons can be checked and pressed as before the restart.
+        let shown = hub.find(&key("c"), "confirm", "bob").expect("replayed");
+        assert!(crate::controls::check_action(&shown, "run", "p1").is_ok());
+        // New ids do not repeat replayed ones.
+        assert_eq!(hub.say(&key("c"), "bob", None, "hi"), "web-u3");
+        // Updates after the restart find the replayed message and are kept too.
+        hub.apply(
+            None,
+            vec![Outbound::Update {
+                message: "confirm".into(),
+                content: bot("", None, "Run by bob"),
+            }],
+        );
+        drop(hub);
+        let hub = Hub::open([key("c")], 10, &path).expect("reopen without d");
+        let c = hub.history(&key("c"), "alice").expect("known");
+        assert_eq!(c[1].message.plain(), "Run by bob");
+        assert!(hub.find(&key("c"), "confirm", "bob").is_some());
+        assert!(
+            lines(&path).iter().all(|l| l["channel"] == "c"),
+            "the channel no longer served was dropped from the file"
+        );
+        assert_eq!(
+            lines(&path).len(),
+            4,
+            "rewritten with the kept messages only"
+        );
+    }
+
+    #[test]
+    fn history_file_is_compacted_to_the_kept_messages() {
+        let path = temp_path("h.jsonl");
+        let hub = Hub::open([key("c"), key("d")], 3, &path).expect("open");
+        hub.apply(
+            Some(&key("d")),
+            vec![Outbound::Post(bot("keep-d", None, "d"))],
+        );
+        let posts = journal::COMPACT_LINES + 10;
+        for i in 0..posts {
+            hub.apply(
+                Some(&key("c")),
+                vec![Outbound::Post(bot(&format!("m{i}"), None, "x"))],
+            );
+        }
+        let n = lines(&path).len();
+        assert!(
+            n < journal::COMPACT_LINES,
+            "compacted: {n} lines after {posts} posts"
+        );
+        drop(hub);
+        let hub = Hub::open([key("c"), key("d")], 3, &path).expect("reopen");
+        let ids = |k: &Key| -> Vec<String> {
+            hub.history(k, "alice")
+                .expect("known")
+                .into_iter()
+                .map(|e| e.message.id)
+                .collect()
+        };
+        let last = |i: usize| format!("m{}", posts - 3 + i);
+        assert_eq!(ids(&key("c")), [last(0), last(1), last(2)]);
+        assert_eq!(ids(&key("d")), ["keep-d"]);
+        assert_eq!(lines(&path).len(), 4, "the last 3 of c and the one of d");
+    }
+
+    /// Collects the WARN events' messages, for checking what was logged.
+    #[derive(Default, Clone)]
+    struct Warnings(std::sync::Arc<Mutex<Vec<String>>>);
+
+    impl tracing::Subscriber for Warnings {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            struct Text(String);
+            impl tracing::field::Visit for Text {
+                fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
+                    self.0.push_str(&format!("{}={:?} ", f.name(), v));
+                }
+            }
+            if *event.metadata().level() == tracing::Level::WARN {
+                let mut t = Text(String::new());
+                event.record(&mut t);
+                self.0.lock().expect("lock").push(t.0);
+            }
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    #[test]
+    fn a_corrupt_line_is_skipped_with_a_warning() {
+        let path = temp_path("h.jsonl");
+        {
+            let hub = Hub::open([key("c")], 10, &path).expect("open");
+            hub.apply(Some(&key("c")), vec![Outbound::Post(bot("a", None, "one"))]);
+        }
+        // A line that is not JSON, one that is JSON but not a record, and a record cut off
+        // halfway (as a write interrupted by a power loss would leave it).
+        let good = std::fs::read_to_string(&path).expect("read");
+        let mut text = good.clone();
+        text.push_str("not json at all\n{\"workspace\":\"w\"}\n");
+        text.push_str(&good.replace("\"a\"", "\"b\"").replace("one", "two"));
+        text.push_str(&good[..good.len() / 2]);
+        std::fs::write(&path, text).expect("write");
+
+        let warnings = Warnings::default();
+        let hub = tracing::subscriber::with_default(warnings.clone(), || {
+            Hub::open([key("c")], 10, &path).expect("a corrupt line is not fatal")
+        });
+        let ids: Vec<String> = hub
+            .history(&key("c"), "alice")
+            .expect("known")
+            .into_iter()
+            .map(|e| e.message.id)
+            .collect();
+        assert_eq!(ids, ["a", "b"]);
+        let logged = warnings.0.lock().expect("lock").clone();
+        assert_eq!(logged.len(), 3, "{logged:?}");
+        assert!(
+            logged
+                .iter()
+                .all(|w| w.contains("skipping an unreadable line")),
+            "{logged:?}"
+        );
+        assert!(logged[0].contains("line=2"), "{logged:?}");
+        // The file was rewritten without them, and new lines start on a line of their own.
+        hub.apply(
+            Some(&key("c")),
+            vec![Outbound::Post(bot("c", None, "three"))],
+        );
+        assert_eq!(
+            lines(&path)
+                .iter()
+                .map(|l| l["entry"]["message"]["id"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string())
+                .collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
+    }
+
+    #[test]
+    fn an_unreadable_history_file_is_an_error() {
+        let path = temp_path("dir.jsonl");
+        std::fs::create_dir_all(&path).expect("a directory where the file should be");
+        assert!(Hub::open([key("c")], 10, &path).is_err());
     }
 }

@@ -22,10 +22,12 @@
 pub mod auth;
 mod controls;
 mod hub;
+pub mod journal;
 pub mod protocol;
 pub mod routes;
 mod socket;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -71,6 +73,9 @@ pub struct WebSettings {
     /// The start-up token (random by [`WebSettings::new`]); it signs in as [`Self::token_user`].
     pub token: String,
     pub token_user: String,
+    /// Where the channels' recent messages are kept across restarts (JSON lines, see
+    /// [`journal`]); `None` keeps them in memory only.
+    pub history_path: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for WebSettings {
@@ -83,6 +88,7 @@ impl std::fmt::Debug for WebSettings {
             )
             .field("token", &"<redacted>")
             .field("token_user", &self.token_user)
+            .field("history_path", &self.history_path)
             .finish()
     }
 }
@@ -102,6 +108,7 @@ impl WebSettings {
             users,
             token,
             token_user: Self::TOKEN_USER.to_string(),
+            history_path: None,
         })
     }
 }
@@ -122,6 +129,11 @@ pub enum SettingsError {
     DuplicateChannel { workspace: String, channel: String },
     #[error("the operating system's random source failed: {0}")]
     Random(String),
+    #[error("cannot use the web chat history file {path}: {error}")]
+    History {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 /// Why [`serve`] stopped.
@@ -148,7 +160,8 @@ pub struct WebChat {
 }
 
 impl WebChat {
-    /// Checks the settings (tokens long enough and distinct, channels distinct).
+    /// Checks the settings (tokens long enough and distinct, channels distinct), and replays
+    /// the history file when there is one.
     pub fn new(handler: Arc<dyn Handler>, settings: WebSettings) -> Result<WebChat, SettingsError> {
         let mut users = settings.users;
         users.push((settings.token_user, settings.token));
@@ -164,11 +177,20 @@ impl WebChat {
             }
             keys.push(key);
         }
+        let hub = match &settings.history_path {
+            Some(path) => hub::Hub::open(keys, HISTORY_LIMIT, path).map_err(|error| {
+                SettingsError::History {
+                    path: path.clone(),
+                    error,
+                }
+            })?,
+            None => hub::Hub::new(keys, HISTORY_LIMIT),
+        };
         Ok(WebChat {
             app: Arc::new(App {
                 handler,
                 auth,
-                hub: hub::Hub::new(keys, HISTORY_LIMIT),
+                hub,
                 channels: settings.channels,
             }),
         })

@@ -43,7 +43,7 @@ pub enum ClientFrame {
 }
 
 /// One message as the page shows it: who wrote it (`None` for the bot), when, and what.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     pub from: Option<String>,
     /// Milliseconds since the Unix epoch, when the server first saw it.

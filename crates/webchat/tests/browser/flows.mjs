@@ -2,9 +2,9 @@
 // browser). Started by crates/webchat/tests/browser.rs, which serves the chat over a scripted
 // handler and passes WEBCHAT_URL, ALICE_TOKEN, BOB_TOKEN and SCREEN_DIR. Prints one "ok - "
 // line per step; exits non-zero on the first failure.
-import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { WAIT, launch, check, stepper, watch, msg, say, signIn as signInAt, pickChannel } from './lib.mjs';
 
 const url = process.env.WEBCHAT_URL;
 const aliceToken = process.env.ALICE_TOKEN;
@@ -15,60 +15,12 @@ if (!url || !aliceToken || !bobToken || !screens) {
   process.exit(2);
 }
 mkdirSync(screens, { recursive: true });
-const WAIT = 10_000;
 
-function check(cond, what) {
-  if (!cond) throw new Error(what);
-}
+const signIn = (page, token, user) => signInAt(page, url, token, user);
+const pickOps = (page) => pickChannel(page, 'C-OPS', 'ops');
 
-async function step(name, fn) {
-  try {
-    await fn();
-    console.log('ok - ' + name);
-  } catch (e) {
-    console.log('FAIL - ' + name + ': ' + (e && e.stack ? e.stack : e));
-    await browser.close().catch(() => {});
-    process.exit(1);
-  }
-}
-
-/** Errors the page logged, other than the 401s the flows provoke on purpose. */
-function watch(page, label) {
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(label + ' page error: ' + e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 401/.test(m.text())) errors.push(label + ' console: ' + m.text());
-  });
-  return errors;
-}
-
-const msg = (page, text) => page.locator('article.msg', { hasText: text });
-
-async function say(page, text) {
-  await page.fill('#input', text);
-  await page.press('#input', 'Enter');
-}
-
-async function signIn(page, token, user) {
-  await page.goto(url);
-  await page.locator('#signin').waitFor({ state: 'visible', timeout: WAIT });
-  await page.fill('#token', token);
-  await page.click('#signin-form button[type=submit]');
-  await page.locator('#app').waitFor({ state: 'visible', timeout: WAIT });
-  check((await page.textContent('#me')) === user, 'signed in as ' + user);
-}
-
-async function pickOps(page) {
-  await page.click('#channel-list button[data-channel="C-OPS"]');
-  await page.locator('#channel-title', { hasText: '# ops' }).waitFor({ timeout: WAIT });
-  await page.locator('#status.live').waitFor({ timeout: WAIT });
-}
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-});
+const browser = await launch();
+const step = stepper(browser);
 
 const desk = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 const alice = await desk.newPage();

@@ -243,6 +243,7 @@ pub fn web_chat() -> (WebChat, Arc<Scripted>) {
         users: vec![("alice".into(), ALICE.into()), ("bob".into(), BOB.into())],
         token: START_TOKEN.into(),
         token_user: "admin".into(),
+        history_path: None,
     };
     let chat = WebChat::new(handler.clone(), settings).expect("valid settings");
     (chat, handler)

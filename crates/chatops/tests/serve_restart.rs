@@ -1,0 +1,495 @@
+//! Restart safety of `chatops serve`: a write waits for Run, the server is killed with SIGKILL,
+//! and after a restart on the same configuration and store the web chat still shows the
+//! confirmation (replayed from `<db>.webchat.jsonl`), Run runs the command exactly once and
+//! replaces the buttons with "Run by", and a second Run runs nothing: refused by the web chat
+//! when the button is gone, and answered "already run" by the engine when the server died
+//! before it could record "Run by".
+
+mod support;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use support::{chatops, Moto};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message as Ws;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+const WORKSPACE: &str = "local";
+const OPS: &str = "ops";
+
+fn config(moto: &Moto, db: &Path) -> String {
+    format!(
+        r#"
+[defaults]
+region = "us-east-1"
+
+[store]
+sqlite = "{db}"
+
+[[workspaces]]
+name = "local"
+platform = "web"
+
+[[accounts]]
+name = "dev"
+id = "123456789012"
+region = "us-east-1"
+endpoint = "{moto}"
+
+[[policies]]
+name = "sqs-all"
+document = '''{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}}]}}'''
+
+[[roles]]
+name = "admin"
+policies = ["AdministratorAccess"]
+
+[[channels]]
+name = "ops"
+workspace = "local"
+platform_id = "ops"
+accounts = ["dev"]
+role_setting = "channel"
+channel_role = "admin"
+guardrails = ["ReadOnly", "sqs-all"]
+confirm_by = "asker"
+"#,
+        db = db.display(),
+        moto = moto.url
+    )
+}
+
+/// A running `chatops serve`, with the address and token it printed.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    token: String,
+}
+
+impl Server {
+    fn start(config: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_chatops"))
+            .args(["serve", "--config"])
+            .arg(config)
+            .args(["--addr", "127.0.0.1:0"])
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_SESSION_TOKEN")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start chatops serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("chatops serve prints its URL and token");
+        // web chat: http://127.0.0.1:PORT/  token: TOKEN
+        let rest = line
+            .strip_prefix("web chat: http://")
+            .unwrap_or_else(|| panic!("unexpected first line: {line}"));
+        let (addr, token) = rest.split_once("/  token: ").expect("URL and token");
+        Server {
+            child,
+            addr: addr.parse().expect("address"),
+            token: token.trim().to_string(),
+        }
+    }
+
+    /// SIGKILL: no chance to flush or close anything.
+    fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        let status = self.child.wait().expect("wait");
+        assert!(!status.success(), "killed, not exited: {status}");
+    }
+
+    /// `POST /api/login` with the printed token; returns the `Cookie` header value.
+    fn sign_in(&self) -> String {
+        let body = json!({ "token": self.token }).to_string();
+        let mut s = TcpStream::connect(self.addr).expect("connect");
+        write!(
+            s,
+            "POST /api/login HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.addr,
+            body.len()
+        )
+        .expect("send");
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).expect("read");
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        let cookie = answer
+            .lines()
+            .find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("set-cookie")
+                    .then(|| value.trim().split(';').next().unwrap_or("").to_string())
+            })
+            .expect("a session cookie");
+        assert!(cookie.starts_with("chatops_session="), "{cookie}");
+        cookie
+    }
+
+    /// Opens the WebSocket and joins the ops channel; returns it with the history frame.
+    async fn join_ops(&self, cookie: &str) -> (Socket, Value) {
+        let mut req = format!("ws://{}/api/ws", self.addr)
+            .into_client_request()
+            .expect("request");
+        req.headers_mut()
+            .insert("cookie", cookie.parse().expect("header"));
+        let (mut ws, _) = tokio_tungstenite::connect_async(req)
+            .await
+            .expect("upgrade");
+        assert_eq!(next(&mut ws).await["type"], "hello");
+        send(
+            &mut ws,
+            json!({"type": "join", "workspace": WORKSPACE, "channel": OPS}),
+        )
+        .await;
+        let history = next(&mut ws).await;
+        assert_eq!(history["type"], "history", "{history}");
+        (ws, history)
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn next(ws: &mut Socket) -> Value {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(30), ws.next())
+            .await
+            .expect("a frame within 30 s")
+            .expect("open")
+            .expect("frame");
+        if let Ws::Text(t) = msg {
+            return serde_json::from_str(t.as_str()).expect("JSON frame");
+        }
+    }
+}
+
+/// Frames until one satisfies `want`; returns it (and panics, listing them, after 30 s).
+async fn until(ws: &mut Socket, what: &str, want: impl Fn(&Value) -> bool) -> Value {
+    let started = Instant::now();
+    let mut seen = Vec::new();
+    while started.elapsed() < Duration::from_secs(30) {
+        let f = next(ws).await;
+        if want(&f) {
+            return f;
+        }
+        seen.push(f);
+    }
+    panic!("no frame {what}; saw {seen:#?}");
+}
+
+/// Any frames that arrive within `quiet`.
+async fn drain(ws: &mut Socket, quiet: Duration) -> Vec<Value> {
+    let mut out = Vec::new();
+    while let Ok(Some(Ok(msg))) = tokio::time::timeout(quiet, ws.next()).await {
+        if let Ws::Text(t) = msg {
+            out.push(serde_json::from_str(t.as_str()).expect("JSON frame"));
+        }
+    }
+    out
+}
+
+async fn send(ws: &mut Socket, frame: Value) {
+    ws.send(Ws::Text(frame.to_string().into()))
+        .await
+        .expect("send");
+}
+
+/// Every text, code and context string of a message, joined by newlines.
+fn plain(message: &Value) -> String {
+    let mut out = Vec::new();
+    for b in message["blocks"].as_array().into_iter().flatten() {
+        for k in ["text", "code"] {
+            if let Some(t) = b[k].as_str() {
+                out.push(t.to_string());
+            }
+        }
+        for t in b["elements"].as_array().into_iter().flatten() {
+            if let Some(t) = t.as_str() {
+                out.push(t.to_string());
+            }
+        }
+    }
+    out.join("\n")
+}
+
+/// The Run button of a message: (action, value), if it has one.
+fn run_button(message: &Value) -> Option<(String, String)> {
+    message["blocks"]
+        .as_array()?
+        .iter()
+        .filter(|b| b["type"] == "buttons")
+        .flat_map(|b| b["buttons"].as_array().into_iter().flatten())
+        .find(|b| b["label"] == "Run")
+        .map(|b| {
+            (
+                b["action"].as_str().unwrap_or("").to_string(),
+                b["value"].as_str().unwrap_or("").to_string(),
+            )
+        })
+}
+
+fn queues(moto: &Moto) -> Vec<String> {
+    let out = chatops(moto, "sqs list-queues");
+    assert_eq!(out.code, 0, "{out:?}");
+    if out.stdout.trim().is_empty() {
+        return vec![];
+    }
+    out.json()["QueueUrls"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|u| u.as_str().map(str::to_string))
+        .collect()
+}
+
+fn run_frame(message: &str, action: &str, value: &str) -> Value {
+    json!({"type": "action", "workspace": WORKSPACE, "channel": OPS,
+           "message": message, "action": action, "value": value})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_confirmation_survives_sigkill_and_runs_exactly_once() {
+    let moto = Moto::start();
+    let dir = std::env::temp_dir().join(format!(
+        "chatops-serve-restart-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let db = dir.join("chatops.db");
+    let config_path = dir.join("chatops.toml");
+    std::fs::write(&config_path, config(&moto, &db)).expect("write config");
+
+    // 1. A write waits for Run.
+    let server = Server::start(&config_path);
+    let cookie = server.sign_in();
+    let (mut ws, history) = server.join_ops(&cookie).await;
+    assert_eq!(history["messages"], json!([]), "a fresh store, no history");
+    send(
+        &mut ws,
+        json!({"type": "text", "workspace": WORKSPACE, "channel": OPS,
+               "text": "sqs create-queue --queue-name restart-q"}),
+    )
+    .await;
+    let confirm = until(&mut ws, "with a Run button", |f| {
+        f["type"] == "post" && run_button(&f["message"]).is_some()
+    })
+    .await;
+    let confirm_id = confirm["message"]["id"]
+        .as_str()
+        .expect("message id")
+        .to_string();
+    let (action, value) = run_button(&confirm["message"]).expect("Run");
+    let shown = plain(&confirm["message"]);
+    assert!(
+        shown.contains("aws sqs create-queue --queue-name restart-q"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("account dev (123456789012)") && shown.contains("region us-east-1"),
+        "{shown}"
+    );
+    assert!(queues(&moto).is_empty(), "nothing runs before Run");
+    let history_file = dir.join("chatops.db.webchat.jsonl");
+    assert!(
+        std::fs::read_to_string(&history_file)
+            .expect("the history file next to the store")
+            .contains(&confirm_id),
+        "the confirmation is in the history file"
+    );
+
+    // 2. SIGKILL while it waits.
+    drop(ws);
+    server.kill();
+    let before_run = std::fs::read(&history_file).expect("the history file");
+
+    // 3. After the restart the confirmation is still there, with its Run button.
+    let server = Server::start(&config_path);
+    let cookie = server.sign_in();
+    let (mut ws, history) = server.join_ops(&cookie).await;
+    let messages = history["messages"].as_array().expect("messages");
+    let replayed = messages
+        .iter()
+        .find(|e| e["message"]["id"] == confirm_id.as_str())
+        .unwrap_or_else(|| panic!("the confirmation is in the history: {history:#}"));
+    assert_eq!(
+        run_button(&replayed["message"]),
+        Some((action.clone(), value.clone()))
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|e| e["from"] == "admin" && plain(&e["message"]).contains("restart-q")),
+        "what the user typed is there too: {history:#}"
+    );
+
+    // 4. Run, twice in a row (both presses reach the engine before either is answered):
+    // the command runs once, the other press is told it already ran.
+    send(&mut ws, run_frame(&confirm_id, &action, &value)).await;
+    send(&mut ws, run_frame(&confirm_id, &action, &value)).await;
+    let mut frames = Vec::new();
+    let started = Instant::now();
+    let done = |frames: &[Value]| {
+        let updated = frames.iter().any(|f| {
+            f["type"] == "update"
+                && f["message"]["id"] == confirm_id.as_str()
+                && plain(&f["message"]).contains("Run by <@admin>")
+        });
+        let result = frames
+            .iter()
+            .any(|f| f["type"] == "post" && plain(&f["message"]).contains("restart-q"));
+        let already = frames.iter().any(|f| {
+            f["type"] == "post" && plain(&f["message"]).contains("already run")
+                || f["type"] == "error"
+        });
+        updated && result && already
+    };
+    while !done(&frames) {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "no update, result and refusal of the second Run: {frames:#?}"
+        );
+        frames.push(next(&mut ws).await);
+    }
+    frames.extend(drain(&mut ws, Duration::from_millis(500)).await);
+    let update = frames
+        .iter()
+        .find(|f| f["type"] == "update" && f["message"]["id"] == confirm_id.as_str())
+        .expect("the update");
+    assert!(
+        run_button(&update["message"]).is_none(),
+        "the Run button is replaced in place: {update:#}"
+    );
+    let second: Vec<&Value> = frames
+        .iter()
+        .filter(|f| {
+            f["type"] == "error" || plain(&f["message"]).contains("This command was already run")
+        })
+        .collect();
+    assert_eq!(
+        second.len(),
+        1,
+        "one refusal, for the second Run: {frames:#?}"
+    );
+    println!("the second Run was answered by: {:#}", second[0]);
+    if second[0]["type"] == "error" {
+        // The webchat saw the update first and refused the stale button itself.
+        assert_eq!(second[0]["code"], "unknown_control", "{:#}", second[0]);
+    }
+    let urls = queues(&moto);
+    assert_eq!(
+        urls.iter().filter(|u| u.ends_with("/restart-q")).count(),
+        1,
+        "created exactly once: {urls:?}"
+    );
+
+    // 5. Run again after the update, on a frame forged from the old button: refused, and
+    // nothing runs.
+    send(&mut ws, run_frame(&confirm_id, &action, &value)).await;
+    let refused = until(&mut ws, "refusing the third Run", |f| f["type"] == "error").await;
+    assert_eq!(refused["code"], "unknown_control", "{refused:#}");
+    assert_eq!(
+        frames_after(&mut ws).await,
+        0,
+        "nothing is posted for a refused press"
+    );
+
+    // 6. After another SIGKILL and restart the history shows "Run by", without the button.
+    drop(ws);
+    server.kill();
+    let server = Server::start(&config_path);
+    let cookie = server.sign_in();
+    let (ws, history) = server.join_ops(&cookie).await;
+    let replayed = history["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .find(|e| e["message"]["id"] == confirm_id.as_str())
+        .expect("still there")
+        .clone();
+    assert!(
+        plain(&replayed["message"]).contains("Run by <@admin>"),
+        "{replayed:#}"
+    );
+    assert!(run_button(&replayed["message"]).is_none());
+
+    // 7. The worst case: the server is killed after the command ran but before the web chat
+    // wrote "Run by" (here: the history file as it was before Run). The Run button is back
+    // after the restart; pressing it reaches the engine, which says the command already ran
+    // and runs nothing.
+    drop(ws);
+    server.kill();
+    std::fs::write(&history_file, &before_run).expect("restore the history file");
+    let server = Server::start(&config_path);
+    let cookie = server.sign_in();
+    let (mut ws, history) = server.join_ops(&cookie).await;
+    let replayed = history["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .find(|e| e["message"]["id"] == confirm_id.as_str())
+        .expect("still there")
+        .clone();
+    assert!(run_button(&replayed["message"]).is_some(), "{replayed:#}");
+    send(&mut ws, run_frame(&confirm_id, &action, &value)).await;
+    let already = until(&mut ws, "saying the command already ran", |f| {
+        f["type"] == "error" || plain(&f["message"]).contains("already run")
+    })
+    .await;
+    assert_eq!(already["type"], "post", "{already:#}");
+    assert!(
+        plain(&already["message"]).contains("This command was already run by <@admin>"),
+        "{already:#}"
+    );
+    let later = drain(&mut ws, Duration::from_millis(500)).await;
+    assert!(
+        later
+            .iter()
+            .all(|f| !plain(&f["message"]).contains("QueueUrl")),
+        "no second result: {later:#?}"
+    );
+    let urls = queues(&moto);
+    assert_eq!(
+        urls.iter().filter(|u| u.ends_with("/restart-q")).count(),
+        1,
+        "still created exactly once: {urls:?}"
+    );
+    drop(ws);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// How many frames arrive within half a second.
+async fn frames_after(ws: &mut Socket) -> usize {
+    drain(ws, Duration::from_millis(500)).await.len()
+}
