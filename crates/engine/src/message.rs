@@ -93,6 +93,8 @@ pub enum Block {
         fields: Vec<Field>,
         submit: String,
     },
+    /// A picture (a chart): a `data:image/png;base64,…` URL, or an https one.
+    Image { url: String, alt: String },
     /// Small print under a message: account, region, role, timings.
     Context { text: String },
     /// A whole result too long to show, as a file.
@@ -205,6 +207,7 @@ impl Message {
                         .join(", ")
                 )),
                 Block::Form { title, .. } => out.push(format!("<form: {title}>")),
+                Block::Image { alt, .. } => out.push(format!("<image: {alt}>")),
                 Block::File { name, .. } => out.push(format!("<file: {name}>")),
             }
         }

@@ -318,6 +318,11 @@ function renderBlock(b, m) {
       return renderForm(b, m);
     case 'context':
       return h('div', { class: 'context' }, inline(b.text));
+    case 'image':
+      // Only inline pictures: the page's policy loads nothing from elsewhere.
+      return typeof b.url === 'string' && b.url.startsWith('data:image/')
+        ? h('img', { class: 'image', src: b.url, alt: b.alt || '' })
+        : h('div', { class: 'context' }, '(image: ' + (b.alt || '') + ')');
     case 'file': {
       const url = URL.createObjectURL(new Blob([b.content], { type: b.content_type || 'application/octet-stream' }));
       return h('a', { class: 'file', href: url, download: b.name }, '⬇ ' + b.name);

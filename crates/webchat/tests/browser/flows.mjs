@@ -63,6 +63,9 @@ await step('tables, files and context render; markup in text stays text', async 
   const [download] = await Promise.all([alice.waitForEvent('download', { timeout: WAIT }), file.click()]);
   check(download.suggestedFilename() === 'result.json', 'download named result.json');
   check((await shown.locator('.context').textContent()) === 'took 12 ms', 'context line');
+  const img = shown.locator('img.image');
+  check((await img.getAttribute('alt')) === 'CPU chart', 'image with its alt text');
+  check(await img.evaluate((i) => i.complete && i.naturalWidth === 1), 'inline image loaded');
 });
 
 let askId;

@@ -221,6 +221,11 @@ fn show_blocks() -> Vec<Block> {
             content_type: "application/json".into(),
             content: "{\"all\": true}".into(),
         },
+        Block::Image {
+            // A 1×1 PNG.
+            url: "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==".into(),
+            alt: "CPU chart".into(),
+        },
         Block::Context {
             text: "took 12 ms".into(),
         },
