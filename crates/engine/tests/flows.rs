@@ -18,7 +18,11 @@ async fn a_read_runs_at_once_and_is_audited() {
     let p = posts(&out);
     assert_eq!(p.len(), 1, "{}", all_text(&out));
     // No queues yet: the CLI prints nothing, and chat says so.
-    assert!(p[0].plain().starts_with("✅ Done (no output)."), "{}", p[0].plain());
+    assert!(
+        p[0].plain().starts_with("✅ Done (no output)."),
+        "{}",
+        p[0].plain()
+    );
     assert!(
         all_text(&out).contains("account dev (123456789012) · region us-east-1 · role readonly")
     );
