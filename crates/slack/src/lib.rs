@@ -1,0 +1,24 @@
+//! The Slack surface's pure core: no HTTP server, no Web API calls. The server, the Web API
+//! client and Socket Mode are built on these functions:
+//!
+//! - [`signature`]: Slack's v0 request signatures (verify before parsing anything);
+//! - [`events`]: Events API bodies → typed events → [`engine::Inbound`];
+//! - [`interactivity`]: `block_actions`, `view_submission` and slash commands → [`engine::Inbound`];
+//! - [`blocks`]: [`engine::Message`] → Block Kit messages, files and modals within Slack's limits;
+//! - [`ids`]: how the engine's actions, values and message ids travel through Slack;
+//! - [`text`]: escaping outgoing text and reading incoming text.
+
+pub mod blocks;
+pub mod events;
+pub mod ids;
+pub mod interactivity;
+mod json;
+pub mod signature;
+pub mod text;
+
+pub use blocks::{render, Destination, Overflow, RenderOptions, Rendered, SlackMessage};
+pub use events::{BotIdentity, Envelope, SlackEvent};
+pub use ids::Handles;
+pub use interactivity::{Interaction, SlashCommand, Target};
+pub use json::JsonError;
+pub use signature::{sign, verify, SignatureError, SignatureHeaders};
