@@ -2,6 +2,11 @@
 //! needs no Slack account. The channels offered are the configuration's channels of
 //! `platform = "web"` workspaces; its `[[users]]` may sign in with their tokens, and so may
 //! whoever holds the random token printed at start-up.
+//!
+//! When the configuration has a `platform = "slack"` workspace and `SLACK_BOT_TOKEN` and
+//! `SLACK_SIGNING_SECRET` are set (single-workspace mode; `SLACK_API_URL` overrides the Web
+//! API's base URL), the Slack endpoints (`/slack/events`, `/slack/interactivity`,
+//! `/slack/commands`) are served by the same server, on the same engine and store.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -39,7 +44,8 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
         }
     };
     let channels = web_channels(&config);
-    if channels.is_empty() {
+    let slack_setup = slack_setup(&config);
+    if channels.is_empty() && slack_setup.is_none() {
         eprintln!(
             "error: {}: no [[channels]] entry belongs to a [[workspaces]] entry with platform = \"web\"; \
              the web chat would have no channel to offer",
@@ -73,7 +79,7 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
     };
     let addr = args.addr;
     let result = runtime.block_on(async move {
-        let handler = chat_handler(cat, config)
+        let (handler, store) = chat_handler(cat, config)
             .await
             .map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -84,8 +90,13 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
                  required, but put it behind TLS so tokens and cookies are not sent in clear"
             );
         }
-        println!("web chat: http://{local}/  token: {}", settings.token);
-        webchat::serve(listener, handler, settings).await
+        let Some((slack_settings, api)) = slack_setup else {
+            println!("web chat: http://{local}/  token: {}", settings.token);
+            return webchat::serve(listener, handler, settings)
+                .await
+                .map_err(|e| std::io::Error::other(e.to_string()));
+        };
+        serve_with_slack(listener, handler, store, settings, slack_settings, api).await
     });
     match result {
         Ok(()) => exit::OK,
@@ -94,6 +105,94 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             exit::FAILED
         }
     }
+}
+
+/// The Slack surface's settings when the configuration has a Slack workspace and the
+/// environment holds its bot token and signing secret; `None` (with a note when only the
+/// environment is missing) otherwise.
+fn slack_setup(config: &Config) -> Option<(slack::SlackSettings, slack::WebApi)> {
+    let slack_ws: Vec<&config::Workspace> = config
+        .workspaces
+        .iter()
+        .filter(|w| w.platform == Platform::Slack)
+        .collect();
+    if slack_ws.is_empty() {
+        return None;
+    }
+    let Some((token, secret, api_url)) = slack::server::env_credentials() else {
+        eprintln!(
+            "note: the configuration has a Slack workspace, but {} and {} are not both set; \
+             Slack is not served",
+            slack::server::ENV_BOT_TOKEN,
+            slack::server::ENV_SIGNING_SECRET
+        );
+        return None;
+    };
+    // Each team id maps to its workspace through the configuration.
+    let teams = slack_ws
+        .iter()
+        .filter_map(|w| w.team_id.as_deref())
+        .filter_map(|t| {
+            config
+                .workspace_by_team_id(t)
+                .map(|w| (t.to_string(), w.name.clone()))
+        })
+        .collect();
+    let untagged: Vec<&&config::Workspace> =
+        slack_ws.iter().filter(|w| w.team_id.is_none()).collect();
+    let settings = slack::SlackSettings {
+        signing_secret: secret,
+        bot: slack::BotIdentity::default(),
+        teams,
+        default_workspace: (untagged.len() == 1).then(|| untagged[0].name.clone()),
+    };
+    Some((settings, slack::WebApi::new(token, api_url)))
+}
+
+/// The web chat (when it has channels) and Slack on one server, one engine and one sweep:
+/// Slack's sweep delivers the updates of its own messages and hands the rest to the web chat.
+async fn serve_with_slack(
+    listener: tokio::net::TcpListener,
+    handler: Arc<dyn Handler>,
+    store: Arc<dyn store::Store>,
+    web: WebSettings,
+    mut settings: slack::SlackSettings,
+    api: slack::WebApi,
+) -> std::io::Result<()> {
+    let local = listener.local_addr()?;
+    // The bot's own user id, so it never answers itself.
+    match api.auth_test().await {
+        Ok(me) => {
+            if !settings.teams.contains_key(&me.team_id) && settings.default_workspace.is_none() {
+                eprintln!(
+                    "warning: the Slack token belongs to team {}, which no [[workspaces]] entry \
+                     names as team_id; its events will be ignored",
+                    me.team_id
+                );
+            }
+            settings.bot = slack::BotIdentity {
+                user_id: Some(me.user_id),
+                bot_id: me.bot_id,
+            };
+        }
+        Err(e) => eprintln!("warning: Slack auth.test failed ({e}); check SLACK_BOT_TOKEN"),
+    }
+    let slack = slack::Slack::new(settings, handler, store, api);
+    let mut router = slack.router();
+    let mut sweepers = vec![slack.spawn_sweeper(webchat::SWEEP_EVERY)];
+    if !web.channels.is_empty() {
+        let chat = webchat::WebChat::new(slack.relay_for_others(), web.clone())
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        router = router.merge(chat.router());
+        sweepers.push(chat.spawn_sweeper(webchat::SWEEP_EVERY));
+        println!("web chat: http://{local}/  token: {}", web.token);
+    }
+    println!("slack: http://{local}/slack/events  /slack/interactivity  /slack/commands");
+    let result = slack::server::serve(listener, router).await;
+    for s in sweepers {
+        s.abort();
+    }
+    result
 }
 
 /// Where the web chat keeps its recent messages across restarts: next to the SQLite store
@@ -127,27 +226,32 @@ fn web_channels(config: &Config) -> Vec<ChannelInfo> {
 
 /// The conversation engine on the configuration's store, calling AWS with the service's
 /// own credentials (and the channels' roles).
-async fn chat_handler(cat: Catalog, config: Config) -> Result<Arc<dyn Handler>, String> {
+async fn chat_handler(
+    cat: Catalog,
+    config: Config,
+) -> Result<(Arc<dyn Handler>, Arc<dyn store::Store>), String> {
     let path = match &config.store {
         config::Store::Sqlite(p) => p.clone(),
         config::Store::Postgres(_) => {
             return Err("the PostgreSQL store is not supported yet; use [store] sqlite".into())
         }
     };
-    let store = store::SqliteStore::open(&path).map_err(|e| e.to_string())?;
+    let store: Arc<dyn store::Store> =
+        Arc::new(store::SqliteStore::open(&path).map_err(|e| e.to_string())?);
     let cat = Arc::new(cat);
     let runner = engine::Runner::new(
         cat.models.clone(),
         wire::client::Client::from_environment().await,
         crate::execute::deadline(),
     );
-    Ok(Arc::new(engine::Engine::new(
+    let engine = engine::Engine::new(
         Arc::new(config),
         cat,
-        Arc::new(store),
+        store.clone(),
         runner,
         engine::Options::default(),
-    )))
+    );
+    Ok((Arc::new(engine), store))
 }
 
 /// Prints the web chat's log events of level WARN and above on stderr, one line each:
@@ -157,7 +261,8 @@ struct StderrLog;
 
 impl tracing::Subscriber for StderrLog {
     fn enabled(&self, meta: &tracing::Metadata<'_>) -> bool {
-        *meta.level() <= tracing::Level::WARN && meta.target().starts_with("webchat")
+        *meta.level() <= tracing::Level::WARN
+            && (meta.target().starts_with("webchat") || meta.target().starts_with("slack"))
     }
     fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
         tracing::span::Id::from_u64(1)

@@ -6,19 +6,30 @@
 //! - [`interactivity`]: `block_actions`, `view_submission` and slash commands → [`engine::Inbound`];
 //! - [`blocks`]: [`engine::Message`] → Block Kit messages, files and modals within Slack's limits;
 //! - [`ids`]: how the engine's actions, values and message ids travel through Slack;
-//! - [`text`]: escaping outgoing text and reading incoming text.
+//! - [`text`]: escaping outgoing text and reading incoming text;
+//! - [`socket_mode`]: Socket Mode (a WebSocket Slack pushes envelopes into) instead of a public URL;
+//! - [`oauth`]: multi-workspace install (OAuth v2) and bot tokens per team, encrypted at rest;
+//! - [`manifest`]: the scopes, events and paths the app manifest must grant.
 
 pub mod blocks;
 pub mod events;
 pub mod ids;
 pub mod interactivity;
 mod json;
+pub mod manifest;
+pub mod oauth;
+pub mod outbox;
+pub mod server;
 pub mod signature;
+pub mod socket_mode;
 pub mod text;
+pub mod webapi;
 
 pub use blocks::{render, Destination, Overflow, RenderOptions, Rendered, SlackMessage};
 pub use events::{BotIdentity, Envelope, SlackEvent};
 pub use ids::Handles;
 pub use interactivity::{Interaction, SlashCommand, Target};
 pub use json::JsonError;
+pub use server::{Slack, SlackSettings};
 pub use signature::{sign, verify, SignatureError, SignatureHeaders};
+pub use webapi::{ApiError, WebApi};

@@ -133,4 +133,16 @@ pub trait Store: Send + Sync {
 
     /// Forgets event ids first seen before `before`; returns how many.
     fn prune_events(&self, before: UnixMillis) -> Result<usize>;
+
+    // ----- surface records -----
+
+    /// Stores (or replaces) a chat surface's record `value` (JSON text) under `(kind, key)`,
+    /// e.g. which Slack message an engine message id was posted as.
+    fn put_surface(&self, kind: &str, key: &str, value: &str, now: UnixMillis) -> Result<()>;
+
+    /// The record under `(kind, key)`, if any.
+    fn get_surface(&self, kind: &str, key: &str) -> Result<Option<String>>;
+
+    /// Forgets records last written before `before`; returns how many.
+    fn prune_surface(&self, before: UnixMillis) -> Result<usize>;
 }

@@ -359,3 +359,63 @@ pub fn reopen_keeps_everything(open: &dyn Fn() -> Box<dyn Store>) {
         "event ids kept"
     );
 }
+
+/// Surface records: put replaces, kinds are separate namespaces, values are kept byte for
+/// byte, pruning forgets only records last written before the cut.
+pub fn surface_records_rules(s: &dyn Store) {
+    let ws = unique_workspace();
+    let key = |n: u32| format!("{ws}-m{n}");
+    assert_eq!(s.get_surface("slack.message", &key(1)).unwrap(), None);
+    s.put_surface("slack.message", &key(1), r#"{"c":"C1","ts":"1.2"}"#, T0)
+        .unwrap();
+    assert_eq!(
+        s.get_surface("slack.message", &key(1)).unwrap().as_deref(),
+        Some(r#"{"c":"C1","ts":"1.2"}"#)
+    );
+    // Another kind under the same key is another record.
+    assert_eq!(s.get_surface("slack.modal", &key(1)).unwrap(), None);
+    s.put_surface("slack.modal", &key(1), "\"view\"", T0)
+        .unwrap();
+    // Replacing updates value and time.
+    s.put_surface(
+        "slack.message",
+        &key(1),
+        r#"{"c":"C1","ts":"9.9"}"#,
+        T0 + 100,
+    )
+    .unwrap();
+    assert_eq!(
+        s.get_surface("slack.message", &key(1)).unwrap().as_deref(),
+        Some(r#"{"c":"C1","ts":"9.9"}"#)
+    );
+    let odd = "ünïcode \u{0} ' \" \\ 🚀".repeat(500);
+    s.put_surface("slack.handle", &key(2), &odd, T0 + 50)
+        .unwrap();
+    assert_eq!(
+        s.get_surface("slack.handle", &key(2)).unwrap().as_deref(),
+        Some(odd.as_str())
+    );
+    // Prune before T0 + 60: the modal (T0) and the handle (T0 + 50) go, the replaced
+    // message (T0 + 100) stays.
+    assert_eq!(s.prune_surface(T0 + 60).unwrap(), 2);
+    assert_eq!(s.get_surface("slack.modal", &key(1)).unwrap(), None);
+    assert_eq!(s.get_surface("slack.handle", &key(2)).unwrap(), None);
+    assert!(s.get_surface("slack.message", &key(1)).unwrap().is_some());
+    // Other tables are untouched by surface pruning.
+    assert!(s.mark_event(&key(3), T0).unwrap());
+    s.prune_surface(i64::MAX).unwrap();
+    assert!(!s.mark_event(&key(3), T0 + 1).unwrap());
+    assert_eq!(s.get_surface("slack.message", &key(1)).unwrap(), None);
+}
+
+/// Surface records survive closing and reopening the database.
+pub fn surface_records_survive_reopen(open: &dyn Fn() -> Box<dyn Store>) {
+    let ws = unique_workspace();
+    open()
+        .put_surface("slack.message", &ws, r#"{"c":"C1","ts":"1.2"}"#, T0)
+        .unwrap();
+    assert_eq!(
+        open().get_surface("slack.message", &ws).unwrap().as_deref(),
+        Some(r#"{"c":"C1","ts":"1.2"}"#)
+    );
+}

@@ -15,11 +15,18 @@ pub(crate) struct Migration {
 }
 
 /// Every migration, in order. Append only; never edit one that has shipped.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("../../migrations/001_initial.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("../../migrations/001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "surface_kv",
+        sql: include_str!("../../migrations/002_surface_kv.sql"),
+    },
+];
 
 /// FNV-1a over the SQL with `\r` dropped (a CRLF checkout must not look like an edit).
 fn checksum(sql: &str) -> String {

@@ -220,6 +220,16 @@ impl Store for SqliteStore {
     fn prune_events(&self, before: UnixMillis) -> Result<usize> {
         records::prune_events(&self.lock(), before)
     }
+
+    fn put_surface(&self, kind: &str, key: &str, value: &str, now: UnixMillis) -> Result<()> {
+        records::put_surface(&self.lock(), kind, key, value, now)
+    }
+    fn get_surface(&self, kind: &str, key: &str) -> Result<Option<String>> {
+        records::get_surface(&self.lock(), kind, key)
+    }
+    fn prune_surface(&self, before: UnixMillis) -> Result<usize> {
+        records::prune_surface(&self.lock(), before)
+    }
 }
 
 #[cfg(test)]

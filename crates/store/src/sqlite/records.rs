@@ -342,3 +342,38 @@ pub(super) fn prune_events(conn: &Connection, before: UnixMillis) -> Result<usiz
         [before],
     )
 }
+
+pub(super) fn put_surface(
+    conn: &Connection,
+    kind: &str,
+    key: &str,
+    value: &str,
+    now: UnixMillis,
+) -> Result<()> {
+    exec(
+        conn,
+        "put_surface",
+        "INSERT INTO surface_kv (kind, key, value, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value,
+                                               updated_at = excluded.updated_at",
+        params![kind, key, value, now],
+    )
+    .map(|_| ())
+}
+
+pub(super) fn get_surface(conn: &Connection, kind: &str, key: &str) -> Result<Option<String>> {
+    conn.prepare_cached("SELECT value FROM surface_kv WHERE kind = ?1 AND key = ?2")
+        .map_err(db("get_surface"))?
+        .query_row([kind, key], |r| r.get(0))
+        .optional()
+        .map_err(db("get_surface"))
+}
+
+pub(super) fn prune_surface(conn: &Connection, before: UnixMillis) -> Result<usize> {
+    exec(
+        conn,
+        "prune_surface",
+        "DELETE FROM surface_kv WHERE updated_at < ?1",
+        [before],
+    )
+}

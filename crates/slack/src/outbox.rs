@@ -1,0 +1,280 @@
+//! Delivering the engine's answers through the Web API, and the records that must outlive the
+//! process (kept in the store's surface table):
+//!
+//! | kind | key | value |
+//! |---|---|---|
+//! | `slack.message` | engine message id | `{"c": channel, "ts": ts, "e": ephemeral}` of the first Slack message it was posted as |
+//! | `slack.handle` | a handle (`#h:…`) | the full value, a JSON string |
+//! | `slack.modal` | a modal key | the `view` to open |
+//!
+//! - `Post` → `chat.postMessage` in the message's thread (or, for a message with no thread,
+//!   a slash command's answer, the first post starts the thread the rest of the answer goes
+//!   into); `only_to` → `chat.postEphemeral`; files → the external upload flow in the thread.
+//! - `Update` → `chat.update` of the Slack message the engine id was posted as; an ephemeral
+//!   message (which `chat.update` cannot reach) is replaced through the `response_url` of the
+//!   action taken on it.
+
+use crate::blocks::{render, Destination, RenderOptions, Rendered, SlackMessage};
+use crate::webapi::{ApiError, WebApi};
+use engine::{Message, Outbound};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use std::sync::Arc;
+use store::Store;
+
+/// Record kinds in the store's surface table.
+pub const KIND_MESSAGE: &str = "slack.message";
+pub const KIND_HANDLE: &str = "slack.handle";
+pub const KIND_MODAL: &str = "slack.modal";
+
+/// Where a Slack message is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Posted {
+    #[serde(rename = "c")]
+    pub channel: String,
+    pub ts: String,
+    #[serde(rename = "e", default)]
+    pub ephemeral: bool,
+}
+
+/// What the answer is an answer to: where it goes and what can be used to reach the
+/// message acted on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// Slack team id (modal metadata carries it).
+    pub team_id: String,
+    pub channel: String,
+    /// The user who acted.
+    pub user: String,
+    /// The interaction's or slash command's `response_url`.
+    pub response_url: Option<String>,
+    /// The engine message the action was on.
+    pub message: Option<String>,
+    /// The Slack `ts` of that message, and whether it was ephemeral.
+    pub message_ts: Option<String>,
+    pub ephemeral: bool,
+}
+
+/// Sends the engine's answers and keeps the records needed to update them later.
+#[derive(Clone)]
+pub struct Outbox {
+    pub api: WebApi,
+    store: Arc<dyn Store>,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+impl Outbox {
+    pub fn new(api: WebApi, store: Arc<dyn Store>) -> Outbox {
+        Outbox { api, store }
+    }
+
+    /// The full value behind a handle found in a payload.
+    pub fn lookup(&self, handle: &str) -> Option<String> {
+        let raw = self.store.get_surface(KIND_HANDLE, handle).ok()??;
+        serde_json::from_str(&raw).ok()
+    }
+
+    /// The view stored for a modal key.
+    pub fn modal(&self, key: &str) -> Option<Value> {
+        let raw = self.store.get_surface(KIND_MODAL, key).ok()??;
+        serde_json::from_str(&raw).ok()
+    }
+
+    /// Where the engine message `id` was posted.
+    pub fn posted(&self, id: &str) -> Option<Posted> {
+        let raw = self.store.get_surface(KIND_MESSAGE, id).ok()??;
+        serde_json::from_str(&raw).ok()
+    }
+
+    fn put(&self, kind: &str, key: &str, value: &Value) {
+        if let Err(e) = self
+            .store
+            .put_surface(kind, key, &value.to_string(), now_ms())
+        {
+            tracing::error!(kind, key, error = %e, "cannot store a Slack record");
+        }
+    }
+
+    fn remember(&self, r: &Rendered) {
+        for (h, v) in &r.handles.pairs {
+            self.put(KIND_HANDLE, h, &json!(v));
+        }
+        for m in &r.modals {
+            self.put(KIND_MODAL, &m.key, &m.view);
+        }
+    }
+
+    /// Delivers one answer in order. Failures are logged; the rest is still tried.
+    pub async fn deliver(&self, origin: &Origin, out: Vec<Outbound>) {
+        // A message with no thread starts one: the rest of the answer goes under it.
+        let mut started: Option<String> = None;
+        for o in out {
+            match o {
+                Outbound::Post(m) => {
+                    if let Err(e) = self.post(origin, &m, &mut started).await {
+                        tracing::error!(message = %m.id, error = %e, "cannot post to Slack");
+                    }
+                }
+                Outbound::Update { message, content } => {
+                    if let Err(e) = self.update(origin, &message, &content).await {
+                        tracing::error!(%message, error = %e, "cannot update a Slack message");
+                    }
+                }
+            }
+        }
+    }
+
+    async fn post(
+        &self,
+        origin: &Origin,
+        m: &Message,
+        started: &mut Option<String>,
+    ) -> Result<(), ApiError> {
+        let dest = Destination {
+            workspace: origin.team_id.clone(),
+            channel: origin.channel.clone(),
+        };
+        let r = render(m, &dest, &RenderOptions::default());
+        self.remember(&r);
+        let channel = origin.channel.as_str();
+        let thread = m.thread.clone().or_else(|| started.clone());
+        let mut first: Option<Posted> = None;
+        for sm in &r.messages {
+            let posted = match &m.only_to {
+                Some(user) => {
+                    let body = sm.ephemeral_body(channel, user, thread.as_deref());
+                    match self.api.post_ephemeral(&body).await {
+                        Ok(ts) => Some(Posted {
+                            channel: channel.to_string(),
+                            ts,
+                            ephemeral: true,
+                        }),
+                        Err(e) => {
+                            self.fallback(origin, sm, "ephemeral", e).await?;
+                            None
+                        }
+                    }
+                }
+                None => {
+                    let body = sm.post_body(channel, thread.as_deref());
+                    match self.api.post_message(&body).await {
+                        Ok(ts) => Some(Posted {
+                            channel: channel.to_string(),
+                            ts,
+                            ephemeral: false,
+                        }),
+                        Err(e) => {
+                            self.fallback(origin, sm, "in_channel", e).await?;
+                            None
+                        }
+                    }
+                }
+            };
+            if first.is_none() {
+                first = posted;
+            }
+        }
+        if let Some(p) = &first {
+            if !m.id.is_empty() {
+                self.put(KIND_MESSAGE, &m.id, &json!(p));
+            }
+            if thread.is_none() && !p.ephemeral {
+                *started = Some(p.ts.clone());
+            }
+        }
+        if m.only_to.is_some() {
+            if !r.files.is_empty() {
+                tracing::warn!(message = %m.id, "files of an ephemeral message are not uploaded (the channel would see them)");
+            }
+            return Ok(());
+        }
+        let file_thread = thread.or_else(|| first.map(|p| p.ts));
+        for f in &r.files {
+            self.api
+                .upload_file(channel, file_thread.as_deref(), f)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// When the bot cannot post in the channel (a slash command where it is not a member),
+    /// answers through the `response_url` instead.
+    async fn fallback(
+        &self,
+        origin: &Origin,
+        sm: &SlackMessage,
+        response_type: &str,
+        e: ApiError,
+    ) -> Result<(), ApiError> {
+        let unreachable = matches!(
+            e.code(),
+            Some("not_in_channel" | "channel_not_found" | "user_not_in_channel")
+        );
+        match &origin.response_url {
+            Some(url) if unreachable => {
+                let body = json!({
+                    "response_type": response_type,
+                    "replace_original": false,
+                    "text": sm.text,
+                    "blocks": sm.blocks,
+                });
+                self.api.respond(url, &body).await
+            }
+            _ => Err(e),
+        }
+    }
+
+    async fn update(&self, origin: &Origin, id: &str, content: &Message) -> Result<(), ApiError> {
+        let dest = Destination {
+            workspace: origin.team_id.clone(),
+            channel: origin.channel.clone(),
+        };
+        let r = render(content, &dest, &RenderOptions { max_messages: 1 });
+        self.remember(&r);
+        let Some(sm) = r.messages.first() else {
+            return Ok(());
+        };
+        let acted_on = origin.message.as_deref() == Some(id);
+        let target = self.posted(id).or_else(|| {
+            // Records may have been pruned: the action's own message is still reachable.
+            match (&origin.message_ts, acted_on) {
+                (Some(ts), true) => Some(Posted {
+                    channel: origin.channel.clone(),
+                    ts: ts.clone(),
+                    ephemeral: origin.ephemeral,
+                }),
+                _ => None,
+            }
+        });
+        match target {
+            Some(p) if !p.ephemeral => {
+                self.api.update(&sm.update_body(&p.channel, &p.ts)).await?;
+                let thread = content.thread.clone().unwrap_or(p.ts.clone());
+                for extra in &r.messages[1..] {
+                    self.api
+                        .post_message(&extra.post_body(&p.channel, Some(&thread)))
+                        .await?;
+                }
+                for f in &r.files {
+                    self.api.upload_file(&p.channel, Some(&thread), f).await?;
+                }
+                Ok(())
+            }
+            _ => match (&origin.response_url, acted_on) {
+                (Some(url), true) => self.api.respond(url, &sm.replace_original_body()).await,
+                _ => {
+                    tracing::warn!(
+                        message = id,
+                        "an update of a message that cannot be reached (ephemeral, or never posted here); dropped"
+                    );
+                    Ok(())
+                }
+            },
+        }
+    }
+}

@@ -1,0 +1,501 @@
+//! The HTTP endpoints Slack calls: `/slack/events`, `/slack/interactivity`,
+//! `/slack/commands`.
+//!
+//! Every request: the raw body is read, the signature checked **before anything is parsed**
+//! (`401` and nothing runs when it fails), the body parsed, de-duplicated through the store's
+//! processed event ids, and answered at once; the engine's work and the Web API calls run in
+//! a spawned task after the answer, so Slack always gets its ack well within 3 s.
+
+use crate::events::{self, Envelope};
+use crate::interactivity::{self, Interaction, InteractionError, Target};
+use crate::outbox::{Origin, Outbox};
+use crate::signature::{verify, SignatureHeaders};
+use crate::webapi::{WebApi, DEFAULT_BASE_URL};
+use crate::BotIdentity;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use engine::{Handler, Inbound, Outbound};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use store::Store;
+
+/// Environment variables of single-workspace mode.
+pub const ENV_BOT_TOKEN: &str = "SLACK_BOT_TOKEN";
+pub const ENV_SIGNING_SECRET: &str = "SLACK_SIGNING_SECRET";
+pub const ENV_API_URL: &str = "SLACK_API_URL";
+
+/// Largest body accepted (Slack's payloads are far smaller).
+const MAX_BODY: usize = 1 << 20;
+
+/// How the Slack surface is set up.
+#[derive(Clone)]
+pub struct SlackSettings {
+    pub signing_secret: String,
+    pub bot: BotIdentity,
+    /// Slack team id → the configuration's workspace name (what the engine is given).
+    pub teams: HashMap<String, String>,
+    /// The workspace for a team not in `teams` (a single Slack workspace configured without
+    /// a `team_id`); `None` drops such events.
+    pub default_workspace: Option<String>,
+}
+
+/// Single-workspace mode's environment: `(bot token, signing secret, API base URL)`, or
+/// `None` when the token or the secret is unset or empty.
+pub fn env_credentials() -> Option<(String, String, String)> {
+    let get = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    Some((
+        get(ENV_BOT_TOKEN)?,
+        get(ENV_SIGNING_SECRET)?,
+        get(ENV_API_URL).unwrap_or_else(|| DEFAULT_BASE_URL.to_string()),
+    ))
+}
+
+struct Inner {
+    settings: SlackSettings,
+    handler: Arc<dyn Handler>,
+    store: Arc<dyn Store>,
+    outbox: Outbox,
+    in_flight: AtomicUsize,
+    idle: tokio::sync::Notify,
+    /// Sweep updates not meant for Slack, for another surface to take.
+    leftovers: Mutex<Vec<Outbound>>,
+}
+
+/// The Slack surface: its routes, and the tasks it spawns.
+#[derive(Clone)]
+pub struct Slack {
+    inner: Arc<Inner>,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+fn status(code: StatusCode, text: &'static str) -> Response {
+    (code, text).into_response()
+}
+
+fn hash_key(prefix: &str, body: &[u8]) -> String {
+    format!("{prefix}:{}", hex::encode(&Sha256::digest(body)[..16]))
+}
+
+impl Slack {
+    pub fn new(
+        settings: SlackSettings,
+        handler: Arc<dyn Handler>,
+        store: Arc<dyn Store>,
+        api: WebApi,
+    ) -> Slack {
+        Slack {
+            inner: Arc::new(Inner {
+                settings,
+                handler,
+                outbox: Outbox::new(api, store.clone()),
+                store,
+                in_flight: AtomicUsize::new(0),
+                idle: tokio::sync::Notify::new(),
+                leftovers: Mutex::new(Vec::new()),
+            }),
+        }
+    }
+
+    /// The Web API client the surface posts with.
+    pub fn api(&self) -> &WebApi {
+        &self.inner.outbox.api
+    }
+
+    /// `/slack/events`, `/slack/interactivity`, `/slack/commands`.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route("/slack/events", post(on_events))
+            .route("/slack/interactivity", post(on_interactivity))
+            .route("/slack/commands", post(on_command))
+            .with_state(self.clone())
+    }
+
+    /// Work started after an ack and not finished yet.
+    pub fn in_flight(&self) -> usize {
+        self.inner.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Waits until no work is in flight, at most `timeout`; false on timeout.
+    pub async fn wait_idle(&self, timeout: Duration) -> bool {
+        tokio::time::timeout(timeout, async {
+            loop {
+                let notified = self.inner.idle.notified();
+                if self.in_flight() == 0 {
+                    return;
+                }
+                notified.await;
+            }
+        })
+        .await
+        .is_ok()
+    }
+
+    /// Runs `work` after the ack, counted in [`Self::in_flight`].
+    fn spawn<F>(&self, work: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.inner.in_flight.fetch_add(1, Ordering::SeqCst);
+        let me = self.clone();
+        tokio::spawn(async move {
+            // A panic in the handler must not leave the counter up.
+            struct Done(Slack);
+            impl Drop for Done {
+                fn drop(&mut self) {
+                    if self.0.inner.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
+                        self.0.inner.idle.notify_waiters();
+                    }
+                }
+            }
+            let _done = Done(me);
+            work.await;
+        });
+    }
+
+    /// The engine's workspace for a Slack team.
+    fn workspace(&self, team: &str) -> Option<String> {
+        let s = &self.inner.settings;
+        s.teams
+            .get(team)
+            .cloned()
+            .or_else(|| s.default_workspace.clone())
+    }
+
+    /// Hands `inbound` (workspace = team id) to the engine and delivers its answer.
+    fn run(&self, mut inbound: Inbound, origin: Origin) {
+        let Some(ws) = self.workspace(&inbound.workspace) else {
+            tracing::warn!(team = %inbound.workspace, "an event from a Slack team not in the configuration; ignored");
+            return;
+        };
+        inbound.workspace = ws;
+        let me = self.clone();
+        self.spawn(async move {
+            let out = me.inner.handler.handle(&inbound).await;
+            me.inner.outbox.deliver(&origin, out).await;
+        });
+    }
+
+    /// True the first time `key` is seen (a store failure counts as new: better a rare
+    /// double answer than a lost command).
+    fn first_time(&self, key: &str) -> bool {
+        match self.inner.store.mark_event(key, now_ms()) {
+            Ok(first) => first,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot record a processed Slack event id");
+                true
+            }
+        }
+    }
+
+    fn verified(&self, headers: &HeaderMap, body: &[u8]) -> bool {
+        let h =
+            SignatureHeaders::from_lookup(|name| headers.get(name).and_then(|v| v.to_str().ok()));
+        match verify(
+            &self.inner.settings.signing_secret,
+            &h,
+            body,
+            now_ms() / 1000,
+        ) {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "a Slack request with a bad signature; refused");
+                false
+            }
+        }
+    }
+
+    /// Runs the engine's sweep once and delivers what it can: updates of messages posted in
+    /// Slack go out; the others are kept for [`Self::take_leftovers`].
+    pub async fn sweep_once(&self) {
+        let handler = self.inner.handler.clone();
+        let out = match tokio::task::spawn_blocking(move || handler.sweep()).await {
+            Ok(out) => out,
+            Err(e) => {
+                tracing::error!(error = %e, "the handler's sweep failed");
+                return;
+            }
+        };
+        let mut others = Vec::new();
+        for o in out {
+            let posted = match &o {
+                Outbound::Update { message, .. } => self.inner.outbox.posted(message),
+                Outbound::Post(_) => None,
+            };
+            match posted {
+                Some(p) => {
+                    let origin = Origin {
+                        channel: p.channel,
+                        ..Origin::default()
+                    };
+                    self.inner.outbox.deliver(&origin, vec![o]).await;
+                }
+                None => others.push(o),
+            }
+        }
+        if !others.is_empty() {
+            let mut l = self
+                .inner
+                .leftovers
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            l.extend(others);
+            // Bounded: nobody may be taking them.
+            let excess = l.len().saturating_sub(1000);
+            l.drain(..excess);
+        }
+        let _ = self
+            .inner
+            .store
+            .prune_surface(now_ms() - 30 * 24 * 3600 * 1000);
+        let _ = self.inner.store.prune_events(now_ms() - 24 * 3600 * 1000);
+    }
+
+    /// Sweep updates that were not for Slack (another surface's messages).
+    pub fn take_leftovers(&self) -> Vec<Outbound> {
+        std::mem::take(
+            &mut *self
+                .inner
+                .leftovers
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        )
+    }
+
+    /// Runs [`Self::sweep_once`] every `every` until the task is aborted.
+    pub fn spawn_sweeper(&self, every: Duration) -> tokio::task::JoinHandle<()> {
+        let me = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                me.sweep_once().await;
+            }
+        })
+    }
+
+    /// A handler for another surface sharing this engine: it handles events with the engine,
+    /// and its sweep returns what Slack's sweep left (so one sweep serves both surfaces).
+    pub fn relay_for_others(&self) -> Arc<dyn Handler> {
+        Arc::new(Relay(self.clone()))
+    }
+}
+
+struct Relay(Slack);
+
+impl Handler for Relay {
+    fn handle<'a>(
+        &'a self,
+        event: &'a Inbound,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<Outbound>> + Send + 'a>> {
+        self.0.inner.handler.handle(event)
+    }
+    fn sweep(&self) -> Vec<Outbound> {
+        self.0.take_leftovers()
+    }
+}
+
+async fn on_events(State(app): State<Slack>, headers: HeaderMap, body: Bytes) -> Response {
+    if body.len() > MAX_BODY {
+        return status(StatusCode::PAYLOAD_TOO_LARGE, "too large");
+    }
+    if !app.verified(&headers, &body) {
+        return status(StatusCode::UNAUTHORIZED, "bad signature");
+    }
+    let env = match events::parse(&body, &app.inner.settings.bot) {
+        Ok(e) => e,
+        Err(e) => {
+            tracing::warn!(error = %e, "an Events API body that cannot be read");
+            return status(StatusCode::BAD_REQUEST, "unreadable body");
+        }
+    };
+    match env {
+        Envelope::UrlVerification { challenge } => {
+            axum::Json(json!({ "challenge": challenge })).into_response()
+        }
+        Envelope::RateLimited { team_id, .. } => {
+            tracing::warn!(team = %team_id, "Slack rate-limited this app's events (app_rate_limited)");
+            StatusCode::OK.into_response()
+        }
+        Envelope::Ignored(_) => StatusCode::OK.into_response(),
+        Envelope::Callback(cb) => {
+            let Some(inbound) = cb.to_inbound() else {
+                return StatusCode::OK.into_response();
+            };
+            let retry = events::retry(
+                headers
+                    .get(events::RETRY_NUM_HEADER)
+                    .and_then(|v| v.to_str().ok()),
+                headers
+                    .get(events::RETRY_REASON_HEADER)
+                    .and_then(|v| v.to_str().ok()),
+            );
+            if !app.first_time(&cb.event_id) {
+                tracing::debug!(event = %cb.event_id, retry = ?retry, "a repeated delivery; already handled");
+                return StatusCode::OK.into_response();
+            }
+            let origin = Origin {
+                team_id: cb.team_id.clone(),
+                channel: inbound.channel.clone(),
+                user: inbound.user.clone(),
+                ..Origin::default()
+            };
+            app.run(inbound, origin);
+            StatusCode::OK.into_response()
+        }
+    }
+}
+
+async fn on_interactivity(State(app): State<Slack>, headers: HeaderMap, body: Bytes) -> Response {
+    if body.len() > MAX_BODY {
+        return status(StatusCode::PAYLOAD_TOO_LARGE, "too large");
+    }
+    if !app.verified(&headers, &body) {
+        return status(StatusCode::UNAUTHORIZED, "bad signature");
+    }
+    let interaction = match interactivity::parse(&body) {
+        Ok(i) => i,
+        Err(e) => {
+            tracing::warn!(error = %e, "an interactivity payload that cannot be read");
+            return status(StatusCode::BAD_REQUEST, "unreadable payload");
+        }
+    };
+    match interaction {
+        Interaction::Ignored(_) => StatusCode::OK.into_response(),
+        Interaction::BlockActions(a) => {
+            if !app.first_time(&format!("ia:{}", a.trigger_id)) {
+                return StatusCode::OK.into_response();
+            }
+            let outbox = app.inner.outbox.clone();
+            let lookup = |h: &str| outbox.lookup(h);
+            let origin = Origin {
+                team_id: a.team_id.clone(),
+                channel: a.channel_id.clone().unwrap_or_default(),
+                user: a.user_id.clone(),
+                response_url: a.response_url.clone(),
+                message: None,
+                message_ts: a.message_ts.clone(),
+                ephemeral: a.is_ephemeral,
+            };
+            match a.target(lookup) {
+                Ok(Target::OpenForm { key }) => {
+                    let view = outbox.modal(&key);
+                    let trigger = a.trigger_id.clone();
+                    app.spawn(async move {
+                        match view {
+                            Some(v) => {
+                                if let Err(e) = outbox.api.views_open(&trigger, &v).await {
+                                    tracing::error!(error = %e, "cannot open a Slack modal");
+                                }
+                            }
+                            None => expired(&outbox, &origin).await,
+                        }
+                    });
+                }
+                Ok(Target::Engine { message, .. }) => match a.to_inbound(lookup) {
+                    Ok(inbound) => {
+                        let origin = Origin { message, ..origin };
+                        app.run(inbound, origin);
+                    }
+                    Err(e) => tracing::warn!(error = %e, "an action that cannot be handled"),
+                },
+                Err(InteractionError::UnknownHandle(h)) => {
+                    tracing::info!(handle = %h, "an action on an expired message");
+                    app.spawn(async move { expired(&outbox, &origin).await });
+                }
+                Err(e) => tracing::warn!(error = %e, "an action that cannot be handled"),
+            }
+            StatusCode::OK.into_response()
+        }
+        Interaction::ViewSubmission(v) => {
+            let key = match &v.trigger_id {
+                Some(t) => format!("vs:{t}"),
+                None => hash_key("vs", &body),
+            };
+            if !app.first_time(&key) {
+                return StatusCode::OK.into_response();
+            }
+            let outbox = app.inner.outbox.clone();
+            match v.to_inbound(|h| outbox.lookup(h)) {
+                Ok(inbound) => {
+                    let origin = Origin {
+                        team_id: v.team_id.clone(),
+                        channel: inbound.channel.clone(),
+                        user: v.user_id.clone(),
+                        ..Origin::default()
+                    };
+                    app.run(inbound, origin);
+                }
+                Err(e) => tracing::warn!(error = %e, "a form submission that cannot be handled"),
+            }
+            // An empty 200 closes the modal.
+            StatusCode::OK.into_response()
+        }
+    }
+}
+
+/// Tells the user the message they acted on is too old to act on.
+async fn expired(outbox: &Outbox, origin: &Origin) {
+    let Some(url) = &origin.response_url else {
+        return;
+    };
+    let body = json!({
+        "response_type": "ephemeral",
+        "replace_original": false,
+        "text": "This message expired; run the command again.",
+    });
+    if let Err(e) = outbox.api.respond(url, &body).await {
+        tracing::error!(error = %e, "cannot answer an action on an expired message");
+    }
+}
+
+async fn on_command(State(app): State<Slack>, headers: HeaderMap, body: Bytes) -> Response {
+    if body.len() > MAX_BODY {
+        return status(StatusCode::PAYLOAD_TOO_LARGE, "too large");
+    }
+    if !app.verified(&headers, &body) {
+        return status(StatusCode::UNAUTHORIZED, "bad signature");
+    }
+    let cmd = match interactivity::parse_slash_command(&body) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(error = %e, "a slash command that cannot be read");
+            return status(StatusCode::BAD_REQUEST, "unreadable command");
+        }
+    };
+    let key = match &cmd.trigger_id {
+        Some(t) => format!("sc:{t}"),
+        None => hash_key("sc", &body),
+    };
+    if app.first_time(&key) {
+        let origin = Origin {
+            team_id: cmd.team_id.clone(),
+            channel: cmd.channel_id.clone(),
+            user: cmd.user_id.clone(),
+            response_url: cmd.response_url.clone(),
+            ..Origin::default()
+        };
+        app.run(cmd.to_inbound(), origin);
+    }
+    // `in_channel` with no text shows the command as typed, so the channel sees the question
+    // the answer (posted next, threaded under it) belongs to.
+    axum::Json(json!({ "response_type": "in_channel" })).into_response()
+}
+
+/// Serves `router` (e.g. the web chat's merged with [`Slack::router`]) on `listener`.
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    axum::serve(listener, router).await
+}

@@ -1,0 +1,392 @@
+//! A small client for Slack's Web API: the ten methods the bot calls, a configurable base URL
+//! (a local double in tests), the bot token as a bearer header, `ok: false` as a typed error
+//! carrying Slack's `error` code, and `429 Too Many Requests` honoured with its `Retry-After`
+//! (a bounded number of times, each wait capped).
+//!
+//! Write methods (`chat.*`, `views.open`) send JSON bodies; read methods and the file upload
+//! steps send form bodies, which every method accepts (some read methods ignore JSON).
+
+use crate::blocks::FileUpload;
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// Slack's production API.
+pub const DEFAULT_BASE_URL: &str = "https://slack.com/api/";
+
+/// What went wrong with a call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// Slack answered `ok: false` with this `error` code (`channel_not_found`,
+    /// `not_in_channel`, `invalid_auth`, …).
+    #[error("{method}: Slack answered error `{error}`")]
+    Slack { method: String, error: String },
+    /// Still rate limited after the allowed retries.
+    #[error("{method}: rate limited (429) after {attempts} attempts")]
+    RateLimited { method: String, attempts: u32 },
+    /// Another HTTP status.
+    #[error("{method}: HTTP {status}")]
+    Status { method: String, status: u16 },
+    /// No answer (connection refused, timeout).
+    #[error("{method}: {detail}")]
+    Transport { method: String, detail: String },
+    /// An answer that is not Slack's JSON, or lacks a field we need.
+    #[error("{method}: unexpected answer: {detail}")]
+    BadAnswer { method: String, detail: String },
+}
+
+impl ApiError {
+    /// Slack's `error` code, when Slack answered `ok: false`.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Slack { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// `auth.test`: who the token belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthTest {
+    pub team_id: String,
+    pub user_id: String,
+    pub bot_id: Option<String>,
+}
+
+/// The upload URL `files.getUploadURLExternal` hands out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UploadTicket {
+    pub upload_url: String,
+    pub file_id: String,
+}
+
+/// A Web API client for one bot token.
+#[derive(Clone)]
+pub struct WebApi {
+    http: reqwest::Client,
+    base: String,
+    token: String,
+    /// Retries after a 429 before giving up.
+    pub max_retries: u32,
+    /// The longest wait for one `Retry-After` (longer ones are cut to this).
+    pub max_wait: Duration,
+}
+
+impl std::fmt::Debug for WebApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebApi")
+            .field("base", &self.base)
+            .finish_non_exhaustive()
+    }
+}
+
+enum Body<'a> {
+    Json(&'a Value),
+    Form(&'a [(&'a str, &'a str)]),
+}
+
+impl WebApi {
+    /// A client calling `base` (e.g. `https://slack.com/api/`; a missing trailing `/` is
+    /// added) with `token`.
+    pub fn new(token: impl Into<String>, base: impl Into<String>) -> WebApi {
+        let mut base = base.into();
+        if !base.ends_with('/') {
+            base.push('/');
+        }
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .unwrap_or_default();
+        WebApi {
+            http,
+            base,
+            token: token.into(),
+            max_retries: 3,
+            max_wait: Duration::from_secs(30),
+        }
+    }
+
+    /// The base URL methods are called under.
+    pub fn base_url(&self) -> &str {
+        &self.base
+    }
+
+    /// Calls `method` with a JSON body; the answer when `ok` is true.
+    pub async fn call_json(&self, method: &str, body: &Value) -> Result<Value, ApiError> {
+        let url = format!("{}{method}", self.base);
+        self.send(method, &url, Body::Json(body), true).await
+    }
+
+    /// Calls `method` with a form body.
+    pub async fn call_form(
+        &self,
+        method: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<Value, ApiError> {
+        let url = format!("{}{method}", self.base);
+        self.send(method, &url, Body::Form(fields), true).await
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        url: &str,
+        body: Body<'_>,
+        auth: bool,
+    ) -> Result<Value, ApiError> {
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let mut req = self.http.post(url);
+            if auth {
+                req = req.bearer_auth(&self.token);
+            }
+            req = match &body {
+                Body::Json(v) => req
+                    .header("content-type", "application/json; charset=utf-8")
+                    .body(serde_json::to_vec(v).unwrap_or_default()),
+                Body::Form(f) => {
+                    let encoded = form_urlencoded::Serializer::new(String::new())
+                        .extend_pairs(f.iter())
+                        .finish();
+                    req.header("content-type", "application/x-www-form-urlencoded")
+                        .body(encoded)
+                }
+            };
+            let resp = req.send().await.map_err(|e| ApiError::Transport {
+                method: method.to_string(),
+                detail: e.to_string(),
+            })?;
+            let status = resp.status().as_u16();
+            if status == 429 {
+                if attempt > self.max_retries {
+                    return Err(ApiError::RateLimited {
+                        method: method.to_string(),
+                        attempts: attempt,
+                    });
+                }
+                let wait = retry_after(resp.headers()).min(self.max_wait);
+                tracing::warn!(
+                    method,
+                    wait_ms = wait.as_millis() as u64,
+                    "Slack rate limit: waiting"
+                );
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            let bytes = resp.bytes().await.map_err(|e| ApiError::Transport {
+                method: method.to_string(),
+                detail: e.to_string(),
+            })?;
+            if !(200..300).contains(&status) {
+                return Err(ApiError::Status {
+                    method: method.to_string(),
+                    status,
+                });
+            }
+            return parse_answer(method, &bytes);
+        }
+    }
+
+    /// `chat.postMessage` with a body from [`crate::SlackMessage::post_body`]; the new
+    /// message's `ts`.
+    pub async fn post_message(&self, body: &Value) -> Result<String, ApiError> {
+        let v = self.call_json("chat.postMessage", body).await?;
+        str_field("chat.postMessage", &v, "ts")
+    }
+
+    /// `chat.postEphemeral`; the `message_ts` Slack gives the ephemeral message.
+    pub async fn post_ephemeral(&self, body: &Value) -> Result<String, ApiError> {
+        let v = self.call_json("chat.postEphemeral", body).await?;
+        str_field("chat.postEphemeral", &v, "message_ts")
+    }
+
+    /// `chat.update` with a body from [`crate::SlackMessage::update_body`].
+    pub async fn update(&self, body: &Value) -> Result<(), ApiError> {
+        self.call_json("chat.update", body).await.map(|_| ())
+    }
+
+    /// `views.open`: opens `view` in answer to the action that gave `trigger_id`.
+    pub async fn views_open(&self, trigger_id: &str, view: &Value) -> Result<(), ApiError> {
+        self.call_json(
+            "views.open",
+            &json!({ "trigger_id": trigger_id, "view": view }),
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// `files.getUploadURLExternal`.
+    pub async fn upload_url(&self, name: &str, length: usize) -> Result<UploadTicket, ApiError> {
+        let m = "files.getUploadURLExternal";
+        let len = length.to_string();
+        let v = self
+            .call_form(m, &[("filename", name), ("length", &len)])
+            .await?;
+        Ok(UploadTicket {
+            upload_url: str_field(m, &v, "upload_url")?,
+            file_id: str_field(m, &v, "file_id")?,
+        })
+    }
+
+    /// The whole upload: an upload URL, the bytes POSTed to it, then
+    /// `files.completeUploadExternal` sharing the file in `channel` (in `thread_ts`).
+    /// Returns the file id.
+    pub async fn upload_file(
+        &self,
+        channel: &str,
+        thread_ts: Option<&str>,
+        file: &FileUpload,
+    ) -> Result<String, ApiError> {
+        let ticket = self.upload_url(&file.name, file.content.len()).await?;
+        let m = "file upload";
+        let resp = self
+            .http
+            .post(&ticket.upload_url)
+            .header("content-type", file.content_type.as_str())
+            .body(file.content.clone())
+            .send()
+            .await
+            .map_err(|e| ApiError::Transport {
+                method: m.into(),
+                detail: e.to_string(),
+            })?;
+        if !resp.status().is_success() {
+            return Err(ApiError::Status {
+                method: m.into(),
+                status: resp.status().as_u16(),
+            });
+        }
+        let mut entry = json!({ "id": ticket.file_id, "title": file.name });
+        if let Some(alt) = &file.alt {
+            entry["alt_txt"] = json!(alt);
+        }
+        let files = Value::Array(vec![entry]).to_string();
+        let mut fields = vec![("files", files.as_str()), ("channel_id", channel)];
+        if let Some(ts) = thread_ts {
+            fields.push(("thread_ts", ts));
+        }
+        self.call_form("files.completeUploadExternal", &fields)
+            .await?;
+        Ok(ticket.file_id)
+    }
+
+    /// `users.info`: the `user` object.
+    pub async fn users_info(&self, user: &str) -> Result<Value, ApiError> {
+        let v = self.call_form("users.info", &[("user", user)]).await?;
+        Ok(v.get("user").cloned().unwrap_or(Value::Null))
+    }
+
+    /// `conversations.info`: the `channel` object.
+    pub async fn conversations_info(&self, channel: &str) -> Result<Value, ApiError> {
+        let v = self
+            .call_form("conversations.info", &[("channel", channel)])
+            .await?;
+        Ok(v.get("channel").cloned().unwrap_or(Value::Null))
+    }
+
+    /// `auth.test`: the team, the bot user and the bot id of the token.
+    pub async fn auth_test(&self) -> Result<AuthTest, ApiError> {
+        let m = "auth.test";
+        let v = self.call_form(m, &[]).await?;
+        Ok(AuthTest {
+            team_id: str_field(m, &v, "team_id")?,
+            user_id: str_field(m, &v, "user_id")?,
+            bot_id: v.get("bot_id").and_then(Value::as_str).map(str::to_string),
+        })
+    }
+
+    /// POSTs `body` to an interaction's or slash command's `response_url` (no token: the
+    /// URL is the credential). Slack answers `ok` as plain text or JSON.
+    pub async fn respond(&self, response_url: &str, body: &Value) -> Result<(), ApiError> {
+        let m = "response_url";
+        let v = self.send(m, response_url, Body::Json(body), false).await;
+        match v {
+            Ok(_) => Ok(()),
+            // Slack's hooks answer a bare `ok`.
+            Err(ApiError::BadAnswer { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// `Retry-After` in seconds (Slack sends whole seconds); 1 s when absent or unreadable.
+fn retry_after(h: &reqwest::header::HeaderMap) -> Duration {
+    h.get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map_or(Duration::from_secs(1), Duration::from_secs_f64)
+}
+
+fn parse_answer(method: &str, bytes: &[u8]) -> Result<Value, ApiError> {
+    let v: Value = serde_json::from_slice(bytes).map_err(|e| ApiError::BadAnswer {
+        method: method.to_string(),
+        detail: format!("not JSON ({e})"),
+    })?;
+    match v.get("ok").and_then(Value::as_bool) {
+        Some(true) => Ok(v),
+        Some(false) => Err(ApiError::Slack {
+            method: method.to_string(),
+            error: v
+                .get("error")
+                .and_then(Value::as_str)
+                .unwrap_or("unknown_error")
+                .to_string(),
+        }),
+        None => Err(ApiError::BadAnswer {
+            method: method.to_string(),
+            detail: "no `ok` field".into(),
+        }),
+    }
+}
+
+fn str_field(method: &str, v: &Value, field: &str) -> Result<String, ApiError> {
+    v.get(field)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| ApiError::BadAnswer {
+            method: method.to_string(),
+            detail: format!("`{field}` missing"),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_and_errors() {
+        assert!(parse_answer("m", br#"{"ok":true,"ts":"1.2"}"#).is_ok());
+        let e = parse_answer(
+            "chat.postMessage",
+            br#"{"ok":false,"error":"not_in_channel"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), Some("not_in_channel"));
+        assert!(e.to_string().contains("not_in_channel"), "{e}");
+        assert!(matches!(
+            parse_answer("m", b"ok"),
+            Err(ApiError::BadAnswer { .. })
+        ));
+        assert!(matches!(
+            parse_answer("m", b"{}"),
+            Err(ApiError::BadAnswer { .. })
+        ));
+    }
+
+    #[test]
+    fn retry_after_header() {
+        let mut h = reqwest::header::HeaderMap::new();
+        assert_eq!(retry_after(&h), Duration::from_secs(1));
+        h.insert("retry-after", "2".parse().unwrap());
+        assert_eq!(retry_after(&h), Duration::from_secs(2));
+        h.insert("retry-after", "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn base_url_gets_a_slash() {
+        assert_eq!(WebApi::new("x", "http://h/api").base_url(), "http://h/api/");
+    }
+}
