@@ -66,6 +66,10 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
         }
     };
     settings.history_path = history_path(&config);
+    let store_dir = match &config.store {
+        config::Store::Sqlite(p) => p.parent().map(|d| d.to_path_buf()),
+        config::Store::Postgres(_) => None,
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -96,7 +100,12 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
                 .await
                 .map_err(|e| std::io::Error::other(e.to_string()));
         };
-        serve_with_slack(listener, handler, store, settings, slack_settings, api).await
+        let slack = SlackSetup {
+            settings: slack_settings,
+            api,
+            store_dir,
+        };
+        serve_with_slack(listener, handler, store, settings, slack).await
     });
     match result {
         Ok(()) => exit::OK,
@@ -151,14 +160,26 @@ fn slack_setup(config: &Config) -> Option<(slack::SlackSettings, slack::WebApi)>
 
 /// The web chat (when it has channels) and Slack on one server, one engine and one sweep:
 /// Slack's sweep delivers the updates of its own messages and hands the rest to the web chat.
+/// What Slack needs beyond the web chat's settings.
+struct SlackSetup {
+    settings: slack::SlackSettings,
+    api: slack::WebApi,
+    /// Where the store lives (installations are kept beside it).
+    store_dir: Option<PathBuf>,
+}
+
 async fn serve_with_slack(
     listener: tokio::net::TcpListener,
     handler: Arc<dyn Handler>,
     store: Arc<dyn store::Store>,
     web: WebSettings,
-    mut settings: slack::SlackSettings,
-    api: slack::WebApi,
+    setup: SlackSetup,
 ) -> std::io::Result<()> {
+    let SlackSetup {
+        mut settings,
+        api,
+        store_dir,
+    } = setup;
     let local = listener.local_addr()?;
     // The bot's own user id, so it never answers itself.
     match api.auth_test().await {
@@ -179,6 +200,23 @@ async fn serve_with_slack(
     }
     let slack = slack::Slack::new(settings, handler, store, api);
     let mut router = slack.router();
+    // Socket Mode (no public URL): the same handling, fed by Slack's WebSocket.
+    let socket = std::env::var("SLACK_APP_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .map(|token| {
+            let mut cfg = slack::socket_mode::SocketModeConfig::new(token);
+            if let Ok(base) = std::env::var("SLACK_API_URL") {
+                cfg.api_base = base;
+            }
+            println!("slack: Socket Mode");
+            slack::socket_mode::start(cfg, Arc::new(slack.clone()))
+        });
+    // Installing into other workspaces (OAuth v2), tokens encrypted at rest.
+    if let Some(install) = oauth_router(store_dir.as_deref()) {
+        router = router.merge(install);
+        println!("slack: install at http://{local}/slack/install");
+    }
     let mut sweepers = vec![slack.spawn_sweeper(webchat::SWEEP_EVERY)];
     if !web.channels.is_empty() {
         let chat = webchat::WebChat::new(slack.relay_for_others(), web.clone())
@@ -192,7 +230,40 @@ async fn serve_with_slack(
     for s in sweepers {
         s.abort();
     }
+    if let Some(socket) = socket {
+        if let Err(e) = socket.shutdown().await {
+            eprintln!("warning: Socket Mode did not stop cleanly: {e}");
+        }
+    }
     result
+}
+
+/// The OAuth install routes, when `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`,
+/// `SLACK_REDIRECT_URI` and `CHATOPS_TOKEN_KEY` are set; installations are kept, encrypted,
+/// beside the store.
+fn oauth_router(dir: Option<&std::path::Path>) -> Option<axum::Router> {
+    let cfg = slack::oauth::OAuthConfig::from_env()?;
+    let key = match slack::oauth::TokenKey::from_env() {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("warning: Slack install is off: {e}");
+            return None;
+        }
+    };
+    let file = dir
+        .unwrap_or(std::path::Path::new("."))
+        .join("slack-installations.json");
+    let installations = Arc::new(slack::oauth::Installations::new(
+        &key,
+        Arc::new(slack::oauth::FileTokenStore::new(file)),
+    ));
+    match slack::oauth::Installer::new(cfg, &key, installations) {
+        Ok(i) => Some(Arc::new(i).router()),
+        Err(e) => {
+            eprintln!("warning: Slack install is off: {e}");
+            None
+        }
+    }
 }
 
 /// Where the web chat keeps its recent messages across restarts: next to the SQLite store

@@ -7,7 +7,7 @@
 //! a spawned task after the answer, so Slack always gets its ack well within 3 s.
 
 use crate::events::{self, Envelope};
-use crate::interactivity::{self, Interaction, InteractionError, Target};
+use crate::interactivity::{self, Interaction, InteractionError, SlashCommand, Target};
 use crate::outbox::{Origin, Outbox};
 use crate::signature::{verify, SignatureHeaders};
 use crate::webapi::{WebApi, DEFAULT_BASE_URL};
@@ -322,40 +322,17 @@ async fn on_events(State(app): State<Slack>, headers: HeaderMap, body: Bytes) ->
             return status(StatusCode::BAD_REQUEST, "unreadable body");
         }
     };
-    match env {
-        Envelope::UrlVerification { challenge } => {
-            axum::Json(json!({ "challenge": challenge })).into_response()
-        }
-        Envelope::RateLimited { team_id, .. } => {
-            tracing::warn!(team = %team_id, "Slack rate-limited this app's events (app_rate_limited)");
-            StatusCode::OK.into_response()
-        }
-        Envelope::Ignored(_) => StatusCode::OK.into_response(),
-        Envelope::Callback(cb) => {
-            let Some(inbound) = cb.to_inbound() else {
-                return StatusCode::OK.into_response();
-            };
-            let retry = events::retry(
-                headers
-                    .get(events::RETRY_NUM_HEADER)
-                    .and_then(|v| v.to_str().ok()),
-                headers
-                    .get(events::RETRY_REASON_HEADER)
-                    .and_then(|v| v.to_str().ok()),
-            );
-            if !app.first_time(&cb.event_id) {
-                tracing::debug!(event = %cb.event_id, retry = ?retry, "a repeated delivery; already handled");
-                return StatusCode::OK.into_response();
-            }
-            let origin = Origin {
-                team_id: cb.team_id.clone(),
-                channel: inbound.channel.clone(),
-                user: inbound.user.clone(),
-                ..Origin::default()
-            };
-            app.run(inbound, origin);
-            StatusCode::OK.into_response()
-        }
+    let retry = events::retry(
+        headers
+            .get(events::RETRY_NUM_HEADER)
+            .and_then(|v| v.to_str().ok()),
+        headers
+            .get(events::RETRY_REASON_HEADER)
+            .and_then(|v| v.to_str().ok()),
+    );
+    match app.accept_event(env, retry) {
+        Some(challenge) => axum::Json(json!({ "challenge": challenge })).into_response(),
+        None => StatusCode::OK.into_response(),
     }
 }
 
@@ -373,76 +350,145 @@ async fn on_interactivity(State(app): State<Slack>, headers: HeaderMap, body: By
             return status(StatusCode::BAD_REQUEST, "unreadable payload");
         }
     };
-    match interaction {
-        Interaction::Ignored(_) => StatusCode::OK.into_response(),
-        Interaction::BlockActions(a) => {
-            if !app.first_time(&format!("ia:{}", a.trigger_id)) {
-                return StatusCode::OK.into_response();
+    app.accept_interaction(interaction, &body);
+    // An empty 200 also closes a submitted modal.
+    StatusCode::OK.into_response()
+}
+
+impl Slack {
+    /// A verified Events API envelope (over HTTP or Socket Mode): runs each event once;
+    /// returns the challenge of a URL verification.
+    pub fn accept_event(&self, env: Envelope, retry: Option<events::Retry>) -> Option<String> {
+        match env {
+            Envelope::UrlVerification { challenge } => Some(challenge),
+            Envelope::RateLimited { team_id, .. } => {
+                tracing::warn!(team = %team_id, "Slack rate-limited this app's events (app_rate_limited)");
+                None
             }
-            let outbox = app.inner.outbox.clone();
-            let lookup = |h: &str| outbox.lookup(h);
-            let origin = Origin {
-                team_id: a.team_id.clone(),
-                channel: a.channel_id.clone().unwrap_or_default(),
-                user: a.user_id.clone(),
-                response_url: a.response_url.clone(),
-                message: None,
-                message_ts: a.message_ts.clone(),
-                ephemeral: a.is_ephemeral,
-            };
-            match a.target(lookup) {
-                Ok(Target::OpenForm { key }) => {
-                    let view = outbox.modal(&key);
-                    let trigger = a.trigger_id.clone();
-                    app.spawn(async move {
-                        match view {
-                            Some(v) => {
-                                if let Err(e) = outbox.api.views_open(&trigger, &v).await {
-                                    tracing::error!(error = %e, "cannot open a Slack modal");
-                                }
-                            }
-                            None => expired(&outbox, &origin).await,
-                        }
-                    });
+            Envelope::Ignored(_) => None,
+            Envelope::Callback(cb) => {
+                let inbound = cb.to_inbound()?;
+                if !self.first_time(&cb.event_id) {
+                    tracing::debug!(event = %cb.event_id, retry = ?retry, "a repeated delivery; already handled");
+                    return None;
                 }
-                Ok(Target::Engine { message, .. }) => match a.to_inbound(lookup) {
-                    Ok(inbound) => {
-                        let origin = Origin { message, ..origin };
-                        app.run(inbound, origin);
+                let origin = Origin {
+                    team_id: cb.team_id.clone(),
+                    channel: inbound.channel.clone(),
+                    user: inbound.user.clone(),
+                    ..Origin::default()
+                };
+                self.run(inbound, origin);
+                None
+            }
+        }
+    }
+
+    /// A verified interactivity payload: buttons, menus, modal submissions, each once.
+    pub fn accept_interaction(&self, interaction: Interaction, raw: &[u8]) {
+        match interaction {
+            Interaction::Ignored(_) => {}
+            Interaction::BlockActions(a) => {
+                if !self.first_time(&format!("ia:{}", a.trigger_id)) {
+                    return;
+                }
+                let outbox = self.inner.outbox.clone();
+                let lookup = |h: &str| outbox.lookup(h);
+                let origin = Origin {
+                    team_id: a.team_id.clone(),
+                    channel: a.channel_id.clone().unwrap_or_default(),
+                    user: a.user_id.clone(),
+                    response_url: a.response_url.clone(),
+                    message: None,
+                    message_ts: a.message_ts.clone(),
+                    ephemeral: a.is_ephemeral,
+                };
+                match a.target(lookup) {
+                    Ok(Target::OpenForm { key }) => {
+                        let view = outbox.modal(&key);
+                        let trigger = a.trigger_id.clone();
+                        self.spawn(async move {
+                            match view {
+                                Some(v) => {
+                                    if let Err(e) = outbox.api.views_open(&trigger, &v).await {
+                                        tracing::error!(error = %e, "cannot open a Slack modal");
+                                    }
+                                }
+                                None => expired(&outbox, &origin).await,
+                            }
+                        });
+                    }
+                    Ok(Target::Engine { message, .. }) => match a.to_inbound(lookup) {
+                        Ok(inbound) => {
+                            let origin = Origin { message, ..origin };
+                            self.run(inbound, origin);
+                        }
+                        Err(e) => tracing::warn!(error = %e, "an action that cannot be handled"),
+                    },
+                    Err(InteractionError::UnknownHandle(h)) => {
+                        tracing::info!(handle = %h, "an action on an expired message");
+                        self.spawn(async move { expired(&outbox, &origin).await });
                     }
                     Err(e) => tracing::warn!(error = %e, "an action that cannot be handled"),
-                },
-                Err(InteractionError::UnknownHandle(h)) => {
-                    tracing::info!(handle = %h, "an action on an expired message");
-                    app.spawn(async move { expired(&outbox, &origin).await });
                 }
-                Err(e) => tracing::warn!(error = %e, "an action that cannot be handled"),
             }
-            StatusCode::OK.into_response()
+            Interaction::ViewSubmission(v) => {
+                let key = match &v.trigger_id {
+                    Some(t) => format!("vs:{t}"),
+                    None => hash_key("vs", raw),
+                };
+                if !self.first_time(&key) {
+                    return;
+                }
+                let outbox = self.inner.outbox.clone();
+                match v.to_inbound(|h| outbox.lookup(h)) {
+                    Ok(inbound) => {
+                        let origin = Origin {
+                            team_id: v.team_id.clone(),
+                            channel: inbound.channel.clone(),
+                            user: v.user_id.clone(),
+                            ..Origin::default()
+                        };
+                        self.run(inbound, origin);
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "a form submission that cannot be handled")
+                    }
+                }
+            }
         }
-        Interaction::ViewSubmission(v) => {
-            let key = match &v.trigger_id {
-                Some(t) => format!("vs:{t}"),
-                None => hash_key("vs", &body),
+    }
+
+    /// A verified slash command, once.
+    pub fn accept_command(&self, cmd: SlashCommand, raw: &[u8]) {
+        let key = match &cmd.trigger_id {
+            Some(t) => format!("sc:{t}"),
+            None => hash_key("sc", raw),
+        };
+        if self.first_time(&key) {
+            let origin = Origin {
+                team_id: cmd.team_id.clone(),
+                channel: cmd.channel_id.clone(),
+                user: cmd.user_id.clone(),
+                response_url: cmd.response_url.clone(),
+                ..Origin::default()
             };
-            if !app.first_time(&key) {
-                return StatusCode::OK.into_response();
+            self.run(cmd.to_inbound(), origin);
+        }
+    }
+}
+
+impl crate::socket_mode::EnvelopeSink for Slack {
+    /// Socket Mode: the same handling as the HTTP endpoints (Slack authenticated the socket).
+    fn deliver(&self, d: crate::socket_mode::Delivery) {
+        use crate::socket_mode::Payload;
+        let raw = d.raw.to_string();
+        match d.payload {
+            Payload::Event(env) => {
+                self.accept_event(env, d.retry);
             }
-            let outbox = app.inner.outbox.clone();
-            match v.to_inbound(|h| outbox.lookup(h)) {
-                Ok(inbound) => {
-                    let origin = Origin {
-                        team_id: v.team_id.clone(),
-                        channel: inbound.channel.clone(),
-                        user: v.user_id.clone(),
-                        ..Origin::default()
-                    };
-                    app.run(inbound, origin);
-                }
-                Err(e) => tracing::warn!(error = %e, "a form submission that cannot be handled"),
-            }
-            // An empty 200 closes the modal.
-            StatusCode::OK.into_response()
+            Payload::Interaction(i) => self.accept_interaction(i, raw.as_bytes()),
+            Payload::SlashCommand(c) => self.accept_command(c, raw.as_bytes()),
         }
     }
 }
@@ -476,20 +522,7 @@ async fn on_command(State(app): State<Slack>, headers: HeaderMap, body: Bytes) -
             return status(StatusCode::BAD_REQUEST, "unreadable command");
         }
     };
-    let key = match &cmd.trigger_id {
-        Some(t) => format!("sc:{t}"),
-        None => hash_key("sc", &body),
-    };
-    if app.first_time(&key) {
-        let origin = Origin {
-            team_id: cmd.team_id.clone(),
-            channel: cmd.channel_id.clone(),
-            user: cmd.user_id.clone(),
-            response_url: cmd.response_url.clone(),
-            ..Origin::default()
-        };
-        app.run(cmd.to_inbound(), origin);
-    }
+    app.accept_command(cmd, &body);
     // `in_channel` with no text shows the command as typed, so the channel sees the question
     // the answer (posted next, threaded under it) belongs to.
     axum::Json(json!({ "response_type": "in_channel" })).into_response()
