@@ -3,10 +3,12 @@
 //! `platform = "web"` workspaces; its `[[users]]` may sign in with their tokens, and so may
 //! whoever holds the random token printed at start-up.
 //!
-//! When the configuration has a `platform = "slack"` workspace and `SLACK_BOT_TOKEN` and
-//! `SLACK_SIGNING_SECRET` are set (single-workspace mode; `SLACK_API_URL` overrides the Web
-//! API's base URL), the Slack endpoints (`/slack/events`, `/slack/interactivity`,
-//! `/slack/commands`) are served by the same server, on the same engine and store.
+//! When the configuration has a `platform = "slack"` workspace, `SLACK_SIGNING_SECRET` is set,
+//! and there is a bot token — `SLACK_BOT_TOKEN` (single-workspace mode) and/or the OAuth
+//! install (`SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `SLACK_REDIRECT_URI`,
+//! `CHATOPS_TOKEN_KEY`: each installed team is answered with its own token) —, the Slack
+//! endpoints (`/slack/events`, `/slack/interactivity`, `/slack/commands`) are served by the
+//! same server, on the same engine and store (`SLACK_API_URL` overrides the Web API's base URL).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,7 +46,11 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
         }
     };
     let channels = web_channels(&config);
-    let slack_setup = slack_setup(&config);
+    let store_dir = match &config.store {
+        config::Store::Sqlite(p) => p.parent().map(|d| d.to_path_buf()),
+        config::Store::Postgres(_) => None,
+    };
+    let slack_setup = slack_setup(&config, store_dir.as_deref());
     if channels.is_empty() && slack_setup.is_none() {
         eprintln!(
             "error: {}: no [[channels]] entry belongs to a [[workspaces]] entry with platform = \"web\"; \
@@ -66,10 +72,6 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
         }
     };
     settings.history_path = history_path(&config);
-    let store_dir = match &config.store {
-        config::Store::Sqlite(p) => p.parent().map(|d| d.to_path_buf()),
-        config::Store::Postgres(_) => None,
-    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -94,16 +96,11 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
                  required, but put it behind TLS so tokens and cookies are not sent in clear"
             );
         }
-        let Some((slack_settings, api)) = slack_setup else {
+        let Some(slack) = slack_setup else {
             println!("web chat: http://{local}/  token: {}", settings.token);
             return webchat::serve(listener, handler, settings)
                 .await
                 .map_err(|e| std::io::Error::other(e.to_string()));
-        };
-        let slack = SlackSetup {
-            settings: slack_settings,
-            api,
-            store_dir,
         };
         serve_with_slack(listener, handler, store, settings, slack).await
     });
@@ -117,9 +114,10 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
 }
 
 /// The Slack surface's settings when the configuration has a Slack workspace and the
-/// environment holds its bot token and signing secret; `None` (with a note when only the
-/// environment is missing) otherwise.
-fn slack_setup(config: &Config) -> Option<(slack::SlackSettings, slack::WebApi)> {
+/// environment holds the signing secret and a bot token (`SLACK_BOT_TOKEN`, or the OAuth
+/// install's per-team tokens); `None` (with a note when only the environment is missing)
+/// otherwise.
+fn slack_setup(config: &Config, store_dir: Option<&std::path::Path>) -> Option<SlackSetup> {
     let slack_ws: Vec<&config::Workspace> = config
         .workspaces
         .iter()
@@ -128,16 +126,30 @@ fn slack_setup(config: &Config) -> Option<(slack::SlackSettings, slack::WebApi)>
     if slack_ws.is_empty() {
         return None;
     }
-    let Some((token, secret, api_url)) = slack::server::env_credentials() else {
+    let secret = slack::server::env_var(slack::server::ENV_SIGNING_SECRET);
+    let token = slack::server::env_var(slack::server::ENV_BOT_TOKEN);
+    let api_url = slack::server::env_var(slack::server::ENV_API_URL)
+        .unwrap_or_else(|| slack::webapi::DEFAULT_BASE_URL.to_string());
+    let (Some(secret), true) = (
+        secret,
+        token.is_some() || slack::oauth::OAuthConfig::from_env().is_some(),
+    ) else {
         eprintln!(
-            "note: the configuration has a Slack workspace, but {} and {} are not both set; \
+            "note: the configuration has a Slack workspace, but {} and a bot token ({}, or \
+             the OAuth install's SLACK_CLIENT_ID/SECRET/REDIRECT_URI) are not both set; \
              Slack is not served",
+            slack::server::ENV_SIGNING_SECRET,
             slack::server::ENV_BOT_TOKEN,
-            slack::server::ENV_SIGNING_SECRET
         );
         return None;
     };
-    // Each team id maps to its workspace through the configuration.
+    let install = oauth_setup(store_dir, &api_url);
+    if token.is_none() && install.is_none() {
+        eprintln!("note: no Slack bot token and the install is off; Slack is not served");
+        return None;
+    }
+    // Each team id maps to its workspace through the configuration; an installed team
+    // without one goes to the single Slack workspace without a team_id, if there is one.
     let teams = slack_ws
         .iter()
         .filter_map(|w| w.team_id.as_deref())
@@ -155,19 +167,29 @@ fn slack_setup(config: &Config) -> Option<(slack::SlackSettings, slack::WebApi)>
         teams,
         default_workspace: (untagged.len() == 1).then(|| untagged[0].name.clone()),
     };
-    Some((settings, slack::WebApi::new(token, api_url)))
+    Some(SlackSetup {
+        settings,
+        api: token.map(|t| slack::WebApi::new(t, api_url.clone())),
+        api_url,
+        install,
+    })
+}
+
+/// What Slack needs beyond the web chat's settings.
+struct SlackSetup {
+    settings: slack::SlackSettings,
+    /// The single-workspace token's client (`SLACK_BOT_TOKEN`).
+    api: Option<slack::WebApi>,
+    api_url: String,
+    /// The OAuth install and the installations it keeps (beside the store).
+    install: Option<(
+        Arc<slack::oauth::Installer>,
+        Arc<slack::oauth::Installations>,
+    )>,
 }
 
 /// The web chat (when it has channels) and Slack on one server, one engine and one sweep:
 /// Slack's sweep delivers the updates of its own messages and hands the rest to the web chat.
-/// What Slack needs beyond the web chat's settings.
-struct SlackSetup {
-    settings: slack::SlackSettings,
-    api: slack::WebApi,
-    /// Where the store lives (installations are kept beside it).
-    store_dir: Option<PathBuf>,
-}
-
 async fn serve_with_slack(
     listener: tokio::net::TcpListener,
     handler: Arc<dyn Handler>,
@@ -178,27 +200,39 @@ async fn serve_with_slack(
     let SlackSetup {
         mut settings,
         api,
-        store_dir,
+        api_url,
+        install,
     } = setup;
     let local = listener.local_addr()?;
-    // The bot's own user id, so it never answers itself.
-    match api.auth_test().await {
-        Ok(me) => {
-            if !settings.teams.contains_key(&me.team_id) && settings.default_workspace.is_none() {
-                eprintln!(
-                    "warning: the Slack token belongs to team {}, which no [[workspaces]] entry \
-                     names as team_id; its events will be ignored",
-                    me.team_id
-                );
+    let mut tokens = slack::Tokens::new(api_url);
+    if let Some(api) = api {
+        // The bot's own user id, so it never answers itself, and the token's team, so it
+        // answers only that team (installed teams use their own tokens).
+        let mut team = None;
+        match api.auth_test().await {
+            Ok(me) => {
+                if !settings.teams.contains_key(&me.team_id) && settings.default_workspace.is_none()
+                {
+                    eprintln!(
+                        "warning: the Slack token belongs to team {}, which no [[workspaces]] \
+                         entry names as team_id; its events will be ignored",
+                        me.team_id
+                    );
+                }
+                settings.bot = slack::BotIdentity {
+                    user_id: Some(me.user_id),
+                    bot_id: me.bot_id,
+                };
+                team = Some(me.team_id);
             }
-            settings.bot = slack::BotIdentity {
-                user_id: Some(me.user_id),
-                bot_id: me.bot_id,
-            };
+            Err(e) => eprintln!("warning: Slack auth.test failed ({e}); check SLACK_BOT_TOKEN"),
         }
-        Err(e) => eprintln!("warning: Slack auth.test failed ({e}); check SLACK_BOT_TOKEN"),
+        tokens = tokens.with_single(api, settings.bot.clone(), team);
     }
-    let slack = slack::Slack::new(settings, handler, store, api);
+    if let Some((_, installations)) = &install {
+        tokens = tokens.with_installations(installations.clone());
+    }
+    let slack = slack::Slack::with_tokens(settings, handler, store, tokens);
     let mut router = slack.router();
     // Socket Mode (no public URL): the same handling, fed by Slack's WebSocket.
     let socket = std::env::var("SLACK_APP_TOKEN")
@@ -213,8 +247,8 @@ async fn serve_with_slack(
             slack::socket_mode::start(cfg, Arc::new(slack.clone()))
         });
     // Installing into other workspaces (OAuth v2), tokens encrypted at rest.
-    if let Some(install) = oauth_router(store_dir.as_deref()) {
-        router = router.merge(install);
+    if let Some((installer, _)) = install {
+        router = router.merge(installer.router());
         println!("slack: install at http://{local}/slack/install");
     }
     let mut sweepers = vec![slack.spawn_sweeper(webchat::SWEEP_EVERY)];
@@ -238,11 +272,19 @@ async fn serve_with_slack(
     result
 }
 
-/// The OAuth install routes, when `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`,
-/// `SLACK_REDIRECT_URI` and `CHATOPS_TOKEN_KEY` are set; installations are kept, encrypted,
-/// beside the store.
-fn oauth_router(dir: Option<&std::path::Path>) -> Option<axum::Router> {
-    let cfg = slack::oauth::OAuthConfig::from_env()?;
+/// The OAuth install, when `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `SLACK_REDIRECT_URI`
+/// and `CHATOPS_TOKEN_KEY` are set; installations are kept, encrypted, beside the store.
+#[allow(clippy::type_complexity)]
+fn oauth_setup(
+    dir: Option<&std::path::Path>,
+    api_url: &str,
+) -> Option<(
+    Arc<slack::oauth::Installer>,
+    Arc<slack::oauth::Installations>,
+)> {
+    let mut cfg = slack::oauth::OAuthConfig::from_env()?;
+    // The install's token exchange calls the same API as the bot (a double, with SLACK_API_URL).
+    cfg.api_base = api_url.trim_end_matches('/').to_string();
     let key = match slack::oauth::TokenKey::from_env() {
         Ok(k) => k,
         Err(e) => {
@@ -257,8 +299,8 @@ fn oauth_router(dir: Option<&std::path::Path>) -> Option<axum::Router> {
         &key,
         Arc::new(slack::oauth::FileTokenStore::new(file)),
     ));
-    match slack::oauth::Installer::new(cfg, &key, installations) {
-        Ok(i) => Some(Arc::new(i).router()),
+    match slack::oauth::Installer::new(cfg, &key, installations.clone()) {
+        Ok(i) => Some((Arc::new(i), installations)),
         Err(e) => {
             eprintln!("warning: Slack install is off: {e}");
             None

@@ -1,6 +1,7 @@
 //! Events API request bodies (`POST /slack/events`, already signature-checked), as Slack
 //! sends them: `url_verification`, `event_callback` carrying `app_mention` or a direct
-//! `message`, and `app_rate_limited`. Anything else is [`Envelope::Ignored`] with the reason,
+//! `message`, `app_uninstalled` / `tokens_revoked` (the app losing a team's token), and
+//! `app_rate_limited`. Anything else is [`Envelope::Ignored`] with the reason,
 //! never an error: Slack may add event types at any time.
 
 use crate::json::{opt_str, req_str, Json, JsonError};
@@ -53,6 +54,13 @@ pub enum SlackEvent {
     Mention(UserMessage),
     /// `message` with `channel_type: "im"`: someone wrote to the bot directly.
     DirectMessage(UserMessage),
+    /// `app_uninstalled`: the app was removed from the team; its tokens no longer work.
+    AppUninstalled,
+    /// `tokens_revoked`: the user ids whose OAuth (user) tokens and bot tokens were revoked.
+    TokensRevoked {
+        oauth: Vec<String>,
+        bot: Vec<String>,
+    },
     /// Any other event, a bot's message, an edit, the bot's own message: the reason.
     Ignored(String),
 }
@@ -111,6 +119,26 @@ pub fn parse(body: &[u8], bot: &BotIdentity) -> Result<Envelope, EventError> {
 
 fn parse_event(e: &Json<'_>, bot: &BotIdentity) -> Result<SlackEvent, JsonError> {
     let kind = req_str(e, "type")?;
+    if kind == "app_uninstalled" {
+        return Ok(SlackEvent::AppUninstalled);
+    }
+    if kind == "tokens_revoked" {
+        let list = |name: &str| -> Vec<String> {
+            e.v.get("tokens")
+                .and_then(|t| t.get(name))
+                .and_then(serde_json::Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|u| u.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        return Ok(SlackEvent::TokensRevoked {
+            oauth: list("oauth"),
+            bot: list("bot"),
+        });
+    }
     if kind != "app_mention" && kind != "message" {
         return Ok(SlackEvent::Ignored(format!("event type {kind:?}")));
     }
@@ -166,7 +194,9 @@ impl Callback {
     pub fn to_inbound(&self) -> Option<Inbound> {
         let m = match &self.event {
             SlackEvent::Mention(m) | SlackEvent::DirectMessage(m) => m,
-            SlackEvent::Ignored(_) => return None,
+            SlackEvent::AppUninstalled
+            | SlackEvent::TokensRevoked { .. }
+            | SlackEvent::Ignored(_) => return None,
         };
         Some(Inbound {
             workspace: self.team_id.clone(),
@@ -356,6 +386,38 @@ mod tests {
                 String::from_utf8_lossy(body)
             );
         }
+    }
+
+    #[test]
+    fn uninstall_and_revocation() {
+        let body = br#"{"type":"event_callback","event_id":"Ev1","team_id":"T1","api_app_id":"A1","event":{"type":"app_uninstalled"}}"#;
+        let Envelope::Callback(cb) = parse(body, &bot()).unwrap() else {
+            panic!()
+        };
+        assert_eq!(cb.event, SlackEvent::AppUninstalled);
+        assert_eq!(cb.to_inbound(), None);
+        let body = br#"{"type":"event_callback","event_id":"Ev2","team_id":"T1","api_app_id":"A1","event":{"type":"tokens_revoked","tokens":{"oauth":["U1"],"bot":["U0BOT",7]}}}"#;
+        let Envelope::Callback(cb) = parse(body, &bot()).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            cb.event,
+            SlackEvent::TokensRevoked {
+                oauth: vec!["U1".into()],
+                bot: vec!["U0BOT".into()]
+            }
+        );
+        let body = br#"{"type":"event_callback","event_id":"Ev3","team_id":"T1","api_app_id":"A1","event":{"type":"tokens_revoked"}}"#;
+        let Envelope::Callback(cb) = parse(body, &bot()).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            cb.event,
+            SlackEvent::TokensRevoked {
+                oauth: vec![],
+                bot: vec![]
+            }
+        );
     }
 
     #[test]

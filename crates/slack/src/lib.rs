@@ -9,6 +9,7 @@
 //! - [`text`]: escaping outgoing text and reading incoming text;
 //! - [`socket_mode`]: Socket Mode (a WebSocket Slack pushes envelopes into) instead of a public URL;
 //! - [`oauth`]: multi-workspace install (OAuth v2) and bot tokens per team, encrypted at rest;
+//! - [`tokens`]: which bot token answers an event (its team's installation, else the single one);
 //! - [`manifest`]: the scopes, events and paths the app manifest must grant.
 
 pub mod blocks;
@@ -23,6 +24,7 @@ pub mod server;
 pub mod signature;
 pub mod socket_mode;
 pub mod text;
+pub mod tokens;
 pub mod webapi;
 
 pub use blocks::{render, Destination, Overflow, RenderOptions, Rendered, SlackMessage};
@@ -32,4 +34,5 @@ pub use interactivity::{Interaction, SlashCommand, Target};
 pub use json::JsonError;
 pub use server::{Slack, SlackSettings};
 pub use signature::{sign, verify, SignatureError, SignatureHeaders};
+pub use tokens::{TeamApi, Tokens};
 pub use webapi::{ApiError, WebApi};

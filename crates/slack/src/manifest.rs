@@ -30,7 +30,13 @@ pub fn bot_scopes() -> Vec<&'static str> {
 }
 
 /// Bot events the app subscribes to.
-pub const BOT_EVENTS: &[&str] = &["app_mention", "message.im"];
+/// `app_uninstalled` and `tokens_revoked` need no scope: they remove the team's installation.
+pub const BOT_EVENTS: &[&str] = &[
+    "app_mention",
+    "message.im",
+    "app_uninstalled",
+    "tokens_revoked",
+];
 
 /// The slash command.
 pub const SLASH_COMMAND: &str = "/aws";

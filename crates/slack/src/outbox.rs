@@ -3,7 +3,7 @@
 //!
 //! | kind | key | value |
 //! |---|---|---|
-//! | `slack.message` | engine message id | `{"c": channel, "ts": ts, "e": ephemeral}` of the first Slack message it was posted as |
+//! | `slack.message` | engine message id | `{"c": channel, "ts": ts, "e": ephemeral, "w": team}` of the first Slack message it was posted as |
 //! | `slack.handle` | a handle (`#h:…`) | the full value, a JSON string |
 //! | `slack.modal` | a modal key | the `view` to open |
 //!
@@ -13,8 +13,12 @@
 //! - `Update` → `chat.update` of the Slack message the engine id was posted as; an ephemeral
 //!   message (which `chat.update` cannot reach) is replaced through the `response_url` of the
 //!   action taken on it.
+//!
+//! The bot token is the origin team's ([`Tokens::for_team`]); an answer for a team with no
+//! token is dropped with a warning.
 
 use crate::blocks::{render, Destination, RenderOptions, Rendered, SlackMessage};
+use crate::tokens::Tokens;
 use crate::webapi::{ApiError, WebApi};
 use engine::{Message, Outbound};
 use serde::{Deserialize, Serialize};
@@ -35,6 +39,10 @@ pub struct Posted {
     pub ts: String,
     #[serde(rename = "e", default)]
     pub ephemeral: bool,
+    /// The Slack team (whose token can update it); empty in records written before teams
+    /// were kept (the single-workspace token is used for those).
+    #[serde(rename = "w", default, skip_serializing_if = "String::is_empty")]
+    pub team: String,
 }
 
 /// What the answer is an answer to: where it goes and what can be used to reach the
@@ -58,7 +66,7 @@ pub struct Origin {
 /// Sends the engine's answers and keeps the records needed to update them later.
 #[derive(Clone)]
 pub struct Outbox {
-    pub api: WebApi,
+    pub tokens: Arc<Tokens>,
     store: Arc<dyn Store>,
 }
 
@@ -69,8 +77,20 @@ fn now_ms() -> i64 {
 }
 
 impl Outbox {
-    pub fn new(api: WebApi, store: Arc<dyn Store>) -> Outbox {
-        Outbox { api, store }
+    pub fn new(tokens: Arc<Tokens>, store: Arc<dyn Store>) -> Outbox {
+        Outbox { tokens, store }
+    }
+
+    /// The Web API client for `team`, or `None` (logged) when no token serves it.
+    pub fn api_for(&self, team: &str) -> Option<WebApi> {
+        let t = self.tokens.for_team(team);
+        if t.is_none() {
+            tracing::warn!(
+                team,
+                "no Slack bot token for this team (not installed, no single-workspace token); dropped"
+            );
+        }
+        t.map(|t| t.api)
     }
 
     /// The full value behind a handle found in a payload.
@@ -111,17 +131,24 @@ impl Outbox {
 
     /// Delivers one answer in order. Failures are logged; the rest is still tried.
     pub async fn deliver(&self, origin: &Origin, out: Vec<Outbound>) {
+        if out.is_empty() {
+            return;
+        }
+        let Some(api) = self.api_for(&origin.team_id) else {
+            return;
+        };
+        let api = &api;
         // A message with no thread starts one: the rest of the answer goes under it.
         let mut started: Option<String> = None;
         for o in out {
             match o {
                 Outbound::Post(m) => {
-                    if let Err(e) = self.post(origin, &m, &mut started).await {
+                    if let Err(e) = self.post(api, origin, &m, &mut started).await {
                         tracing::error!(message = %m.id, error = %e, "cannot post to Slack");
                     }
                 }
                 Outbound::Update { message, content } => {
-                    if let Err(e) = self.update(origin, &message, &content).await {
+                    if let Err(e) = self.update(api, origin, &message, &content).await {
                         tracing::error!(%message, error = %e, "cannot update a Slack message");
                     }
                 }
@@ -131,6 +158,7 @@ impl Outbox {
 
     async fn post(
         &self,
+        api: &WebApi,
         origin: &Origin,
         m: &Message,
         started: &mut Option<String>,
@@ -148,28 +176,30 @@ impl Outbox {
             let posted = match &m.only_to {
                 Some(user) => {
                     let body = sm.ephemeral_body(channel, user, thread.as_deref());
-                    match self.api.post_ephemeral(&body).await {
+                    match api.post_ephemeral(&body).await {
                         Ok(ts) => Some(Posted {
                             channel: channel.to_string(),
                             ts,
                             ephemeral: true,
+                            team: origin.team_id.clone(),
                         }),
                         Err(e) => {
-                            self.fallback(origin, sm, "ephemeral", e).await?;
+                            self.fallback(api, origin, sm, "ephemeral", e).await?;
                             None
                         }
                     }
                 }
                 None => {
                     let body = sm.post_body(channel, thread.as_deref());
-                    match self.api.post_message(&body).await {
+                    match api.post_message(&body).await {
                         Ok(ts) => Some(Posted {
                             channel: channel.to_string(),
                             ts,
                             ephemeral: false,
+                            team: origin.team_id.clone(),
                         }),
                         Err(e) => {
-                            self.fallback(origin, sm, "in_channel", e).await?;
+                            self.fallback(api, origin, sm, "in_channel", e).await?;
                             None
                         }
                     }
@@ -195,9 +225,7 @@ impl Outbox {
         }
         let file_thread = thread.or_else(|| first.map(|p| p.ts));
         for f in &r.files {
-            self.api
-                .upload_file(channel, file_thread.as_deref(), f)
-                .await?;
+            api.upload_file(channel, file_thread.as_deref(), f).await?;
         }
         Ok(())
     }
@@ -206,6 +234,7 @@ impl Outbox {
     /// answers through the `response_url` instead.
     async fn fallback(
         &self,
+        api: &WebApi,
         origin: &Origin,
         sm: &SlackMessage,
         response_type: &str,
@@ -223,13 +252,19 @@ impl Outbox {
                     "text": sm.text,
                     "blocks": sm.blocks,
                 });
-                self.api.respond(url, &body).await
+                api.respond(url, &body).await
             }
             _ => Err(e),
         }
     }
 
-    async fn update(&self, origin: &Origin, id: &str, content: &Message) -> Result<(), ApiError> {
+    async fn update(
+        &self,
+        api: &WebApi,
+        origin: &Origin,
+        id: &str,
+        content: &Message,
+    ) -> Result<(), ApiError> {
         let dest = Destination {
             workspace: origin.team_id.clone(),
             channel: origin.channel.clone(),
@@ -247,26 +282,26 @@ impl Outbox {
                     channel: origin.channel.clone(),
                     ts: ts.clone(),
                     ephemeral: origin.ephemeral,
+                    team: origin.team_id.clone(),
                 }),
                 _ => None,
             }
         });
         match target {
             Some(p) if !p.ephemeral => {
-                self.api.update(&sm.update_body(&p.channel, &p.ts)).await?;
+                api.update(&sm.update_body(&p.channel, &p.ts)).await?;
                 let thread = content.thread.clone().unwrap_or(p.ts.clone());
                 for extra in &r.messages[1..] {
-                    self.api
-                        .post_message(&extra.post_body(&p.channel, Some(&thread)))
+                    api.post_message(&extra.post_body(&p.channel, Some(&thread)))
                         .await?;
                 }
                 for f in &r.files {
-                    self.api.upload_file(&p.channel, Some(&thread), f).await?;
+                    api.upload_file(&p.channel, Some(&thread), f).await?;
                 }
                 Ok(())
             }
             _ => match (&origin.response_url, acted_on) {
-                (Some(url), true) => self.api.respond(url, &sm.replace_original_body()).await,
+                (Some(url), true) => api.respond(url, &sm.replace_original_body()).await,
                 _ => {
                     tracing::warn!(
                         message = id,

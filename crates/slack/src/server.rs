@@ -5,11 +5,15 @@
 //! (`401` and nothing runs when it fails), the body parsed, de-duplicated through the store's
 //! processed event ids, and answered at once; the engine's work and the Web API calls run in
 //! a spawned task after the answer, so Slack always gets its ack well within 3 s.
+//!
+//! The bot token used is the event's team's ([`Tokens`]): its OAuth installation, else the
+//! single-workspace token; `app_uninstalled` and `tokens_revoked` remove the installation.
 
-use crate::events::{self, Envelope};
+use crate::events::{self, Envelope, SlackEvent};
 use crate::interactivity::{self, Interaction, InteractionError, SlashCommand, Target};
 use crate::outbox::{Origin, Outbox};
 use crate::signature::{verify, SignatureHeaders};
+use crate::tokens::Tokens;
 use crate::webapi::{WebApi, DEFAULT_BASE_URL};
 use crate::BotIdentity;
 use axum::body::Bytes;
@@ -39,18 +43,26 @@ const MAX_BODY: usize = 1 << 20;
 #[derive(Clone)]
 pub struct SlackSettings {
     pub signing_secret: String,
+    /// The single-workspace token's bot (with [`Slack::new`]); installed teams' bots come
+    /// from their installations.
     pub bot: BotIdentity,
     /// Slack team id → the configuration's workspace name (what the engine is given).
     pub teams: HashMap<String, String>,
-    /// The workspace for a team not in `teams` (a single Slack workspace configured without
-    /// a `team_id`); `None` drops such events.
+    /// The workspace for a team not in `teams` that has a token (an OAuth installation, or
+    /// the single-workspace token's team): a single Slack workspace configured without a
+    /// `team_id`; `None` drops such events.
     pub default_workspace: Option<String>,
+}
+
+/// An environment variable's value, when set and not blank.
+pub fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// Single-workspace mode's environment: `(bot token, signing secret, API base URL)`, or
 /// `None` when the token or the secret is unset or empty.
 pub fn env_credentials() -> Option<(String, String, String)> {
-    let get = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    let get = env_var;
     Some((
         get(ENV_BOT_TOKEN)?,
         get(ENV_SIGNING_SECRET)?,
@@ -90,17 +102,29 @@ fn hash_key(prefix: &str, body: &[u8]) -> String {
 }
 
 impl Slack {
+    /// Single-workspace mode: `api` (with `settings.bot`) answers every team.
     pub fn new(
         settings: SlackSettings,
         handler: Arc<dyn Handler>,
         store: Arc<dyn Store>,
         api: WebApi,
     ) -> Slack {
+        let tokens = Tokens::single(api, settings.bot.clone());
+        Slack::with_tokens(settings, handler, store, tokens)
+    }
+
+    /// Tokens chosen per team: OAuth installations, then the single-workspace token.
+    pub fn with_tokens(
+        settings: SlackSettings,
+        handler: Arc<dyn Handler>,
+        store: Arc<dyn Store>,
+        tokens: Tokens,
+    ) -> Slack {
         Slack {
             inner: Arc::new(Inner {
                 settings,
                 handler,
-                outbox: Outbox::new(api, store.clone()),
+                outbox: Outbox::new(Arc::new(tokens), store.clone()),
                 store,
                 in_flight: AtomicUsize::new(0),
                 idle: tokio::sync::Notify::new(),
@@ -109,9 +133,9 @@ impl Slack {
         }
     }
 
-    /// The Web API client the surface posts with.
-    pub fn api(&self) -> &WebApi {
-        &self.inner.outbox.api
+    /// The bot tokens the surface posts with, by team.
+    pub fn tokens(&self) -> &Arc<Tokens> {
+        &self.inner.outbox.tokens
     }
 
     /// `/slack/events`, `/slack/interactivity`, `/slack/commands`.
@@ -165,7 +189,9 @@ impl Slack {
         });
     }
 
-    /// The engine's workspace for a Slack team.
+    /// The engine's workspace for a Slack team: the configuration's workspace with that
+    /// `team_id`, else the default workspace (when there is exactly one Slack workspace
+    /// without a `team_id`).
     fn workspace(&self, team: &str) -> Option<String> {
         let s = &self.inner.settings;
         s.teams
@@ -174,8 +200,13 @@ impl Slack {
             .or_else(|| s.default_workspace.clone())
     }
 
-    /// Hands `inbound` (workspace = team id) to the engine and delivers its answer.
+    /// Hands `inbound` (workspace = team id) to the engine and delivers its answer; dropped
+    /// (logged) when no bot token serves the team or no workspace is configured for it.
     fn run(&self, mut inbound: Inbound, origin: Origin) {
+        if self.tokens().for_team(&origin.team_id).is_none() {
+            tracing::warn!(team = %origin.team_id, "an event from a Slack team with no bot token (not installed, and not the single-workspace token's team); ignored");
+            return;
+        }
         let Some(ws) = self.workspace(&inbound.workspace) else {
             tracing::warn!(team = %inbound.workspace, "an event from a Slack team not in the configuration; ignored");
             return;
@@ -237,6 +268,7 @@ impl Slack {
             match posted {
                 Some(p) => {
                     let origin = Origin {
+                        team_id: p.team,
                         channel: p.channel,
                         ..Origin::default()
                     };
@@ -367,6 +399,36 @@ impl Slack {
             }
             Envelope::Ignored(_) => None,
             Envelope::Callback(cb) => {
+                match &cb.event {
+                    SlackEvent::AppUninstalled => {
+                        self.uninstalled(&cb.team_id, "app_uninstalled");
+                        return None;
+                    }
+                    SlackEvent::TokensRevoked { bot, .. } => {
+                        // Only the bot token matters here (user tokens are not kept).
+                        match self.tokens().installed_bot_user(&cb.team_id) {
+                            Some(u) if bot.contains(&u) => {
+                                self.uninstalled(&cb.team_id, "tokens_revoked")
+                            }
+                            _ => {
+                                tracing::info!(team = %cb.team_id, "tokens_revoked without this app's bot token; kept")
+                            }
+                        }
+                        return None;
+                    }
+                    SlackEvent::Mention(m) | SlackEvent::DirectMessage(m) => {
+                        // The team's own bot (an installation's bot user) is never answered.
+                        let own = self
+                            .tokens()
+                            .for_team(&cb.team_id)
+                            .and_then(|t| t.bot.user_id);
+                        if own.as_deref() == Some(m.user.as_str()) {
+                            tracing::debug!(team = %cb.team_id, "a message from the bot itself; ignored");
+                            return None;
+                        }
+                    }
+                    SlackEvent::Ignored(_) => {}
+                }
                 let inbound = cb.to_inbound()?;
                 if !self.first_time(&cb.event_id) {
                     tracing::debug!(event = %cb.event_id, retry = ?retry, "a repeated delivery; already handled");
@@ -380,6 +442,21 @@ impl Slack {
                 };
                 self.run(inbound, origin);
                 None
+            }
+        }
+    }
+
+    /// The app lost `team`'s bot token: forget its installation.
+    fn uninstalled(&self, team: &str, why: &str) {
+        match self.tokens().uninstall(team) {
+            Ok(true) => {
+                tracing::info!(team, event = why, "Slack installation removed")
+            }
+            Ok(false) => {
+                tracing::info!(team, event = why, "no Slack installation to remove")
+            }
+            Err(e) => {
+                tracing::error!(team, event = why, error = %e, "cannot remove a Slack installation")
             }
         }
     }
@@ -410,7 +487,10 @@ impl Slack {
                         self.spawn(async move {
                             match view {
                                 Some(v) => {
-                                    if let Err(e) = outbox.api.views_open(&trigger, &v).await {
+                                    let Some(api) = outbox.api_for(&origin.team_id) else {
+                                        return;
+                                    };
+                                    if let Err(e) = api.views_open(&trigger, &v).await {
                                         tracing::error!(error = %e, "cannot open a Slack modal");
                                     }
                                 }
@@ -503,7 +583,7 @@ async fn expired(outbox: &Outbox, origin: &Origin) {
         "replace_original": false,
         "text": "This message expired; run the command again.",
     });
-    if let Err(e) = outbox.api.respond(url, &body).await {
+    if let Err(e) = outbox.tokens.anonymous().respond(url, &body).await {
         tracing::error!(error = %e, "cannot answer an action on an expired message");
     }
 }

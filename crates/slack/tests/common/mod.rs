@@ -47,6 +47,8 @@ struct DoubleState {
     retry_after: Mutex<String>,
     /// Block Kit limit violations seen in posted messages.
     violations: Mutex<Vec<String>>,
+    /// Bot tokens accepted besides [`TOKEN`] (other workspaces' installations).
+    tokens: Mutex<Vec<String>>,
 }
 
 /// The Web API double.
@@ -93,6 +95,11 @@ impl Double {
     pub fn rate_limit(&self, times: u32, retry_after: &str) {
         *self.state.retry_after.lock().unwrap() = retry_after.to_string();
         self.state.rate_limit.store(times, Ordering::SeqCst);
+    }
+
+    /// Accepts `token` too (another workspace's bot token).
+    pub fn accept_token(&self, token: &str) {
+        self.state.tokens.lock().unwrap().push(token.to_string());
     }
 
     pub fn violations(&self) -> Vec<String> {
@@ -201,9 +208,12 @@ async fn api(
     let ts = format!("17000{n:05}.000{n:03}");
     let is_post = matches!(method.as_str(), "chat.postMessage" | "chat.postEphemeral");
     let body = record(&st, &method, &headers, &raw, is_post.then(|| ts.clone()));
-    if headers.get("authorization").and_then(|v| v.to_str().ok())
-        != Some(&format!("Bearer {TOKEN}"))
-    {
+    let auth = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if auth != TOKEN && !st.tokens.lock().unwrap().iter().any(|t| t == auth) {
         return axum::Json(json!({"ok": false, "error": "not_authed"})).into_response();
     }
     check_limits(&st, &method, &body);
@@ -285,7 +295,11 @@ pub fn settings() -> SlackSettings {
 
 pub async fn serve(handler: Arc<dyn Handler>, store: Arc<dyn Store>, double: &Double) -> Server {
     let api = WebApi::new(TOKEN, double.api_url());
-    let slack = Slack::new(settings(), handler, store, api);
+    serve_slack(Slack::new(settings(), handler, store, api)).await
+}
+
+/// Serves an already built surface on loopback.
+pub async fn serve_slack(slack: Slack) -> Server {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let router = slack.router();
