@@ -52,6 +52,7 @@ channel_role = "r"
                 workspace: "acme".into(),
                 channel: channel.to_string(),
                 user: user.to_string(),
+                user_name: (*user == "alice").then(|| "Alice Liddell".to_string()),
                 account: Some("dev".into()),
                 region: Some("us-east-1".into()),
                 role: Some("r".into()),
@@ -87,6 +88,7 @@ channel_role = "r"
         .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["time"], "2026-01-01T00:00:00Z");
+    assert_eq!(lines[0]["user_name"], "Alice Liddell");
     assert_eq!(lines[1]["outcome"], "ThrottlingException");
     let (_, out, _) = run(&[
         "--channel",

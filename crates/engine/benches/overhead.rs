@@ -116,6 +116,7 @@ guardrails = ["ReadOnly", "Lambda-Invoke Command Permissions"]
         channel: "C1".into(),
         thread: None,
         user: "U1".into(),
+        user_name: None,
         event: Event::Text {
             text: "@aws sqs list-queues".into(),
         },

@@ -13,6 +13,9 @@ pub struct Inbound {
     pub thread: Option<String>,
     /// The platform's user id.
     pub user: String,
+    /// The user's display name, when the surface knows it (for the audit log).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
     pub event: Event,
 }
 

@@ -149,6 +149,7 @@ impl Fixture {
                 channel: channel.into(),
                 thread: None,
                 user: user.into(),
+                user_name: None,
                 event: Event::Text { text: text.into() },
             })
             .await
@@ -168,6 +169,7 @@ impl Fixture {
                 channel: channel.into(),
                 thread: None,
                 user: user.into(),
+                user_name: None,
                 event: Event::Action {
                     message: Some(message.into()),
                     action: action.into(),

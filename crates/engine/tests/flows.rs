@@ -424,6 +424,7 @@ async fn support_case_is_a_form_then_a_confirmation() {
             channel: "C-OPS".into(),
             thread: None,
             user: "alice".into(),
+            user_name: None,
             event: engine::Event::Form {
                 message: None,
                 action: "support_case".into(),
@@ -475,6 +476,7 @@ async fn a_restart_keeps_the_confirmation_and_runs_it_once() {
             channel: "C-OPS".into(),
             thread: None,
             user: "alice".into(),
+            user_name: None,
             event: engine::Event::Text { text: text.into() },
         };
         e.handle_event(&ev("set default-account dev")).await;
@@ -489,6 +491,7 @@ async fn a_restart_keeps_the_confirmation_and_runs_it_once() {
         channel: "C-OPS".into(),
         thread: None,
         user: "alice".into(),
+        user_name: None,
         event: engine::Event::Action {
             message: Some(msg.clone()),
             action: action.clone(),

@@ -203,6 +203,7 @@ impl Callback {
             channel: m.channel.clone(),
             thread: Some(m.thread_ts.clone().unwrap_or_else(|| m.ts.clone())),
             user: m.user.clone(),
+            user_name: None,
             event: Event::Text {
                 text: m.text.clone(),
             },
@@ -278,6 +279,7 @@ mod tests {
                 channel: "C123ABC456".into(),
                 thread: Some("1515449522.000016".into()),
                 user: "U061F7AUR".into(),
+                user_name: None,
                 event: Event::Text {
                     text: "<@U0LAN0Z89> ec2 describe-instances --filters Name=tag:env,Values=a&b"
                         .into()

@@ -369,6 +369,7 @@ impl BlockActions {
             })?,
             thread: self.thread_ts.clone().or_else(|| self.message_ts.clone()),
             user: self.user_id.clone(),
+            user_name: None,
             event: Event::Action {
                 message,
                 action,
@@ -410,6 +411,7 @@ impl ViewSubmission {
             channel: origin.channel,
             thread: origin.thread,
             user: self.user_id.clone(),
+            user_name: None,
             event: Event::Form {
                 message: origin.message,
                 action: resolve(&self.callback_id, &lookup)?,
@@ -470,6 +472,7 @@ impl SlashCommand {
             channel: self.channel_id.clone(),
             thread: None,
             user: self.user_id.clone(),
+            user_name: None,
             event: Event::Text {
                 text: self.text.clone(),
             },
@@ -527,6 +530,7 @@ mod tests {
                 channel: "C123456789".into(),
                 thread: Some("1548261200.000100".into()),
                 user: "U123456789".into(),
+                user_name: None,
                 event: Event::Action {
                     message: Some("m00c0ffee00c0ffee0000beef".into()),
                     action: "run".into(),
@@ -619,6 +623,7 @@ mod tests {
                 channel: "C0123CHAN".into(),
                 thread: Some("1700000000.000100".into()),
                 user: "U123ABC456".into(),
+                user_name: None,
                 event: Event::Form {
                     message: Some("m00c0ffee00c0ffee0000beef".into()),
                     action: "support_case".into(),
@@ -789,6 +794,7 @@ mod tests {
                 channel: "C2147483705".into(),
                 thread: None,
                 user: "U2147483697".into(),
+                user_name: None,
                 event: Event::Text {
                     text: "ec2 describe-instances --filters Name=tag:env,Values=a&b".into()
                 },

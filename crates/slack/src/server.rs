@@ -79,6 +79,8 @@ struct Inner {
     idle: tokio::sync::Notify,
     /// Sweep updates not meant for Slack, for another surface to take.
     leftovers: Mutex<Vec<Outbound>>,
+    /// Display names from `users.info`, by (team, user), for the audit log.
+    names: Mutex<HashMap<(String, String), String>>,
 }
 
 /// The Slack surface: its routes, and the tasks it spawns.
@@ -129,6 +131,7 @@ impl Slack {
                 in_flight: AtomicUsize::new(0),
                 idle: tokio::sync::Notify::new(),
                 leftovers: Mutex::new(Vec::new()),
+                names: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -214,9 +217,42 @@ impl Slack {
         inbound.workspace = ws;
         let me = self.clone();
         self.spawn(async move {
+            inbound.user_name = me.user_name(&origin.team_id, &inbound.user).await;
             let out = me.inner.handler.handle(&inbound).await;
             me.inner.outbox.deliver(&origin, out).await;
         });
+    }
+
+    /// The user's display name (`users.info`, remembered); `None` when Slack does not say.
+    async fn user_name(&self, team: &str, user: &str) -> Option<String> {
+        let key = (team.to_string(), user.to_string());
+        if let Some(n) = self.inner.names.lock().ok()?.get(&key) {
+            return Some(n.clone());
+        }
+        let api = self.tokens().for_team(team)?.api;
+        let info = match api.users_info(user).await {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::warn!(user = %user, error = %e, "users.info failed; the audit log keeps the id only");
+                return None;
+            }
+        };
+        let profile = &info["profile"];
+        let name = [
+            &profile["display_name"],
+            &profile["real_name"],
+            &info["real_name"],
+            &info["name"],
+        ]
+        .into_iter()
+        .filter_map(|v| v.as_str())
+        .map(str::trim)
+        .find(|n| !n.is_empty())?
+        .to_string();
+        if let Ok(mut names) = self.inner.names.lock() {
+            names.insert(key, name.clone());
+        }
+        Some(name)
     }
 
     /// True the first time `key` is seen (a store failure counts as new: better a rare

@@ -323,7 +323,12 @@ async fn conversations_through_slack() {
     .await;
     srv.idle().await;
     assert_eq!(d.calls_to("chat.postMessage").len(), 1, "{:#?}", d.calls());
-    let after = w.store.query_audit(&AuditFilter::default()).unwrap().len();
-    assert_eq!(after - before, 1, "one command run and audited");
+    let audit = w.store.query_audit(&AuditFilter::default()).unwrap();
+    assert_eq!(audit.len() - before, 1, "one command run and audited");
+    // The audit log names the asker as Slack does (users.info), beside the id.
+    let last = &audit.last().unwrap().record;
+    assert_eq!(last.user_name.as_deref(), Some("Alice"), "{last:?}");
+    // Names are remembered: three deliveries ask users.info at most once.
+    assert!(d.calls_to("users.info").len() <= 1, "{:#?}", d.calls_to("users.info"));
     assert!(d.violations().is_empty(), "{:?}", d.violations());
 }

@@ -14,6 +14,7 @@ fn audit_record(i: i64) -> AuditRecord {
         workspace: "T0123".into(),
         channel: format!("C{}", i % 8),
         user: format!("U{}", i % 32),
+        user_name: None,
         account: Some("111111111111".into()),
         region: Some("eu-west-1".into()),
         role: Some("arn:aws:iam::111111111111:role/chatops-ops".into()),

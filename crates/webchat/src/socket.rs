@@ -182,6 +182,7 @@ fn dispatch(
         channel: key.1.clone(),
         thread,
         user: user.to_string(),
+        user_name: None,
         event,
     };
     let app = app.clone();

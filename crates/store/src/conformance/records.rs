@@ -161,6 +161,7 @@ fn record(ws: &str, time: i64, channel: &str, user: &str, outcome: &str) -> Audi
         workspace: ws.to_string(),
         channel: channel.to_string(),
         user: user.to_string(),
+        user_name: Some(format!("name of {user}")),
         account: Some("111111111111".into()),
         region: Some("us-east-1".into()),
         role: None,

@@ -26,6 +26,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "surface_kv",
         sql: include_str!("../../migrations/002_surface_kv.sql"),
     },
+    Migration {
+        version: 3,
+        name: "audit_user_name",
+        sql: include_str!("../../migrations/003_audit_user_name.sql"),
+    },
 ];
 
 /// FNV-1a over the SQL with `\r` dropped (a CRLF checkout must not look like an edit).

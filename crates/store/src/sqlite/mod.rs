@@ -267,6 +267,7 @@ mod tests {
             workspace: "W".into(),
             channel: "C1".into(),
             user: "U1".into(),
+            user_name: None,
             account: None,
             region: None,
             role: None,

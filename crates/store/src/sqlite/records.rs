@@ -243,8 +243,8 @@ pub(super) fn append_audit(conn: &Connection, a: &AuditRecord) -> Result<i64> {
         conn,
         "append_audit",
         "INSERT INTO audit_log (time, workspace, channel, user_id, account, region, role,
-             command, decision, reason, outcome, duration_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+             command, decision, reason, outcome, duration_ms, user_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
         params![
             a.time,
             a.workspace,
@@ -257,7 +257,8 @@ pub(super) fn append_audit(conn: &Connection, a: &AuditRecord) -> Result<i64> {
             a.decision,
             a.reason,
             a.outcome,
-            a.duration_ms
+            a.duration_ms,
+            a.user_name
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -266,7 +267,7 @@ pub(super) fn append_audit(conn: &Connection, a: &AuditRecord) -> Result<i64> {
 pub(super) fn query_audit(conn: &Connection, f: &AuditFilter) -> Result<Vec<AuditEntry>> {
     let mut sql = String::from(
         "SELECT id, time, workspace, channel, user_id, account, region, role, command,
-             decision, reason, outcome, duration_ms
+             decision, reason, outcome, duration_ms, user_name
          FROM audit_log WHERE 1 = 1",
     );
     let mut args: Vec<Value> = Vec::new();
@@ -307,6 +308,7 @@ pub(super) fn query_audit(conn: &Connection, f: &AuditFilter) -> Result<Vec<Audi
                     workspace: r.get(2)?,
                     channel: r.get(3)?,
                     user: r.get(4)?,
+                    user_name: r.get(13)?,
                     account: r.get(5)?,
                     region: r.get(6)?,
                     role: r.get(7)?,

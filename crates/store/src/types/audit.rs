@@ -12,6 +12,9 @@ pub struct AuditRecord {
     pub workspace: String,
     pub channel: String,
     pub user: String,
+    /// The user's display name, when the surface knows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_name: Option<String>,
     pub account: Option<String>,
     pub region: Option<String>,
     pub role: Option<String>,
