@@ -329,6 +329,10 @@ async fn conversations_through_slack() {
     let last = &audit.last().unwrap().record;
     assert_eq!(last.user_name.as_deref(), Some("Alice"), "{last:?}");
     // Names are remembered: three deliveries ask users.info at most once.
-    assert!(d.calls_to("users.info").len() <= 1, "{:#?}", d.calls_to("users.info"));
+    assert!(
+        d.calls_to("users.info").len() <= 1,
+        "{:#?}",
+        d.calls_to("users.info")
+    );
     assert!(d.violations().is_empty(), "{:?}", d.violations());
 }
