@@ -903,17 +903,28 @@ fn check_id(v: &Value, key: &str, path: &str) -> Result<(), LimitViolation> {
     )
 }
 
-fn check_options(v: &Value, path: &str) -> Result<(), LimitViolation> {
-    let opts = v
-        .get("options")
+/// The array `v[key]`, which must hold 1 to `max` items.
+fn bounded_array<'a>(
+    v: &'a Value,
+    key: &str,
+    max: usize,
+    path: &str,
+) -> Result<&'a Vec<Value>, LimitViolation> {
+    let items = v
+        .get(key)
         .and_then(Value::as_array)
-        .ok_or_else(|| violation(path, "missing options"))?;
-    if opts.is_empty() || opts.len() > MAX_OPTIONS {
+        .ok_or_else(|| violation(path, format!("missing {key}")))?;
+    if items.is_empty() || items.len() > max {
         return Err(violation(
             path,
-            format!("{} options, 1 to {MAX_OPTIONS} allowed", opts.len()),
+            format!("{} {key}, 1 to {max} allowed", items.len()),
         ));
     }
+    Ok(items)
+}
+
+fn check_options(v: &Value, path: &str) -> Result<(), LimitViolation> {
+    let opts = bounded_array(v, "options", MAX_OPTIONS, path)?;
     for (i, o) in opts.iter().enumerate() {
         let p = format!("{path}.options[{i}]");
         check_text_object(
@@ -1002,16 +1013,7 @@ fn check_block(b: &Value, path: &str, in_view: bool) -> Result<(), LimitViolatio
             &format!("{path}.text"),
         ),
         Some("context") => {
-            let els = b
-                .get("elements")
-                .and_then(Value::as_array)
-                .ok_or_else(|| violation(path, "missing elements"))?;
-            if els.is_empty() || els.len() > MAX_CONTEXT_ELEMENTS {
-                return Err(violation(
-                    path,
-                    format!("{} elements, 1 to {MAX_CONTEXT_ELEMENTS}", els.len()),
-                ));
-            }
+            let els = bounded_array(b, "elements", MAX_CONTEXT_ELEMENTS, path)?;
             for (i, e) in els.iter().enumerate() {
                 check_text_object(
                     e,
@@ -1036,16 +1038,7 @@ fn check_block(b: &Value, path: &str, in_view: bool) -> Result<(), LimitViolatio
         }
         Some("actions") => {
             check_id(b, "block_id", path)?;
-            let els = b
-                .get("elements")
-                .and_then(Value::as_array)
-                .ok_or_else(|| violation(path, "missing elements"))?;
-            if els.is_empty() || els.len() > MAX_ACTIONS {
-                return Err(violation(
-                    path,
-                    format!("{} elements, 1 to {MAX_ACTIONS}", els.len()),
-                ));
-            }
+            let els = bounded_array(b, "elements", MAX_ACTIONS, path)?;
             for (i, e) in els.iter().enumerate() {
                 check_element(e, &format!("{path}.elements[{i}]"))?;
             }
