@@ -221,11 +221,10 @@ impl Builtins {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     #[test]
     fn every_builtin_builds() {
-        let b = Builtins::new(Arc::new(IamData::locate(Path::new("/nonexistent"))));
+        let b = Builtins::new(Arc::new(IamData::without_data()));
         for builtin in BUILTINS {
             let p = b.get(builtin.name).expect(builtin.name);
             assert!(!p.statements.is_empty(), "{}", builtin.name);

@@ -1,6 +1,6 @@
 //! Listing services, first use of the largest model, and memory after loading 20 services.
 
-use awsmodel::{find_models_dir, Models};
+use awsmodel::Models;
 use criterion::{criterion_group, Criterion};
 use std::time::Duration;
 
@@ -15,16 +15,15 @@ fn rss_bytes() -> u64 {
 }
 
 fn benches(c: &mut Criterion) {
-    let dir = find_models_dir(None).expect("models");
     let mut g = c.benchmark_group("models");
     g.measurement_time(Duration::from_secs(5));
     g.bench_function("list_all_services", |b| {
-        b.iter(|| Models::open(&dir).unwrap().services().len())
+        b.iter(|| Models::locate(None).unwrap().services().len())
     });
     g.sample_size(10);
     g.bench_function("first_use_ec2", |b| {
         b.iter(|| {
-            let m = Models::open(&dir).unwrap();
+            let m = Models::locate(None).unwrap();
             m.service("ec2").unwrap().operations.len()
         })
     });
@@ -33,7 +32,6 @@ fn benches(c: &mut Criterion) {
 
 /// Memory is a figure, not a timing: printed once.
 fn memory_after_20_services() {
-    let dir = find_models_dir(None).expect("models");
     let twenty = [
         "ec2",
         "s3api",
@@ -57,7 +55,7 @@ fn memory_after_20_services() {
         "support",
     ];
     let before = rss_bytes();
-    let m = Models::open(&dir).unwrap();
+    let m = Models::locate(None).unwrap();
     for s in twenty {
         m.service(s).unwrap();
     }

@@ -1,10 +1,10 @@
 //! The AWS CLI's renames of option names (`ec2 … --no-egress` is typed `--ingress`), read
-//! from the installed `awscli` package so they stay exactly the CLI's.
+//! from the `awscli` package's own source so they stay exactly the CLI's.
 //!
 //! The table lives in `awscli/customizations/argrename.py` as two Python dict literals of
 //! string pairs (`ARGUMENT_RENAMES`, `HIDDEN_ALIASES`), keyed `service.operation.option`
-//! where service or operation may be `*`. Without the package, options keep their
-//! model-derived names.
+//! where service or operation may be `*`. The pinned CLI's file is embedded; an `awscli`
+//! installed beside a chosen botocore folder is read instead.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -35,12 +35,19 @@ fn index(flat: HashMap<String, String>) -> Table {
 }
 
 impl ArgRenames {
-    /// Reads the table of the `awscli` package installed beside a models folder.
-    pub fn locate(models_dir: &Path) -> ArgRenames {
-        find_argrename_py(models_dir)
+    /// The table of the `awscli` package installed beside a chosen models folder, else the
+    /// embedded one (the CLI pinned with the embedded models).
+    pub fn locate(models_dir: Option<&Path>) -> Result<ArgRenames, crate::bundle::BundleError> {
+        if let Some(src) = models_dir
+            .and_then(find_argrename_py)
             .and_then(|p| std::fs::read_to_string(p).ok())
-            .map(|src| ArgRenames::from_source(&src))
-            .unwrap_or_default()
+        {
+            return Ok(ArgRenames::from_source(&src));
+        }
+        let src = crate::bundle::embedded()?
+            .read("awscli/argrename.py")?
+            .unwrap_or_default();
+        Ok(ArgRenames::from_source(&String::from_utf8_lossy(&src)))
     }
 
     /// Parses the Python source of `argrename.py`.
@@ -51,7 +58,7 @@ impl ArgRenames {
         }
     }
 
-    /// How many renames were read (0 when the package was not found).
+    /// How many renames were read.
     pub fn len(&self) -> usize {
         self.renames.values().map(Vec::len).sum()
     }

@@ -1,88 +1,34 @@
-//! Finding botocore's `data/` folder on this machine.
+//! Which models to use: the embedded ones unless the operator points at a botocore folder.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-/// Why no model folder could be found; lists every place that was tried.
+/// Why the chosen models cannot be used.
 #[derive(Debug, thiserror::Error)]
-#[error("botocore's service models were not found; tried: {}. Run scripts/setup.sh, or set CHATOPS_MODELS_DIR to botocore's data folder", tried.join(", "))]
-pub struct LocateError {
-    pub tried: Vec<String>,
+pub enum LocateError {
+    #[error("{origin} is {path}, which is not botocore's data folder (it has no partitions.json); point it at site-packages/botocore/data of a botocore installation, or unset it to use the embedded models")]
+    NotModels { origin: String, path: PathBuf },
+    #[error("{0}")]
+    Unreadable(String),
 }
 
 fn is_models_dir(p: &Path) -> bool {
-    p.join("partitions.json").is_file() || p.join("sdk-default-configuration.json").is_file()
+    p.join("partitions.json").is_file()
 }
 
-/// Finds the models folder: an explicit path (config key), then `CHATOPS_MODELS_DIR`, then
-/// the project's `.venv` (searched upward from the current directory and from the
-/// executable's folder), then the system python's botocore.
-pub fn find_models_dir(explicit: Option<&Path>) -> Result<PathBuf, LocateError> {
-    let mut tried = Vec::new();
-    if let Some(p) = explicit {
-        if is_models_dir(p) {
-            return Ok(p.to_path_buf());
+/// The folder the operator chose: `explicit` (`--models-dir`, a configuration key), then
+/// `CHATOPS_MODELS_DIR`; `None` means the embedded models. Nothing is guessed from the
+/// machine (no Python, no `.venv`): the binary behaves the same in every directory.
+pub fn chosen_models_dir(explicit: Option<&Path>) -> Result<Option<PathBuf>, LocateError> {
+    let chosen = match (explicit, std::env::var_os("CHATOPS_MODELS_DIR")) {
+        (Some(p), _) => Some(("--models-dir".to_string(), p.to_path_buf())),
+        (None, Some(v)) if !v.is_empty() => {
+            Some(("CHATOPS_MODELS_DIR".to_string(), PathBuf::from(v)))
         }
-        tried.push(format!("configured {}", p.display()));
+        _ => None,
+    };
+    match chosen {
+        None => Ok(None),
+        Some((_, path)) if is_models_dir(&path) => Ok(Some(path)),
+        Some((origin, path)) => Err(LocateError::NotModels { origin, path }),
     }
-    if let Some(p) = std::env::var_os("CHATOPS_MODELS_DIR") {
-        let p = PathBuf::from(p);
-        if is_models_dir(&p) {
-            return Ok(p);
-        }
-        tried.push(format!("CHATOPS_MODELS_DIR={}", p.display()));
-    }
-    let mut starts: Vec<PathBuf> = Vec::new();
-    if let Ok(cwd) = std::env::current_dir() {
-        starts.push(cwd);
-    }
-    if let Ok(exe) = std::env::current_exe() {
-        if let Some(dir) = exe.parent() {
-            starts.push(dir.to_path_buf());
-        }
-    }
-    starts.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
-    for start in &starts {
-        for dir in start.ancestors() {
-            let venv = dir.join(".venv");
-            if venv.is_dir() {
-                if let Some(found) = botocore_in_venv(&venv) {
-                    return Ok(found);
-                }
-                tried.push(format!("{}", venv.display()));
-            }
-        }
-    }
-    if let Some(found) = botocore_from_python() {
-        return Ok(found);
-    }
-    tried.push("python3 -c 'import botocore'".into());
-    Err(LocateError { tried })
-}
-
-fn botocore_in_venv(venv: &Path) -> Option<PathBuf> {
-    let lib = venv.join("lib");
-    let entries = std::fs::read_dir(&lib).ok()?;
-    for e in entries.flatten() {
-        let cand = e.path().join("site-packages/botocore/data");
-        if is_models_dir(&cand) {
-            return Some(cand);
-        }
-    }
-    None
-}
-
-fn botocore_from_python() -> Option<PathBuf> {
-    let out = Command::new("python3")
-        .args([
-            "-c",
-            "import os, botocore; print(os.path.join(os.path.dirname(botocore.__file__), 'data'))",
-        ])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let p = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    is_models_dir(&p).then_some(p)
 }

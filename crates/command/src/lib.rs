@@ -19,8 +19,10 @@ mod values;
 pub use catalog::Catalog;
 pub use chat_text::normalize;
 pub use error::{CommandError, ErrorKind};
-pub use iam::{actions_for, iam_prefix, service_aliases, Access, IamData, IamInfo};
-pub use parse::{operation_options, parse_line, Call, Globals, MissingParam, Parsed};
+pub use iam::{actions_for, iam_prefix, service_aliases, Access, IamData, IamDataError, IamInfo};
+pub use parse::{
+    extra_option_names, operation_options, parse_line, Call, Globals, MissingParam, Parsed,
+};
 pub use shorthand::{parse as parse_shorthand, Sh, ShorthandError};
 pub use suggest::{closest, did_you_mean};
 pub use tokens::tokenize;

@@ -1,5 +1,6 @@
 //! The options of one operation, named as the AWS CLI names them, and the global options.
 
+use crate::customize::{self, OptionChange};
 use awsmodel::{xform_name, ArgRenames, Operation, ServiceModel, ShapeKind, ShapeRef};
 
 /// One operation option (`--function-name`) and the input member it sets.
@@ -71,6 +72,18 @@ pub fn op_args(
                 negative,
                 bool_struct,
             }
+        })
+        .filter_map(|mut a| {
+            for (member, change) in customize::option_changes(service, op_cli) {
+                if *member == a.member {
+                    match change {
+                        OptionChange::Rename(new) => a.cli = new.to_string(),
+                        OptionChange::Drop => return None,
+                        OptionChange::Optional => a.required = false,
+                    }
+                }
+            }
+            Some(a)
         })
         // `ec2 run-instances` takes `--count N[:M]` in place of MinCount and MaxCount.
         .filter(|a| {

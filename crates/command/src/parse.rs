@@ -2,7 +2,7 @@
 
 use crate::catalog::Catalog;
 use crate::chat_text::normalize;
-use crate::customize::{self, extra_options, ExtraOption};
+use crate::customize::{self, extra_options, Arity, ExtraOption};
 use crate::error::CommandError;
 use crate::help;
 use crate::iam::IamInfo;
@@ -13,7 +13,7 @@ use crate::skeleton;
 use crate::suggest::did_you_mean;
 use crate::tokens::tokenize;
 use crate::values;
-use awsmodel::{xform_name, Operation, ServiceModel, ShapeKind};
+use awsmodel::{xform_name, Operation, ServiceDocs, ServiceModel, ShapeKind};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::sync::Arc;
@@ -153,14 +153,20 @@ pub fn parse_line(cat: &Catalog, text: &str) -> Result<Parsed, CommandError> {
         )));
     };
     if matches!(op_word.to_lowercase().as_str(), "help" | "--help" | "-h") {
-        return Ok(Parsed::Help(help::service(&cli_service, &model)));
+        let docs = service_docs(cat, &cli_service)?;
+        return Ok(Parsed::Help(help::service(&cli_service, &model, &docs)));
     }
     let op_cli = if op_word.chars().any(|c| c.is_ascii_uppercase()) && !op_word.contains('-') {
         xform_name(op_word)
     } else {
         op_word.to_lowercase()
     };
-    let Some(op) = model.operation_by_cli_name(&op_cli) else {
+    if let Some(instead) = customize::removed_operation(&cli_service, &op_cli) {
+        return Err(CommandError::unknown(format!(
+            "'{op_cli}' is not an AWS CLI command: {instead}"
+        )));
+    }
+    let Some(op) = find_operation(&model, &cli_service, &op_cli) else {
         if op_cli.starts_with('-') {
             return Err(CommandError::syntax(format!(
                 "an operation name must come before options: `{cli_service} <operation> {op_word} …`; `{cli_service} --help` lists the operations"
@@ -185,6 +191,19 @@ pub fn parse_line(cat: &Catalog, text: &str) -> Result<Parsed, CommandError> {
         e.aliases = crate::iam::service_aliases(&cli_service, &model_name, &op.name);
         e
     })
+}
+
+/// An operation by the name the AWS CLI gives it, including the commands the CLI makes from
+/// another operation (`rds add-option-to-option-group`).
+fn find_operation<'m>(
+    model: &'m ServiceModel,
+    service: &str,
+    op_cli: &str,
+) -> Option<&'m Operation> {
+    match customize::made_operation(service, op_cli) {
+        Some(api) => model.operations.get(api),
+        None => model.operation_by_cli_name(op_cli),
+    }
 }
 
 /// Removes global options found at `at` (before the service, or between it and the
@@ -351,6 +370,7 @@ fn parse_args(
     let mut input_json: Option<Map<String, Value>> = None;
     let mut skeleton_kind: Option<String> = None;
     let mut page_size: Option<i64> = None;
+    let mut no_paginate = false;
     let mut count: Option<(i64, i64)> = None;
     let mut extra_given: Vec<(&'static str, Vec<String>)> = Vec::new();
     let is_opt = |w: &str| option_word(w, &known).is_some();
@@ -374,6 +394,7 @@ fn parse_args(
                 cli_service,
                 op_cli,
                 model,
+                &*service_docs(cat, cli_service)?,
                 op,
             )));
         }
@@ -582,23 +603,29 @@ fn parse_args(
                 let v = take_one(&mut i)?;
                 count = Some(parse_count(&v)?);
             }
-            n if IGNORED_FLAGS.contains(&n) => {}
+            n if IGNORED_FLAGS.contains(&n) => no_paginate |= n == "no-paginate",
             n if ctx.extra(n).is_some() => {
                 let extra = ctx.extra(n).expect("checked above");
                 let mut vals: Vec<String> = Vec::new();
-                if extra.many {
-                    vals.extend(inline.map(str::to_string));
-                    while let Some(v) = words.get(i).filter(|v| !is_opt(v)) {
-                        vals.push(v.clone());
-                        i += 1;
+                match extra.arity {
+                    Arity::Many | Arity::AnyNumber => {
+                        vals.extend(inline.map(str::to_string));
+                        while let Some(v) = words.get(i).filter(|v| !is_opt(v)) {
+                            vals.push(v.clone());
+                            i += 1;
+                        }
+                        if vals.is_empty() && extra.arity == Arity::Many {
+                            return Err(CommandError::invalid(format!(
+                                "--{name} needs at least one value"
+                            )));
+                        }
                     }
-                    if vals.is_empty() {
-                        return Err(CommandError::invalid(format!(
-                            "--{name} needs at least one value"
-                        )));
+                    Arity::One => vals.push(take_one(&mut i)?),
+                    Arity::Flag => {
+                        if inline.is_some() {
+                            return Err(CommandError::invalid(format!("--{name} takes no value")));
+                        }
                     }
-                } else {
-                    vals.push(take_one(&mut i)?);
                 }
                 extra_given.push((extra.name, vals));
             }
@@ -684,7 +711,7 @@ fn parse_args(
     }
 
     // The CLI's own options come last in its table.
-    customize::apply(cli_service, op_cli, &extra_given, &mut params)?;
+    customize::apply(model, op, cli_service, op_cli, &extra_given, &mut params)?;
     if let Some((first, _)) = extra_given.first() {
         // What the hand-made options built is checked like any other value.
         for (member, value) in params.iter_mut() {
@@ -702,6 +729,9 @@ fn parse_args(
         params.entry("MaxCount").or_insert(Value::from(max));
     }
 
+    let page_size = page_size
+        .or_else(|| customize::default_page_size(cli_service, op_cli, &params, !no_paginate));
+    customize::finish(cli_service, op_cli, &mut params);
     // The paginator adds the page size after the other parameters, as the AWS CLI's does.
     if let (Some(n), Some(p)) = (page_size, model.paginators.get(&op.name)) {
         let Some(limit) = &p.limit_key else {
@@ -723,7 +753,7 @@ fn parse_args(
         params.entry(limit.clone()).or_insert(v);
     }
 
-    let missing = missing_params(model, &ctx.args, &params);
+    let missing = missing_params(cat, cli_service, model, op, &ctx.args, &params)?;
     let iam = cat
         .iam
         .info(model_name, model.metadata.signing_name(), &op.name);
@@ -806,29 +836,48 @@ fn looks_like_region(r: &str) -> bool {
 }
 
 fn missing_params(
+    cat: &Catalog,
+    cli_service: &str,
     model: &ServiceModel,
+    op: &Operation,
     args: &[OpArg],
     params: &Map<String, Value>,
-) -> Vec<MissingParam> {
-    args.iter()
+) -> Result<Vec<MissingParam>, CommandError> {
+    let missing: Vec<&OpArg> = args
+        .iter()
         .filter(|a| a.required && !a.shape_ref.idempotency_token && !params.contains_key(&a.member))
+        .collect();
+    if missing.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Descriptions are read only when there is something to ask for.
+    let docs = service_docs(cat, cli_service)?;
+    Ok(missing
+        .into_iter()
         .map(|a| {
             let shape = model.shape(&a.shape_ref.shape);
-            let doc = a
-                .shape_ref
-                .documentation
-                .as_deref()
-                .or(shape.and_then(|s| s.documentation.as_deref()))
-                .map(help::html_to_text)
-                .unwrap_or_default();
             MissingParam {
                 member: a.member.clone(),
                 option: format!("--{}", a.cli),
                 type_name: a.kind.name().to_string(),
-                doc,
+                doc: help::option_doc(&docs, op, a),
                 enum_values: shape.map(|s| s.enum_values.clone()).unwrap_or_default(),
             }
         })
+        .collect())
+}
+
+fn service_docs(cat: &Catalog, cli_service: &str) -> Result<Arc<ServiceDocs>, CommandError> {
+    cat.models
+        .docs(cli_service)
+        .map_err(|e| CommandError::unknown(e.to_string()))
+}
+
+/// The options the AWS CLI adds by hand to an operation (`ses send-email --to`), by name.
+pub fn extra_option_names(service: &str, op_cli: &str) -> Vec<&'static str> {
+    extra_options(service, op_cli)
+        .iter()
+        .map(|x| x.name)
         .collect()
 }
 
@@ -841,8 +890,8 @@ pub fn operation_options(
     op_cli: &str,
 ) -> Option<Vec<(String, String)>> {
     let model = cat.models.service(service).ok()?;
-    let op = model.operation_by_cli_name(op_cli)?;
     let cli_service = cat.models.entry(service)?.cli_name.clone();
+    let op = find_operation(&model, &cli_service, op_cli)?;
     let ctx = Ctx {
         args: op_args(&cat.renames, &cli_service, op_cli, &model, op),
         extras: extra_options(&cli_service, op_cli),
@@ -877,14 +926,12 @@ impl Call {
             .models
             .service(&self.service)
             .map_err(|e| CommandError::unknown(e.to_string()))?;
-        let op = model
-            .operation_by_cli_name(&self.cli_operation)
-            .ok_or_else(|| {
-                CommandError::unknown(format!(
-                    "{} has no operation {}",
-                    self.service, self.cli_operation
-                ))
-            })?;
+        let op = find_operation(&model, &self.service, &self.cli_operation).ok_or_else(|| {
+            CommandError::unknown(format!(
+                "{} has no operation {}",
+                self.service, self.cli_operation
+            ))
+        })?;
         let args = op_args(&cat.renames, &self.service, &self.cli_operation, &model, op);
         let name = first.trim_start_matches('-').to_lowercase();
         let Some(arg) = args
@@ -915,7 +962,7 @@ impl Call {
             values::from_cli(&model, &arg.shape_ref, rest, &opt)?
         };
         self.params.insert(arg.member.clone(), value);
-        self.missing = missing_params(&model, &args, &self.params);
+        self.missing = missing_params(cat, &self.service, &model, op, &args, &self.params)?;
         Ok(())
     }
 }

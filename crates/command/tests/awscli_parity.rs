@@ -1,8 +1,9 @@
 //! The calls we build equal the calls the installed AWS CLI builds for the same lines.
 //!
-//! Each corpus line is `chat form<TAB>shell form` (or one form used for both). We parse the
-//! chat form; the AWS CLI's own driver parses the shell form (`oracle/awscli_parity.py`);
-//! operation and parameters must be equal.
+//! Each corpus line is `chat form<TAB>shell form` (or one form used for both), optionally
+//! after `final: ` to compare with the CLI's parameters after its own rewriting handlers. We
+//! parse the chat form; the AWS CLI's own driver parses the shell form
+//! (`oracle/awscli_parity.py`); operation and parameters must be equal.
 
 use command::{parse_line, Parsed};
 use std::collections::BTreeSet;
@@ -24,6 +25,12 @@ fn corpus_matches_the_aws_cli() {
         if raw.trim().is_empty() || raw.starts_with('#') {
             continue;
         }
+        // `final: ` compares with the parameters after the CLI's before-parameter-build
+        // handlers (see oracle/awscli_parity.py).
+        let (stage, raw) = match raw.strip_prefix("final: ") {
+            Some(rest) => ("final", rest),
+            None => ("built", raw),
+        };
         let (chat, shell) = raw.split_once('\t').unwrap_or((raw, raw));
         let parsed =
             parse_line(&cat, chat).unwrap_or_else(|e| panic!("line {}: {chat:?}: {e}", n + 1));
@@ -38,6 +45,7 @@ fn corpus_matches_the_aws_cli() {
         );
         services.insert(call.service.clone());
         requests.push(serde_json::json!({
+            "stage": stage,
             "shell": shell,
             "ours": {"service": call.service, "operation": call.operation, "params": call.params},
         }));

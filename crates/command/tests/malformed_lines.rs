@@ -780,6 +780,63 @@ const CASES: &[(&str, ErrorKind, &str)] = &[
         Syntax,
         "the command contains an invisible control character (U+001B); retype it without that character",
     ),
+    // ── The AWS CLI's own options, misused ─────────────────────────────────────────────────
+    (
+        "emr list-clusters --active --failed",
+        Invalid,
+        "--active and --failed cannot be combined: give one of them (or --cluster-states)",
+    ),
+    (
+        "emr list-clusters --cluster-states RUNNING --terminated",
+        Invalid,
+        "--cluster-states cannot be combined with --terminated; give one or the other",
+    ),
+    (
+        "emr list-clusters --active=yes",
+        Invalid,
+        "--active takes no value",
+    ),
+    (
+        "ses send-email --from a@example.com --destination ToAddresses=b@example.com --to c@example.com --subject s --text t",
+        Invalid,
+        "--destination cannot be combined with --to; give one or the other",
+    ),
+    (
+        "ses send-email --from a@example.com --to b@example.com --message Subject={Data=s},Body={Text={Data=t}} --text t",
+        Invalid,
+        "--message cannot be combined with --text; give one or the other",
+    ),
+    (
+        "ec2 run-instances --image-id ami-1 --network-interfaces DeviceIndex=0,SubnetId=subnet-1 --associate-public-ip-address",
+        Invalid,
+        "--network-interfaces cannot be combined with --associate-public-ip-address; give one or the other",
+    ),
+    (
+        "ec2 run-instances --image-id ami-1 --secondary-private-ip-address-count two",
+        Invalid,
+        "--secondary-private-ip-address-count: expected a whole number, got 'two'",
+    ),
+    (
+        "deploy create-deployment --application-name a --s3-location bucket=b,key=k",
+        Invalid,
+        "--s3-location must give bucket, key, bundleType; missing bundleType",
+    ),
+    (
+        "deploy create-deployment --application-name a --s3-location bucket=b,key=k,bundleType=zip --github-location repository=r,commitId=c",
+        Invalid,
+        "--s3-location and --github-location cannot be combined: give one of them (or --revision)",
+    ),
+    (
+        "rds modify-option-group --option-group-name og",
+        Unknown,
+        "'modify-option-group' is not an AWS CLI command: the AWS CLI offers modify-option-group as two commands: `rds add-option-to-option-group --option-group-name … --options …` and `rds remove-option-from-option-group --option-group-name … --options …`",
+    ),
+    (
+        "rds add-option-to-option-group --option-group-name og --options-to-remove X",
+        Unknown,
+        "unknown option --options-to-remove for rds add-option-to-option-group (did you mean '--options' or '--option-group-name'?); `rds add-option-to-option-group --help` lists its options",
+    ),
+
 ];
 
 #[test]

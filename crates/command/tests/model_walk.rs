@@ -28,11 +28,6 @@ fn service_operation_and_option_names_equal_the_aws_cli() {
         "the AWS CLI lists {} services",
         names.len()
     );
-    // AWS CLI customizations that split one API operation into several commands; not offered.
-    let customizations = [
-        "rds add-option-to-option-group",
-        "rds remove-option-from-option-group",
-    ];
     let mut checked = 0;
     let mut args_checked = 0;
     let mut problems = Vec::new();
@@ -50,9 +45,6 @@ fn service_operation_and_option_names_equal_the_aws_cli() {
         let ops = info["ops"].as_object().unwrap();
         for (cli_op, info) in ops {
             let api = info["api"].as_str().unwrap();
-            if customizations.contains(&format!("{svc} {cli_op}").as_str()) {
-                continue;
-            }
             match model.operation_by_cli_name(cli_op) {
                 Some(op) if op.name == api => checked += 1,
                 Some(op) => {
@@ -68,6 +60,9 @@ fn service_operation_and_option_names_equal_the_aws_cli() {
                 {
                     continue
                 }
+                // A command the CLI makes from another operation (rds
+                // add-option-to-option-group); its options are compared below.
+                None if command::operation_options(&cat, svc, cli_op).is_some() => checked += 1,
                 None => {
                     problems.push(format!("{svc} {cli_op} ({api}) is unknown to us"));
                     continue;
@@ -78,14 +73,18 @@ fn service_operation_and_option_names_equal_the_aws_cli() {
             if [
                 "cloudsearch define-index-field",
                 "datapipeline put-pipeline-definition",
-                "ses send-email",
-                "configservice put-configuration-recorder",
             ]
             .contains(&format!("{svc} {cli_op}").as_str())
             {
                 continue;
             }
             let ours = command::operation_options(&cat, svc, cli_op).unwrap();
+            let input_members: Vec<String> = model
+                .operations
+                .get(api)
+                .and_then(|op| model.input_shape(op))
+                .map(|s| s.members.keys().cloned().collect())
+                .unwrap_or_default();
             let theirs = info["args"].as_object().unwrap();
             for (name, member) in theirs {
                 let Some(member) = member.as_str() else {
@@ -96,6 +95,13 @@ fn service_operation_and_option_names_equal_the_aws_cli() {
                     Some((_, m)) => problems.push(format!(
                         "{svc} {cli_op} --{name}: ours sets {m}, aws sets {member}"
                     )),
+                    // An option the CLI builds itself that fills part of a member
+                    // (configservice --recording-group): a hand-made option of ours too.
+                    None if !input_members.contains(&member.to_string())
+                        && command::extra_option_names(svc, cli_op).contains(&name.as_str()) =>
+                    {
+                        args_checked += 1
+                    }
                     None => problems.push(format!(
                         "{svc} {cli_op} --{name} ({member}) is unknown to us"
                     )),
@@ -124,6 +130,7 @@ fn service_operation_and_option_names_equal_the_aws_cli() {
 fn every_operation_renders_help_and_a_skeleton() {
     let cat = Catalog::open(None).expect("models");
     let mut ops = 0;
+    let mut removed = 0;
     for entry in cat.models.services() {
         let svc = &entry.cli_name;
         let Ok(model) = cat.models.service(svc) else {
@@ -138,6 +145,11 @@ fn every_operation_renders_help_and_a_skeleton() {
         }
         for cli_op in model.cli_operations.keys() {
             match parse_line(&cat, &format!("{svc} {cli_op} --help")) {
+                // The operations the AWS CLI replaces by commands of its own.
+                Err(e) if e.message.contains("is not an AWS CLI command") => {
+                    removed += 1;
+                    continue;
+                }
                 Ok(Parsed::Help(text)) => {
                     assert!(
                         text.starts_with(&format!("{svc} {cli_op}")),
@@ -158,4 +170,5 @@ fn every_operation_renders_help_and_a_skeleton() {
         }
     }
     assert!(ops > 18_000, "walked only {ops} operations");
+    assert_eq!(removed, 1, "only rds modify-option-group is replaced");
 }

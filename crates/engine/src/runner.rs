@@ -109,14 +109,12 @@ impl Runner {
             .models
             .service(&call.service)
             .map_err(|e| Failure::new(FailureKind::Invalid, e.to_string()))?;
-        let op = model
-            .operation_by_cli_name(&call.cli_operation)
-            .ok_or_else(|| {
-                Failure::new(
-                    FailureKind::Invalid,
-                    format!("{} has no operation {}", call.service, call.cli_operation),
-                )
-            })?;
+        let op = model.operations.get(&call.operation).ok_or_else(|| {
+            Failure::new(
+                FailureKind::Invalid,
+                format!("{} has no operation {}", call.service, call.cli_operation),
+            )
+        })?;
         let mut params = call.params.clone();
         let start = call
             .globals

@@ -1,6 +1,14 @@
 //! ARN patterns: the partition, service, region and account are matched one segment at a
 //! time (wildcards do not cross `:`); the resource part after the fifth colon is matched as a
 //! whole, where `*` spans `/` and `:`. Matching is case-sensitive.
+//!
+//! A policy's `Resource` / `NotResource` entry follows two more of IAM's rules ("Identify AWS
+//! resources with ARNs", "Policy variables"): policy variables are substituted only in the
+//! resource part (before the fifth colon `${…}` is plain text), and the resource type — the
+//! resource part up to its first `/` or `:` — is compared literally, wildcards included
+//! (`…:functio?:orders` matches no function). S3 bucket and object ARNs
+//! (`arn:aws:s3:::bucket/key`) have no resource type: their whole resource part is a pattern.
+//! Condition values (`ArnLike`) keep the plain segment matching.
 
 use crate::context::Context;
 use crate::glob::Glob;
@@ -25,12 +33,30 @@ impl Seg {
 #[derive(Debug, Clone)]
 pub struct ArnPattern {
     segs: Vec<Seg>,
+    /// The literal resource type and its separator (`function:`, `instance/`) that a
+    /// `Resource` entry's resource part starts with; empty for conditions, S3 bucket and
+    /// object ARNs, and resource parts without a separator.
+    resource_type: String,
+    /// Written with fewer than six parts (`arn:aws:s3:*`) and padded with wildcards.
+    short: bool,
 }
 
 impl ArnPattern {
-    /// Compiles a pattern; `Err` says why it is not an ARN pattern.
+    /// Compiles a condition value (`ArnLike`, `ArnEquals`); `Err` says why it is not an
+    /// ARN pattern.
     pub fn new(pattern: &str, variables: bool) -> Result<ArnPattern, String> {
+        ArnPattern::compile(pattern, variables, false)
+    }
+
+    /// Compiles a `Resource` or `NotResource` entry, with IAM's rules for the resource type
+    /// and for where variables apply.
+    pub fn resource(pattern: &str, variables: bool) -> Result<ArnPattern, String> {
+        ArnPattern::compile(pattern, variables, true)
+    }
+
+    fn compile(pattern: &str, variables: bool, resource: bool) -> Result<ArnPattern, String> {
         let mut parts = split_arn(pattern, variables);
+        let short = parts.len() < 6;
         if parts.first().map(String::as_str) != Some("arn") {
             return Err(format!(
                 "\"{pattern}\" must be \"*\" or an ARN starting with \"arn:\""
@@ -49,10 +75,22 @@ impl ArnPattern {
         if parts[2].is_empty() {
             return Err(format!("\"{pattern}\" names no service"));
         }
+        let mut resource_type = String::new();
+        if resource {
+            let s3_object = parts[2] == "s3" && parts[3].is_empty() && parts[4].is_empty();
+            if !s3_object {
+                if let Some(end) = type_end(&parts[5], variables) {
+                    resource_type = parts[5][..end].to_string();
+                    parts[5] = parts[5][end..].to_string();
+                }
+            }
+        }
         let segs = parts
             .iter()
-            .map(|p| {
-                let t = Template::parse(p, variables);
+            .enumerate()
+            .map(|(i, p)| {
+                // Before the fifth colon of a Resource entry, `${…}` is plain text.
+                let t = Template::parse(p, variables && (!resource || i == 5));
                 if t.is_fixed() {
                     Seg::Fixed(Glob::new(p))
                 } else {
@@ -60,7 +98,16 @@ impl ArnPattern {
                 }
             })
             .collect();
-        Ok(ArnPattern { segs })
+        Ok(ArnPattern {
+            segs,
+            resource_type,
+            short,
+        })
+    }
+
+    /// Whether it was written as a short ARN (`arn:aws:s3:*`).
+    pub fn is_short(&self) -> bool {
+        self.short
     }
 
     /// Whether an ARN matches; anything that is not a six-part ARN never does.
@@ -68,7 +115,10 @@ impl ArnPattern {
         let mut rest = arn;
         for (i, seg) in self.segs.iter().enumerate() {
             let part = if i == 5 {
-                rest
+                match rest.strip_prefix(self.resource_type.as_str()) {
+                    Some(id) => id,
+                    None => return false,
+                }
             } else {
                 match rest.split_once(':') {
                     Some((p, r)) => {
@@ -84,6 +134,23 @@ impl ArnPattern {
         }
         true
     }
+}
+
+/// Where the resource type of a resource part ends: just after its first `/` or `:` (outside
+/// `${…}` when variables apply); `None` when it has neither.
+fn type_end(part: &str, variables: bool) -> Option<usize> {
+    let mut in_var = false;
+    let mut prev = '\0';
+    for (i, c) in part.char_indices() {
+        match c {
+            '{' if variables && prev == '$' => in_var = true,
+            '}' if in_var => in_var = false,
+            '/' | ':' if !in_var => return Some(i + 1),
+            _ => {}
+        }
+        prev = c;
+    }
+    None
 }
 
 /// Splits at the first five colons that are not inside `${…}`.
@@ -144,6 +211,71 @@ mod tests {
         ));
         assert!(m("arn:aws:s3:*", "arn:aws:s3:::b/k"));
         assert!(!m("arn:aws:s3:::b", "*"));
+    }
+
+    fn r(p: &str, arn: &str, ctx: &Context) -> bool {
+        ArnPattern::resource(p, true).unwrap().matches(arn, ctx)
+    }
+
+    #[test]
+    fn resource_types_are_compared_literally() {
+        let c = Context::new();
+        let f = "arn:aws:lambda:us-east-1:1:function:orders";
+        assert!(r("arn:aws:lambda:*:*:function:*", f, &c));
+        assert!(r("arn:aws:lambda:*:*:function:ord?rs", f, &c));
+        assert!(r("arn:aws:lambda:*:*:*", f, &c));
+        assert!(!r("arn:aws:lambda:*:*:functio?:orders", f, &c));
+        assert!(!r("arn:aws:lambda:*:*:*:orders", f, &c));
+        // No separator in the pattern: no resource type to compare, the glob decides.
+        assert!(r("arn:aws:lambda:*:*:f*", f, &c));
+        let i = "arn:aws:ec2:us-east-1:1:instance/i-1";
+        assert!(!r("arn:aws:ec2:*:*:inst?nce/i-1", i, &c));
+        assert!(!r("arn:aws:ec2:*:*:*/i-1", i, &c));
+        assert!(r("arn:aws:ec2:*:*:instance/*", i, &c));
+        assert!(!r(
+            "arn:aws:ec2:*:*:*/team/*",
+            "arn:aws:ec2:r:1:instance/team/x",
+            &c
+        ));
+        // No separator: the whole resource part is a pattern.
+        assert!(r("arn:aws:sqs:*:*:rep*", "arn:aws:sqs:r:1:reports", &c));
+        // S3 buckets and objects have no resource type.
+        assert!(r("arn:aws:s3:::rep*/x/*", "arn:aws:s3:::reports/x/a", &c));
+        assert!(r("arn:aws:s3:::*/a", "arn:aws:s3:::b/a", &c));
+        // A condition value keeps plain segment matching.
+        assert!(m("arn:aws:lambda:*:*:functio?:orders", f));
+    }
+
+    #[test]
+    fn variables_apply_only_after_the_fifth_colon_of_a_resource() {
+        let mut c = Context::new();
+        c.set("aws:RequestedRegion", "us-east-1");
+        c.set("aws:username", "bob");
+        let f = "arn:aws:lambda:us-east-1:1:function:bob";
+        assert!(r("arn:aws:lambda:*:*:function:${aws:username}", f, &c));
+        assert!(!r(
+            "arn:aws:lambda:${aws:RequestedRegion}:*:function:bob",
+            f,
+            &c
+        ));
+        assert!(!r("arn:aws:${aws:username}:*:*:function:bob", f, &c));
+        // A variable in the resource type is literal text too.
+        assert!(!r(
+            "arn:aws:lambda:*:*:${aws:username}/x",
+            "arn:aws:lambda:r:1:bob/x",
+            &c
+        ));
+        // Without a separator outside it, a variable is the resource id.
+        assert!(r(
+            "arn:aws:sqs:*:*:${aws:username}",
+            "arn:aws:sqs:r:1:bob",
+            &c
+        ));
+        assert!(r(
+            "arn:aws:s3:::b/${aws:username}/*",
+            "arn:aws:s3:::b/bob/k",
+            &c
+        ));
     }
 
     #[test]

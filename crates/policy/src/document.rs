@@ -372,7 +372,7 @@ impl Validator {
                 out.push(ResourcePattern::Any);
                 continue;
             }
-            match ArnPattern::new(r, vars) {
+            match ArnPattern::resource(r, vars) {
                 Ok(p) => out.push(ResourcePattern::Arn(p)),
                 Err(e) => self.problem(at, e),
             }

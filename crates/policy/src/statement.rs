@@ -19,6 +19,10 @@ pub enum ResourcePattern {
 }
 
 impl ResourcePattern {
+    fn is_short(&self) -> bool {
+        matches!(self, ResourcePattern::Arn(p) if p.is_short())
+    }
+
     fn matches(&self, resource: &str, ctx: &Context) -> bool {
         match self {
             ResourcePattern::Any => true,
@@ -52,6 +56,14 @@ impl Statement {
         }
         let listed = self.resources.iter().any(|r| r.matches(resource, ctx));
         if listed == self.not_resource {
+            return false;
+        }
+        // What "everything but a short ARN" allows is not documented: an Allow never
+        // applies through it (a Deny does), so neither reading is ever more permissive.
+        if self.not_resource
+            && self.effect == Effect::Allow
+            && self.resources.iter().any(ResourcePattern::is_short)
+        {
             return false;
         }
         self.conditions.iter().all(|c| c.holds(ctx))

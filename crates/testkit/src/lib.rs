@@ -52,3 +52,15 @@ impl Drop for Moto {
         let _ = self.child.wait();
     }
 }
+
+/// The `botocore` package's data folder in the project's virtualenv: the models the binary
+/// embeds were generated from it (scripts/gen_data.py), so oracles that run botocore use it.
+pub fn botocore_models_dir() -> PathBuf {
+    let lib = venv().join("lib");
+    std::fs::read_dir(&lib)
+        .expect("the virtualenv's lib folder")
+        .flatten()
+        .map(|e| e.path().join("site-packages/botocore/data"))
+        .find(|p| p.join("partitions.json").is_file())
+        .expect("botocore in the virtualenv: run scripts/setup.sh first")
+}

@@ -6,8 +6,7 @@ use wire::client::{prepare, sign, Settings};
 use wire::parse::{parse_response, Response};
 
 fn benches(c: &mut Criterion) {
-    let dir = awsmodel::find_models_dir(None).expect("models");
-    let models = awsmodel::Models::open(&dir).unwrap();
+    let models = awsmodel::Models::locate(None).expect("models");
     let creds =
         aws_credential_types::Credentials::new("AKIDEXAMPLE", "secret", None, None, "bench");
     let settings = Settings {

@@ -6,8 +6,7 @@ use std::sync::Arc;
 use wire::endpoints::{Builtins, EndpointResolver, RuleSet};
 
 fn bench(c: &mut Criterion) {
-    let dir = awsmodel::find_models_dir(None).expect("models");
-    let models = awsmodel::Models::open(&dir).expect("models");
+    let models = awsmodel::Models::locate(None).expect("models");
     let partitions = models.partitions().expect("partitions");
     let calls: [(&str, &str, serde_json::Value); 4] = [
         ("lambda", "ListFunctions", serde_json::json!({})),

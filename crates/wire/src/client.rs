@@ -198,6 +198,25 @@ pub fn join_url(endpoint: &str, path: &str, host_prefix: Option<&str>) -> String
     format!("{scheme}://{host}{new_path}")
 }
 
+/// Says which sources the default chain tried and how to give it credentials: the chain's
+/// own error names only the last source it gave up on.
+fn no_credentials(e: &dyn std::fmt::Display) -> String {
+    let profile = std::env::var("AWS_PROFILE")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| "default".into());
+    format!(
+        "no AWS credentials were found ({e}). Tried, in order: the environment \
+         (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), the profile \"{profile}\" in \
+         ~/.aws/credentials and ~/.aws/config (AWS_PROFILE chooses another, with SSO or \
+         web identity settings if it has them), a web identity token (AWS_WEB_IDENTITY_TOKEN_FILE \
+         with AWS_ROLE_ARN), the ECS container endpoint and the EC2 instance metadata service. \
+         Give chatops credentials in one of these ways: export AWS_ACCESS_KEY_ID and \
+         AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones), point AWS_PROFILE \
+         at a profile that has them, or run it with an instance, task or pod role"
+    )
+}
+
 /// The HTTP client and credentials, shared by every call.
 #[derive(Clone)]
 pub struct Client {
@@ -306,9 +325,11 @@ impl Client {
         op: &Operation,
         p: &Prepared,
     ) -> Result<Value, Attempt> {
-        let creds = self.credentials.provide_credentials().await.map_err(|e| {
-            Attempt::Fatal(CallError::Credentials(format!("no AWS credentials: {e}")))
-        })?;
+        let creds = self
+            .credentials
+            .provide_credentials()
+            .await
+            .map_err(|e| Attempt::Fatal(CallError::Credentials(no_credentials(&e))))?;
         let signed = sign(p, &creds).map_err(|e| Attempt::Fatal(CallError::Wire(e)))?;
         let method = reqwest::Method::from_bytes(p.method.as_bytes())
             .map_err(|e| Attempt::Fatal(CallError::Wire(WireError::Param(e.to_string()))))?;
@@ -449,3 +470,22 @@ pub fn sign(
 
 /// A shared handle for tests and embedders.
 pub type SharedClient = Arc<Client>;
+
+#[cfg(test)]
+mod credential_tests {
+    #[test]
+    fn the_message_names_every_source_and_a_way_out() {
+        let m = super::no_credentials(&"the credential provider was not enabled");
+        for part in [
+            "AWS_ACCESS_KEY_ID",
+            "~/.aws/credentials",
+            "AWS_WEB_IDENTITY_TOKEN_FILE",
+            "ECS container endpoint",
+            "instance metadata",
+            "export AWS_ACCESS_KEY_ID",
+            "was not enabled",
+        ] {
+            assert!(m.contains(part), "{part} missing from: {m}");
+        }
+    }
+}

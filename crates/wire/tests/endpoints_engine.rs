@@ -405,8 +405,7 @@ struct Installed {
 }
 
 fn installed() -> Installed {
-    let dir = awsmodel::find_models_dir(None).expect("models");
-    let models = awsmodel::Models::open(&dir).expect("models");
+    let models = awsmodel::Models::locate(None).expect("models");
     let partitions = models.partitions().unwrap();
     Installed { models, partitions }
 }

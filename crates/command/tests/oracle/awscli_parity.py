@@ -1,10 +1,16 @@
 """Reference oracle: the parameters the installed AWS CLI builds for a command line.
 
 Reads JSON lines {"shell": "<command as typed in a terminal>", "ours": {"service", "operation",
-"params"}} on stdin. For each, runs the AWS CLI's own driver in-process up to the point where
-botocore is about to serialize the request (nothing is sent), captures the operation and its
-parameters, normalizes both sides by the operation's input shape (timestamps to epoch seconds,
-floats to float, blobs to text) and writes {"ok": bool, "detail": "..."} per line.
+"params"}, "stage": "built" | "final"} on stdin. For each, runs the AWS CLI's own driver
+in-process (nothing is sent), captures the operation and its parameters, normalizes both sides
+by the operation's input shape (timestamps to epoch seconds, floats to float, blobs to text) and
+writes {"ok": bool, "detail": "..."} per line.
+
+"built" (the default) captures the parameters as the CLI's options built them, before any
+before-parameter-build handler (botocore's own transformations there, such as encoding EC2
+user data, happen in our wire layer). "final" captures them after every handler, just before
+serialization: for the CLI's customizations that rewrite parameters there (network ACL
+protocol names, run-instances' network interface, the default instance count).
 """
 import io
 import json
@@ -71,14 +77,38 @@ def normalize(shape, value):
     return value
 
 
+stage = {"name": "built"}
+
+
+def capture_built(params, model, **kwargs):
+    if stage["name"] == "built":
+        capture(params, model)
+
+
+def patch_final_capture():
+    """Captures the parameters at the client's last step before serializing them."""
+    from botocore.client import BaseClient
+
+    original = BaseClient._convert_to_request_dict
+
+    def convert(self, api_params, operation_model, *args, **kwargs):
+        if stage["name"] == "final":
+            capture(api_params, operation_model)
+        return original(self, api_params, operation_model, *args, **kwargs)
+
+    BaseClient._convert_to_request_dict = convert
+
+
 def main():
     driver = create_clidriver()
-    driver.session.get_component("event_emitter").register_first("before-parameter-build.*.*", capture)
+    driver.session.get_component("event_emitter").register_first("before-parameter-build.*.*", capture_built)
+    patch_final_capture()
     for raw in sys.stdin:
         raw = raw.strip()
         if not raw:
             continue
         req = json.loads(raw)
+        stage["name"] = req.get("stage", "built")
         captured.clear()
         argv = shlex.split(req["shell"])
         if argv and argv[0] == "aws":
@@ -95,6 +125,11 @@ def main():
             print(json.dumps({"ok": False, "detail": f"the AWS CLI did not build a call (rc={rc}): {err.getvalue().strip()[-500:]}"}), flush=True)
             continue
         model = captured["model"]
+        if stage["name"] == "final" and model.input_shape is not None:
+            # botocore fills idempotency tokens with a new UUID; so does our wire layer.
+            for name, member in model.input_shape.members.items():
+                if member.metadata.get("idempotencyToken") and name not in req["ours"].get("params", {}):
+                    captured["params"].pop(name, None)
         theirs = normalize(model.input_shape, captured["params"])
         ours = req["ours"]
         mine = normalize(model.input_shape, ours.get("params", {}))
