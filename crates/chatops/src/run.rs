@@ -91,6 +91,9 @@ pub fn dry_run_json(call: &Call, region: &str) -> Value {
     if !call.missing.is_empty() {
         v["missing"] = json!(call.missing.iter().map(|m| &m.option).collect::<Vec<_>>());
     }
+    if !call.iam.unknown.is_empty() {
+        v["access_unknown"] = json!(call.iam.unknown);
+    }
     v
 }
 
@@ -220,10 +223,11 @@ pub fn finish(cat: &Catalog, call: &Call, s: &SessionArgs, region: &str) -> Repl
         return Reply {
             stdout: String::new(),
             stderr: format!(
-                "{} {} changes resources ({}); confirm with --yes to run it",
+                "{} {} changes resources ({}){}; confirm with --yes to run it",
                 call.service,
                 call.cli_operation,
-                call.iam.actions.join(", ")
+                call.iam.actions.join(", "),
+                call.iam.unknown_note()
             ),
             code: exit::NEEDS_INPUT,
         };

@@ -43,8 +43,23 @@ pub enum Access {
 pub struct IamInfo {
     pub actions: Vec<String>,
     pub access: Access,
-    /// False when some action is absent from the access-level data (treated as a write).
-    pub known: bool,
+    /// Actions the access-level data set does not list: the call counts as a write, and
+    /// says why.
+    pub unknown: Vec<String>,
+}
+
+impl IamInfo {
+    /// Why the call counts as a change when the data set does not list an action (empty
+    /// when it lists them all), to append to a confirmation.
+    pub fn unknown_note(&self) -> String {
+        if self.unknown.is_empty() {
+            return String::new();
+        }
+        format!(
+            " — {} is not in the access-level data set, so it counts as a change",
+            self.unknown.join(", ")
+        )
+    }
 }
 
 /// The IAM prefix of a botocore service.
@@ -293,7 +308,7 @@ impl IamData {
     /// The actions and access of an operation.
     pub fn info(&self, model_name: &str, signing_name: &str, operation: &str) -> IamInfo {
         let actions = actions_for(model_name, signing_name, operation);
-        let mut known = true;
+        let mut unknown = Vec::new();
         let mut write = false;
         for a in &actions {
             match self.access_level(a) {
@@ -305,7 +320,7 @@ impl IamData {
                     write |= !reads;
                 }
                 None => {
-                    known = false;
+                    unknown.push(a.clone());
                     write = true;
                 }
             }
@@ -313,7 +328,7 @@ impl IamData {
         IamInfo {
             actions,
             access: if write { Access::Write } else { Access::Read },
-            known,
+            unknown,
         }
     }
 }

@@ -96,6 +96,11 @@ fn corpus_matches_the_aws_cli() {
         "the corpus has {} lines; at least 150 are expected",
         lines.len()
     );
+    eprintln!(
+        "parity: {} lines across {} services",
+        lines.len(),
+        services.len()
+    );
     assert!(
         services.len() >= 25,
         "the corpus covers {} services; at least 25 are expected",

@@ -404,9 +404,10 @@ impl Engine {
             ..Message::default()
         };
         m.text(format!(
-            "<@{}> wants to run a command that changes resources ({}):",
+            "<@{}> wants to run a command that changes resources ({}{}):",
             t.ev.user,
-            call.iam.actions.join(", ")
+            call.iam.actions.join(", "),
+            call.iam.unknown_note()
         ));
         m.code(format!(
             "aws {}",

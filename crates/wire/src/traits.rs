@@ -34,8 +34,8 @@ impl<'m> Member<'m> {
     pub fn xml_namespace(&self) -> Option<&'m serde_json::Value> {
         self.r
             .xml_namespace
-            .as_ref()
-            .or(self.shape.xml_namespace.as_ref())
+            .as_deref()
+            .or(self.shape.xml_namespace.as_deref())
     }
     pub fn location(&self) -> Option<&'m str> {
         self.r.location.as_deref()

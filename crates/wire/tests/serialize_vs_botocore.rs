@@ -30,12 +30,13 @@ fn corpus_requests_equal_botocore() {
         if raw.trim().is_empty() || raw.starts_with('#') {
             continue;
         }
+        let raw = raw.strip_prefix("final: ").unwrap_or(raw);
         let chat = raw.split_once('\t').map(|(c, _)| c).unwrap_or(raw);
         let Ok(Parsed::Call(call)) = parse_line(&cat, chat) else {
             continue;
         };
         let model = cat.models.service(&call.service).unwrap();
-        let op = model.operation_by_cli_name(&call.cli_operation).unwrap();
+        let op = model.operations.get(&call.operation).unwrap();
         let mut params = call.params.clone();
         let given: Vec<String> = params.keys().cloned().collect();
         wire::handlers::prepare(&model, op, &mut params);

@@ -57,7 +57,7 @@ pub(crate) fn shape_value(
             Value::Object(out)
         }
         (ShapeKind::List, Value::Array(items)) => {
-            let member = child(model, m.shape.member.as_ref())
+            let member = child(model, m.shape.member.as_deref())
                 .ok_or_else(|| ParseFailure::Malformed("list without member".into()))?;
             Value::Array(
                 items
@@ -67,7 +67,7 @@ pub(crate) fn shape_value(
             )
         }
         (ShapeKind::Map, Value::Object(obj)) => {
-            let vm = child(model, m.shape.value.as_ref())
+            let vm = child(model, m.shape.value.as_deref())
                 .ok_or_else(|| ParseFailure::Malformed("map without value".into()))?;
             let mut out = Map::new();
             for (k, x) in obj {
@@ -135,7 +135,7 @@ pub(crate) fn http_bound(
                         .and_then(|b| serde_json::from_slice(&b).ok())
                         .unwrap_or_else(|| Value::String(text.to_string()))
                 } else if m.shape.kind == ShapeKind::List {
-                    let member = child(model, m.shape.member.as_ref())
+                    let member = child(model, m.shape.member.as_deref())
                         .ok_or_else(|| ParseFailure::Malformed("list without member".into()))?;
                     Value::Array(
                         text.split(',')

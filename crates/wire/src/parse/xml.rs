@@ -76,7 +76,7 @@ fn structure(model: &ServiceModel, m: Member<'_>, nodes: &[&Node]) -> Result<Val
             continue;
         }
         let key = if member.shape.kind == ShapeKind::List && member.flattened() {
-            child(model, member.shape.member.as_ref())
+            child(model, member.shape.member.as_deref())
                 .and_then(|c| c.name())
                 .or(member.name())
                 .unwrap_or(name)
@@ -96,7 +96,7 @@ fn value(model: &ServiceModel, m: Member<'_>, nodes: &[&Node]) -> Result<Value, 
     match m.shape.kind {
         ShapeKind::Structure => structure(model, m, nodes),
         ShapeKind::List => {
-            let member = child(model, m.shape.member.as_ref())
+            let member = child(model, m.shape.member.as_deref())
                 .ok_or_else(|| ParseFailure::Malformed("list without member".into()))?;
             let items: Vec<&Node> = if m.flattened() {
                 nodes.to_vec()
@@ -114,9 +114,9 @@ fn value(model: &ServiceModel, m: Member<'_>, nodes: &[&Node]) -> Result<Value, 
                 .map(Value::Array)
         }
         ShapeKind::Map => {
-            let km = child(model, m.shape.key.as_ref())
+            let km = child(model, m.shape.key.as_deref())
                 .ok_or_else(|| ParseFailure::Malformed("map without key".into()))?;
-            let vm = child(model, m.shape.value.as_ref())
+            let vm = child(model, m.shape.value.as_deref())
                 .ok_or_else(|| ParseFailure::Malformed("map without value".into()))?;
             let (kn, vn) = (km.name().unwrap_or("key"), vm.name().unwrap_or("value"));
             let entries: Vec<&Node> = if m.flattened() {

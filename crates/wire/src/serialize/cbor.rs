@@ -119,7 +119,7 @@ fn item(
             }
         }
         (ShapeKind::List, Value::Array(items)) => {
-            let member = child(model, m.shape.member.as_ref())
+            let member = child(model, m.shape.member.as_deref())
                 .ok_or_else(|| WireError::Param("list without member".into()))?;
             head(out, 4, items.len() as u64);
             for i in items {
@@ -127,9 +127,9 @@ fn item(
             }
         }
         (ShapeKind::Map, Value::Object(obj)) => {
-            let km = child(model, m.shape.key.as_ref())
+            let km = child(model, m.shape.key.as_deref())
                 .ok_or_else(|| WireError::Param("map without key".into()))?;
-            let vm = child(model, m.shape.value.as_ref())
+            let vm = child(model, m.shape.value.as_deref())
                 .ok_or_else(|| WireError::Param("map without value".into()))?;
             head(out, 5, obj.len() as u64);
             for (k, x) in obj {

@@ -75,7 +75,7 @@ pub(crate) fn value(model: &ServiceModel, m: Member<'_>, v: &Value) -> Result<Va
             Value::Object(out)
         }
         (ShapeKind::List, Value::Array(items)) => {
-            let member = child(model, m.shape.member.as_ref())
+            let member = child(model, m.shape.member.as_deref())
                 .ok_or_else(|| WireError::Param("list without member".into()))?;
             Value::Array(
                 items
@@ -85,7 +85,7 @@ pub(crate) fn value(model: &ServiceModel, m: Member<'_>, v: &Value) -> Result<Va
             )
         }
         (ShapeKind::Map, Value::Object(obj)) => {
-            let vm = child(model, m.shape.value.as_ref())
+            let vm = child(model, m.shape.value.as_deref())
                 .ok_or_else(|| WireError::Param("map without value".into()))?;
             let mut out = Map::new();
             for (k, x) in obj {

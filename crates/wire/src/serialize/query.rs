@@ -85,7 +85,7 @@ impl Q<'_> {
                 }
             }
             (ShapeKind::List, Value::Array(items)) => {
-                let member = child(self.model, m.shape.member.as_ref())
+                let member = child(self.model, m.shape.member.as_deref())
                     .ok_or_else(|| WireError::Param("list without member".into()))?;
                 if self.ec2 {
                     for (i, x) in items.iter().enumerate() {
@@ -115,9 +115,9 @@ impl Q<'_> {
                 }
             }
             (ShapeKind::Map, Value::Object(obj)) => {
-                let km = child(self.model, m.shape.key.as_ref())
+                let km = child(self.model, m.shape.key.as_deref())
                     .ok_or_else(|| WireError::Param("map without key".into()))?;
-                let vm = child(self.model, m.shape.value.as_ref())
+                let vm = child(self.model, m.shape.value.as_deref())
                     .ok_or_else(|| WireError::Param("map without value".into()))?;
                 let full = if m.flattened() {
                     prefix.to_string()

@@ -73,7 +73,7 @@ pub(super) fn serialize(
                     }
                 }
                 (ShapeKind::List, Value::Array(items)) => {
-                    let member = crate::traits::child(model, m.shape.member.as_ref())
+                    let member = crate::traits::child(model, m.shape.member.as_deref())
                         .ok_or_else(|| WireError::Param("list without member".into()))?;
                     for i in items {
                         s.query
@@ -225,7 +225,7 @@ fn header_value(model: &ServiceModel, m: Member<'_>, v: &Value) -> Result<String
             format_time(whole, m.timestamp_format().unwrap_or("rfc822")).text()
         }
         (ShapeKind::List, Value::Array(items)) => {
-            let member = crate::traits::child(model, m.shape.member.as_ref())
+            let member = crate::traits::child(model, m.shape.member.as_deref())
                 .ok_or_else(|| WireError::Param("list without member".into()))?;
             let mut parts = Vec::new();
             for i in items.iter().filter(|i| !i.is_null()) {

@@ -106,7 +106,7 @@ pub(super) fn write(
             element(out, name, &attrs, &inner);
         }
         (ShapeKind::List, Value::Array(items)) => {
-            let member = child(model, m.shape.member.as_ref())
+            let member = child(model, m.shape.member.as_deref())
                 .ok_or_else(|| WireError::Param("list without member".into()))?;
             if m.flattened() {
                 for i in items {
@@ -122,9 +122,9 @@ pub(super) fn write(
             }
         }
         (ShapeKind::Map, Value::Object(obj)) => {
-            let km = child(model, m.shape.key.as_ref())
+            let km = child(model, m.shape.key.as_deref())
                 .ok_or_else(|| WireError::Param("map without key".into()))?;
-            let vm = child(model, m.shape.value.as_ref())
+            let vm = child(model, m.shape.value.as_deref())
                 .ok_or_else(|| WireError::Param("map without value".into()))?;
             let (kn, vn) = (km.name().unwrap_or("key"), vm.name().unwrap_or("value"));
             let mut entries = String::new();
