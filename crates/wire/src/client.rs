@@ -228,6 +228,17 @@ impl Client {
     /// Credentials from the AWS default chain (environment, profile, SSO, web identity, ECS,
     /// IMDS), pooled keep-alive connections over rustls.
     pub async fn from_environment() -> Client {
+        // The chain's first source is the environment: when it has keys, the rest of the
+        // chain (profile files, SSO, web identity, ECS, IMDS and their HTTP clients) would
+        // never be asked, so it is not built — a one-shot `chatops run` starts faster.
+        let env_keys = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
+            .iter()
+            .all(|k| std::env::var_os(k).is_some_and(|v| !v.is_empty()));
+        if env_keys {
+            return Client::with_credentials(SharedCredentialsProvider::new(
+                aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+            ));
+        }
         let chain = aws_config::default_provider::credentials::DefaultCredentialsChain::builder()
             .build()
             .await;
