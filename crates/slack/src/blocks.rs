@@ -628,9 +628,17 @@ impl Renderer<'_> {
                     options,
                 } => {
                     if options.is_empty() {
+                        // A placeholder can be any length: cut to one element's limit.
+                        let note = chunk_atoms(
+                            &atoms(&format!("{placeholder} — no choices"), true),
+                            MAX_SECTION_TEXT,
+                        )
+                        .into_iter()
+                        .next()
+                        .unwrap_or_default();
                         out.push(Unit {
                             block: json!({ "type": "context", "elements": [
-                                { "type": "mrkdwn", "text": format!("{} — no choices", escape(placeholder)) }
+                                { "type": "mrkdwn", "text": note }
                             ]}),
                             plain: escape_all(placeholder),
                             content: None,
