@@ -26,7 +26,7 @@
 //! message against every limit this module knows.
 
 use crate::ids::{self, FormOrigin, Handles};
-use crate::text::{atoms, char_len, chunk_atoms, escape, escape_all, escaped_atoms, truncate};
+use crate::text::{atoms, char_len, chunk_atoms, escape_all, escaped_atoms, truncate};
 use engine::{Block, Button, Choice, Field, Message, Style};
 use serde_json::{json, Map, Value};
 
