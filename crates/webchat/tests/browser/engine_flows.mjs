@@ -77,6 +77,10 @@ async function answerAccount(account) {
 
 await step('sign in with the token chatops serve printed', async () => {
   await signIn(page, url, token, 'admin');
+  // The list renders after sign-in: wait for the channels checked, then read it.
+  for (const name of ['general', 'ops']) {
+    await page.locator('#channel-list button', { hasText: name }).first().waitFor({ timeout: SLOW });
+  }
   const names = await page.locator('#channel-list button').allTextContents();
   check(names.join(',').includes('general') && names.join(',').includes('ops'), 'channels: ' + names);
   await shot(page, 'signed-in');
