@@ -125,9 +125,9 @@ pub struct Operation {
 pub struct ShapeRef {
     pub shape: String,
     #[serde(default)]
-    pub location: Option<String>,
+    pub location: Option<Box<str>>,
     #[serde(default)]
-    pub location_name: Option<String>,
+    pub location_name: Option<Box<str>>,
     #[serde(default)]
     pub idempotency_token: bool,
     #[serde(default)]
@@ -139,20 +139,20 @@ pub struct ShapeRef {
     #[serde(default)]
     pub xml_namespace: Option<Box<serde_json::Value>>,
     #[serde(default)]
-    pub query_name: Option<String>,
+    pub query_name: Option<Box<str>>,
     #[serde(default)]
     pub host_label: bool,
     #[serde(default)]
     pub jsonvalue: bool,
     #[serde(default)]
-    pub timestamp_format: Option<String>,
+    pub timestamp_format: Option<Box<str>>,
     #[serde(default)]
     pub event_payload: bool,
     #[serde(default)]
     pub context_param: Option<Box<serde_json::Value>>,
     /// The element that wraps a query protocol result (`DescribeAlarmsResult`).
     #[serde(default)]
-    pub result_wrapper: Option<String>,
+    pub result_wrapper: Option<Box<str>>,
 }
 
 /// The kinds of value a shape can hold.
@@ -239,13 +239,13 @@ pub struct Shape {
     #[serde(default)]
     pub flattened: bool,
     #[serde(default)]
-    pub location_name: Option<String>,
+    pub location_name: Option<Box<str>>,
     #[serde(default)]
     pub xml_namespace: Option<Box<serde_json::Value>>,
     #[serde(default)]
-    pub payload: Option<String>,
+    pub payload: Option<Box<str>>,
     #[serde(default)]
-    pub timestamp_format: Option<String>,
+    pub timestamp_format: Option<Box<str>>,
     #[serde(default)]
     pub event: bool,
     #[serde(default)]

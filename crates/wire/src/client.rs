@@ -147,7 +147,7 @@ fn add_checksum(
             let header = member
                 .and_then(|m| model.input_shape(op)?.members.get(m))
                 .filter(|r| r.location.as_deref() == Some("header"))
-                .and_then(|r| r.location_name.clone());
+                .and_then(|r| r.location_name.as_deref().map(str::to_string));
             if let Some(h) = header {
                 headers.push((h, "CRC32".into()));
             }

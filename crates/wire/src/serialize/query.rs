@@ -45,7 +45,7 @@ impl Q<'_> {
     fn name(&self, m: Member<'_>, default: &str) -> String {
         if self.ec2 {
             if let Some(q) = &m.r.query_name {
-                return q.clone();
+                return q.to_string();
             }
             if let Some(n) = m.name() {
                 let mut c = n.chars();
