@@ -91,6 +91,17 @@ impl Authorizer {
         &self.builtins
     }
 
+    /// The always-deny list's refusal of a command's IAM actions and its operation's
+    /// service-named aliases, as the parser reports them (also for a line it refused).
+    pub fn always_denied_command(
+        &self,
+        actions: &[String],
+        aliases: &[String],
+    ) -> Option<Decision> {
+        let names: Vec<&str> = actions.iter().chain(aliases).map(String::as_str).collect();
+        self.always_denied(&names)
+    }
+
     /// Only the always-deny list (for surfaces with no channel configuration). `actions`
     /// may include the operation's service-named aliases.
     pub fn always_denied(&self, actions: &[&str]) -> Option<Decision> {

@@ -52,6 +52,23 @@ fn refusal(reason: String, advice: String) -> Decision {
     }
 }
 
+/// The session tag naming the workspace a command came from.
+pub const WORKSPACE_TAG: &str = "chatops-workspace";
+/// The session tag naming the channel a command came from.
+pub const CHANNEL_TAG: &str = "chatops-channel";
+/// The principal tag naming the chat user (policies see it; the session carries it as the
+/// source identity).
+pub const USER_TAG: &str = "chatops-user";
+
+/// The tags of the role session a channel's command runs in: AWS sees the same chat
+/// identity the policies saw in [`context_for`].
+pub fn session_tags(channel: &Channel) -> Vec<(String, String)> {
+    vec![
+        (WORKSPACE_TAG.into(), channel.workspace.clone()),
+        (CHANNEL_TAG.into(), channel.name.clone()),
+    ]
+}
+
 /// The request context the policies see: region, time, and the chat identity, as AWS will
 /// see them through the session (source identity and session tags).
 pub fn context_for(
@@ -74,9 +91,9 @@ pub fn context_for(
     );
     ctx.set("aws:username", user);
     ctx.set("aws:SourceIdentity", user);
-    ctx.set("aws:PrincipalTag/chatops-workspace", workspace);
-    ctx.set("aws:PrincipalTag/chatops-channel", channel);
-    ctx.set("aws:PrincipalTag/chatops-user", user);
+    ctx.set(&format!("aws:PrincipalTag/{WORKSPACE_TAG}"), workspace);
+    ctx.set(&format!("aws:PrincipalTag/{CHANNEL_TAG}"), channel);
+    ctx.set(&format!("aws:PrincipalTag/{USER_TAG}"), user);
     if let Some(arn) = role_arn {
         ctx.set("aws:PrincipalArn", arn);
     }

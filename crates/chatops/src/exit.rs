@@ -11,5 +11,4 @@ pub const DENIED: i32 = 3;
 /// More input is needed (missing parameters or a confirmation).
 pub const NEEDS_INPUT: i32 = 4;
 /// Timed out.
-#[allow(dead_code)]
 pub const TIMED_OUT: i32 = 5;

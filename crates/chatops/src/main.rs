@@ -1,14 +1,14 @@
 //! `chatops`: the command line of aws-chatops.
 
 mod audit_cmd;
-mod channel;
 mod config_cmd;
-mod execute;
+mod dry_run;
 mod exit;
 mod policy_cmd;
 mod run;
 mod serve;
 mod shell;
+mod terminal;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -32,7 +32,7 @@ enum Cmd {
     /// Run one message exactly as if it were typed in chat, and print the reply.
     Run(run::RunArgs),
     /// An interactive prompt over the same path as chat.
-    Shell(run::SessionArgs),
+    Shell(terminal::SessionArgs),
     /// IAM policies: simulate decisions, check what a channel may run.
     #[command(subcommand)]
     Policy(policy_cmd::PolicyCmd),
@@ -62,9 +62,9 @@ fn main() {
             exit::FAILED
         }
         Ok(cat) => match &cli.cmd {
-            Cmd::Run(args) => run::run_once(&cat, args),
-            Cmd::Shell(args) => shell::shell(&cat, args),
-            Cmd::Policy(policy_cmd::PolicyCmd::Check(args)) => policy_cmd::check(&cat, args),
+            Cmd::Run(args) => run::run_once(cat, args),
+            Cmd::Shell(args) => shell::shell(cat, args),
+            Cmd::Policy(policy_cmd::PolicyCmd::Check(args)) => policy_cmd::check(cat, args),
             Cmd::Serve(args) => serve::serve(cat, args),
             Cmd::Policy(policy_cmd::PolicyCmd::Simulate) | Cmd::Config(_) | Cmd::Audit(_) => {
                 exit::OK

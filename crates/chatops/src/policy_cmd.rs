@@ -1,8 +1,8 @@
 //! `chatops policy simulate` (JSON lines in, decisions out) and `chatops policy check`
 //! (would this chat line run here, as whom, and why).
 
-use crate::channel::{plan_in_channel, Asker};
 use crate::exit;
+use crate::terminal::{with_terminal, Printed, SessionArgs};
 use command::{parse_line, Catalog, Parsed};
 use serde_json::json;
 use std::io::{BufRead, Write};
@@ -60,8 +60,8 @@ pub fn simulate() -> i32 {
     exit::OK
 }
 
-pub fn check(cat: &Catalog, args: &CheckArgs) -> i32 {
-    let call = match parse_line(cat, &args.message) {
+pub fn check(cat: Catalog, args: &CheckArgs) -> i32 {
+    let call = match parse_line(&cat, engine::text::strip_mention(&args.message)) {
         Err(e) => {
             eprintln!("error: {e}");
             return exit::BAD_LINE;
@@ -72,17 +72,23 @@ pub fn check(cat: &Catalog, args: &CheckArgs) -> i32 {
             return exit::OK;
         }
     };
-    let who = Asker {
-        user: &args.user,
-        role: args.role.as_deref(),
-        account: args.account.as_deref(),
+    let session = SessionArgs {
+        config: Some(args.config.clone()),
+        channel: Some(args.channel.clone()),
+        user: args.user.clone(),
+        role: args.role.clone(),
+        account: args.account.clone(),
+        ..SessionArgs::default()
     };
-    let p = match plan_in_channel(cat, &args.config, &args.channel, &call, &who) {
-        Ok((_, p)) => p,
-        Err(reply) => {
-            eprintln!("{}", reply.stderr);
-            return reply.code;
-        }
+    // Planned by the channel's conversation, exactly as a typed command is.
+    let mut plan = None;
+    let failed = with_terminal(cat, &session, |_, term| {
+        plan = term.plan(&call);
+        async { Printed::error(String::new(), exit::OK) }
+    });
+    let Some(p) = plan else {
+        eprintln!("{}", failed.stderr);
+        return failed.code;
     };
     let d = &p.decision;
     let command = format!("{} {}", call.service, call.cli_operation);

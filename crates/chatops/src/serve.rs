@@ -355,7 +355,7 @@ async fn chat_handler(
     let runner = engine::Runner::new(
         cat.models.clone(),
         wire::client::Client::from_environment().await,
-        crate::execute::deadline(),
+        crate::terminal::deadline(),
     );
     let engine = engine::Engine::new(
         Arc::new(config),

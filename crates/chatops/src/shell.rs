@@ -1,12 +1,15 @@
-//! `chatops shell`: an interactive prompt with line editing and history that asks for
-//! missing parameters one at a time, as the chat conversation does.
+//! `chatops shell`: an interactive prompt with line editing and history, typing into the
+//! same conversation as chat: the engine's questions (missing parameters, the account) are
+//! asked here one at a time, and a write asks Run? before it runs.
 
-use crate::run::{always_denied, finish, handle, SessionArgs};
-use command::{parse_line, Catalog, Parsed};
+use crate::terminal::{one_of, printed, with_terminal, Printed, SessionArgs, Terminal};
+use command::Catalog;
+use engine::message::ActionId;
+use engine::{Outcome, Question};
 use rustyline::error::ReadlineError;
 use rustyline::DefaultEditor;
 
-pub fn shell(cat: &Catalog, args: &SessionArgs) -> i32 {
+pub fn shell(cat: Catalog, args: &SessionArgs) -> i32 {
     let mut ed = match DefaultEditor::new() {
         Ok(e) => e,
         Err(e) => {
@@ -23,109 +26,120 @@ pub fn shell(cat: &Catalog, args: &SessionArgs) -> i32 {
         println!("AWS endpoint: {url}");
     }
     println!("Type an AWS CLI command (`lambda list-functions`), `help`, or `exit`.");
-    let region = args.region.clone().unwrap_or_else(|| "us-east-1".into());
-    loop {
-        let line = match ed.readline("aws> ") {
-            Ok(l) => l,
-            Err(ReadlineError::Interrupted) => continue,
-            Err(_) => break,
-        };
-        let t = line.trim();
-        if t.is_empty() {
-            continue;
-        }
-        let _ = ed.add_history_entry(t);
-        if matches!(t, "exit" | "quit") {
-            break;
-        }
-        // Missing parameters are asked for one at a time.
-        let reply = match parse_line(cat, t) {
-            // Refused before any question is asked.
-            Ok(Parsed::Call(call))
-                if always_denied(cat, &call.iam.actions, &call.aliases()).is_some() =>
-            {
-                handle(cat, args, t)
+    let ended = with_terminal(cat, args, |cat, term| async move {
+        loop {
+            let line = match ed.readline("aws> ") {
+                Ok(l) => l,
+                Err(ReadlineError::Interrupted) => continue,
+                Err(_) => break,
+            };
+            let t = line.trim();
+            if t.is_empty() {
+                continue;
             }
-            Ok(Parsed::Call(mut call)) if !call.missing.is_empty() => {
-                let mut cancelled = false;
-                while let Some(m) = call.missing.first().cloned() {
-                    let mut prompt = format!("{} ({})", m.option, m.type_name);
-                    if !m.enum_values.is_empty() {
-                        prompt.push_str(&format!(" [{}]", m.enum_values.join("|")));
-                    }
-                    if let Some(first) = m.doc.lines().next() {
-                        println!("{first}");
-                    }
-                    match ed.readline(&format!("{prompt}: ")) {
-                        Ok(v) if !v.trim().is_empty() => {
-                            let text = format!("{} {}", m.option, v.trim());
-                            if let Err(e) = call.fill(cat, &text) {
-                                println!("error: {e}");
-                            }
-                        }
-                        _ => {
-                            cancelled = true;
-                            break;
-                        }
-                    }
-                }
-                if cancelled {
-                    println!("cancelled");
-                    continue;
-                }
-                match confirm(&mut ed, &call, args) {
-                    Some(a) => finish(cat, &call, &a, &region),
-                    None => continue,
-                }
+            let _ = ed.add_history_entry(t);
+            if matches!(t, "exit" | "quit") {
+                break;
             }
-            Ok(Parsed::Call(call)) => match confirm(&mut ed, &call, args) {
-                Some(a) => finish(cat, &call, &a, &region),
-                None => continue,
-            },
-            _ => handle(cat, args, t),
-        };
-        if !reply.stdout.is_empty() {
-            println!("{}", reply.stdout);
+            if args.dry_run {
+                show(&crate::dry_run::dry_run(
+                    &cat,
+                    &term,
+                    args.config.is_some(),
+                    t,
+                ));
+                continue;
+            }
+            converse(&mut ed, &term, t, args.yes).await;
         }
-        if !reply.stderr.is_empty() {
-            println!("{}", reply.stderr);
+        if let Some(h) = &history {
+            let _ = ed.save_history(h);
         }
-    }
-    if let Some(h) = &history {
-        let _ = ed.save_history(h);
-    }
-    0
+        Printed::error(String::new(), crate::exit::OK)
+    });
+    show(&ended);
+    ended.code
 }
 
-/// A write asks before it runs; the answer is the session with `--yes` set, or `None` when
-/// the user declines.
-fn confirm(
-    ed: &mut DefaultEditor,
-    call: &command::Call,
-    args: &SessionArgs,
-) -> Option<SessionArgs> {
-    if call.iam.access != command::Access::Write
-        || args.yes
-        || args.dry_run
-        || !call.missing.is_empty()
-    {
-        return Some(args.clone());
-    }
-    println!(
-        "{} {} changes resources ({}).",
-        call.service,
-        call.cli_operation,
-        call.iam.actions.join(", ")
-    );
-    match ed.readline("Run it? [y/N] ") {
-        Ok(a) if matches!(a.trim().to_ascii_lowercase().as_str(), "y" | "yes" | "run") => {
-            let mut a2 = args.clone();
-            a2.yes = true;
-            Some(a2)
+/// One command, with its questions and confirmation, until the engine has no more to ask.
+async fn converse(ed: &mut DefaultEditor, term: &Terminal, line: &str, yes: bool) {
+    let thread = term.new_thread();
+    let mut reply = term.type_line(&thread, line).await;
+    let mut asked: Option<(String, Box<Question>)> = None;
+    loop {
+        if let Some(r) = term.answer_account(&thread, &reply).await {
+            reply = r;
+            continue;
         }
-        _ => {
+        match reply.outcome.clone() {
+            Some(Outcome::Asked { pending, question }) => {
+                asked = Some((pending.clone(), question.clone()));
+                match ask(ed, &question) {
+                    Some(answer) => reply = term.type_line(&thread, &answer).await,
+                    None => reply = term.press(&thread, ActionId::CANCEL, &pending).await,
+                }
+            }
+            // A bad answer: say why and ask again.
+            Some(Outcome::Invalid { message }) if asked.is_some() => {
+                println!("error: {message}");
+                let Some((pending, question)) = asked.clone() else {
+                    return;
+                };
+                match ask(ed, &question) {
+                    Some(answer) => reply = term.type_line(&thread, &answer).await,
+                    None => reply = term.press(&thread, ActionId::CANCEL, &pending).await,
+                }
+            }
+            Some(Outcome::AwaitingRun { pending, call }) => {
+                let run = yes
+                    || {
+                        println!(
+                            "{} {} changes resources ({}{}).",
+                            call.service,
+                            call.cli_operation,
+                            call.iam.actions.join(", "),
+                            call.iam.unknown_note()
+                        );
+                        matches!(ed.readline("Run it? [y/N] "), Ok(a) if matches!(a.trim().to_ascii_lowercase().as_str(), "y" | "yes" | "run"))
+                    };
+                let action = if run { ActionId::RUN } else { ActionId::CANCEL };
+                reply = term.press(&thread, action, &pending).await;
+            }
+            _ => return show(&printed(&reply)),
+        }
+        if matches!(reply.outcome, Some(Outcome::Cancelled)) {
             println!("cancelled");
-            None
+            return;
         }
+    }
+}
+
+/// Asks one question; `None` when the user gives no answer (the command is cancelled).
+fn ask(ed: &mut DefaultEditor, q: &Question) -> Option<String> {
+    if !q.doc.is_empty() {
+        println!("{}", q.doc);
+    }
+    let mut prompt = format!(
+        "{} ({})",
+        q.parameter.trim_start_matches(['@', '$']),
+        q.type_name
+    );
+    if !q.choices.is_empty() && q.choices.len() <= 10 {
+        prompt.push_str(&format!(" [{}]", q.choices.join("|")));
+    } else if !q.choices.is_empty() {
+        println!("{}", one_of(&q.choices).trim_start());
+    }
+    match ed.readline(&format!("{prompt}: ")) {
+        Ok(v) if !v.trim().is_empty() => Some(v.trim().to_string()),
+        _ => None,
+    }
+}
+
+fn show(p: &Printed) {
+    if !p.stdout.is_empty() {
+        println!("{}", p.stdout);
+    }
+    if !p.stderr.is_empty() {
+        println!("{}", p.stderr);
     }
 }

@@ -2,32 +2,14 @@
 //! URL verification is answered, a bad signature gets 401, a signed slash command is acked
 //! at once.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod support;
+
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
+use support::slack_api::post_to_slack;
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
-
-fn post(addr: &str, path: &str, ts: &str, sig: &str, ctype: &str, body: &str) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(
-        s,
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {ctype}\r\nX-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {sig}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    let status = out
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = out.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
-    (status, body)
-}
 
 #[test]
 fn serve_mounts_the_slack_endpoints() {
@@ -95,13 +77,14 @@ channel_role = "r"
         .to_string();
     let body = r#"{"token":"x","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}"#;
     let sig = slack::sign(SECRET, &now, body.as_bytes());
-    let (status, answer) = post(&addr, "/slack/events", &now, &sig, "application/json", body);
+    let (status, answer) =
+        post_to_slack(&addr, "/slack/events", &now, &sig, "application/json", body);
     assert_eq!(status, 200, "{answer}");
     assert!(
         answer.contains("3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"),
         "{answer}"
     );
-    let (status, _) = post(
+    let (status, _) = post_to_slack(
         &addr,
         "/slack/events",
         &now,
@@ -112,7 +95,7 @@ channel_role = "r"
     assert_eq!(status, 401);
     let form = "token=x&team_id=T0001&channel_id=C0001&user_id=U0001&command=%2Faws&text=help&response_url=http%3A%2F%2F127.0.0.1%3A9%2Fr&trigger_id=1.2.3";
     let sig = slack::sign(SECRET, &now, form.as_bytes());
-    let (status, answer) = post(
+    let (status, answer) = post_to_slack(
         &addr,
         "/slack/commands",
         &now,

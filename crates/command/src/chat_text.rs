@@ -1,16 +1,15 @@
-//! Undoing what chat clients and phones do to a typed command line.
+//! Undoing what any chat does to a typed command line: phones turn `--` into an em dash and
+//! quotes into curly quotes, people paste commands inside backticks or code blocks, and
+//! invisible characters ride along with a paste.
 //!
-//! Slack escapes `&`, `<`, `>` as entities, wraps URLs and addresses in `<…|…>`, and prefixes
-//! mentions as `<@U123>`; phones turn `--` into an em dash and quotes into curly quotes; people
-//! paste commands inside backticks or code blocks. None of that is what the user meant.
+//! What one platform does to text (Slack's entities, links and mention markup) is undone by
+//! that platform's surface before the text reaches the engine, and the bot's mention is the
+//! engine's to strip: the line here is what the user typed, so `&amp;` stays `&amp;`.
 
 /// The line a user meant to type, with chat decorations removed.
 pub fn normalize(input: &str) -> String {
-    let mut s = strip_code_wrapping(input.trim());
-    s = unwrap_slack_links(&s);
-    s = decode_entities(&s);
-    s = replace_typography(&s);
-    s = strip_leading_mention(s.trim());
+    let s = strip_code_wrapping(input.trim());
+    let s = replace_typography(&s);
     strip_code_wrapping(s.trim())
 }
 
@@ -37,98 +36,6 @@ fn is_fence_tag(s: &str) -> bool {
         s,
         "bash" | "sh" | "shell" | "console" | "zsh" | "text" | "aws"
     )
-}
-
-fn strip_leading_mention(s: &str) -> String {
-    let s = s.trim_start();
-    // Slack's encoded mention of the bot: <@U123ABC> or <@U123ABC|name>.
-    if let Some(rest) = s.strip_prefix("<@") {
-        if let Some(end) = rest.find('>') {
-            let id = &rest[..end];
-            if !id.is_empty() && !id.contains(char::is_whitespace) {
-                return rest[end + 1..].trim_start().to_string();
-            }
-        }
-    }
-    if let Some(rest) = s.strip_prefix('@') {
-        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
-        if end > 0 {
-            return rest[end..].trim_start().to_string();
-        }
-    }
-    s.to_string()
-}
-
-/// `<https://x|label>` → `label`, `<https://x>` → `https://x`, `<mailto:a@b|a@b>` → `a@b`.
-/// Channel and user references other than a leading mention are left alone.
-fn unwrap_slack_links(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
-        match after.find('>') {
-            Some(end) if is_link_target(&after[..end]) => {
-                let inner = &after[..end];
-                let shown = match inner.split_once('|') {
-                    Some((_, label)) => label.to_string(),
-                    None => inner.strip_prefix("mailto:").unwrap_or(inner).to_string(),
-                };
-                out.push_str(&shown);
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push('<');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn is_link_target(inner: &str) -> bool {
-    let target = inner.split('|').next().unwrap_or("");
-    (target.starts_with("http://")
-        || target.starts_with("https://")
-        || target.starts_with("mailto:"))
-        && !target.contains(char::is_whitespace)
-}
-
-/// Decodes the HTML entities chat platforms and the model documentation use.
-pub(crate) fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let tail = &rest[i..];
-        let mut matched = false;
-        for (ent, ch) in [
-            ("&amp;", "&"),
-            ("&lt;", "<"),
-            ("&gt;", ">"),
-            ("&quot;", "\""),
-            ("&#39;", "'"),
-            ("&apos;", "'"),
-            ("&nbsp;", " "),
-        ] {
-            if let Some(after) = tail.strip_prefix(ent) {
-                out.push_str(ch);
-                rest = after;
-                matched = true;
-                break;
-            }
-        }
-        if !matched {
-            out.push('&');
-            rest = &tail[1..];
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Stands for an apostrophe that is text, never a quote (see `tokenize`).
@@ -215,8 +122,10 @@ mod tests {
     #[test]
     fn undoes_chat_decorations() {
         let cases = [
-            ("@aws lambda list-functions", "lambda list-functions"),
-            ("<@U123ABC> lambda list-functions", "lambda list-functions"),
+            // Text reaches the parser as typed: entities, links and mentions are the
+            // surfaces' and the engine's.
+            ("x --q 'a &amp; b <c> <@U1>'", "x --q 'a &amp; b <c> <@U1>'"),
+            ("<https://x|y>", "<https://x|y>"),
             ("`lambda list-functions`", "lambda list-functions"),
             ("```\nlambda list-functions\n```", "lambda list-functions"),
             (
@@ -232,24 +141,11 @@ mod tests {
                 "lambda get-function --function-name f",
             ),
             (
-                "sqs get-queue-attributes --queue-url <https://sqs.us-east-1.amazonaws.com/1/q>",
-                "sqs get-queue-attributes --queue-url https://sqs.us-east-1.amazonaws.com/1/q",
-            ),
-            (
-                "x --a <http://example.com|example.com>",
-                "x --a example.com",
-            ),
-            ("x --a <mailto:a@b.com|a@b.com>", "x --a a@b.com"),
-            (
-                "x --q 'a &gt; b &amp;&amp; c &lt; d'",
-                "x --q 'a > b && c < d'",
-            ),
-            (
                 "x --q \u{201C}hi\u{201D} \u{2018}yo\u{2019}",
                 "x --q \"hi\" 'yo'",
             ),
             ("x --d 2024\u{2013}01", "x --d 2024\u{2013}01"),
-            ("@aws `s3api list-buckets`", "s3api list-buckets"),
+            ("`s3api list-buckets`", "s3api list-buckets"),
             ("x \u{2014}-profile p", "x --profile p"),
             ("x \u{2010}\u{2010}profile p", "x --profile p"),
             ("x -\u{2013}name v", "x --name v"),

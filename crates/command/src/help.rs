@@ -341,7 +341,43 @@ pub fn html_to_text(html: &str) -> String {
 }
 
 fn push_text(out: &mut String, s: &str) {
-    out.push_str(&crate::chat_text::decode_entities(&s.replace('\n', " ")));
+    out.push_str(&decode_entities(&s.replace('\n', " ")));
+}
+
+/// Decodes the HTML entities the model documentation uses.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        let mut matched = false;
+        for (ent, ch) in [
+            ("&amp;", "&"),
+            ("&lt;", "<"),
+            ("&gt;", ">"),
+            ("&quot;", "\""),
+            ("&#39;", "'"),
+            ("&apos;", "'"),
+            ("&nbsp;", " "),
+        ] {
+            if let Some(after) = tail.strip_prefix(ent) {
+                out.push_str(ch);
+                rest = after;
+                matched = true;
+                break;
+            }
+        }
+        if !matched {
+            out.push('&');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]

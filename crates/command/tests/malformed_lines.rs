@@ -636,8 +636,6 @@ const CASES: &[(&str, ErrorKind, &str)] = &[
     // ── Nothing to run ──────────────────────────────────────────────────────────────────────
     ("", Syntax, "there is no command to run; type one such as `lambda list-functions`, or `help`"),
     ("   ", Syntax, "there is no command to run; type one such as `lambda list-functions`, or `help`"),
-    ("@aws", Syntax, "there is no command to run; type one such as `lambda list-functions`, or `help`"),
-    ("<@U123ABC>", Syntax, "there is no command to run; type one such as `lambda list-functions`, or `help`"),
     ("aws", Syntax, "there is no command to run; type one such as `lambda list-functions`, or `help`"),
     ("``", Syntax, "there is no command to run; type one such as `lambda list-functions`, or `help`"),
     // ── --output and --region ───────────────────────────────────────────────────────────────
@@ -674,7 +672,7 @@ const CASES: &[(&str, ErrorKind, &str)] = &[
         "--endpoint-url is not allowed in chat: the endpoint is set by the operator in the configuration, never from chat",
     ),
     (
-        "@aws --debug lambda list-functions",
+        "--debug lambda list-functions",
         Refused,
         "--debug is not allowed in chat: debug output can contain credentials and request signatures",
     ),

@@ -6,6 +6,7 @@ use crate::engine::{say, Engine, Turn};
 use crate::message::ActionId;
 use crate::pending::PendingCall;
 use crate::pipeline::ACCOUNT_QUESTION;
+use crate::text::mention;
 use command::Parsed;
 use store::{PendingCommand, PendingState, Transition};
 
@@ -87,8 +88,8 @@ impl Engine {
             return true;
         }
         t.tell(say(format!(
-            "Only <@{}>, who asked, can run or cancel this command in this channel.",
-            p.user
+            "Only {}, who asked, can run or cancel this command in this channel.",
+            mention(&p.user)
         )));
         false
     }
@@ -153,8 +154,8 @@ impl Engine {
                     self.opts.masker.mask_command(&pc.full_text())
                 ));
                 m.context(format!(
-                    "▶️ Run by <@{}> at {}",
-                    t.ev.user,
+                    "▶️ Run by {} at {}",
+                    mention(&t.ev.user),
                     clock_time(t.now)
                 ));
                 t.update(&msg, m);
@@ -182,12 +183,13 @@ impl Engine {
                         self.opts.masker.mask_command(&p.command_text)
                     ));
                     m.context(format!(
-                        "✖️ Cancelled by <@{}> at {}",
-                        t.ev.user,
+                        "✖️ Cancelled by {} at {}",
+                        mention(&t.ev.user),
                         clock_time(t.now)
                     ));
                     t.update(&msg, m);
                 }
+                t.outcome = Some(crate::outcome::Outcome::Cancelled);
                 self.audit_pending(
                     &p,
                     "cancelled",
@@ -205,7 +207,7 @@ fn already(p: &PendingCommand) -> String {
     let by = p
         .acted_by
         .as_deref()
-        .map(|u| format!(" by <@{u}>"))
+        .map(|u| format!(" by {}", mention(u)))
         .unwrap_or_default();
     let at = p
         .acted_at

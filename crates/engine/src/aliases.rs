@@ -6,6 +6,7 @@ use crate::engine::{new_message_id, say, Engine, Turn};
 use crate::message::{Block, Message};
 use crate::pending::{expand, template_vars, AliasRun, PendingCall};
 use crate::text::first_word;
+use crate::text::mention;
 use store::{Alias, PendingCommand, Waiting};
 
 fn valid_name(name: &str) -> bool {
@@ -54,8 +55,8 @@ impl Engine {
                             )
                         };
                         t.post(say(format!(
-                            "<@{}> created alias *{name}*: `{template}`. Run it with {usage}.",
-                            t.ev.user
+                            "{} created alias *{name}*: `{template}`. Run it with {usage}.",
+                            mention(&t.ev.user)
                         )));
                     }
                     Err(store::StoreError::AliasExists { .. }) => {
@@ -79,11 +80,7 @@ impl Engine {
                             rows: list
                                 .iter()
                                 .map(|a| {
-                                    vec![
-                                        a.name.clone(),
-                                        a.template.clone(),
-                                        format!("<@{}>", a.created_by),
-                                    ]
+                                    vec![a.name.clone(), a.template.clone(), mention(&a.created_by)]
                                 })
                                 .collect(),
                         });
@@ -101,7 +98,10 @@ impl Engine {
                     .delete_alias(&t.ev.workspace, &t.ev.channel, name)
                 {
                     Ok(true) => {
-                        t.post(say(format!("<@{}> deleted alias *{name}*.", t.ev.user)));
+                        t.post(say(format!(
+                            "{} deleted alias *{name}*.",
+                            mention(&t.ev.user)
+                        )));
                     }
                     Ok(false) => {
                         t.tell(say(format!("There is no alias *{name}* in this channel.")));
@@ -208,21 +208,18 @@ impl Engine {
         existing: Option<PendingCommand>,
     ) {
         let message_id = new_message_id();
-        if self
-            .keep_pending(
-                t,
-                &pc,
-                Waiting::AwaitingInput {
-                    parameter: format!("${var}"),
-                },
-                existing,
-                &message_id,
-            )
-            .is_none()
-        {
+        let Some(p) = self.keep_pending(
+            t,
+            &pc,
+            Waiting::AwaitingInput {
+                parameter: format!("${var}"),
+            },
+            existing,
+            &message_id,
+        ) else {
             t.tell(say("error: the command could not be kept; try again"));
             return;
-        }
+        };
         let name = pc
             .alias
             .as_ref()
@@ -237,5 +234,15 @@ impl Engine {
             "answer `@aws {var} <value>` (or reply in this thread)"
         ));
         t.post(m);
+        t.outcome = Some(crate::outcome::Outcome::Asked {
+            pending: p.id,
+            question: Box::new(crate::outcome::Question {
+                parameter: format!("${var}"),
+                type_name: "string".into(),
+                doc: format!("{var} of alias {name}"),
+                choices: Vec::new(),
+                call: None,
+            }),
+        });
     }
 }

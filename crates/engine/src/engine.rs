@@ -63,6 +63,7 @@ pub(crate) struct Turn<'a> {
     pub channel: &'a Channel,
     pub now: i64,
     pub out: Vec<Outbound>,
+    pub outcome: Option<crate::outcome::Outcome>,
 }
 
 impl<'a> Turn<'a> {
@@ -145,8 +146,13 @@ impl Engine {
         self.cfg.defaults.default_account_ttl
     }
 
-    /// Answers one event.
+    /// Answers one event with the messages to post and the updates to make.
     pub async fn handle_event(&self, ev: &Inbound) -> Vec<Outbound> {
+        self.reply(ev).await.out
+    }
+
+    /// Answers one event, saying also what became of its command (for the terminal).
+    pub async fn reply(&self, ev: &Inbound) -> crate::outcome::Reply {
         let Some(channel) = self.cfg.channel_by_platform_id(&ev.workspace, &ev.channel) else {
             let mut m = say(format!(
                 "This channel ({}) is not set up for AWS commands. An admin adds it to the configuration's [[channels]].",
@@ -154,13 +160,17 @@ impl Engine {
             ));
             m.only_to = Some(ev.user.clone());
             m.id = new_message_id();
-            return vec![Outbound::Post(m)];
+            return crate::outcome::Reply {
+                out: vec![Outbound::Post(m)],
+                outcome: None,
+            };
         };
         let mut turn = Turn {
             ev,
             channel,
             now: (self.clock)(),
             out: Vec::new(),
+            outcome: None,
         };
         match &ev.event {
             Event::Text { text } => self.on_text(&mut turn, text).await,
@@ -181,7 +191,10 @@ impl Engine {
                     .await
             }
         }
-        turn.out
+        crate::outcome::Reply {
+            out: turn.out,
+            outcome: turn.outcome,
+        }
     }
 
     /// Marks what expired and updates its messages.

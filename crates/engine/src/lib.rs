@@ -8,6 +8,7 @@ pub mod engine;
 mod help;
 pub mod mask;
 pub mod message;
+pub mod outcome;
 pub mod pending;
 mod pipeline;
 pub mod prompts;
@@ -20,6 +21,7 @@ pub mod text;
 
 pub use engine::{system_clock, Clock, Engine, Options};
 pub use message::{Block, Button, Choice, Event, Field, Inbound, Message, Outbound, Style};
+pub use outcome::{Outcome, Question, Reply};
 pub use runner::{Failure, FailureKind, Ran, Route, Runner};
 
 use std::future::Future;

@@ -69,7 +69,11 @@ pub struct Message {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
-    /// Plain text; `*bold*` and `` `code` `` as in Slack's mrkdwn.
+    /// Text in the engine's dialect, the one place it is defined: plain text where
+    /// `*strong*` is emphasis, `` `code` `` is a command or value, and `<@USER>` (written
+    /// with [`crate::text::mention`], never by hand) is a user. Nothing else is markup; each
+    /// surface renders these three its own way (Slack mrkdwn, the web chat's elements, the
+    /// terminal's plain text) and escapes the rest.
     Text { text: String },
     /// Preformatted text (a JSON result, a command).
     Code {
@@ -98,7 +102,8 @@ pub enum Block {
     },
     /// A picture (a chart): a `data:image/png;base64,…` URL, or an https one.
     Image { url: String, alt: String },
-    /// Small print under a message: account, region, role, timings.
+    /// Small print under a message: account, region, role, timings (the same dialect as
+    /// [`Block::Text`]).
     Context { text: String },
     /// A whole result too long to show, as a file.
     File {

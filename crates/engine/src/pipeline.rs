@@ -2,15 +2,16 @@
 //! parameters one at a time, authorization, confirmation for writes, the call, the result.
 
 use crate::engine::{say, Engine, Turn};
-use crate::message::{ActionId, Block, Button, Message, Style};
+use crate::message::{ActionId, Block, Button, Inbound, Message, Style};
+use crate::outcome::{Outcome, Question};
 use crate::pending::PendingCall;
+use crate::text::mention;
 use crate::text::{first_word, strip_mention};
 use authz::plan::{plan, Ask, Plan};
 use command::{parse_line, Call, Parsed};
 use store::{NewPending, PendingCommand, PendingUpdate, Waiting};
 
-/// The question id for choosing an account.
-pub(crate) const ACCOUNT_QUESTION: &str = "@account";
+pub(crate) use crate::outcome::ACCOUNT_QUESTION;
 
 impl Engine {
     pub(crate) async fn on_text(&self, t: &mut Turn<'_>, raw: &str) {
@@ -84,26 +85,15 @@ impl Engine {
     ) {
         let call = match self.build(&pc) {
             Ok(Parsed::Call(call)) => *call,
-            Ok(Parsed::Help(text)) => {
-                let mut m = Message::default();
-                m.code(text);
-                t.post(m);
-                return;
-            }
+            Ok(Parsed::Help(text)) => return show(t, text),
             Ok(Parsed::Skeleton(v)) => {
-                let mut m = Message::default();
-                m.code(serde_json::to_string_pretty(&v).unwrap_or_default());
-                t.post(m);
-                return;
+                return show(t, serde_json::to_string_pretty(&v).unwrap_or_default())
             }
             Err(e) => {
-                let names: Vec<&str> = e
-                    .actions
-                    .iter()
-                    .chain(&e.aliases)
-                    .map(String::as_str)
-                    .collect();
-                if let Some(d) = self.authorizer.always_denied(&names) {
+                if let Some(d) = self
+                    .authorizer
+                    .always_denied_command(&e.actions, &e.aliases)
+                {
                     self.refuse(t, &pc, &d, existing.as_ref());
                     return;
                 }
@@ -114,22 +104,23 @@ impl Engine {
                             "That answer does not fit: {e}. Answer `{}` again.",
                             param.trim_start_matches('-')
                         )));
+                        t.outcome = Some(Outcome::Invalid {
+                            message: e.to_string(),
+                        });
                         return;
                     }
                 }
                 t.tell(say(format!("error: {e}")));
+                t.outcome = Some(Outcome::Invalid {
+                    message: e.to_string(),
+                });
                 return;
             }
         };
-        let aliases = call.aliases();
-        let names: Vec<&str> = call
-            .iam
-            .actions
-            .iter()
-            .chain(&aliases)
-            .map(String::as_str)
-            .collect();
-        if let Some(d) = self.authorizer.always_denied(&names) {
+        if let Some(d) = self
+            .authorizer
+            .always_denied_command(&call.iam.actions, &call.aliases())
+        {
             self.refuse(t, &pc, &d, existing.as_ref());
             return;
         }
@@ -172,6 +163,25 @@ impl Engine {
         } else {
             self.execute(t, &pc, &call, &p, None).await;
         }
+    }
+
+    /// How a call would be decided and routed for the event's user in its channel, with
+    /// `account` (else the channel's default), without running or keeping anything: the
+    /// planning of a typed command, for `--dry-run`.
+    pub fn plan_call(&self, ev: &Inbound, account: Option<&str>, call: &Call) -> Option<Plan> {
+        let channel = self
+            .cfg
+            .channel_by_platform_id(&ev.workspace, &ev.channel)?;
+        let t = Turn {
+            ev,
+            channel,
+            now: (self.clock)(),
+            out: Vec::new(),
+            outcome: None,
+        };
+        let mut pc = PendingCall::command("");
+        pc.account = account.map(str::to_string).or_else(|| self.account_for(&t));
+        Some(self.plan_for(&t, &pc, call))
     }
 
     /// The account a channel uses now: its only one, or the default chosen earlier.
@@ -328,6 +338,16 @@ impl Engine {
         ));
         m.blocks.push(self.account_buttons(t, &p.id));
         t.post(m);
+        t.outcome = Some(Outcome::Asked {
+            pending: p.id,
+            question: Box::new(Question {
+                parameter: ACCOUNT_QUESTION.into(),
+                type_name: "account".into(),
+                doc: "the account to run the command in".into(),
+                choices: t.channel.accounts.clone(),
+                call: None,
+            }),
+        });
     }
 
     /// Answers an open question and carries the command on.
@@ -344,10 +364,12 @@ impl Engine {
         let value = value.trim();
         if param == ACCOUNT_QUESTION {
             let Some(account) = self.cfg.channel_account(t.channel, value) else {
-                t.tell(say(format!(
+                let message = format!(
                     "`{value}` is not one of this channel's accounts ({}).",
                     t.channel.accounts.join(", ")
-                )));
+                );
+                t.tell(say(message.clone()));
+                t.outcome = Some(Outcome::Invalid { message });
                 return;
             };
             pc.account = Some(account.name.clone());
@@ -404,8 +426,8 @@ impl Engine {
             ..Message::default()
         };
         m.text(format!(
-            "<@{}> wants to run a command that changes resources ({}{}):",
-            t.ev.user,
+            "{} wants to run a command that changes resources ({}{}):",
+            mention(&t.ev.user),
             call.iam.actions.join(", "),
             call.iam.unknown_note()
         ));
@@ -442,7 +464,19 @@ impl Engine {
             self.pending_ttl() / 60_000
         ));
         t.post(m);
+        t.outcome = Some(Outcome::AwaitingRun {
+            pending: stored.id,
+            call: Box::new(call.clone()),
+        });
     }
+}
+
+/// Help or a skeleton, as a code block.
+fn show(t: &mut Turn, text: String) {
+    let mut m = Message::default();
+    m.code(text.clone());
+    t.post(m);
+    t.outcome = Some(Outcome::Shown { text });
 }
 
 /// "account prod (123456789012) · region eu-west-1 · role ops".
@@ -463,7 +497,7 @@ pub(crate) fn describe_route(p: &Plan) -> String {
 /// "answered by @alice (account prod)": what the answered question became.
 pub(crate) fn answered(t: &Turn, pc: &PendingCall) -> String {
     match &pc.account {
-        Some(a) => format!("answered by <@{}> (account {a})", t.ev.user),
-        None => format!("answered by <@{}>", t.ev.user),
+        Some(a) => format!("answered by {} (account {a})", mention(&t.ev.user)),
+        None => format!("answered by {}", mention(&t.ev.user)),
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::engine::{new_message_id, say, Engine, Turn};
 use crate::message::{ActionId, Block, Button, Choice, Message, Style};
+use crate::outcome::{Outcome, Question};
 use crate::pending::PendingCall;
 use crate::runner::Route;
 use awsmodel::{ServiceModel, ShapeKind};
@@ -68,6 +69,22 @@ impl Engine {
         } else {
             self.resource_choices(t, &pc, call, &missing.member).await
         };
+        t.outcome = Some(Outcome::Asked {
+            pending: p.id.clone(),
+            question: Box::new(Question {
+                parameter: missing.option.clone(),
+                type_name: missing.type_name.clone(),
+                doc: missing
+                    .doc
+                    .lines()
+                    .find(|l| !l.trim().is_empty())
+                    .unwrap_or("")
+                    .trim()
+                    .to_string(),
+                choices: choices.iter().map(|c| c.value.clone()).collect(),
+                call: Some(Box::new(call.clone())),
+            }),
+        });
         let value = |v: &str| format!("{}|{v}", p.id);
         if !choices.is_empty() && choices.len() <= MAX_BUTTONS {
             m.blocks.push(Block::Buttons {

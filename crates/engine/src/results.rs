@@ -4,9 +4,11 @@
 
 use crate::engine::{new_message_id, say, Engine, Turn};
 use crate::message::{ActionId, Block, Button, Message, Style};
+use crate::outcome::Outcome;
 use crate::pending::PendingCall;
 use crate::pipeline::describe_route;
 use crate::runner::{FailureKind, Route};
+use crate::text::mention;
 use authz::plan::Plan;
 use authz::Decision;
 use command::Call;
@@ -22,10 +24,7 @@ pub(crate) fn assume_params(t: &Turn, p: &Plan) -> Option<AssumeParams> {
         user: t.ev.user.clone(),
         policy_arns: session.policy_arns,
         policy: session.inline,
-        tags: vec![
-            ("chatops-workspace".into(), t.channel.workspace.clone()),
-            ("chatops-channel".into(), t.channel.name.clone()),
-        ],
+        tags: authz::plan::session_tags(t.channel),
     })
 }
 
@@ -89,16 +88,20 @@ impl Engine {
             }
         };
         m.context(format!(
-            "`{}` · {} · asked by <@{}> · {:.1} s",
+            "`{}` · {} · asked by {} · {:.1} s",
             self.opts.masker.mask_command(&command),
             describe_route(p),
-            t.ev.user,
+            mention(&t.ev.user),
             took as f64 / 1000.0
         ));
         t.post(m);
         if let Some(id) = pending {
             let _ = self.store.finish(id, &outcome_name, t.now);
         }
+        t.outcome = Some(match outcome {
+            Ok(ran) => Outcome::Ran { ran: Box::new(ran) },
+            Err(failure) => Outcome::Failed { failure },
+        });
         self.audit(
             t,
             &command,
@@ -189,6 +192,9 @@ impl Engine {
             self.opts.masker.mask_command(&pc.full_text())
         ));
         t.tell(m);
+        t.outcome = Some(Outcome::Refused {
+            decision: Box::new(d.clone()),
+        });
         if let Some(e) = existing {
             let _ = self.store.cancel(&e.id, "authorizer", t.now);
             if let Some(msg) = &e.message_id {

@@ -3,6 +3,7 @@
 
 use crate::engine::{say, Engine, Turn};
 use crate::message::{ActionId, Block, Button, Message, Style};
+use crate::text::mention;
 
 impl Engine {
     pub(crate) fn set_default_account(&self, t: &mut Turn, name: &str) {
@@ -32,8 +33,8 @@ impl Engine {
         ) {
             Ok(()) => {
                 t.post(say(format!(
-                    "<@{}> set this channel's account to *{}* ({}) for {} days.",
-                    t.ev.user,
+                    "{} set this channel's account to *{}* ({}) for {} days.",
+                    mention(&t.ev.user),
                     account.name,
                     account.id,
                     ttl.as_secs() / 86_400

@@ -1,6 +1,36 @@
 //! Reading what a user typed: the bot's mention, the engine's own commands (help, aliases,
 //! roles, accounts) and answers to a question.
 
+/// A user's mention in the engine's text dialect (see [`crate::message::Block::Text`]); each
+/// surface shows it its own way: Slack as a mention, the web chat as a highlighted name, the
+/// terminal as `@user`.
+pub fn mention(user: &str) -> String {
+    format!("<@{user}>")
+}
+
+/// Text of the engine's dialect as plain text (the terminal): mentions become `@user`.
+pub fn to_plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("<@") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        match after.find('>') {
+            Some(end) if end > 0 && !after[..end].contains(char::is_whitespace) => {
+                out.push('@');
+                out.push_str(&after[..end]);
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push_str("<@");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The text without a leading `@aws`, `<@U…>` or `aws`.
 pub fn strip_mention(text: &str) -> &str {
     let mut t = text.trim();
@@ -72,6 +102,15 @@ mod tests {
         assert_eq!(strip_mention("<@U012> aws help"), "help");
         assert_eq!(strip_mention("  help "), "help");
         assert_eq!(strip_mention("@awsome"), "@awsome");
+    }
+
+    #[test]
+    fn plain_text_shows_mentions_as_names() {
+        assert_eq!(
+            to_plain(&format!("{} ran `x <@ y>`", mention("U1"))),
+            "@U1 ran `x <@ y>`"
+        );
+        assert_eq!(to_plain("a <@"), "a <@");
     }
 
     #[test]

@@ -11,6 +11,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use testkit::{venv, Moto};
 
+pub mod slack_api;
+pub mod web;
+
 /// The result of one command: exit code, stdout, stderr.
 #[derive(Debug)]
 pub struct Out {
@@ -112,6 +115,11 @@ pub fn read_request(s: &mut TcpStream) -> Vec<u8> {
     buf
 }
 
+/// A 200 answer with a JSON body.
+pub fn respond_json(s: &mut TcpStream, body: &str) {
+    let _ = write!(s, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
+}
+
 pub fn respond(s: &mut TcpStream, status: &str, body: &str) {
     let _ = write!(s, "HTTP/1.1 {status}\r\ncontent-type: application/x-amz-json-1.1\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
 }
@@ -167,6 +175,75 @@ pub fn capturing_sts(lifetime: Duration) -> (String, Arc<Mutex<Vec<String>>>) {
             let _ = s.write_all(
                 format!("HTTP/1.1 200 OK\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).as_bytes(),
             );
+        }
+    });
+    (url, seen)
+}
+
+/// A proxy in front of `target` (`http://host:port`) that records each AWS request as
+/// `METHOD PATH | X-Amz-Target | signing region | body` and forwards it unchanged but for
+/// `Connection: close`.
+pub fn recording_proxy(target: &str) -> (String, Arc<Mutex<Vec<String>>>) {
+    let upstream = target
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut client = stream;
+            let raw = read_request(&mut client);
+            let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else {
+                continue;
+            };
+            let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+            let body = &raw[end + 4..];
+            let mut lines = head.split("\r\n");
+            let request_line = lines.next().unwrap_or("").to_string();
+            let headers: Vec<&str> = lines
+                .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+                .collect();
+            let header = |name: &str| {
+                headers
+                    .iter()
+                    .find_map(|l| {
+                        let (k, v) = l.split_once(':')?;
+                        k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+                    })
+                    .unwrap_or_default()
+            };
+            let region = header("authorization")
+                .split("Credential=")
+                .nth(1)
+                .and_then(|c| c.split('/').nth(2))
+                .unwrap_or("")
+                .to_string();
+            let method_path = request_line
+                .rsplit_once(' ')
+                .map(|(mp, _)| mp.to_string())
+                .unwrap_or_default();
+            log.lock().unwrap().push(format!(
+                "{method_path} | {} | {region} | {}",
+                header("x-amz-target"),
+                String::from_utf8_lossy(body)
+            ));
+            let Ok(mut up) = TcpStream::connect(&upstream) else {
+                continue;
+            };
+            let mut forward = format!("{request_line}\r\n");
+            for h in &headers {
+                forward.push_str(h);
+                forward.push_str("\r\n");
+            }
+            forward.push_str("Connection: close\r\n\r\n");
+            let _ = up.write_all(forward.as_bytes());
+            let _ = up.write_all(body);
+            let mut answer = Vec::new();
+            let _ = up.read_to_end(&mut answer);
+            let _ = client.write_all(&answer);
         }
     });
     (url, seen)

@@ -1,0 +1,133 @@
+//! A local double of Slack's Web API for `chatops serve` (`SLACK_API_URL`): it records every
+//! call (method and body) and answers as Slack documents: `auth.test` names the bot,
+//! `chat.postMessage` returns a fresh `ts`.
+
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// The bot's user id, as `auth.test` answers it.
+pub const BOT_USER: &str = "U0BOT";
+
+/// One Web API call.
+#[derive(Debug, Clone)]
+pub struct ApiCall {
+    pub method: String,
+    pub body: Value,
+    /// The `ts` answered for a posted message.
+    pub ts: Option<String>,
+}
+
+pub struct SlackApi {
+    pub url: String,
+    calls: Arc<Mutex<Vec<ApiCall>>>,
+}
+
+impl SlackApi {
+    pub fn start() -> SlackApi {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/api/", listener.local_addr().expect("addr"));
+        let calls = Arc::new(Mutex::new(Vec::<ApiCall>::new()));
+        let log = calls.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut s = stream;
+                let raw = super::read_request(&mut s);
+                let text = String::from_utf8_lossy(&raw).into_owned();
+                let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+                let path = head.split_whitespace().nth(1).unwrap_or("");
+                let method = path.rsplit('/').next().unwrap_or("").to_string();
+                let body: Value = if head.to_ascii_lowercase().contains("application/json") {
+                    serde_json::from_str(body).unwrap_or(Value::Null)
+                } else {
+                    Value::Object(
+                        body.split('&')
+                            .filter_map(|kv| kv.split_once('='))
+                            .map(|(k, v)| (k.to_string(), json!(v)))
+                            .collect(),
+                    )
+                };
+                let mut l = log.lock().expect("log");
+                let ts = format!("1700000{:03}.000100", l.len());
+                let answer = match method.as_str() {
+                    "auth.test" => json!({"ok": true, "user_id": BOT_USER, "bot_id": "B0BOT",
+                        "team_id": "T0001", "user": "aws", "team": "Acme"}),
+                    "users.info" => {
+                        json!({"ok": true, "user": {"id": body["user"], "name": "alice"}})
+                    }
+                    "chat.postMessage" => json!({"ok": true, "channel": body["channel"], "ts": ts}),
+                    "chat.postEphemeral" => json!({"ok": true, "message_ts": ts}),
+                    "chat.update" => {
+                        json!({"ok": true, "channel": body["channel"], "ts": body["ts"]})
+                    }
+                    _ => json!({"ok": false, "error": "unknown_method"}),
+                };
+                let posted = matches!(method.as_str(), "chat.postMessage" | "chat.postEphemeral");
+                l.push(ApiCall {
+                    method,
+                    body,
+                    ts: posted.then_some(ts),
+                });
+                drop(l);
+                super::respond_json(&mut s, &answer.to_string());
+            }
+        });
+        SlackApi { url, calls }
+    }
+
+    pub fn calls(&self) -> Vec<ApiCall> {
+        self.calls.lock().expect("log").clone()
+    }
+
+    /// Waits (up to 30 s) until at least `n` messages were posted; returns all calls.
+    pub fn wait_posts(&self, n: usize) -> Vec<ApiCall> {
+        let started = Instant::now();
+        loop {
+            let calls = self.calls();
+            let posts = calls
+                .iter()
+                .filter(|c| c.method.starts_with("chat.post"))
+                .count();
+            if posts >= n {
+                return calls;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "{n} posts expected within 30 s; saw {calls:#?}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Posts `body` to a Slack endpoint of `chatops serve` at `addr` with the given timestamp
+/// and signature headers; returns the status and the answer's body.
+pub fn post_to_slack(
+    addr: &str,
+    path: &str,
+    ts: &str,
+    sig: &str,
+    ctype: &str,
+    body: &str,
+) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {ctype}\r\nX-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {sig}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send");
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
+    (status, body)
+}
