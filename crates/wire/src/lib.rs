@@ -1,15 +1,12 @@
 //! The wire: a validated AWS call becomes a signed HTTP request, its response becomes the
-//! JSON the AWS CLI prints, formatted as the CLI formats it.
+//! parsed result the AWS CLI prints (printing itself is the `cli-output` crate).
 
 pub mod assume;
 pub mod client;
-pub mod endpoints;
 mod error;
 pub mod handlers;
-pub mod output;
 pub mod paging;
 pub mod parse;
-pub mod pyfmt;
 pub mod serialize;
 mod target;
 mod traits;

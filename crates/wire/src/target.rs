@@ -3,9 +3,9 @@
 //! then uses path-style addressing, as the AWS CLI does for custom endpoints).
 
 use crate::client::{Settings, Target};
-use crate::endpoints::{Builtins, EndpointResolver};
 use crate::WireError;
 use awsmodel::{Models, Operation, ServiceModel};
+use endpoint_rules::{Builtins, EndpointResolver};
 use serde_json::{Map, Value};
 
 /// The auth schemes this build signs.
@@ -19,7 +19,7 @@ pub fn target_for(
     region: &str,
     settings: &Settings,
 ) -> Result<Target, WireError> {
-    let endpoint_error = |e: crate::endpoints::EndpointError| WireError::Endpoint(e.message());
+    let endpoint_error = |e: endpoint_rules::EndpointError| WireError::Endpoint(e.message());
     let service = model.metadata.service_id.clone();
     let rules = models
         .endpoint_rules(&model.model_name)
