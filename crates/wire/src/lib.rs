@@ -8,7 +8,7 @@ pub mod handlers;
 pub mod paging;
 pub mod parse;
 pub mod serialize;
-mod target;
+pub mod target;
 mod traits;
 
 pub use error::WireError;
