@@ -4,16 +4,17 @@
 //! # The request path
 //!
 //! ```text
-//! prepare   client::prepare
-//!             handlers    botocore's parameter handlers (idempotency tokens, EC2 user data, …)
-//!             serialize   method, path, query, headers, body per protocol (six protocols)
-//!             target      endpoint rule set → URL, signing name and region (endpoint-rules crate)
-//!             client      URL joined with the host prefix, request checksum
-//! sign      client::sign        SigV4 (aws-sigv4)
-//! send      client::Client::send  pooled HTTP, the CLI's standard retries, one deadline
-//! parse     parse               status, headers and body → the CLI's JSON result, or AwsError
-//! page      paging              the first page shaped as the CLI prints it, NextToken
-//! print     (cli-output crate)  json, text, table, yaml, --query: not part of a request
+//! prepare  client::prepare        the steps below; nothing is sent
+//!            handlers             botocore's parameter handlers (idempotency tokens, user data…)
+//!            serialize            method, path, query, headers, body for the six protocols
+//!            target               endpoint rule set → URL, signing name and region
+//!                                 (the rule-set engine is the endpoint-rules crate)
+//!            client::join_url     URL with the host prefix; then the request checksum
+//! sign     client::sign           SigV4 (aws-sigv4)
+//! send     client::Client::send   pooled HTTP, the CLI's standard retries, one deadline
+//! parse    parse                  status, headers, body → the CLI's JSON result or AwsError
+//! page     paging                 the first page as the CLI prints it, with its NextToken
+//! print    (cli-output crate)     json, text, table, yaml, --query: not part of a request
 //! ```
 //!
 //! Credentials per command (STS AssumeRole with session policies) are in [`assume`], which
