@@ -9,11 +9,11 @@ pub fn render(
     query: Option<&str>,
     operation: &str,
 ) -> Result<String, String> {
-    let format: wire::output::OutputFormat = output
+    let format: cli_output::OutputFormat = output
         .unwrap_or("json")
         .parse()
-        .map_err(|e: wire::output::OutputError| e.to_string())?;
-    wire::output::render_with_title(v, format, query, operation)
+        .map_err(|e: cli_output::OutputError| e.to_string())?;
+    cli_output::render_with_title(v, format, query, operation)
         .map(|s| s.trim_end_matches('\n').to_string())
         .map_err(|e| e.to_string())
 }
@@ -28,25 +28,25 @@ pub fn render_paged(
     output: Option<&str>,
     query: Option<&str>,
 ) -> Result<String, String> {
-    let format: wire::output::OutputFormat = output
+    let format: cli_output::OutputFormat = output
         .unwrap_or("json")
         .parse()
-        .map_err(|e: wire::output::OutputError| e.to_string())?;
+        .map_err(|e: cli_output::OutputError| e.to_string())?;
     let per_page = matches!(
         format,
-        wire::output::OutputFormat::Text | wire::output::OutputFormat::YamlStream
+        cli_output::OutputFormat::Text | cli_output::OutputFormat::YamlStream
     );
     match model.paginators.get(&op.name).filter(|_| per_page) {
         Some(p) => {
             let result_keys: Vec<&str> = p.result_key.iter().map(String::as_str).collect();
             let non_aggregate_keys: Vec<&str> =
                 p.non_aggregate_keys.iter().map(String::as_str).collect();
-            let paging = wire::output::Paging {
+            let paging = cli_output::Paging {
                 result_keys: &result_keys,
                 non_aggregate_keys: &non_aggregate_keys,
                 resume_token,
             };
-            wire::output::render_pages(std::slice::from_ref(v), format, query, &paging)
+            cli_output::render_pages(std::slice::from_ref(v), format, query, &paging)
                 .map(|s| s.trim_end_matches('\n').to_string())
                 .map_err(|e| e.to_string())
         }

@@ -4,26 +4,17 @@
 use crate::handlers;
 use crate::parse::{parse_response, AwsError, ParseFailure, Response};
 use crate::serialize::{encode_pairs, serialize, Serialized};
+use crate::target::{target_for, EndpointOptions, Target};
 use crate::WireError;
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 use awsmodel::{Models, Operation, ServiceModel};
 use serde_json::{Map, Value};
-use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 /// How many attempts the standard retry mode makes.
 pub const MAX_ATTEMPTS: u32 = 3;
 /// The seed's limit for one command.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(15);
-
-/// Where and how to send, resolved for one call.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Target {
-    pub url: String,
-    pub signing_name: String,
-    pub signing_region: String,
-    pub headers: Vec<(String, String)>,
-}
 
 /// One request ready to sign.
 #[derive(Debug, Clone)]
@@ -74,16 +65,15 @@ impl Default for Settings {
     }
 }
 
-/// Resolves the endpoint of a call.
-pub fn resolve_target(
-    models: &Models,
-    model: &ServiceModel,
-    op: &Operation,
-    params: &Map<String, Value>,
-    region: &str,
-    settings: &Settings,
-) -> Result<Target, WireError> {
-    crate::target::target_for(models, model, op, params, region, settings)
+impl Settings {
+    /// The settings the endpoint rule set reads.
+    pub fn endpoint_options(&self) -> EndpointOptions<'_> {
+        EndpointOptions {
+            endpoint_url: self.endpoint_url.as_deref(),
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
+        }
+    }
 }
 
 /// Serializes, resolves and assembles the request for a call (nothing is sent).
@@ -98,7 +88,14 @@ pub fn prepare(
     let mut params = params.clone();
     let context = handlers::prepare(model, op, &mut params);
     let s: Serialized = serialize(model, op, &params)?;
-    let target = resolve_target(models, model, op, &params, region, settings)?;
+    let target = target_for(
+        models,
+        model,
+        op,
+        &params,
+        region,
+        settings.endpoint_options(),
+    )?;
     let mut url = join_url(&target.url, &s.path, s.host_prefix.as_deref());
     if !s.query.is_empty() {
         url.push(if url.contains('?') { '&' } else { '?' });
@@ -478,9 +475,6 @@ pub fn sign(
     headers.retain(|(k, _)| !k.eq_ignore_ascii_case("host"));
     Ok(headers)
 }
-
-/// A shared handle for tests and embedders.
-pub type SharedClient = Arc<Client>;
 
 #[cfg(test)]
 mod credential_tests {

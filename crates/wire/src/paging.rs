@@ -2,9 +2,9 @@
 //! keys and non-aggregate keys, and a `NextToken` to resume from when more exists or
 //! `--max-items` cut the page (botocore's `build_full_result` and token encoding).
 
-use crate::output::{OutputError, Query};
 use awsmodel::{Operation, ServiceModel};
 use base64::Engine;
+use jmespath_py::{Query, QueryError};
 use serde_json::{Map, Value};
 
 /// Where a `--starting-token` resumes: the input tokens to send, and how many items of that
@@ -52,7 +52,7 @@ fn encode(tokens: &Map<String, Value>) -> String {
     base64::engine::general_purpose::STANDARD.encode(serde_json::to_vec(tokens).unwrap_or_default())
 }
 
-fn search(expr: &str, v: &Value) -> Result<Value, OutputError> {
+fn search(expr: &str, v: &Value) -> Result<Value, QueryError> {
     Query::compile(expr)?.search(v)
 }
 
@@ -82,7 +82,7 @@ pub fn shape_first_page(
     page: &Value,
     start: &Start,
     max_items: Option<usize>,
-) -> Result<(Value, Option<String>), OutputError> {
+) -> Result<(Value, Option<String>), QueryError> {
     let Some(p) = model.paginators.get(&op.name) else {
         return Ok((page.clone(), None));
     };

@@ -38,7 +38,7 @@ fn to_json(v: &Cbor, depth: usize) -> Result<Value, ParseFailure> {
         }
         Cbor::Float(f) => serde_json::Number::from_f64(*f)
             .map(Value::Number)
-            .unwrap_or_else(|| Value::String(crate::pyfmt::float(*f))),
+            .unwrap_or_else(|| Value::String(pyrepr::botocore_float(*f))),
         Cbor::Text(t) => Value::String(t.clone()),
         Cbor::Bytes(b) => Value::String(crate::serialize::base64(b)),
         Cbor::Array(items) => Value::Array(

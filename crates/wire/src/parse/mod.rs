@@ -211,7 +211,7 @@ pub(crate) fn scalar_from_text(m: Member<'_>, text: &str) -> Result<Value, Parse
             };
             serde_json::Number::from_f64(f)
                 .map(Value::Number)
-                .unwrap_or_else(|| Value::String(crate::pyfmt::float(f)))
+                .unwrap_or_else(|| Value::String(pyrepr::botocore_float(f)))
         }
         ShapeKind::Boolean => Value::Bool(text.trim() == "true"),
         ShapeKind::Timestamp => timestamp_out(&Value::String(text.to_string()))?,

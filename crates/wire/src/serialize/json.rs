@@ -30,7 +30,7 @@ pub(super) fn serialize(
         Some(input) => structure(model, input, params)?,
         None => Value::Object(Map::new()),
     };
-    s.body = crate::pyfmt::json(&body).into_bytes();
+    s.body = pyrepr::json_dumps(&body).into_bytes();
     Ok(s)
 }
 
@@ -100,7 +100,7 @@ pub(crate) fn value(model: &ServiceModel, m: Member<'_>, v: &Value) -> Result<Va
         (ShapeKind::Float | ShapeKind::Double, Value::Number(n))
             if n.as_f64().is_some_and(|f| !f.is_finite()) =>
         {
-            Value::String(crate::pyfmt::number(n))
+            Value::String(pyrepr::number_str(n))
         }
         _ => v.clone(),
     })

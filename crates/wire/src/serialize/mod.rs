@@ -164,7 +164,7 @@ impl Stamp {
         match self {
             Stamp::Text(s) => s.clone(),
             Stamp::Int(i) => i.to_string(),
-            Stamp::Float(f) => crate::pyfmt::float(*f),
+            Stamp::Float(f) => pyrepr::botocore_float(*f),
         }
     }
     pub(crate) fn json(&self) -> Value {
@@ -185,7 +185,7 @@ pub(crate) fn scalar_text(m: Member<'_>, v: &Value, default_ts: &str) -> Result<
         (ShapeKind::Timestamp, v) => {
             format_time(to_time(v)?, m.timestamp_format().unwrap_or(default_ts)).text()
         }
-        (ShapeKind::Float | ShapeKind::Double, Value::Number(n)) => crate::pyfmt::number(n),
+        (ShapeKind::Float | ShapeKind::Double, Value::Number(n)) => pyrepr::number_str(n),
         (ShapeKind::Blob, Value::String(s)) => base64(s.as_bytes()),
         (_, Value::String(s)) => s.clone(),
         (_, Value::Number(n)) => n.to_string(),

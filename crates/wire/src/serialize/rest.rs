@@ -166,7 +166,7 @@ fn body_bytes(
             } else {
                 super::json::value(model, m, v)?
             };
-            Ok(crate::pyfmt::json(&json).into_bytes())
+            Ok(pyrepr::json_dumps(&json).into_bytes())
         }
         Body::Xml => {
             if root.is_empty() {
@@ -242,7 +242,7 @@ fn header_value(model: &ServiceModel, m: Member<'_>, v: &Value) -> Result<String
             }
             parts.join(",")
         }
-        (_, v) if m.r.jsonvalue => base64(crate::pyfmt::json_compact(v).as_bytes()),
+        (_, v) if m.r.jsonvalue => base64(pyrepr::json_dumps_compact(v).as_bytes()),
         _ => scalar_text(m, v, "rfc822")?,
     })
 }

@@ -153,7 +153,7 @@ pub(super) fn write(
             leaf(out, name, &ns, &text)
         }
         (ShapeKind::Float | ShapeKind::Double, Value::Number(n)) => {
-            leaf(out, name, &ns, &crate::pyfmt::number(n))
+            leaf(out, name, &ns, &pyrepr::number_str(n))
         }
         (_, Value::String(s)) => leaf(out, name, &ns, s),
         (_, Value::Bool(b)) => leaf(out, name, &ns, if *b { "True" } else { "False" }),

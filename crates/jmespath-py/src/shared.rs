@@ -10,10 +10,10 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 use serde_json::{Number, Value};
 
-pub(crate) type RMap = IndexMap<String, RVal>;
+pub type RMap = IndexMap<String, RVal>;
 
 #[derive(Clone, Debug)]
-pub(crate) enum RVal {
+pub enum RVal {
     Null,
     Bool(bool),
     Number(Number),
@@ -23,7 +23,7 @@ pub(crate) enum RVal {
 }
 
 impl RVal {
-    pub(crate) fn from_json(v: &Value) -> RVal {
+    pub fn from_json(v: &Value) -> RVal {
         match v {
             Value::Null => RVal::Null,
             Value::Bool(b) => RVal::Bool(*b),
@@ -38,7 +38,7 @@ impl RVal {
         }
     }
 
-    pub(crate) fn to_json(&self) -> Value {
+    pub fn to_json(&self) -> Value {
         match self {
             RVal::Null => Value::Null,
             RVal::Bool(b) => Value::Bool(*b),
@@ -51,20 +51,20 @@ impl RVal {
         }
     }
 
-    pub(crate) fn array(items: Vec<RVal>) -> RVal {
+    pub fn array(items: Vec<RVal>) -> RVal {
         RVal::Array(Rc::new(items))
     }
 
-    pub(crate) fn object(map: RMap) -> RVal {
+    pub fn object(map: RMap) -> RVal {
         RVal::Object(Rc::new(map))
     }
 
-    pub(crate) fn string(s: &str) -> RVal {
+    pub fn string(s: &str) -> RVal {
         RVal::String(Rc::from(s))
     }
 
     /// The identity of an array or object (Python's `id()`); scalars have none.
-    pub(crate) fn identity(&self) -> Option<usize> {
+    pub fn identity(&self) -> Option<usize> {
         match self {
             RVal::Array(a) => Some(Rc::as_ptr(a) as *const () as usize),
             RVal::Object(m) => Some(Rc::as_ptr(m) as *const () as usize),
@@ -72,25 +72,25 @@ impl RVal {
         }
     }
 
-    pub(crate) fn is_null(&self) -> bool {
+    pub fn is_null(&self) -> bool {
         matches!(self, RVal::Null)
     }
 
-    pub(crate) fn as_array(&self) -> Option<&[RVal]> {
+    pub fn as_array(&self) -> Option<&[RVal]> {
         match self {
             RVal::Array(a) => Some(a.as_slice()),
             _ => None,
         }
     }
 
-    pub(crate) fn as_object(&self) -> Option<&RMap> {
+    pub fn as_object(&self) -> Option<&RMap> {
         match self {
             RVal::Object(m) => Some(m),
             _ => None,
         }
     }
 
-    pub(crate) fn as_str(&self) -> Option<&str> {
+    pub fn as_str(&self) -> Option<&str> {
         match self {
             RVal::String(s) => Some(s),
             _ => None,

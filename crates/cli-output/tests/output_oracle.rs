@@ -1,4 +1,4 @@
-//! Byte-for-byte comparison of `wire::output` with the AWS CLI's own formatters.
+//! Byte-for-byte comparison of `cli_output` with the AWS CLI's own formatters.
 //!
 //! Every document in `tests/oracle/corpus/` is rendered with and without each of its
 //! `--query` expressions, in json, text, table (at 80, 160 and 40 columns), yaml and yaml-stream,
@@ -13,10 +13,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use serde_json::{json, Value};
-use wire::output::{
+use cli_output::{
     render_pages, render_with_options, OutputError, OutputFormat, Paging, RenderOptions,
 };
+use serde_json::{json, Value};
 
 const FORMATS: &[(OutputFormat, usize)] = &[
     (OutputFormat::Json, 80),

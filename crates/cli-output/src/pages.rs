@@ -16,8 +16,8 @@
 
 use serde_json::{Map, Value};
 
-use super::shared::RVal;
 use super::{text, yaml, OutputError, OutputFormat, Query};
+use jmespath_py::RVal;
 
 /// How the operation pages (its entry in `paginators-1.json`) and where pagination stopped.
 #[derive(Debug, Clone, Copy, Default)]

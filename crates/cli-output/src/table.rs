@@ -12,8 +12,8 @@
 
 use serde_json::{Map, Value};
 
-use super::pyfmt::{py_str, py_type_name, text_width};
 use super::OutputError;
+use pyrepr::{py_str, py_type_name, text_width};
 
 /// Renders `value` as the CLI's table, `title` being the operation name (the first section's
 /// title) and `terminal_width` the width the CLI would read from the terminal.

@@ -11,8 +11,8 @@
 
 use serde_json::{Map, Value};
 
-use super::pyfmt::{py_str, py_type_name};
 use super::OutputError;
+use pyrepr::{py_str, py_type_name};
 
 pub(crate) fn format_text(value: &Value) -> Result<String, OutputError> {
     let mut out = String::new();

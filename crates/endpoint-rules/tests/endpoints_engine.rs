@@ -1,12 +1,12 @@
 //! The rules language, edge by edge, on small hand-written rule sets; parameter filling on
 //! the installed models; and no panic on any rule set, mutated rule set or odd input.
 
-use serde_json::{json, Value};
-use std::sync::Arc;
-use wire::endpoints::{
+use endpoint_rules::{
     endpoint_params, resolve, Builtins, EndpointError, EndpointResolver, ParamValue, Params,
     RuleSet, S3AddressingStyle,
 };
+use serde_json::{json, Value};
+use std::sync::Arc;
 
 fn partitions() -> Value {
     json!({"version": "1.1", "partitions": [
@@ -395,7 +395,7 @@ fn the_cache_compiles_once_per_value() {
     let a = EndpointResolver::cached(&r, &p).unwrap();
     let b2 = EndpointResolver::cached(&r, &p).unwrap();
     assert!(std::ptr::eq(a.rule_set(), b2.rule_set()));
-    let out = wire::endpoints::resolve_cached(&r, &p, &params(&[("Region", s("x"))])).unwrap();
+    let out = endpoint_rules::resolve_cached(&r, &p, &params(&[("Region", s("x"))])).unwrap();
     assert_eq!(out.url, "https://x");
 }
 
@@ -628,6 +628,6 @@ fn no_panic_on_any_rule_set_mutation_or_input() {
 fn resolvers_are_shared_across_threads() {
     fn send_sync<T: Send + Sync>() {}
     send_sync::<EndpointResolver>();
-    send_sync::<wire::endpoints::ResolvedEndpoint>();
+    send_sync::<endpoint_rules::ResolvedEndpoint>();
     send_sync::<EndpointError>();
 }

@@ -1,5 +1,5 @@
 """Runs the installed AWS CLI's own output formatters on test cases: the oracle for
-crates/wire/src/output.
+crates/cli-output.
 
 Reads from stdin:
     {"docs": ["<response as JSON text>", ...],

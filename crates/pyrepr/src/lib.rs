@@ -1,11 +1,23 @@
 //! How Python spells values: `str()`, `repr()`, `float.__repr__`, and `json.dumps`.
 //!
-//! The AWS CLI is a Python program; its output formats are built from these primitives, so
-//! reproducing them exactly is what makes our output byte-identical to the CLI's.
+//! botocore and the AWS CLI are Python programs: botocore writes request bodies with
+//! `json.dumps` and numbers with `str(float)`, and the CLI builds every output format from
+//! `str`, `repr` and `json.dumps`. Reproducing these primitives exactly is what makes our
+//! request bodies and our printed output byte-identical to theirs. One crate serves both, below
+//! the request path (`wire`) and the printer (`cli-output`), so neither depends on the other.
+//!
+//! Why by hand: no crate spells floats as Python's `repr` does (ryu gives the shortest
+//! digits, via serde_json; Python lays them out differently: `1e+16`, `1e-05`, `100.0`), nor
+//! escapes strings as `repr` and `json.dumps(ensure_ascii=True)` do. The Unicode tables
+//! (`str.isprintable`, East Asian Width) are generated from Python's `unicodedata` by
+//! `scripts/gen_unicode_tables.py`, so they match the Python that runs the CLI.
 
 use serde_json::{Number, Value};
 
-use super::unicode_tables::{EAST_ASIAN_WIDE, NOT_PRINTABLE};
+#[rustfmt::skip]
+mod unicode_tables;
+
+use unicode_tables::{EAST_ASIAN_WIDE, NOT_PRINTABLE};
 
 fn in_ranges(table: &[(u32, u32)], cp: u32) -> bool {
     table
@@ -23,7 +35,7 @@ fn in_ranges(table: &[(u32, u32)], cp: u32) -> bool {
 
 /// The number of terminal columns the CLI's table formatter counts for `text`: two for every
 /// character whose East Asian Width is Wide, Fullwidth or Ambiguous, one otherwise.
-pub(crate) fn text_width(text: &str) -> usize {
+pub fn text_width(text: &str) -> usize {
     if text.is_ascii() {
         return text.len();
     }
@@ -39,14 +51,14 @@ pub(crate) fn text_width(text: &str) -> usize {
 }
 
 /// Python's `str.isprintable()` for one character.
-pub(crate) fn is_printable(c: char) -> bool {
+pub fn is_printable(c: char) -> bool {
     !in_ranges(NOT_PRINTABLE, c as u32)
 }
 
 /// Python's `repr(float)`: the shortest digits that round-trip, in fixed notation when the
 /// decimal exponent is in [-4, 16), else in scientific notation with a signed two-digit
 /// (or longer) exponent; integral values in fixed notation end in `.0`.
-pub(crate) fn float_repr(f: f64) -> String {
+pub fn float_repr(f: f64) -> String {
     if f.is_nan() {
         return "nan".to_owned();
     }
@@ -116,7 +128,7 @@ pub(crate) fn float_repr(f: f64) -> String {
 
 /// A JSON number as Python prints it (`str()`, `repr()` and `json.dumps` agree for numbers):
 /// integers exactly, floats through `float_repr`.
-pub(crate) fn number_str(n: &Number) -> String {
+pub fn number_str(n: &Number) -> String {
     if let Some(i) = n.as_i64() {
         i.to_string()
     } else if let Some(u) = n.as_u64() {
@@ -128,7 +140,7 @@ pub(crate) fn number_str(n: &Number) -> String {
 
 /// Python's `str(value)` for a parsed JSON value: strings as themselves, `True`/`False`/`None`,
 /// numbers as Python prints them, lists and dicts through `repr()`.
-pub(crate) fn py_str(value: &Value) -> String {
+pub fn py_str(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         other => {
@@ -140,7 +152,7 @@ pub(crate) fn py_str(value: &Value) -> String {
 }
 
 /// Python's `repr(value)`.
-pub(crate) fn py_repr(value: &Value) -> String {
+pub fn py_repr(value: &Value) -> String {
     let mut out = String::new();
     py_repr_into(value, &mut out);
     out
@@ -179,7 +191,7 @@ fn py_repr_into(value: &Value, out: &mut String) {
 }
 
 /// Python's `repr(str)`: single quotes unless the text has a single quote and no double quote.
-pub(crate) fn py_str_repr_into(s: &str, out: &mut String) {
+pub fn py_str_repr_into(s: &str, out: &mut String) {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {
@@ -217,7 +229,7 @@ pub(crate) fn py_str_repr_into(s: &str, out: &mut String) {
 }
 
 /// Python's type name for a value (`type(v).__name__`), as jmespath's error messages show it.
-pub(crate) fn py_type_name(value: &Value) -> &'static str {
+pub fn py_type_name(value: &Value) -> &'static str {
     match value {
         Value::Null => "NoneType",
         Value::Bool(_) => "bool",
@@ -230,7 +242,7 @@ pub(crate) fn py_type_name(value: &Value) -> &'static str {
 }
 
 /// Writes a JSON string the way Python's `json` module does.
-pub(crate) fn json_str_into(s: &str, ensure_ascii: bool, out: &mut String) {
+pub fn json_str_into(s: &str, ensure_ascii: bool, out: &mut String) {
     out.push('"');
     for c in s.chars() {
         match c {
@@ -256,7 +268,7 @@ pub(crate) fn json_str_into(s: &str, ensure_ascii: bool, out: &mut String) {
 
 /// `json.dumps(value, indent=4, ensure_ascii=False)`: what `--output json` prints
 /// (without the trailing newline).
-pub(crate) fn json_pretty_into(value: &Value, level: usize, out: &mut String) {
+pub fn json_pretty_into(value: &Value, level: usize, out: &mut String) {
     match value {
         Value::Array(items) if !items.is_empty() => {
             out.push('[');
@@ -296,7 +308,7 @@ fn newline_indent(level: usize, out: &mut String) {
 }
 
 /// `json.dumps(value, separators=(item_sep, key_sep), ensure_ascii=...)` without indentation.
-pub(crate) fn json_compact_into(
+pub fn json_compact_into(
     value: &Value,
     ensure_ascii: bool,
     item_sep: &str,
@@ -344,6 +356,38 @@ fn json_number(n: &Number) -> String {
         }
         _ => number_str(n),
     }
+}
+
+/// Python's `repr(float)` with botocore's spelling of the special values (`NaN`, `Infinity`,
+/// `-Infinity`): what request bodies and parsed non-finite floats carry, where `repr` would
+/// write `nan` and `inf`.
+pub fn botocore_float(f: f64) -> String {
+    if f.is_nan() {
+        return "NaN".into();
+    }
+    if f.is_infinite() {
+        return if f > 0.0 {
+            "Infinity".into()
+        } else {
+            "-Infinity".into()
+        };
+    }
+    float_repr(f)
+}
+
+/// `json.dumps(value)` with Python's defaults (`", "` and `": "` separators, non-ASCII
+/// escaped as `\uXXXX`): botocore's JSON request bodies.
+pub fn json_dumps(v: &Value) -> String {
+    let mut out = String::new();
+    json_compact_into(v, true, ", ", ": ", &mut out);
+    out
+}
+
+/// `json.dumps(value, separators=(',', ':'))`: botocore's `jsonvalue` headers.
+pub fn json_dumps_compact(v: &Value) -> String {
+    let mut out = String::new();
+    json_compact_into(v, true, ",", ":", &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -401,5 +445,42 @@ mod tests {
         assert_eq!(text_width("é"), 2); // Latin-1 letters are Ambiguous too
         assert_eq!(text_width("e\u{301}"), 3);
         assert_eq!(text_width("±"), 2); // Ambiguous counts as wide
+    }
+
+    #[test]
+    fn floats_as_botocore_sends_them() {
+        for (f, s) in [
+            (12.5, "12.5"),
+            (1.0, "1.0"),
+            (0.1, "0.1"),
+            (1e16, "1e+16"),
+            (1234567890123456.0, "1234567890123456.0"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (-2.5e-7, "-2.5e-07"),
+            (1.5e300, "1.5e+300"),
+            (100.0, "100.0"),
+            (f64::NAN, "NaN"),
+            (f64::INFINITY, "Infinity"),
+            (f64::NEG_INFINITY, "-Infinity"),
+        ] {
+            assert_eq!(botocore_float(f), s, "{f}");
+        }
+    }
+
+    #[test]
+    fn json_as_python_dumps_it() {
+        let v: Value =
+            serde_json::from_str(r#"{"a": [1, 2.5, "é\n"], "b": {"c": null, "d": true}}"#).unwrap();
+        assert_eq!(
+            json_dumps(&v),
+            r#"{"a": [1, 2.5, "\u00e9\n"], "b": {"c": null, "d": true}}"#
+        );
+        assert_eq!(json_dumps(&Value::String("😀".into())), r#""\ud83d\ude00""#);
+        assert_eq!(json_dumps(&Value::String("\u{7f}".into())), r#""\u007f""#);
+        assert_eq!(
+            json_dumps_compact(&json!({"a": [1, "b"]})),
+            r#"{"a":[1,"b"]}"#
+        );
     }
 }

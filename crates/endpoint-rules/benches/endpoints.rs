@@ -2,8 +2,8 @@
 //! rule set costs (why it is cached).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use endpoint_rules::{Builtins, EndpointResolver, RuleSet};
 use std::sync::Arc;
-use wire::endpoints::{Builtins, EndpointResolver, RuleSet};
 
 fn bench(c: &mut Criterion) {
     let models = awsmodel::Models::locate(None).expect("models");
@@ -45,7 +45,7 @@ fn bench(c: &mut Criterion) {
         });
     }
     c.bench_function("compile partitions", |b| {
-        b.iter(|| wire::endpoints::Partitions::parse(black_box(&partitions)).unwrap())
+        b.iter(|| endpoint_rules::Partitions::parse(black_box(&partitions)).unwrap())
     });
 }
 

@@ -22,19 +22,21 @@
 //! - `off`: nothing (AWS CLI v2).
 //!
 //! `--query` is parsed by the `jmespath` crate and evaluated with the semantics of Python's
-//! jmespath (see [`Query`]). For a paginated operation, `text` and `yaml-stream` print page by
+//! jmespath (see [`Query`], from the `jmespath-py` crate, which botocore's paginators in `wire`
+//! use too). Python's spelling of values (`str`, `repr`, floats, `json.dumps`) comes from the
+//! `pyrepr` crate, which the request serializers share. For a paginated operation, `text` and `yaml-stream` print page by
 //! page: [`render_pages`].
 //!
 //! Differences from the CLI that we accept are listed on [`render_with_options`].
+//!
+//! Why by hand: the output must be byte-identical to the installed AWS CLI's (`awscli`'s
+//! `formatter.py`, `text.py`, `table.py`) and, for YAML, to ruamel.yaml over libyaml's
+//! emitter; no crate reproduces those. `tests/output_oracle.rs` checks every format against
+//! them.
 
 mod pages;
-pub(crate) mod pyfmt;
-mod query;
-mod shared;
 mod table;
 mod text;
-#[rustfmt::skip]
-mod unicode_tables;
 mod yaml;
 
 use std::borrow::Cow;
@@ -43,9 +45,9 @@ use std::str::FromStr;
 
 use serde_json::Value;
 
+pub use jmespath_py::Query;
+use jmespath_py::{QueryError, RVal};
 pub use pages::{render_pages, Paging};
-pub use query::Query;
-use shared::RVal;
 
 /// The width, in columns, tables are laid out for: the AWS CLI's default when standard output
 /// is not a terminal. Wider tables are turned on their side where they can be.
@@ -122,6 +124,21 @@ pub enum OutputError {
     /// Not an `--output` format.
     #[error("argument --output: Invalid choice: '{0}', valid choices are: json, text, table, yaml, yaml-stream, off")]
     UnknownFormat(String),
+}
+
+impl From<QueryError> for OutputError {
+    fn from(e: QueryError) -> Self {
+        match e {
+            QueryError::BadQuery {
+                expression,
+                message,
+            } => OutputError::BadQuery {
+                expression,
+                message,
+            },
+            QueryError::Query(message) => OutputError::Query(message),
+        }
+    }
 }
 
 /// Everything that decides the output.
@@ -237,7 +254,7 @@ pub fn render_compiled(
                 String::new()
             } else {
                 let mut out = String::new();
-                pyfmt::json_pretty_into(result, 0, &mut out);
+                pyrepr::json_pretty_into(result, 0, &mut out);
                 out.push('\n');
                 out
             }

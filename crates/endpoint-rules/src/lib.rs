@@ -2,7 +2,7 @@
 //!
 //! Every service model ships an `endpoint-rule-set-1.json` (rules language 1.0). Given
 //! parameters (region, FIPS, dual-stack, a custom endpoint, S3 bucket, ...) its rules pick a
-//! URL, headers and auth schemes, or fail with a message. This module compiles a rule set,
+//! URL, headers and auth schemes, or fail with a message. This crate compiles a rule set,
 //! evaluates it with the standard library botocore implements (`aws.partition` from
 //! `partitions.json`, `aws.parseArn`, `parseURL`, ...) and fills the parameters for one
 //! operation call the way botocore does ([`endpoint_params`]).
@@ -10,6 +10,11 @@
 //! The AWS CLI is the reference: results (URL, headers, signing name and region, error
 //! messages) equal botocore's `EndpointRulesetResolver` for every installed service; the
 //! test `tests/endpoints_vs_botocore.rs` checks that.
+//!
+//! Why by hand: the AWS SDK for Rust turns each service's rule set into generated code when
+//! the SDK is built; we read the rule sets botocore ships at run time (the embedded bundle or
+//! `CHATOPS_MODELS_DIR`), so that a newer botocore brings its endpoints without a release, and
+//! interpret them here. `wire` is the only caller on the request path (`wire::target`).
 //!
 //! Hot path: [`EndpointResolver::cached`] (or [`resolve_cached`]) compiles each rule set
 //! once per process; [`resolve`] compiles on every call and suits one-off use.

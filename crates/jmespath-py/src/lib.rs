@@ -1,5 +1,8 @@
-//! `--query`: JMESPath parsed by the `jmespath` crate, evaluated here with the semantics of
-//! the Python `jmespath` package the AWS CLI runs.
+//! JMESPath parsed by the `jmespath` crate, evaluated here with the semantics of the Python
+//! `jmespath` package that botocore and the AWS CLI run: botocore's paginators read their
+//! result keys and tokens with it (`wire::paging`), the CLI's `--query` filters what it prints
+//! (`cli-output`). A crate of its own so that the request path can page without depending on
+//! the printer.
 //!
 //! Why not the crate's own interpreter: its objects are `BTreeMap`s, so every object a query
 //! returns would come out with its keys sorted (the CLI keeps the response's order and the
@@ -21,9 +24,24 @@ use std::collections::HashMap;
 use jmespath::ast::{Ast, Comparator};
 use serde_json::{Number, Value};
 
-use super::pyfmt::{json_compact_into, py_repr, py_str};
-use super::shared::{RMap, RVal};
-use super::OutputError;
+use pyrepr::{json_compact_into, py_repr, py_str};
+
+mod shared;
+
+pub use shared::{RMap, RVal};
+
+/// Why a query failed, with the message the AWS CLI prints.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    /// The expression does not parse. The CLI reports this before sending the request:
+    /// compile the query with [`Query::compile`] up front to do the same.
+    #[error("Bad value for --query {expression}: {message}")]
+    BadQuery { expression: String, message: String },
+    /// Evaluating the query failed (a function given the wrong types, an unknown function,
+    /// ...); the message is the one Python's jmespath raises.
+    #[error("{0}")]
+    Query(String),
+}
 
 /// A compiled `--query` expression (`Send` and `Sync`: the parsed form is rebuilt per search).
 #[derive(Debug, Clone)]
@@ -38,15 +56,15 @@ pub struct Query {
 impl Query {
     /// Parses `expression`; a syntax error is the CLI's "Bad value for --query" error, which
     /// the CLI reports before sending any request.
-    pub fn compile(expression: &str) -> Result<Query, OutputError> {
+    pub fn compile(expression: &str) -> Result<Query, QueryError> {
         if expression.is_empty() {
-            return Err(OutputError::BadQuery {
+            return Err(QueryError::BadQuery {
                 expression: String::new(),
                 message: "Invalid JMESPath expression: cannot be empty.".to_owned(),
             });
         }
         let (parsed_text, literals) = prepare_literals(expression);
-        jmespath::parse(&parsed_text).map_err(|e| OutputError::BadQuery {
+        jmespath::parse(&parsed_text).map_err(|e| QueryError::BadQuery {
             expression: expression.to_owned(),
             message: describe_parse_error(&e),
         })?;
@@ -63,12 +81,14 @@ impl Query {
     }
 
     /// Evaluates the query against `data`.
-    pub fn search(&self, data: &Value) -> Result<Value, OutputError> {
+    pub fn search(&self, data: &Value) -> Result<Value, QueryError> {
         Ok(self.search_shared(&RVal::from_json(data))?.to_json())
     }
 
-    pub(crate) fn search_shared(&self, data: &RVal) -> Result<RVal, OutputError> {
-        let ast = jmespath::parse(&self.parsed_text).map_err(|e| OutputError::BadQuery {
+    /// Evaluates the query on shared nodes, keeping which selected objects are the same
+    /// object (the YAML output writes those as an anchor and aliases).
+    pub fn search_shared(&self, data: &RVal) -> Result<RVal, QueryError> {
+        let ast = jmespath::parse(&self.parsed_text).map_err(|e| QueryError::BadQuery {
             expression: self.expression.clone(),
             message: describe_parse_error(&e),
         })?;
@@ -148,7 +168,7 @@ fn prepare_literals(expression: &str) -> (String, HashMap<usize, Value>) {
                     // JEP-12's deprecated form: `foo` is the string "foo".
                     literals.insert(out.len(), Value::String(s.clone()));
                     let mut json = String::new();
-                    super::pyfmt::json_str_into(&s, true, &mut json);
+                    pyrepr::json_str_into(&s, true, &mut json);
                     out.push('`');
                     out.push_str(&json.replace('`', "\\`"));
                     out.push('`');
@@ -164,8 +184,8 @@ fn prepare_literals(expression: &str) -> (String, HashMap<usize, Value>) {
     (out, literals)
 }
 
-fn query_error(message: impl Into<String>) -> OutputError {
-    OutputError::Query(message.into())
+fn query_error(message: impl Into<String>) -> QueryError {
+    QueryError::Query(message.into())
 }
 
 /// JMESPath falsiness as Python's jmespath tests it.
@@ -316,7 +336,7 @@ fn str_of_value(v: &RVal) -> String {
 }
 
 /// Python's ordering of two numbers or two strings; a TypeError for a number and a string.
-fn py_order(op: &str, a: &RVal, b: &RVal) -> Result<Ordering, OutputError> {
+fn py_order(op: &str, a: &RVal, b: &RVal) -> Result<Ordering, QueryError> {
     match (a, b) {
         (RVal::String(x), RVal::String(y)) => Ok(x.cmp(y)),
         (RVal::Number(x), RVal::Number(y)) => {
@@ -381,7 +401,7 @@ fn arg_str(arg: &Arg<'_>) -> String {
     }
 }
 
-fn type_error(function: &str, value: String, actual: &str, expected: &[&str]) -> OutputError {
+fn type_error(function: &str, value: String, actual: &str, expected: &[&str]) -> QueryError {
     let expected = Value::Array(expected.iter().map(|s| Value::from(*s)).collect());
     query_error(format!(
         "In function {function}(), invalid type for value: {value}, expected one of: {}, received: \"{actual}\"",
@@ -435,7 +455,7 @@ fn signature(name: &str) -> Option<Signature> {
     Some(Signature { params, variadic })
 }
 
-fn check_arguments(name: &str, sig: &Signature, args: &[Arg<'_>]) -> Result<(), OutputError> {
+fn check_arguments(name: &str, sig: &Signature, args: &[Arg<'_>]) -> Result<(), QueryError> {
     let expected = sig.params.len();
     let plural = if expected == 1 {
         "argument"
@@ -574,7 +594,7 @@ fn py_slice(list: &[RVal], start: Option<i32>, stop: Option<i32>, step: i32) -> 
 }
 
 impl Eval<'_> {
-    fn eval(&self, node: &Ast, data: &RVal) -> Result<RVal, OutputError> {
+    fn eval(&self, node: &Ast, data: &RVal) -> Result<RVal, QueryError> {
         Ok(match node {
             Ast::Field { name, .. } => match data {
                 RVal::Object(map) => map.get(name).cloned().unwrap_or(RVal::Null),
@@ -753,7 +773,7 @@ impl Eval<'_> {
         expref: &Ast,
         element: &RVal,
         allowed: &[&str],
-    ) -> Result<RVal, OutputError> {
+    ) -> Result<RVal, QueryError> {
         let key = self.eval(expref, element)?;
         let t = jp_type_of(&key);
         if !allowed.contains(&t) {
@@ -762,7 +782,7 @@ impl Eval<'_> {
         Ok(key)
     }
 
-    fn call(&self, name: &str, args: Vec<Arg<'_>>) -> Result<RVal, OutputError> {
+    fn call(&self, name: &str, args: Vec<Arg<'_>>) -> Result<RVal, QueryError> {
         let sig =
             signature(name).ok_or_else(|| query_error(format!("Unknown function: {name}()")))?;
         check_arguments(name, &sig, &args)?;
@@ -967,7 +987,7 @@ impl Eval<'_> {
 }
 
 /// Python's `dict.update(value)` as `merge()` applies it to each argument.
-fn dict_update(merged: &mut RMap, value: &RVal) -> Result<(), OutputError> {
+fn dict_update(merged: &mut RMap, value: &RVal) -> Result<(), QueryError> {
     let length_error = |i: usize, len: usize| {
         query_error(format!(
             "dictionary update sequence element #{i} has length {len}; 2 is required"
@@ -1126,7 +1146,7 @@ mod tests {
     fn errors() {
         assert!(matches!(
             Query::compile("foo["),
-            Err(OutputError::BadQuery { .. })
+            Err(QueryError::BadQuery { .. })
         ));
         let e = Query::compile("length(@, @)")
             .unwrap()

@@ -16,8 +16,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::pyfmt::{float_repr, json_compact_into};
-use super::shared::RVal;
+use jmespath_py::RVal;
+use pyrepr::{float_repr, json_compact_into};
 
 /// What `YAMLDumper.dump(value)` writes. `may_share`: whether a collection can occur twice
 /// in `value` (only a query result can), which then gets an anchor and aliases.
@@ -43,7 +43,7 @@ pub(crate) fn dump(value: &RVal, may_share: bool) -> String {
 }
 
 /// A mapping's entries in the order the safe representer writes them: sorted by key.
-fn sorted_entries(map: &super::shared::RMap) -> Vec<(&String, &RVal)> {
+fn sorted_entries(map: &jmespath_py::RMap) -> Vec<(&String, &RVal)> {
     let mut entries: Vec<(&String, &RVal)> = map.iter().collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
     entries

@@ -1,14 +1,14 @@
-//! Edge cases of `wire::output`, with the AWS CLI's output written out.
+//! Edge cases of `cli_output`, with the AWS CLI's output written out.
 //!
 //! The expected strings come from the AWS CLI's formatters (awscli 1.46.2 for json, text and
 //! table; AWS CLI v2's YAML dumper over ruamel.yaml 0.17.21 for yaml): `output_oracle.rs`
 //! checks the same behaviour against the live formatters; these tests need no Python.
 
-use serde_json::{json, Value};
-use wire::output::{
+use cli_output::{
     render, render_pages, render_with_options, render_with_title, OutputError, OutputFormat,
     Paging, Query, RenderOptions, DEFAULT_TABLE_WIDTH,
 };
+use serde_json::{json, Value};
 
 fn check(
     value: &str,

@@ -14,16 +14,16 @@
 //! botocore data; `ENDPOINTS_ORACLE_REFRESH=1` regenerates it, `ENDPOINTS_ORACLE_SERVICES=
 //! s3,ec2` narrows it.
 
+use endpoint_rules::{
+    Builtins, EndpointError, EndpointResolver, ParamValue, Params, ResolvedEndpoint,
+    S3AddressingStyle,
+};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
-use wire::endpoints::{
-    Builtins, EndpointError, EndpointResolver, ParamValue, Params, ResolvedEndpoint,
-    S3AddressingStyle,
-};
 
 fn venv_python() -> PathBuf {
     let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
