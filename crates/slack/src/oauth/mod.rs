@@ -1,0 +1,5 @@
+//! Multi-workspace install through OAuth v2 (being split by job; see `install.rs`).
+
+mod install;
+
+pub use install::*;
