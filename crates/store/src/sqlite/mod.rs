@@ -230,6 +230,25 @@ impl Store for SqliteStore {
     fn prune_surface(&self, before: UnixMillis) -> Result<usize> {
         records::prune_surface(&self.lock(), before)
     }
+
+    fn put_installation(
+        &self,
+        surface: &str,
+        team: &str,
+        sealed: &str,
+        now: UnixMillis,
+    ) -> Result<()> {
+        records::put_installation(&self.lock(), surface, team, sealed, now)
+    }
+    fn get_installation(&self, surface: &str, team: &str) -> Result<Option<String>> {
+        records::get_installation(&self.lock(), surface, team)
+    }
+    fn delete_installation(&self, surface: &str, team: &str) -> Result<bool> {
+        records::delete_installation(&self.lock(), surface, team)
+    }
+    fn list_installations(&self, surface: &str) -> Result<Vec<String>> {
+        records::list_installations(&self.lock(), surface)
+    }
 }
 
 #[cfg(test)]
