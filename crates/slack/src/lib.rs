@@ -13,6 +13,7 @@
 //! - [`manifest`]: the scopes, events and paths the app manifest must grant.
 
 pub mod blocks;
+mod clock;
 pub mod events;
 pub mod ids;
 pub mod interactivity;

@@ -9,6 +9,7 @@
 //! The bot token used is the event's team's ([`Tokens`]): its OAuth installation, else the
 //! single-workspace token; `app_uninstalled` and `tokens_revoked` remove the installation.
 
+use crate::clock::now_ms;
 use crate::events::{self, Envelope, SlackEvent};
 use crate::interactivity::{self, Interaction, InteractionError, SlashCommand, Target};
 use crate::outbox::{Origin, Outbox};
@@ -87,12 +88,6 @@ struct Inner {
 #[derive(Clone)]
 pub struct Slack {
     inner: Arc<Inner>,
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 fn status(code: StatusCode, text: &'static str) -> Response {
@@ -274,7 +269,7 @@ impl Slack {
             &self.inner.settings.signing_secret,
             &h,
             body,
-            now_ms() / 1000,
+            crate::clock::now_secs(),
         ) {
             Ok(()) => true,
             Err(e) => {

@@ -5,6 +5,7 @@ use super::installations::{Installation, InstallationError, Installations};
 use super::key::TokenKey;
 use super::seal::CryptoError;
 use super::state::{StateError, StateSigner};
+use crate::clock::now_secs;
 use serde_json::Value;
 use std::fmt;
 use std::sync::Arc;
@@ -137,14 +138,6 @@ pub struct Installer {
     states: StateSigner,
     installations: Arc<Installations>,
     http: reqwest::Client,
-}
-
-/// Unix seconds now.
-pub fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 impl Installer {
@@ -357,7 +350,7 @@ async fn install_handler(
 ) -> axum::response::Response {
     use axum::http::{header, StatusCode};
     use axum::response::IntoResponse;
-    match inst.install_url(unix_now()) {
+    match inst.install_url(now_secs()) {
         Ok((url, state)) => (
             StatusCode::FOUND,
             [
@@ -403,7 +396,7 @@ async fn callback_handler(
         .filter_map(|v| v.to_str().ok())
         .find_map(|h| cookie_value(h, STATE_COOKIE));
     let clear = inst.cookie("", 0);
-    match inst.callback(&query, cookie, unix_now()).await {
+    match inst.callback(&query, cookie, now_secs()).await {
         Ok(i) => page(
             StatusCode::OK,
             "Installed",

@@ -26,8 +26,8 @@ mod seal;
 mod state;
 
 pub use install::{
-    cookie_value, unix_now, CallbackQuery, Installer, OAuthConfig, OAuthError,
-    DEFAULT_AUTHORIZE_URL, STATE_COOKIE,
+    cookie_value, CallbackQuery, Installer, OAuthConfig, OAuthError, DEFAULT_AUTHORIZE_URL,
+    STATE_COOKIE,
 };
 pub use installations::{
     FileTokenStore, Installation, InstallationError, Installations, MemoryTokenStore, StoreError,
