@@ -6,8 +6,9 @@
 //!   installations and, through a derived key, signs install states;
 //! - [`seal`](TokenCipher): ChaCha20-Poly1305 over an installation record, a random 96-bit
 //!   nonce per record and the team id as associated data;
-//! - [`installations`](Installations): the installations by team, sealed before they reach
-//!   their storage, which only ever sees ciphertext;
+//! - [`installations`](Installations): the installations by team, kept in the project's
+//!   store (sealed before they reach it, so it only ever holds ciphertext), and the one-time
+//!   import of the side file earlier releases kept them in;
 //! - [`state`](StateSigner): the install `state`, `{expiry}.{nonce}.{HMAC-SHA256}`, valid
 //!   [`OAuthConfig::state_ttl`] and used once;
 //! - [`install`](Installer): `GET /slack/install` ([`Installer::install_url`]) redirects to
@@ -30,8 +31,7 @@ pub use install::{
     STATE_COOKIE,
 };
 pub use installations::{
-    FileTokenStore, Installation, InstallationError, Installations, MemoryTokenStore, StoreError,
-    TokenStore,
+    Installation, InstallationError, Installations, LegacyImport, LEGACY_FILE, STORE_SURFACE,
 };
 pub use key::{KeyError, TokenKey, TOKEN_KEY_ENV};
 pub use seal::{CryptoError, TokenCipher};
