@@ -18,6 +18,8 @@ pub mod events;
 pub mod ids;
 pub mod interactivity;
 mod json;
+#[cfg(feature = "test-support")]
+pub mod limits;
 pub mod manifest;
 pub mod oauth;
 pub mod outbox;
