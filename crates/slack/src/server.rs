@@ -2,7 +2,8 @@
 //! `/slack/commands`.
 //!
 //! Every request: the raw body is read, the signature checked **before anything is parsed**
-//! (`401` and nothing runs when it fails), the body parsed, de-duplicated through the store's
+//! (`401` and nothing runs when it fails; both done once, by the [`VerifiedBody`] extractor
+//! every route takes), the body parsed, de-duplicated through the store's
 //! processed event ids, and answered at once; the engine's work and the Web API calls run in
 //! a spawned task after the answer, so Slack always gets its ack well within 3 s.
 //!
@@ -18,7 +19,7 @@ use crate::tokens::Tokens;
 use crate::webapi::{WebApi, DEFAULT_BASE_URL};
 use crate::BotIdentity;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -262,23 +263,6 @@ impl Slack {
         }
     }
 
-    fn verified(&self, headers: &HeaderMap, body: &[u8]) -> bool {
-        let h =
-            SignatureHeaders::from_lookup(|name| headers.get(name).and_then(|v| v.to_str().ok()));
-        match verify(
-            &self.inner.settings.signing_secret,
-            &h,
-            body,
-            crate::clock::now_secs(),
-        ) {
-            Ok(()) => true,
-            Err(e) => {
-                tracing::warn!(error = %e, "a Slack request with a bad signature; refused");
-                false
-            }
-        }
-    }
-
     /// Runs the engine's sweep once and delivers what it can: updates of messages posted in
     /// Slack go out; the others are kept for [`Self::take_leftovers`].
     pub async fn sweep_once(&self) {
@@ -371,13 +355,46 @@ impl Handler for Relay {
     }
 }
 
-async fn on_events(State(app): State<Slack>, headers: HeaderMap, body: Bytes) -> Response {
-    if body.len() > MAX_BODY {
-        return status(StatusCode::PAYLOAD_TOO_LARGE, "too large");
+/// The body of a request Slack really sent, read whole: at most [`MAX_BODY`] bytes (else
+/// `413 too large`) and signed with the signing secret within Slack's five-minute window
+/// (else `401 bad signature`), checked before anything parses it. Every Slack route takes
+/// its body through this extractor, so no handler can skip or repeat the check (bolt's
+/// `request_verification` middleware, as an axum extractor).
+struct VerifiedBody(Bytes);
+
+impl FromRequest<Slack> for VerifiedBody {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, app: &Slack) -> Result<Self, Response> {
+        let headers = req.headers().clone();
+        let body = Bytes::from_request(req, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if body.len() > MAX_BODY {
+            return Err(status(StatusCode::PAYLOAD_TOO_LARGE, "too large"));
+        }
+        let h =
+            SignatureHeaders::from_lookup(|name| headers.get(name).and_then(|v| v.to_str().ok()));
+        match verify(
+            &app.inner.settings.signing_secret,
+            &h,
+            &body,
+            crate::clock::now_secs(),
+        ) {
+            Ok(()) => Ok(VerifiedBody(body)),
+            Err(e) => {
+                tracing::warn!(error = %e, "a Slack request with a bad signature; refused");
+                Err(status(StatusCode::UNAUTHORIZED, "bad signature"))
+            }
+        }
     }
-    if !app.verified(&headers, &body) {
-        return status(StatusCode::UNAUTHORIZED, "bad signature");
-    }
+}
+
+async fn on_events(
+    State(app): State<Slack>,
+    headers: HeaderMap,
+    VerifiedBody(body): VerifiedBody,
+) -> Response {
     let env = match events::parse(&body, &app.inner.settings.bot) {
         Ok(e) => e,
         Err(e) => {
@@ -399,13 +416,7 @@ async fn on_events(State(app): State<Slack>, headers: HeaderMap, body: Bytes) ->
     }
 }
 
-async fn on_interactivity(State(app): State<Slack>, headers: HeaderMap, body: Bytes) -> Response {
-    if body.len() > MAX_BODY {
-        return status(StatusCode::PAYLOAD_TOO_LARGE, "too large");
-    }
-    if !app.verified(&headers, &body) {
-        return status(StatusCode::UNAUTHORIZED, "bad signature");
-    }
+async fn on_interactivity(State(app): State<Slack>, VerifiedBody(body): VerifiedBody) -> Response {
     let interaction = match interactivity::parse(&body) {
         Ok(i) => i,
         Err(e) => {
@@ -619,13 +630,7 @@ async fn expired(outbox: &Outbox, origin: &Origin) {
     }
 }
 
-async fn on_command(State(app): State<Slack>, headers: HeaderMap, body: Bytes) -> Response {
-    if body.len() > MAX_BODY {
-        return status(StatusCode::PAYLOAD_TOO_LARGE, "too large");
-    }
-    if !app.verified(&headers, &body) {
-        return status(StatusCode::UNAUTHORIZED, "bad signature");
-    }
+async fn on_command(State(app): State<Slack>, VerifiedBody(body): VerifiedBody) -> Response {
     let cmd = match interactivity::parse_slash_command(&body) {
         Ok(c) => c,
         Err(e) => {
