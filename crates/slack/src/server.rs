@@ -1,11 +1,11 @@
 //! The HTTP endpoints Slack calls: `/slack/events`, `/slack/interactivity`,
 //! `/slack/commands`.
 //!
-//! Every request: the raw body is read, the signature checked **before anything is parsed**
-//! (`401` and nothing runs when it fails; both done once, by the [`VerifiedBody`] extractor
-//! every route takes), the body parsed, de-duplicated through the store's
-//! processed event ids, and answered at once; the engine's work and the Web API calls run in
-//! a spawned task after the answer, so Slack always gets its ack well within 3 s.
+//! Every request: the raw body is read (at most 1 MiB, else `413`) and its signature checked
+//! **before anything is parsed** (`401` and nothing runs when it fails), both by the
+//! `VerifiedBody` extractor every route takes; then the body is parsed, de-duplicated through
+//! the store's processed event ids, and answered at once; the engine's work and the Web API
+//! calls run in a spawned task after the answer, so Slack always gets its ack well within 3 s.
 //!
 //! The bot token used is the event's team's ([`Tokens`]): its OAuth installation, else the
 //! single-workspace token; `app_uninstalled` and `tokens_revoked` remove the installation.
