@@ -181,11 +181,8 @@ struct SlackSetup {
     /// The single-workspace token's client (`SLACK_BOT_TOKEN`).
     api: Option<slack::WebApi>,
     api_url: String,
-    /// The OAuth install and the installations it keeps (beside the store).
-    install: Option<(
-        Arc<slack::oauth::Installer>,
-        Arc<slack::oauth::Installations>,
-    )>,
+    /// The OAuth install's settings, when it is on; its installations are kept in the store.
+    install: Option<OAuthSetup>,
 }
 
 /// The web chat (when it has channels) and Slack on one server, one engine and one sweep:
@@ -229,8 +226,9 @@ async fn serve_with_slack(
         }
         tokens = tokens.with_single(api, settings.bot.clone(), team);
     }
-    if let Some((_, installations)) = &install {
-        tokens = tokens.with_installations(installations.clone());
+    let installer = install.and_then(|i| i.start(store.clone()));
+    if let Some(installer) = &installer {
+        tokens = tokens.with_installations(installer.installations().clone());
     }
     let slack = slack::Slack::with_tokens(settings, handler, store, tokens);
     let mut router = slack.router();
@@ -247,7 +245,7 @@ async fn serve_with_slack(
             slack::socket_mode::start(cfg, Arc::new(slack.clone()))
         });
     // Installing into other workspaces (OAuth v2), tokens encrypted at rest.
-    if let Some((installer, _)) = install {
+    if let Some(installer) = installer {
         router = router.merge(installer.router());
         println!("slack: install at http://{local}/slack/install");
     }
@@ -273,15 +271,9 @@ async fn serve_with_slack(
 }
 
 /// The OAuth install, when `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `SLACK_REDIRECT_URI`
-/// and `CHATOPS_TOKEN_KEY` are set; installations are kept, encrypted, beside the store.
-#[allow(clippy::type_complexity)]
-fn oauth_setup(
-    dir: Option<&std::path::Path>,
-    api_url: &str,
-) -> Option<(
-    Arc<slack::oauth::Installer>,
-    Arc<slack::oauth::Installations>,
-)> {
+/// and `CHATOPS_TOKEN_KEY` are set. The installations live in the store, which is opened later
+/// (in the runtime), so this only gathers the settings.
+fn oauth_setup(dir: Option<&std::path::Path>, api_url: &str) -> Option<OAuthSetup> {
     let mut cfg = slack::oauth::OAuthConfig::from_env()?;
     // The install's token exchange calls the same API as the bot (a double, with SLACK_API_URL).
     cfg.api_base = api_url.trim_end_matches('/').to_string();
@@ -292,18 +284,47 @@ fn oauth_setup(
             return None;
         }
     };
-    let file = dir
-        .unwrap_or(std::path::Path::new("."))
-        .join("slack-installations.json");
-    let installations = Arc::new(slack::oauth::Installations::new(
-        &key,
-        Arc::new(slack::oauth::FileTokenStore::new(file)),
-    ));
-    match slack::oauth::Installer::new(cfg, &key, installations.clone()) {
-        Ok(i) => Some((Arc::new(i), installations)),
-        Err(e) => {
-            eprintln!("warning: Slack install is off: {e}");
-            None
+    Some(OAuthSetup {
+        cfg,
+        key,
+        legacy_file: dir
+            .unwrap_or(std::path::Path::new("."))
+            .join(slack::oauth::LEGACY_FILE),
+    })
+}
+
+/// The OAuth install's settings, until the store is open.
+struct OAuthSetup {
+    cfg: slack::oauth::OAuthConfig,
+    key: slack::oauth::TokenKey,
+    /// Where earlier releases kept the installations (beside the store): imported once.
+    legacy_file: PathBuf,
+}
+
+impl OAuthSetup {
+    /// The installer, its installations kept in `store`, after importing the side file of an
+    /// earlier release if there is one; `None` (with a warning) when the install cannot run.
+    fn start(self, store: Arc<dyn store::Store>) -> Option<Arc<slack::oauth::Installer>> {
+        let installations = Arc::new(slack::oauth::Installations::new(&self.key, store));
+        match installations.import_legacy_file(&self.legacy_file) {
+            Ok(None) => {}
+            Ok(Some(done)) => println!(
+                "slack: imported {} installation(s) from {} into the store ({} already there); \
+                 the file is now {}",
+                done.imported.len(),
+                self.legacy_file.display(),
+                done.kept.len(),
+                done.moved_to.display()
+            ),
+            // The store's installations still serve; the file stays for the operator to fix.
+            Err(e) => eprintln!("warning: {e}"),
+        }
+        match slack::oauth::Installer::new(self.cfg, &self.key, installations) {
+            Ok(i) => Some(Arc::new(i)),
+            Err(e) => {
+                eprintln!("warning: Slack install is off: {e}");
+                None
+            }
         }
     }
 }

@@ -1,22 +1,35 @@
-//! The Slack surface's pure core: no HTTP server, no Web API calls. The server, the Web API
-//! client and Socket Mode are built on these functions:
+//! The Slack surface: everything Slack, from the HTTP request it sends to the Block Kit
+//! message we post back, and the OAuth install. By job (`README.md` has the details):
 //!
-//! - [`signature`]: Slack's v0 request signatures (verify before parsing anything);
-//! - [`events`]: Events API bodies → typed events → [`engine::Inbound`];
-//! - [`interactivity`]: `block_actions`, `view_submission` and slash commands → [`engine::Inbound`];
-//! - [`blocks`]: [`engine::Message`] → Block Kit messages, files and modals within Slack's limits;
-//! - [`ids`]: how the engine's actions, values and message ids travel through Slack;
-//! - [`text`]: escaping outgoing text and reading incoming text;
-//! - [`socket_mode`]: Socket Mode (a WebSocket Slack pushes envelopes into) instead of a public URL;
-//! - [`oauth`]: multi-workspace install (OAuth v2) and bot tokens per team, encrypted at rest;
-//! - [`tokens`]: which bot token answers an event (its team's installation, else the single one);
-//! - [`manifest`]: the scopes, events and paths the app manifest must grant.
+//! - **receive**: [`server`] (the routes `/slack/events`, `/slack/interactivity`,
+//!   `/slack/commands`, each body checked once for size and signature before any handler
+//!   sees it), [`socket_mode`] (a WebSocket Slack pushes envelopes into, instead of a public
+//!   URL; the same handling), [`signature`] (Slack's v0 request signatures),
+//!   [`events`] and [`interactivity`] (Events API bodies, `block_actions`, `view_submission`
+//!   and slash commands → [`engine::Inbound`]);
+//! - **answer**: [`tokens`] (which bot token answers a team: its installation's, else the
+//!   single one), [`outbox`] (delivers the engine's answers and keeps what updating them
+//!   needs), [`webapi`] (the Web API client), [`blocks`] ([`engine::Message`] → Block Kit
+//!   messages, files and modals within Slack's limits), [`ids`] (how the engine's actions,
+//!   values and message ids travel through Slack), [`text`] (escaping outgoing text, reading
+//!   incoming text);
+//! - **install**: [`oauth`] (multi-workspace install through OAuth v2, bot tokens per team
+//!   sealed in the project's store), [`manifest`] (the scopes, events and paths the app
+//!   manifest must grant);
+//! - **test support**: `limits` (Block Kit's limits as a checker), compiled only with the
+//!   `test-support` feature, which the crate's own tests turn on.
+//!
+//! The parsers and the renderer are pure functions; the server, Socket Mode and the Web API
+//! client are built on them. The wall clock is read in one place (`clock`).
 
 pub mod blocks;
+mod clock;
 pub mod events;
 pub mod ids;
 pub mod interactivity;
 mod json;
+#[cfg(feature = "test-support")]
+pub mod limits;
 pub mod manifest;
 pub mod oauth;
 pub mod outbox;

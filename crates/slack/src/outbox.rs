@@ -70,12 +70,6 @@ pub struct Outbox {
     store: Arc<dyn Store>,
 }
 
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
-}
-
 impl Outbox {
     pub fn new(tokens: Arc<Tokens>, store: Arc<dyn Store>) -> Outbox {
         Outbox { tokens, store }
@@ -112,9 +106,9 @@ impl Outbox {
     }
 
     fn put(&self, kind: &str, key: &str, value: &Value) {
-        if let Err(e) = self
-            .store
-            .put_surface(kind, key, &value.to_string(), now_ms())
+        if let Err(e) =
+            self.store
+                .put_surface(kind, key, &value.to_string(), crate::clock::now_ms())
         {
             tracing::error!(kind, key, error = %e, "cannot store a Slack record");
         }

@@ -1,14 +1,16 @@
 //! The HTTP endpoints Slack calls: `/slack/events`, `/slack/interactivity`,
 //! `/slack/commands`.
 //!
-//! Every request: the raw body is read, the signature checked **before anything is parsed**
-//! (`401` and nothing runs when it fails), the body parsed, de-duplicated through the store's
-//! processed event ids, and answered at once; the engine's work and the Web API calls run in
-//! a spawned task after the answer, so Slack always gets its ack well within 3 s.
+//! Every request: the raw body is read (at most 1 MiB, else `413`) and its signature checked
+//! **before anything is parsed** (`401` and nothing runs when it fails), both by the
+//! `VerifiedBody` extractor every route takes; then the body is parsed, de-duplicated through
+//! the store's processed event ids, and answered at once; the engine's work and the Web API
+//! calls run in a spawned task after the answer, so Slack always gets its ack well within 3 s.
 //!
 //! The bot token used is the event's team's ([`Tokens`]): its OAuth installation, else the
 //! single-workspace token; `app_uninstalled` and `tokens_revoked` remove the installation.
 
+use crate::clock::now_ms;
 use crate::events::{self, Envelope, SlackEvent};
 use crate::interactivity::{self, Interaction, InteractionError, SlashCommand, Target};
 use crate::outbox::{Origin, Outbox};
@@ -17,7 +19,7 @@ use crate::tokens::Tokens;
 use crate::webapi::{WebApi, DEFAULT_BASE_URL};
 use crate::BotIdentity;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -87,12 +89,6 @@ struct Inner {
 #[derive(Clone)]
 pub struct Slack {
     inner: Arc<Inner>,
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as i64)
 }
 
 fn status(code: StatusCode, text: &'static str) -> Response {
@@ -267,23 +263,6 @@ impl Slack {
         }
     }
 
-    fn verified(&self, headers: &HeaderMap, body: &[u8]) -> bool {
-        let h =
-            SignatureHeaders::from_lookup(|name| headers.get(name).and_then(|v| v.to_str().ok()));
-        match verify(
-            &self.inner.settings.signing_secret,
-            &h,
-            body,
-            now_ms() / 1000,
-        ) {
-            Ok(()) => true,
-            Err(e) => {
-                tracing::warn!(error = %e, "a Slack request with a bad signature; refused");
-                false
-            }
-        }
-    }
-
     /// Runs the engine's sweep once and delivers what it can: updates of messages posted in
     /// Slack go out; the others are kept for [`Self::take_leftovers`].
     pub async fn sweep_once(&self) {
@@ -376,13 +355,46 @@ impl Handler for Relay {
     }
 }
 
-async fn on_events(State(app): State<Slack>, headers: HeaderMap, body: Bytes) -> Response {
-    if body.len() > MAX_BODY {
-        return status(StatusCode::PAYLOAD_TOO_LARGE, "too large");
+/// The body of a request Slack really sent, read whole: at most [`MAX_BODY`] bytes (else
+/// `413 too large`) and signed with the signing secret within Slack's five-minute window
+/// (else `401 bad signature`), checked before anything parses it. Every Slack route takes
+/// its body through this extractor, so no handler can skip or repeat the check (bolt's
+/// `request_verification` middleware, as an axum extractor).
+struct VerifiedBody(Bytes);
+
+impl FromRequest<Slack> for VerifiedBody {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, app: &Slack) -> Result<Self, Response> {
+        let headers = req.headers().clone();
+        let body = Bytes::from_request(req, app)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        if body.len() > MAX_BODY {
+            return Err(status(StatusCode::PAYLOAD_TOO_LARGE, "too large"));
+        }
+        let h =
+            SignatureHeaders::from_lookup(|name| headers.get(name).and_then(|v| v.to_str().ok()));
+        match verify(
+            &app.inner.settings.signing_secret,
+            &h,
+            &body,
+            crate::clock::now_secs(),
+        ) {
+            Ok(()) => Ok(VerifiedBody(body)),
+            Err(e) => {
+                tracing::warn!(error = %e, "a Slack request with a bad signature; refused");
+                Err(status(StatusCode::UNAUTHORIZED, "bad signature"))
+            }
+        }
     }
-    if !app.verified(&headers, &body) {
-        return status(StatusCode::UNAUTHORIZED, "bad signature");
-    }
+}
+
+async fn on_events(
+    State(app): State<Slack>,
+    headers: HeaderMap,
+    VerifiedBody(body): VerifiedBody,
+) -> Response {
     let env = match events::parse(&body, &app.inner.settings.bot) {
         Ok(e) => e,
         Err(e) => {
@@ -404,13 +416,7 @@ async fn on_events(State(app): State<Slack>, headers: HeaderMap, body: Bytes) ->
     }
 }
 
-async fn on_interactivity(State(app): State<Slack>, headers: HeaderMap, body: Bytes) -> Response {
-    if body.len() > MAX_BODY {
-        return status(StatusCode::PAYLOAD_TOO_LARGE, "too large");
-    }
-    if !app.verified(&headers, &body) {
-        return status(StatusCode::UNAUTHORIZED, "bad signature");
-    }
+async fn on_interactivity(State(app): State<Slack>, VerifiedBody(body): VerifiedBody) -> Response {
     let interaction = match interactivity::parse(&body) {
         Ok(i) => i,
         Err(e) => {
@@ -624,13 +630,7 @@ async fn expired(outbox: &Outbox, origin: &Origin) {
     }
 }
 
-async fn on_command(State(app): State<Slack>, headers: HeaderMap, body: Bytes) -> Response {
-    if body.len() > MAX_BODY {
-        return status(StatusCode::PAYLOAD_TOO_LARGE, "too large");
-    }
-    if !app.verified(&headers, &body) {
-        return status(StatusCode::UNAUTHORIZED, "bad signature");
-    }
+async fn on_command(State(app): State<Slack>, VerifiedBody(body): VerifiedBody) -> Response {
     let cmd = match interactivity::parse_slash_command(&body) {
         Ok(c) => c,
         Err(e) => {

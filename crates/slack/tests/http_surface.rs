@@ -116,6 +116,50 @@ async fn bad_signatures_get_401_and_nothing_runs() {
     assert_eq!(stub.heard().len(), 1);
 }
 
+/// Every route checks the size first (`413 too large`, whatever the signature), then the
+/// signature (`401 bad signature`), and only then reads the body; the answers are the same on
+/// all three.
+#[tokio::test]
+async fn oversize_bodies_get_413_and_bad_signatures_401_on_every_route() {
+    let double = Double::start().await;
+    let stub = echo();
+    let srv = serve(stub.clone(), store(), &double).await;
+    const MAX_BODY: usize = 1 << 20;
+    let too_big = vec![b'a'; MAX_BODY + 1];
+    let at_limit = vec![b'a'; MAX_BODY];
+    for (path, ct, unreadable) in [
+        ("/slack/events", "application/json", "unreadable body"),
+        (
+            "/slack/commands",
+            "application/x-www-form-urlencoded",
+            "unreadable command",
+        ),
+        (
+            "/slack/interactivity",
+            "application/x-www-form-urlencoded",
+            "unreadable payload",
+        ),
+    ] {
+        for signing in [Signing::Good, Signing::WrongSecret] {
+            let a = srv.send(path, ct, &too_big, signing, &[]).await;
+            assert_eq!((a.status, a.body.as_str()), (413, "too large"), "{path}");
+        }
+        let a = srv
+            .send(path, ct, &at_limit, Signing::WrongSecret, &[])
+            .await;
+        assert_eq!(
+            (a.status, a.body.as_str()),
+            (401, "bad signature"),
+            "{path}"
+        );
+        let a = srv.send(path, ct, &at_limit, Signing::Good, &[]).await;
+        assert_eq!((a.status, a.body.as_str()), (400, unreadable), "{path}");
+    }
+    srv.idle().await;
+    assert!(stub.heard().is_empty(), "nothing ran");
+    assert!(double.calls().is_empty(), "{:?}", double.calls());
+}
+
 #[tokio::test]
 async fn url_verification_is_answered_with_the_challenge() {
     let double = Double::start().await;

@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use engine::{Event, Inbound, Message, Outbound};
 use serde_json::{json, Value};
-use slack::oauth::{Installation, Installations, MemoryTokenStore, TokenKey};
+use slack::oauth::{Installation, Installations, TokenKey};
 use slack::{BotIdentity, Slack, Tokens, WebApi};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -42,10 +42,7 @@ fn installation(team: &str, token: &str, bot: &str) -> Installation {
 }
 
 fn installations() -> Arc<Installations> {
-    let i = Arc::new(Installations::new(
-        &TokenKey::from_bytes([9; 32]),
-        Arc::new(MemoryTokenStore::new()),
-    ));
+    let i = Arc::new(Installations::new(&TokenKey::from_bytes([9; 32]), store()));
     i.save(&installation(TEAM_A, TOKEN_A, BOT_A)).unwrap();
     i.save(&installation(TEAM_B, TOKEN_B, BOT_B)).unwrap();
     i
@@ -223,10 +220,7 @@ async fn installations_only_and_single_token_only() {
     let double = Double::start().await;
     let stub = echo();
     double.accept_token(TOKEN_A);
-    let inst = Arc::new(Installations::new(
-        &TokenKey::from_bytes([5; 32]),
-        Arc::new(MemoryTokenStore::new()),
-    ));
+    let inst = Arc::new(Installations::new(&TokenKey::from_bytes([5; 32]), store()));
     inst.save(&installation(TEAM_A, TOKEN_A, BOT_A)).unwrap();
     let mut s = settings();
     s.bot = BotIdentity::default();

@@ -1,5 +1,5 @@
-//! OAuth v2 install against a local double of `oauth.v2.access`, and the encrypted token
-//! store.
+//! OAuth v2 install against a local double of `oauth.v2.access`, the installations sealed in
+//! the project's store, and the import of an earlier release's installations file.
 
 use axum::http::HeaderMap;
 use axum::routing::post;
@@ -7,12 +7,13 @@ use axum::Router;
 use base64::Engine as _;
 use serde_json::json;
 use slack::oauth::{
-    CallbackQuery, CryptoError, FileTokenStore, Installation, InstallationError, Installations,
-    Installer, MemoryTokenStore, OAuthConfig, OAuthError, StateError, TokenCipher, TokenKey,
-    TokenStore, STATE_COOKIE,
+    CallbackQuery, CryptoError, Installation, InstallationError, Installations, Installer,
+    LegacyImport, OAuthConfig, OAuthError, StateError, TokenCipher, TokenKey, STATE_COOKIE,
+    STORE_SURFACE,
 };
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use store::{SqliteStore, Store};
 use tokio::net::TcpListener;
 
 const BOT_TOKEN: &str = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy";
@@ -86,7 +87,29 @@ fn config(api_base: &str) -> OAuthConfig {
     c
 }
 
-fn installer(api_base: &str, store: Arc<dyn TokenStore>) -> Arc<Installer> {
+/// A fresh in-memory store.
+fn mem() -> Arc<dyn Store> {
+    Arc::new(SqliteStore::in_memory().unwrap())
+}
+
+/// The teams with an installation in `store`.
+fn teams(store: &Arc<dyn Store>) -> Vec<String> {
+    store.list_installations(STORE_SURFACE).unwrap()
+}
+
+/// The sealed record of `team` in `store`.
+fn sealed(store: &Arc<dyn Store>, team: &str) -> Option<String> {
+    store.get_installation(STORE_SURFACE, team).unwrap()
+}
+
+/// Files `record` under `team` in `store` directly (as a tamperer with access to it would).
+fn file_under(store: &Arc<dyn Store>, team: &str, record: &str) {
+    store
+        .put_installation(STORE_SURFACE, team, record, 0)
+        .unwrap();
+}
+
+fn installer(api_base: &str, store: Arc<dyn Store>) -> Arc<Installer> {
     let inst = Arc::new(Installations::new(&key(), store));
     Arc::new(Installer::new(config(api_base), &key(), inst).unwrap())
 }
@@ -108,7 +131,7 @@ fn param(q: &[(String, String)], name: &str) -> String {
 #[tokio::test]
 async fn install_url_carries_client_scopes_redirect_and_a_state() {
     let (base, _) = slack_double().await;
-    let i = installer(&base, Arc::new(MemoryTokenStore::new()));
+    let i = installer(&base, mem());
     let (url, state) = i.install_url(1_700_000_000).unwrap();
     assert!(
         url.starts_with("https://slack.com/oauth/v2/authorize?"),
@@ -130,7 +153,7 @@ async fn install_url_carries_client_scopes_redirect_and_a_state() {
 #[tokio::test]
 async fn callback_checks_the_state_exchanges_the_code_and_stores_encrypted() {
     let (base, calls) = slack_double().await;
-    let store = Arc::new(MemoryTokenStore::new());
+    let store = mem();
     let i = installer(&base, store.clone());
     let now = 1_700_000_000;
     let (_, state) = i.install_url(now).unwrap();
@@ -147,7 +170,7 @@ async fn callback_checks_the_state_exchanges_the_code_and_stores_encrypted() {
         OAuthError::Denied("access_denied".into())
     );
     // Wrong, forged, expired, missing cookie, other browser.
-    let other = installer(&base, Arc::new(MemoryTokenStore::new()));
+    let other = installer(&base, mem());
     let (_, foreign) = Installer::new(
         config(&base),
         &TokenKey::from_bytes([1; 32]),
@@ -189,7 +212,7 @@ async fn callback_checks_the_state_exchanges_the_code_and_stores_encrypted() {
         calls.lock().unwrap().is_empty(),
         "no exchange before the state is good"
     );
-    assert!(store.teams().unwrap().is_empty());
+    assert!(teams(&store).is_empty());
 
     // A code Slack refuses: a clear error, nothing stored.
     let (_, s2) = i.install_url(now).unwrap();
@@ -199,7 +222,7 @@ async fn callback_checks_the_state_exchanges_the_code_and_stores_encrypted() {
             .unwrap_err(),
         OAuthError::Slack("invalid_code".into())
     );
-    assert!(store.teams().unwrap().is_empty());
+    assert!(teams(&store).is_empty());
 
     // The good path.
     let inst = i
@@ -233,7 +256,7 @@ async fn callback_checks_the_state_exchanges_the_code_and_stores_encrypted() {
     );
 
     // Stored encrypted, decrypts to the same installation.
-    let record = store.get("T9TK3CUKW").unwrap().unwrap();
+    let record = sealed(&store, "T9TK3CUKW").unwrap();
     assert!(
         !record.contains("xoxb") && !record.contains("Softball"),
         "{record}"
@@ -251,7 +274,7 @@ async fn callback_checks_the_state_exchanges_the_code_and_stores_encrypted() {
 #[tokio::test]
 async fn router_redirects_sets_the_cookie_and_installs() {
     let (base, _) = slack_double().await;
-    let store = Arc::new(MemoryTokenStore::new());
+    let store = mem();
     let i = installer(&base, store.clone());
     let l = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = l.local_addr().unwrap();
@@ -307,7 +330,7 @@ async fn router_redirects_sets_the_cookie_and_installs() {
         .await
         .unwrap()
         .contains("installed in Slack Softball Team"));
-    assert_eq!(store.teams().unwrap(), vec!["T9TK3CUKW".to_string()]);
+    assert_eq!(teams(&store), vec!["T9TK3CUKW".to_string()]);
     // Cancelled in Slack.
     let r = http
         .get(format!(
@@ -349,15 +372,33 @@ fn temp_file(name: &str) -> std::path::PathBuf {
     dir.join(name)
 }
 
+/// Every byte the store keeps on disk for `path` (the database and its WAL and shared
+/// memory files, which hold recent writes before a checkpoint).
+fn on_disk(path: &std::path::Path) -> String {
+    let mut all = Vec::new();
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        if let Ok(b) = std::fs::read(&p) {
+            all.extend(b);
+        }
+    }
+    String::from_utf8_lossy(&all).into_owned()
+}
+
 #[test]
-fn tokens_are_encrypted_at_rest_in_a_file() {
-    let path = temp_file("tokens.json");
-    let store: Arc<dyn TokenStore> = Arc::new(FileTokenStore::new(&path));
+fn tokens_are_encrypted_at_rest_in_the_store_file() {
+    let path = temp_file("chatops.db");
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
     let inst = Installations::new(&key(), store.clone());
     inst.save(&installation("T1")).unwrap();
     inst.save(&installation("T2")).unwrap();
-    let on_disk = std::fs::read_to_string(&path).unwrap();
-    assert!(!on_disk.contains("xoxb"), "{on_disk}");
+    let on_disk = on_disk(&path);
+    assert!(
+        on_disk.contains("v1."),
+        "the sealed records are in the file"
+    );
+    assert!(!on_disk.contains("xoxb"));
     assert!(!on_disk.contains(&BOT_TOKEN[5..20]));
     assert!(!on_disk.contains("Acme"));
     #[cfg(unix)]
@@ -367,35 +408,162 @@ fn tokens_are_encrypted_at_rest_in_a_file() {
         assert_eq!(mode & 0o777, 0o600);
     }
     // A fresh store on the same file (a restart) decrypts both.
-    let reopened = Installations::new(&key(), Arc::new(FileTokenStore::new(&path)));
+    let reopened = Installations::new(&key(), Arc::new(SqliteStore::open(&path).unwrap()));
     assert_eq!(reopened.get("T1").unwrap().unwrap(), installation("T1"));
     assert_eq!(reopened.get("T2").unwrap().unwrap().bot_token, BOT_TOKEN);
     assert_eq!(reopened.get("T3").unwrap(), None);
     assert_eq!(reopened.teams().unwrap(), vec!["T1", "T2"]);
     // Same plaintext, new nonce: a different record.
-    let before = store.get("T1").unwrap().unwrap();
+    let before = sealed(&store, "T1").unwrap();
     inst.save(&installation("T1")).unwrap();
-    assert_ne!(before, store.get("T1").unwrap().unwrap());
+    assert_ne!(before, sealed(&store, "T1").unwrap());
     assert!(reopened.remove("T2").unwrap());
     assert!(!reopened.remove("T2").unwrap());
     assert_eq!(reopened.teams().unwrap(), vec!["T1"]);
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }
 
+/// What an earlier release wrote to `slack-installations.json`: `{"T…": sealed record}`,
+/// each record the installation's JSON sealed for its team.
+fn legacy_file(path: &std::path::Path, key: &TokenKey, installs: &[Installation]) {
+    let c = TokenCipher::new(key);
+    let records: std::collections::BTreeMap<String, String> = installs
+        .iter()
+        .map(|i| {
+            let plain = serde_json::to_vec(i).unwrap();
+            (i.team_id.clone(), c.seal(&i.team_id, &plain).unwrap())
+        })
+        .collect();
+    std::fs::write(path, serde_json::to_vec_pretty(&records).unwrap()).unwrap();
+}
+
+#[test]
+fn an_earlier_releases_installations_file_is_imported_once() {
+    let path = temp_file(slack::oauth::LEGACY_FILE);
+    let store = mem();
+    let inst = Installations::new(&key(), store.clone());
+    // No file: nothing to do.
+    assert_eq!(inst.import_legacy_file(&path).unwrap(), None);
+
+    // T2 was installed again since (the store's record is newer): it is kept.
+    let mut newer = installation("T2");
+    newer.team_name = Some("Acme Ops, reinstalled".into());
+    inst.save(&newer).unwrap();
+    legacy_file(&path, &key(), &[installation("T1"), installation("T2")]);
+    let done = inst.import_legacy_file(&path).unwrap().unwrap();
+    let mut moved = path.clone().into_os_string();
+    moved.push(".imported");
+    assert_eq!(
+        done,
+        LegacyImport {
+            imported: vec!["T1".into()],
+            kept: vec!["T2".into()],
+            moved_to: moved.clone().into(),
+        }
+    );
+    assert!(!path.exists(), "the file is moved away");
+    assert!(std::path::Path::new(&moved).exists(), "not deleted");
+    assert_eq!(inst.get("T1").unwrap().unwrap(), installation("T1"));
+    assert_eq!(inst.get("T2").unwrap().unwrap(), newer);
+    // Imported as it was: still sealed in the store.
+    let record = sealed(&store, "T1").unwrap();
+    assert!(
+        record.starts_with("v1.") && !record.contains("xoxb"),
+        "{record}"
+    );
+    // Once: the next start finds no file, and an uninstall stays an uninstall.
+    assert!(inst.remove("T1").unwrap());
+    assert_eq!(inst.import_legacy_file(&path).unwrap(), None);
+    assert_eq!(inst.get("T1").unwrap(), None);
+
+    // An empty file (no installations) is imported as nothing and moved away too.
+    std::fs::write(&path, "\n").unwrap();
+    let done = inst.import_legacy_file(&path).unwrap().unwrap();
+    assert!(done.imported.is_empty() && done.kept.is_empty());
+    assert!(!path.exists());
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn a_broken_installations_file_is_a_clear_error_and_imports_nothing() {
+    let path = temp_file(slack::oauth::LEGACY_FILE);
+    let store = mem();
+    let inst = Installations::new(&key(), store.clone());
+
+    // Not JSON.
+    std::fs::write(&path, "{not json").unwrap();
+    let err = inst.import_legacy_file(&path).unwrap_err();
+    assert!(
+        matches!(&err, InstallationError::LegacyFormat { path: p, .. } if *p == path),
+        "{err:?}"
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains(slack::oauth::LEGACY_FILE) && msg.contains("not a JSON object"),
+        "{msg}"
+    );
+    assert!(path.exists(), "left where it is");
+
+    // Sealed with another key: nothing is imported, the error names the team and the key.
+    legacy_file(
+        &path,
+        &TokenKey::from_bytes([3; 32]),
+        &[installation("T1"), installation("T2")],
+    );
+    let err = inst.import_legacy_file(&path).unwrap_err();
+    assert_eq!(
+        err,
+        InstallationError::LegacyRecord {
+            path: path.clone(),
+            team: "T1".into(),
+            source: Box::new(InstallationError::Crypto(CryptoError::Tampered(
+                "T1".into()
+            ))),
+        }
+    );
+    assert!(
+        err.to_string().contains("CHATOPS_TOKEN_KEY is not the key"),
+        "{err}"
+    );
+    assert!(teams(&store).is_empty(), "all or nothing");
+    assert!(path.exists(), "left where it is");
+
+    // A record filed under another team.
+    let c = TokenCipher::new(&key());
+    let t1 = c
+        .seal("T1", &serde_json::to_vec(&installation("T1")).unwrap())
+        .unwrap();
+    std::fs::write(&path, serde_json::json!({ "T9": t1 }).to_string()).unwrap();
+    let err = inst.import_legacy_file(&path).unwrap_err();
+    assert!(
+        matches!(&err, InstallationError::LegacyRecord { team, source, .. }
+            if team == "T9" && matches!(**source, InstallationError::Crypto(CryptoError::WrongTeam { .. }))),
+        "{err:?}"
+    );
+    assert!(teams(&store).is_empty());
+
+    // A directory where the file should be: it cannot be read.
+    std::fs::remove_file(&path).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    assert!(matches!(
+        inst.import_legacy_file(&path).unwrap_err(),
+        InstallationError::LegacyRead { .. }
+    ));
+    std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+}
+
 #[test]
 fn tampering_wrong_team_and_wrong_key_are_clear_errors() {
-    let store = Arc::new(MemoryTokenStore::new());
+    let store = mem();
     let inst = Installations::new(&key(), store.clone());
     inst.save(&installation("T1")).unwrap();
-    let record = store.get("T1").unwrap().unwrap();
+    let record = sealed(&store, "T1").unwrap();
 
     // One flipped character in the ciphertext.
     let mut tampered = record.clone().into_bytes();
     let at = tampered.len() - 5;
     tampered[at] = if tampered[at] == b'A' { b'B' } else { b'A' };
-    store
-        .put("T1", &String::from_utf8(tampered).unwrap())
-        .unwrap();
+    file_under(&store, "T1", &String::from_utf8(tampered).unwrap());
     let err = inst.get("T1").unwrap_err();
     assert_eq!(
         err,
@@ -404,7 +572,7 @@ fn tampering_wrong_team_and_wrong_key_are_clear_errors() {
     assert!(err.to_string().contains("tampered"), "{err}");
 
     // T1's record filed under T2.
-    store.put("T2", &record).unwrap();
+    file_under(&store, "T2", &record);
     assert_eq!(
         inst.get("T2").unwrap_err(),
         InstallationError::Crypto(CryptoError::WrongTeam {
@@ -421,14 +589,14 @@ fn tampering_wrong_team_and_wrong_key_are_clear_errors() {
         parts[2],
         parts[3]
     );
-    store.put("T2", &forged).unwrap();
+    file_under(&store, "T2", &forged);
     assert_eq!(
         inst.get("T2").unwrap_err(),
         InstallationError::Crypto(CryptoError::Tampered("T2".into()))
     );
 
     // Another key.
-    store.put("T1", &record).unwrap();
+    file_under(&store, "T1", &record);
     assert_eq!(inst.get("T1").unwrap().unwrap(), installation("T1"));
     let other = Installations::new(&TokenKey::from_bytes([3; 32]), store.clone());
     assert!(other
@@ -438,7 +606,7 @@ fn tampering_wrong_team_and_wrong_key_are_clear_errors() {
         .contains("CHATOPS_TOKEN_KEY is not the key"));
 
     // Garbage.
-    store.put("T1", "v1.only-two").unwrap();
+    file_under(&store, "T1", "v1.only-two");
     assert!(matches!(
         inst.get("T1").unwrap_err(),
         InstallationError::Crypto(CryptoError::Malformed(_))
@@ -457,15 +625,7 @@ fn install_states_expire_on_time() {
     // The TTL is configurable.
     let mut c = config("http://127.0.0.1:9");
     c.state_ttl = Duration::from_secs(60);
-    let i = Installer::new(
-        c,
-        &key(),
-        Arc::new(Installations::new(
-            &key(),
-            Arc::new(MemoryTokenStore::new()),
-        )),
-    )
-    .unwrap();
+    let i = Installer::new(c, &key(), Arc::new(Installations::new(&key(), mem()))).unwrap();
     let (url, _) = i.install_url(100).unwrap();
     let state = param(&query_of(&url), "state");
     assert!(state.starts_with("160."), "{state}");

@@ -5,10 +5,10 @@ use engine::{Block, Button, Choice, Event, Field, Message, Style};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use slack::blocks::{
-    render, validate_message, validate_view, Destination, Overflow, RenderOptions, Rendered,
-    MAX_BLOCKS, MAX_MESSAGE_CHARS,
+    render, Destination, Overflow, RenderOptions, Rendered, MAX_BLOCKS, MAX_MESSAGE_CHARS,
 };
 use slack::interactivity::{self, Interaction, Target};
+use slack::limits::{validate_message, validate_view};
 
 fn dest() -> Destination {
     Destination {

@@ -6,11 +6,14 @@
 //! write in the database (see [`Store::claim_for_run`]), never a read-then-write in memory.
 //!
 //! [`SqliteStore`] is the default, embedded backend; PostgreSQL will implement the same trait
-//! and must pass the same [`conformance`] suite.
+//! and must pass the same `conformance` suite. The suite is behind the `conformance` feature,
+//! which only tests turn on (`store = { path = "…", features = ["conformance"] }` under
+//! `[dev-dependencies]`), so it is not compiled into the release binary.
 //!
 //! Times are `i64` Unix milliseconds ([`UnixMillis`]) everywhere, always passed in by the
 //! caller, so tests control the clock and replicas agree on what "now" meant for a decision.
 
+#[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
 mod error;
 mod id;

@@ -145,4 +145,27 @@ pub trait Store: Send + Sync {
 
     /// Forgets records last written before `before`; returns how many.
     fn prune_surface(&self, before: UnixMillis) -> Result<usize>;
+
+    // ----- chat app installations -----
+
+    /// Stores (or replaces) `surface`'s installation in workspace `team` (e.g. the Slack app
+    /// installed through OAuth). `sealed` is opaque here: the surface encrypts it before it
+    /// comes in, so the store never holds a token in clear. Unlike surface records,
+    /// installations are never pruned: one lasts until [`Store::delete_installation`].
+    fn put_installation(
+        &self,
+        surface: &str,
+        team: &str,
+        sealed: &str,
+        now: UnixMillis,
+    ) -> Result<()>;
+
+    /// The sealed installation of `surface` in `team`, byte for byte as it was put.
+    fn get_installation(&self, surface: &str, team: &str) -> Result<Option<String>>;
+
+    /// Forgets the installation (the app was uninstalled); false if there was none.
+    fn delete_installation(&self, surface: &str, team: &str) -> Result<bool>;
+
+    /// The teams `surface` is installed in, sorted.
+    fn list_installations(&self, surface: &str) -> Result<Vec<String>>;
 }

@@ -174,3 +174,26 @@ fn the_schema_rejects_impossible_states() {
         assert!(raw.execute(bad, [&c.id]).is_err(), "{bad} was accepted");
     }
 }
+
+/// A new database file (and the WAL beside it) is readable by its owner only: it holds the
+/// audit log and the chat apps' sealed installations. An existing file keeps its mode.
+#[cfg(unix)]
+#[test]
+fn a_new_database_file_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    let s = SqliteStore::open(&path).unwrap();
+    assert!(s.mark_event("e1", T0).unwrap());
+    assert_eq!(mode(&path), 0o600);
+    let wal = dir.path().join("new.db-wal");
+    assert!(wal.exists(), "WAL mode keeps a -wal file while open");
+    assert_eq!(mode(&wal), 0o600);
+
+    let shared = dir.path().join("shared.db");
+    std::fs::write(&shared, b"").unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o640)).unwrap();
+    SqliteStore::open(&shared).unwrap();
+    assert_eq!(mode(&shared), 0o640);
+}

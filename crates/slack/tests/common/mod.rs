@@ -173,12 +173,12 @@ fn check_limits(st: &DoubleState, method: &str, body: &Value) {
             text: body["text"].as_str().unwrap_or("").to_string(),
             blocks: blocks.clone(),
         };
-        if let Err(e) = slack::blocks::validate_message(&m) {
+        if let Err(e) = slack::limits::validate_message(&m) {
             st.violations.lock().unwrap().push(format!("{method}: {e}"));
         }
     }
     if method == "views.open" {
-        if let Err(e) = slack::blocks::validate_view(&body["view"]) {
+        if let Err(e) = slack::limits::validate_view(&body["view"]) {
             st.violations.lock().unwrap().push(format!("{method}: {e}"));
         }
     }

@@ -53,6 +53,7 @@ pub const CASES: &[(&str, Case)] = &[
     ("event_ids_idempotent", event_ids_idempotent),
     ("event_ids_concurrent", event_ids_concurrent),
     ("surface_records_rules", surface_records_rules),
+    ("installations_rules", installations_rules),
 ];
 
 /// Runs every single-store case on `store` in turn (a quick check; the macro gives one test
@@ -71,6 +72,7 @@ pub fn restart_cases(open: &dyn Fn() -> Box<dyn Store>) {
     restart_keeps_pending_claimable_once(open);
     reopen_keeps_everything(open);
     surface_records_survive_reopen(open);
+    installations_survive_reopen(open);
 }
 
 /// A unique workspace name, so cases never see each other's rows even on a shared database.
@@ -125,7 +127,8 @@ macro_rules! conformance_tests {
             claim_once_concurrently, claim_after_expiry, cancel_rules, cancel_vs_run_race,
             expire_due_returns_each_once, prune_pending_keeps_live, call_json_round_trips,
             channel_state_rules, user_roles_rules, alias_crud, audit_filters_and_order,
-            event_ids_idempotent, event_ids_concurrent, surface_records_rules);
+            event_ids_idempotent, event_ids_concurrent, surface_records_rules,
+            installations_rules);
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
         $(

@@ -1,4 +1,5 @@
-//! Conformance cases for channel state, users' roles, aliases, the audit log and event ids.
+//! Conformance cases for channel state, users' roles, aliases, the audit log, event ids,
+//! surface records and chat app installations.
 
 use super::{sample_pending, unique_workspace, T0};
 use crate::types::{Alias, AuditFilter, AuditOrder, AuditRecord, Waiting};
@@ -419,4 +420,75 @@ pub fn surface_records_survive_reopen(open: &dyn Fn() -> Box<dyn Store>) {
         open().get_surface("slack.message", &ws).unwrap().as_deref(),
         Some(r#"{"c":"C1","ts":"1.2"}"#)
     );
+}
+
+/// Installations: put replaces, surfaces are separate namespaces, sealed records are kept
+/// byte for byte, the list is sorted and per surface, delete says whether there was one, and
+/// no pruning ever forgets an installation.
+pub fn installations_rules(s: &dyn Store) {
+    // A surface name of its own, so a shared database's other rows never show in the list.
+    let slack = format!("slack-{}", unique_workspace());
+    let teams = format!("teams-{}", unique_workspace());
+    assert_eq!(s.get_installation(&slack, "T1").unwrap(), None);
+    assert!(s.list_installations(&slack).unwrap().is_empty());
+    assert!(!s.delete_installation(&slack, "T1").unwrap());
+
+    s.put_installation(&slack, "T2", "v1.VDI.bm9uY2U.c2VhbGVk", T0)
+        .unwrap();
+    s.put_installation(&slack, "T1", "v1.VDE.bm9uY2U.b2xk", T0)
+        .unwrap();
+    assert_eq!(
+        s.get_installation(&slack, "T1").unwrap().as_deref(),
+        Some("v1.VDE.bm9uY2U.b2xk")
+    );
+    // Replacing keeps one record per team.
+    s.put_installation(&slack, "T1", "v1.VDE.bm9uY2U.bmV3", T0 + 10)
+        .unwrap();
+    assert_eq!(
+        s.get_installation(&slack, "T1").unwrap().as_deref(),
+        Some("v1.VDE.bm9uY2U.bmV3")
+    );
+    assert_eq!(s.list_installations(&slack).unwrap(), ["T1", "T2"]);
+    // Another surface under the same team id is another installation.
+    assert_eq!(s.get_installation(&teams, "T1").unwrap(), None);
+    s.put_installation(&teams, "T1", "other", T0).unwrap();
+    assert_eq!(s.list_installations(&teams).unwrap(), ["T1"]);
+    assert_eq!(
+        s.get_installation(&slack, "T1").unwrap().as_deref(),
+        Some("v1.VDE.bm9uY2U.bmV3")
+    );
+    // Whatever the surface sealed comes back unchanged.
+    let odd = "ünïcode \u{0} ' \" \\ 🚀".repeat(500);
+    s.put_installation(&slack, "T3", &odd, T0).unwrap();
+    assert_eq!(
+        s.get_installation(&slack, "T3").unwrap().as_deref(),
+        Some(odd.as_str())
+    );
+    // Pruning surface records, however late the cut, leaves installations alone (they are
+    // not short-lived records: a pruned one would silently uninstall the app).
+    s.prune_surface(i64::MAX).unwrap();
+    assert_eq!(s.list_installations(&slack).unwrap(), ["T1", "T2", "T3"]);
+    // Delete: once true, then false; other teams and surfaces stay.
+    assert!(s.delete_installation(&slack, "T1").unwrap());
+    assert!(!s.delete_installation(&slack, "T1").unwrap());
+    assert_eq!(s.get_installation(&slack, "T1").unwrap(), None);
+    assert_eq!(s.list_installations(&slack).unwrap(), ["T2", "T3"]);
+    assert_eq!(
+        s.get_installation(&teams, "T1").unwrap().as_deref(),
+        Some("other")
+    );
+}
+
+/// Installations survive closing and reopening the database.
+pub fn installations_survive_reopen(open: &dyn Fn() -> Box<dyn Store>) {
+    let slack = format!("slack-{}", unique_workspace());
+    open()
+        .put_installation(&slack, "T1", "v1.VDE.bm9uY2U.c2VhbGVk", T0)
+        .unwrap();
+    let again = open();
+    assert_eq!(
+        again.get_installation(&slack, "T1").unwrap().as_deref(),
+        Some("v1.VDE.bm9uY2U.c2VhbGVk")
+    );
+    assert_eq!(again.list_installations(&slack).unwrap(), ["T1"]);
 }

@@ -31,6 +31,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "audit_user_name",
         sql: include_str!("../../migrations/003_audit_user_name.sql"),
     },
+    Migration {
+        version: 4,
+        name: "installations",
+        sql: include_str!("../../migrations/004_installations.sql"),
+    },
 ];
 
 /// FNV-1a over the SQL with `\r` dropped (a CRLF checkout must not look like an edit).

@@ -38,9 +38,33 @@ impl std::fmt::Debug for SqliteStore {
     }
 }
 
+/// Creates the database file, if it does not exist yet, readable by its owner only: it holds
+/// the audit log and the chat apps' installations (sealed, but still nobody else's business).
+/// SQLite gives its `-wal` and `-shm` files the same permissions. An existing file keeps the
+/// permissions it has: its owner may have chosen them.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    // SQLite's own names for a database that is not a plain file.
+    let name = path.as_os_str();
+    if name.is_empty() || name == ":memory:" || name.to_string_lossy().starts_with("file:") {
+        return Ok(());
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 impl SqliteStore {
-    /// Opens (creating it and its directory if needed) the database file at `path` and
-    /// applies any migrations it lacks.
+    /// Opens (creating it, readable by its owner only, and its directory if needed) the
+    /// database file at `path` and applies any migrations it lacks.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         Self::open_with(path.as_ref(), migrate::MIGRATIONS)
     }
@@ -62,6 +86,7 @@ impl SqliteStore {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| open_err(Box::new(e)))?;
         }
+        create_private(path).map_err(|e| open_err(Box::new(e)))?;
         let conn = Connection::open(path).map_err(|e| open_err(Box::new(e)))?;
         conn.busy_timeout(BUSY_TIMEOUT)
             .map_err(|e| open_err(Box::new(e)))?;
@@ -229,6 +254,25 @@ impl Store for SqliteStore {
     }
     fn prune_surface(&self, before: UnixMillis) -> Result<usize> {
         records::prune_surface(&self.lock(), before)
+    }
+
+    fn put_installation(
+        &self,
+        surface: &str,
+        team: &str,
+        sealed: &str,
+        now: UnixMillis,
+    ) -> Result<()> {
+        records::put_installation(&self.lock(), surface, team, sealed, now)
+    }
+    fn get_installation(&self, surface: &str, team: &str) -> Result<Option<String>> {
+        records::get_installation(&self.lock(), surface, team)
+    }
+    fn delete_installation(&self, surface: &str, team: &str) -> Result<bool> {
+        records::delete_installation(&self.lock(), surface, team)
+    }
+    fn list_installations(&self, surface: &str) -> Result<Vec<String>> {
+        records::list_installations(&self.lock(), surface)
     }
 }
 

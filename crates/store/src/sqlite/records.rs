@@ -1,5 +1,5 @@
-//! Channel state, users' roles, aliases, the audit log and processed event ids in SQLite:
-//! simple keyed rows, written with upserts so each call is one statement.
+//! Channel state, users' roles, aliases, the audit log, processed event ids, surface records
+//! and chat app installations in SQLite: simple keyed rows, written with upserts so each call is one statement.
 
 use crate::types::{
     Alias, AuditEntry, AuditFilter, AuditOrder, AuditRecord, ChannelState, UnixMillis,
@@ -378,4 +378,53 @@ pub(super) fn prune_surface(conn: &Connection, before: UnixMillis) -> Result<usi
         "DELETE FROM surface_kv WHERE updated_at < ?1",
         [before],
     )
+}
+
+pub(super) fn put_installation(
+    conn: &Connection,
+    surface: &str,
+    team: &str,
+    sealed: &str,
+    now: UnixMillis,
+) -> Result<()> {
+    exec(
+        conn,
+        "put_installation",
+        "INSERT INTO installations (surface, team, sealed, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (surface, team) DO UPDATE SET sealed = excluded.sealed,
+                                                   updated_at = excluded.updated_at",
+        params![surface, team, sealed, now],
+    )
+    .map(|_| ())
+}
+
+pub(super) fn get_installation(
+    conn: &Connection,
+    surface: &str,
+    team: &str,
+) -> Result<Option<String>> {
+    conn.prepare_cached("SELECT sealed FROM installations WHERE surface = ?1 AND team = ?2")
+        .map_err(db("get_installation"))?
+        .query_row([surface, team], |r| r.get(0))
+        .optional()
+        .map_err(db("get_installation"))
+}
+
+pub(super) fn delete_installation(conn: &Connection, surface: &str, team: &str) -> Result<bool> {
+    exec(
+        conn,
+        "delete_installation",
+        "DELETE FROM installations WHERE surface = ?1 AND team = ?2",
+        [surface, team],
+    )
+    .map(|n| n == 1)
+}
+
+pub(super) fn list_installations(conn: &Connection, surface: &str) -> Result<Vec<String>> {
+    conn.prepare_cached("SELECT team FROM installations WHERE surface = ?1 ORDER BY team")
+        .map_err(db("list_installations"))?
+        .query_map([surface], |r| r.get(0))
+        .map_err(db("list_installations"))?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(db("list_installations"))
 }
