@@ -7,7 +7,6 @@ use crate::resolve::{channel_session_policy, guardrails, role_policies};
 use crate::session::SessionPolicy;
 use config::{Account, Channel, Config, Role, RoleSetting};
 use policy::{Context, Outcome};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// What is asked, by whom, where.
 #[derive(Debug, Clone, Copy)]
@@ -24,6 +23,8 @@ pub struct Ask<'a> {
     pub actions: &'a [String],
     /// The operation under its service's names, for the always-deny list.
     pub aliases: &'a [String],
+    /// Now, in Unix milliseconds, from the conversation's clock (`aws:CurrentTime`).
+    pub now_ms: i64,
 }
 
 /// The outcome of planning.
@@ -77,12 +78,10 @@ pub fn context_for(
     user: &str,
     region: &str,
     role_arn: Option<&str>,
+    now_ms: i64,
 ) -> Context {
     let mut ctx = Context::new();
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let now = u64::try_from(now_ms / 1000).unwrap_or(0);
     ctx.set("aws:RequestedRegion", region);
     ctx.set("aws:EpochTime", now.to_string());
     ctx.set(
@@ -185,6 +184,7 @@ pub fn plan(cfg: &Config, authorizer: &Authorizer, ask: &Ask) -> Plan {
         ask.user,
         &region,
         plan.role_arn.as_deref(),
+        ask.now_ms,
     );
     let built = guardrails(cfg, authorizer.builtins(), ch).and_then(|g| {
         let rp = match role {
@@ -224,4 +224,23 @@ pub fn plan(cfg: &Config, authorizer: &Authorizer, ask: &Ask) -> Plan {
         }
     }
     plan
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_request_time_is_the_callers_clock() {
+        let ctx = context_for("w", "ops", "U1", "eu-west-1", None, 1_767_225_600_000);
+        assert_eq!(
+            ctx.single_lower("aws:currenttime"),
+            Some("2026-01-01T00:00:00Z")
+        );
+        assert_eq!(ctx.single_lower("aws:epochtime"), Some("1767225600"));
+        assert_eq!(
+            ctx.single_lower(&format!("aws:principaltag/{CHANNEL_TAG}")),
+            Some("ops")
+        );
+    }
 }

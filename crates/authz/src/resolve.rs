@@ -2,6 +2,7 @@
 //! custom), the role's own policies, and the session policy for STS.
 
 use crate::builtin::Builtins;
+use crate::err::PolicyError;
 use crate::session::{session_policy, Guardrail, SessionPolicy};
 use config::{Channel, Config, Guardrails, PolicyRef, Role};
 use policy::Policy;
@@ -30,16 +31,16 @@ impl config::PolicyCatalog for ConfigCatalog {
 }
 
 /// The policy a reference names.
-pub fn policy_of(cfg: &Config, builtins: &Builtins, r: &PolicyRef) -> Result<Policy, String> {
+pub fn policy_of(cfg: &Config, builtins: &Builtins, r: &PolicyRef) -> Result<Policy, PolicyError> {
     match r {
         PolicyRef::Builtin(name) => builtins
             .get(name)
-            .ok_or_else(|| format!("unknown built-in policy \"{name}\"")),
+            .ok_or_else(|| PolicyError::UnknownBuiltin(name.clone())),
         PolicyRef::Custom(name) => {
             let doc = cfg
                 .policy_document(r)
-                .ok_or_else(|| format!("no policy \"{name}\" in the config"))?;
-            Policy::parse(name, doc).map_err(|e| e.to_string())
+                .ok_or_else(|| PolicyError::NotInConfig(name.clone()))?;
+            Policy::parse(name, doc).map_err(|e| PolicyError::Invalid(e.to_string()))
         }
     }
 }
@@ -49,7 +50,7 @@ pub fn guardrails(
     cfg: &Config,
     builtins: &Builtins,
     channel: &Channel,
-) -> Result<Vec<Policy>, String> {
+) -> Result<Vec<Policy>, PolicyError> {
     match &channel.guardrails {
         Guardrails::Protection => Ok(Vec::new()),
         Guardrails::Policies(refs) => refs.iter().map(|r| policy_of(cfg, builtins, r)).collect(),
@@ -61,7 +62,7 @@ pub fn role_policies(
     cfg: &Config,
     builtins: &Builtins,
     role: &Role,
-) -> Result<Option<Vec<Policy>>, String> {
+) -> Result<Option<Vec<Policy>>, PolicyError> {
     if role.policies.is_empty() {
         return Ok(None);
     }
@@ -73,7 +74,10 @@ pub fn role_policies(
 }
 
 /// The session policy a channel's commands assume their role with.
-pub fn channel_session_policy(cfg: &Config, channel: &Channel) -> Result<SessionPolicy, String> {
+pub fn channel_session_policy(
+    cfg: &Config,
+    channel: &Channel,
+) -> Result<SessionPolicy, PolicyError> {
     let refs: &[PolicyRef] = match &channel.guardrails {
         Guardrails::Protection => &[],
         Guardrails::Policies(refs) => refs,
@@ -86,7 +90,7 @@ pub fn channel_session_policy(cfg: &Config, channel: &Channel) -> Result<Session
                 name: n,
                 document: cfg
                     .policy_document(r)
-                    .ok_or_else(|| format!("no policy \"{n}\" in the config"))?,
+                    .ok_or_else(|| PolicyError::NotInConfig(n.clone()))?,
             },
         });
     }

@@ -2,6 +2,7 @@
 //! checks: AWS-managed ARNs go in `PolicyArns`, documents are merged into one inline `Policy`.
 
 use crate::builtin::Builtins;
+use crate::err::PolicyError;
 use serde_json::{json, Value};
 
 /// AWS's limits for AssumeRole session policies.
@@ -35,7 +36,7 @@ impl SessionPolicy {
 }
 
 /// Composes the session policy; an empty list means the protection policy.
-pub fn session_policy(guardrails: &[Guardrail]) -> Result<SessionPolicy, String> {
+pub fn session_policy(guardrails: &[Guardrail]) -> Result<SessionPolicy, PolicyError> {
     let protection = [Guardrail::Builtin(crate::PROTECTION)];
     let guardrails = if guardrails.is_empty() {
         &protection[..]
@@ -49,7 +50,7 @@ pub fn session_policy(guardrails: &[Guardrail]) -> Result<SessionPolicy, String>
         match g {
             Guardrail::Builtin(name) => {
                 let b = Builtins::find(name)
-                    .ok_or_else(|| format!("unknown built-in policy \"{name}\""))?;
+                    .ok_or_else(|| PolicyError::UnknownBuiltin(name.to_string()))?;
                 if let Some(arn) = b.managed_arn {
                     push_unique(&mut arns, arn);
                     continue;
@@ -69,10 +70,10 @@ pub fn session_policy(guardrails: &[Guardrail]) -> Result<SessionPolicy, String>
         }
     }
     if arns.len() > MAX_POLICY_ARNS {
-        return Err(format!(
-            "the guardrails need {} AWS-managed policies, and AssumeRole takes at most {MAX_POLICY_ARNS}",
-            arns.len()
-        ));
+        return Err(PolicyError::TooManyManaged {
+            count: arns.len(),
+            max: MAX_POLICY_ARNS,
+        });
     }
     let inline = if statements.is_empty() {
         None
@@ -85,11 +86,15 @@ pub fn session_policy(guardrails: &[Guardrail]) -> Result<SessionPolicy, String>
         }
         let doc = json!({"Version": "2012-10-17", "Statement": statements}).to_string();
         if doc.len() > MAX_INLINE_CHARS {
-            return Err(format!(
-                "the guardrails {} make an inline session policy of {} characters, and AWS allows {MAX_INLINE_CHARS} for AssumeRole; shorten them or use AWS-managed policies",
-                inline_from.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", "),
-                doc.len()
-            ));
+            return Err(PolicyError::InlineTooLong {
+                names: inline_from
+                    .iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                size: doc.len(),
+                max: MAX_INLINE_CHARS,
+            });
         }
         Some(doc)
     };
@@ -107,21 +112,25 @@ fn push_unique(arns: &mut Vec<String>, arn: &str) {
 
 /// A document's statements as a list; a 2008 document with `${` text cannot be merged into
 /// a 2012 one without changing its meaning.
-fn doc_statements(name: &str, doc: &str) -> Result<Vec<Value>, String> {
-    let v: Value = serde_json::from_str(doc).map_err(|e| format!("policy \"{name}\": {e}"))?;
+fn doc_statements(name: &str, doc: &str) -> Result<Vec<Value>, PolicyError> {
+    let v: Value = serde_json::from_str(doc).map_err(|e| PolicyError::NotJson {
+        name: name.to_string(),
+        reason: e.to_string(),
+    })?;
     let version = v
         .get("Version")
         .and_then(Value::as_str)
         .unwrap_or("2008-10-17");
     if version != "2012-10-17" && doc.contains("${") {
-        return Err(format!(
-            "policy \"{name}\" uses Version {version} with \"${{\" in its text; give it Version 2012-10-17 to use it as a session policy"
-        ));
+        return Err(PolicyError::OldVersionWithVariables {
+            name: name.to_string(),
+            version: version.to_string(),
+        });
     }
     Ok(match v.get("Statement") {
         Some(Value::Array(a)) => a.clone(),
         Some(o @ Value::Object(_)) => vec![o.clone()],
-        _ => return Err(format!("policy \"{name}\" has no statements")),
+        _ => return Err(PolicyError::NoStatements(name.to_string())),
     })
 }
 
@@ -175,6 +184,7 @@ mod tests {
             document: &doc,
         }])
         .unwrap_err();
+        let e = e.to_string();
         assert!(e.contains("\"huge\"") && e.contains("2048"), "{e}");
     }
 }

@@ -37,7 +37,7 @@ pub struct ServeArgs {
 pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
     // The web chat reports what it skipped or could not do (an unreadable line of the history
     // file, a handler that failed) as log events: show the warnings and errors on stderr.
-    let _ = tracing::subscriber::set_global_default(StderrLog);
+    start_logging();
     let config = match config::load_with(&args.config, &ConfigCatalog) {
         Ok(c) => c,
         Err(e) => {
@@ -388,56 +388,18 @@ async fn chat_handler(
     Ok((Arc::new(engine), store))
 }
 
-/// Prints the web chat's log events of level WARN and above on stderr, one line each:
-/// `warning: <message> (key=value, …)`. Other crates' events (the AWS SDK's region lookup
-/// chatter) are left out.
-struct StderrLog;
-
-impl tracing::Subscriber for StderrLog {
-    fn enabled(&self, meta: &tracing::Metadata<'_>) -> bool {
-        *meta.level() <= tracing::Level::WARN
-            && (meta.target().starts_with("webchat") || meta.target().starts_with("slack"))
-    }
-    fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        tracing::span::Id::from_u64(1)
-    }
-    fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, event: &tracing::Event<'_>) {
-        #[derive(Default)]
-        struct Line {
-            message: String,
-            fields: Vec<String>,
-        }
-        impl tracing::field::Visit for Line {
-            fn record_str(&mut self, f: &tracing::field::Field, v: &str) {
-                if f.name() == "message" {
-                    self.message = v.to_string();
-                } else {
-                    self.fields.push(format!("{}={v}", f.name()));
-                }
-            }
-            fn record_debug(&mut self, f: &tracing::field::Field, v: &dyn std::fmt::Debug) {
-                if f.name() == "message" {
-                    self.message = format!("{v:?}");
-                } else {
-                    self.fields.push(format!("{}={v:?}", f.name()));
-                }
-            }
-        }
-        let mut line = Line::default();
-        event.record(&mut line);
-        let level = if *event.metadata().level() == tracing::Level::ERROR {
-            "error"
-        } else {
-            "warning"
-        };
-        if line.fields.is_empty() {
-            eprintln!("{level}: {}", line.message);
-        } else {
-            eprintln!("{level}: {} ({})", line.message, line.fields.join(", "));
-        }
-    }
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
+/// Log events on stderr, one line each: warnings and errors of every crate of the project
+/// (the engine's audit failures included), errors only from the AWS SDK (its region lookup
+/// chatters); `CHATOPS_LOG` takes an `EnvFilter` directive list instead (`info`,
+/// `slack=debug`, …).
+fn start_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CHATOPS_LOG").unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("warn,aws_config=error,aws_smithy_runtime=error")
+    });
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(true)
+        .without_time()
+        .try_init();
 }

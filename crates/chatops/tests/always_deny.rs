@@ -1,17 +1,17 @@
 //! Every entry of the always-deny list is refused however the command is spelled, whatever
 //! the guardrails and role allow, and nothing reaches the endpoint.
 
-mod support;
+mod common;
 
 use authz::always_deny::{entries, matching};
 use authz::{Authorizer, LayerKind, Subject};
 use command::{actions_for, parse_line, service_aliases, Catalog, Parsed};
+use common::{fake, respond};
 use policy::{Context, Outcome};
 use std::collections::BTreeMap;
 use std::process::Command;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
-use support::{fake, respond};
 
 /// Entries no CLI operation maps to; the authorizer must still refuse the action.
 const NO_OPERATION: &[&str] = &["ecr:GetLogin", "s3:HeadObject"];

@@ -3,11 +3,11 @@
 //! session signs later calls; sessions are cached per (role, policy, user) and renewed
 //! shortly before they end.
 
-mod support;
+mod common;
 
 use command::Catalog;
+use common::{capturing_sts, Moto};
 use std::time::{Duration, SystemTime};
-use support::{capturing_sts, Moto};
 use wire::assume::{AssumeParams, SessionCache};
 use wire::client::{prepare, Client, Settings};
 

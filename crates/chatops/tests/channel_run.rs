@@ -2,12 +2,12 @@
 //! sent; allowed calls go to the channel's account, signed with the role assumed for the
 //! user (guardrails as session policies).
 
-mod support;
+mod common;
 
+use common::{capturing_sts, Moto};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
-use support::{capturing_sts, Moto};
 
 fn config(dir: &Path, endpoint: &str) -> PathBuf {
     std::fs::create_dir_all(dir).unwrap();

@@ -1,13 +1,13 @@
 //! A local endpoint that misbehaves: throttles, fails, stalls, resets, sends garbage. Each
 //! case checks the number of attempts, the message, the exit code, and that nothing hangs.
 
-mod support;
+mod common;
 
+use common::{fake, respond};
 use std::process::Command;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{fake, respond};
 
 fn run(url: &str, deadline_secs: &str) -> (i32, String, Duration) {
     let started = Instant::now();

@@ -1,10 +1,10 @@
 //! `lambda invoke` in chat has no output file: the function's payload and log tail are shown.
 
-mod support;
+mod common;
 
+use common::fake;
 use std::process::Command;
 use std::sync::Arc;
-use support::fake;
 
 #[test]
 fn the_payload_and_the_log_tail_are_shown() {

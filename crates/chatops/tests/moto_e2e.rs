@@ -1,10 +1,10 @@
 //! `chatops run` end to end against moto's server: real HTTP, real signing, every protocol
 //! family, results checked field by field.
 
-mod support;
+mod common;
 
+use common::{chatops, Moto};
 use serde_json::Value;
-use support::{chatops, Moto};
 
 fn ok(moto: &Moto, line: &str) -> Value {
     let out = chatops(moto, line);

@@ -5,16 +5,16 @@
 //! proxy in front of moto) and the same results. Typed `&amp;`, `<`, `>` and `<@U…>` reach
 //! the parser exactly as typed from every surface.
 
-mod support;
+mod common;
 
+use common::slack_api::{post_to_slack, ApiCall, SlackApi, BOT_USER};
+use common::web::{next, plain, run_button, send, Server, Socket};
+use common::{recording_proxy, Moto};
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
-use support::slack_api::{post_to_slack, ApiCall, SlackApi, BOT_USER};
-use support::web::{next, plain, run_button, send, Server, Socket};
-use support::{recording_proxy, Moto};
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 

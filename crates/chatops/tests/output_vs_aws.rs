@@ -1,9 +1,9 @@
 //! What `chatops run` prints equals what the reference `aws` prints, for the same commands
 //! against the same emulator, in json, text and table, with and without `--query`.
 
-mod support;
+mod common;
 
-use support::{aws, chatops, Moto};
+use common::{aws, chatops, Moto};
 
 #[test]
 fn stdout_equals_the_aws_cli() {

@@ -2,14 +2,14 @@
 //! line: a capturing endpoint records both (method, path, query, body, target and
 //! content-type headers, and the signing service and region from the signature's scope).
 
-mod support;
+mod common;
 
+use common::venv;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::TcpListener;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
-use support::venv;
 
 #[derive(Debug, Clone, PartialEq)]
 struct Captured {
@@ -116,7 +116,7 @@ fn capture() -> (String, Arc<Mutex<Vec<Captured>>>) {
             let seen = s2.clone();
             std::thread::spawn(move || {
                 let mut s = stream;
-                let buf = support::read_request(&mut s);
+                let buf = common::read_request(&mut s);
                 if let Some(c) = parse(&buf) {
                     seen.lock().unwrap().push(c);
                 }

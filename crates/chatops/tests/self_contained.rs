@@ -3,11 +3,11 @@
 //! are embedded), and it refuses to run rather than treat calls as writes when an operator's
 //! access-level data cannot be read.
 
-mod support;
+mod common;
 
+use common::Moto;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use support::Moto;
 
 /// Builds the release binary (a no-op when `scripts/setup.sh` has just built it) and returns
 /// its path.

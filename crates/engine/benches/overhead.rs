@@ -2,9 +2,8 @@
 //! trip is a loopback one), through the whole engine with a file SQLite store, against the
 //! runner alone on the same stub. The difference is what the engine adds.
 
-use command::Catalog;
 use criterion::{criterion_group, criterion_main, Criterion};
-use engine::{Engine, Event, Inbound, Options, Runner};
+use engine::{Event, Inbound, Options, Runner};
 use std::sync::Arc;
 use std::time::Duration;
 use store::SqliteStore;
@@ -68,11 +67,8 @@ fn bench(c: &mut Criterion) {
     let url = rt.block_on(stub());
     let dir = std::env::temp_dir().join(format!("chatops-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let cfg_path = dir.join("chatops.toml");
-    std::fs::write(
-        &cfg_path,
-        format!(
-            r#"[[workspaces]]
+    let toml = format!(
+        r#"[[workspaces]]
 name = "w"
 platform = "web"
 [[accounts]]
@@ -91,26 +87,10 @@ role_setting = "channel"
 channel_role = "r"
 guardrails = ["ReadOnly", "Lambda-Invoke Command Permissions"]
 "#
-        ),
-    )
-    .unwrap();
-    let cfg = Arc::new(config::load_with(&cfg_path, &authz::resolve::ConfigCatalog).unwrap());
-    let cat = Arc::new(Catalog::open(None).unwrap());
-    let client = || {
-        let creds =
-            aws_credential_types::Credentials::new("testing", "testing", None, None, "bench");
-        wire::client::Client::with_credentials(
-            aws_credential_types::provider::SharedCredentialsProvider::new(creds),
-        )
-    };
-    let store = Arc::new(SqliteStore::open(dir.join("bench.db")).unwrap());
-    let engine = Engine::new(
-        cfg,
-        cat.clone(),
-        store,
-        Runner::new(cat.models.clone(), client(), Duration::from_secs(5)),
-        Options::default(),
     );
+    let store = Arc::new(SqliteStore::open(dir.join("bench.db")).unwrap());
+    let engine = engine::testing::engine(&toml, store, Options::default());
+    let cat = engine::testing::catalog();
     let ev = Inbound {
         workspace: "w".into(),
         channel: "C1".into(),
@@ -127,7 +107,11 @@ guardrails = ["ReadOnly", "Lambda-Invoke Command Permissions"]
         format!("{out:?}").contains("queue"),
         "the command ran: {out:?}"
     );
-    let runner = Runner::new(cat.models.clone(), client(), Duration::from_secs(5));
+    let runner = Runner::new(
+        cat.models.clone(),
+        wire::client::Client::with_keys("testing", "testing"),
+        Duration::from_secs(5),
+    );
     let call = match command::parse_line(&cat, "sqs list-queues").unwrap() {
         command::Parsed::Call(c) => *c,
         _ => unreachable!(),

@@ -17,6 +17,8 @@ mod results;
 pub mod runner;
 mod settings;
 mod support;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod text;
 
 pub use engine::{system_clock, Clock, Engine, Options};

@@ -231,6 +231,7 @@ impl Engine {
                 region: region.as_deref(),
                 actions: &call.iam.actions,
                 aliases: &aliases,
+                now_ms: t.now,
             },
         )
     }

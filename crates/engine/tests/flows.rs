@@ -464,13 +464,14 @@ async fn support_case_is_a_form_then_a_confirmation() {
 async fn a_restart_keeps_the_confirmation_and_runs_it_once() {
     let moto = testkit::Moto::start();
     let dir = std::env::temp_dir().join(format!("chatops-engine-restart-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
     let db = dir.join("state.db");
     let now = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(1_767_225_600_000));
     let open = || -> std::sync::Arc<dyn store::Store> {
         std::sync::Arc::new(store::SqliteStore::open(&db).unwrap())
     };
     let (msg, action, value) = {
-        let e = engine_on(&moto.url, &dir, open(), Options::default(), now.clone());
+        let e = engine_on(&moto.url, open(), Options::default(), now.clone());
         let ev = |text: &str| engine::Inbound {
             workspace: "acme".into(),
             channel: "C-OPS".into(),
@@ -485,7 +486,7 @@ async fn a_restart_keeps_the_confirmation_and_runs_it_once() {
             .await;
         button(&out, "Run").unwrap()
     }; // the engine is gone
-    let e = engine_on(&moto.url, &dir, open(), Options::default(), now.clone());
+    let e = engine_on(&moto.url, open(), Options::default(), now.clone());
     let press = engine::Inbound {
         workspace: "acme".into(),
         channel: "C-OPS".into(),
@@ -500,7 +501,7 @@ async fn a_restart_keeps_the_confirmation_and_runs_it_once() {
     };
     let out = e.handle_event(&press).await;
     assert!(all_text(&out).contains("QueueUrl"), "{}", all_text(&out));
-    let again = engine_on(&moto.url, &dir, open(), Options::default(), now.clone());
+    let again = engine_on(&moto.url, open(), Options::default(), now.clone());
     let out = again.handle_event(&press).await;
     assert!(all_text(&out).contains("already run"), "{}", all_text(&out));
     let _ = std::fs::remove_dir_all(&dir);

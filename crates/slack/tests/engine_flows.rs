@@ -4,11 +4,9 @@
 
 mod common;
 
-use command::Catalog;
 use common::*;
-use engine::{Engine, Options, Runner};
+use engine::Options;
 use std::sync::Arc;
-use std::time::Duration;
 use store::{AuditFilter, SqliteStore, Store};
 use testkit::Moto;
 
@@ -69,37 +67,20 @@ struct World {
     store: Arc<dyn Store>,
     double: Double,
     srv: Server,
-    dir: std::path::PathBuf,
-}
-
-impl Drop for World {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
 }
 
 async fn world() -> World {
     let moto = Moto::start();
-    let dir = std::env::temp_dir().join(format!("slack-flows-{}", fastrand::u64(..)));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("chatops.toml");
-    std::fs::write(&path, CONFIG.replace("{moto}", &moto.url)).unwrap();
-    let cfg = config::load_with(&path, &authz::resolve::ConfigCatalog).expect("config loads");
-    assert_eq!(cfg.workspace_by_team_id(TEAM).unwrap().name, "acme");
-    let cat = Arc::new(Catalog::open(None).expect("models (scripts/setup.sh)"));
-    let creds = aws_credential_types::Credentials::new("testing", "testing", None, None, "test");
-    let client = wire::client::Client::with_credentials(
-        aws_credential_types::provider::SharedCredentialsProvider::new(creds),
+    let toml = CONFIG.replace("{moto}", &moto.url);
+    assert_eq!(
+        engine::testing::config(&toml)
+            .workspace_by_team_id(TEAM)
+            .unwrap()
+            .name,
+        "acme"
     );
-    let runner = Runner::new(cat.models.clone(), client, Duration::from_secs(10));
     let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
-    let engine = Engine::new(
-        Arc::new(cfg),
-        cat,
-        store.clone(),
-        runner,
-        Options::default(),
-    );
+    let engine = engine::testing::engine(&toml, store.clone(), Options::default());
     let double = Double::start().await;
     let srv = serve(Arc::new(engine), store.clone(), &double).await;
     World {
@@ -107,7 +88,6 @@ async fn world() -> World {
         store,
         double,
         srv,
-        dir,
     }
 }
 

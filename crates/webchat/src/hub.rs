@@ -9,7 +9,6 @@
 use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use engine::{Block, Message, Outbound};
 use tokio::sync::mpsc;
@@ -30,6 +29,7 @@ const SOCKET_QUEUE: usize = 256;
 pub struct Hub {
     limit: usize,
     state: Mutex<State>,
+    clock: engine::Clock,
 }
 
 #[derive(Default)]
@@ -117,13 +117,6 @@ struct Socket {
     tx: mpsc::Sender<String>,
 }
 
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
-}
-
 fn visible(entry: &Entry, user: &str) -> bool {
     entry.message.only_to.as_deref().is_none_or(|u| u == user)
 }
@@ -138,7 +131,20 @@ impl Hub {
         Hub {
             limit: limit.max(1),
             state: Mutex::new(state),
+            clock: engine::system_clock(),
         }
+    }
+
+    /// Uses another clock for the times messages are first seen.
+    #[cfg(test)]
+    fn with_clock(mut self, clock: engine::Clock) -> Hub {
+        self.clock = clock;
+        self
+    }
+
+    /// Now, in Unix milliseconds.
+    fn now_ms(&self) -> u64 {
+        u64::try_from((self.clock)()).unwrap_or(0)
     }
 
     /// A hub whose history is kept in the file at `path` too: the file's messages are
@@ -276,7 +282,7 @@ impl Hub {
         let id = format!("web-u{}", s.next_message);
         let entry = Entry {
             from: Some(user.to_string()),
-            at: now_ms(),
+            at: self.now_ms(),
             message: Message {
                 id: id.clone(),
                 thread,
@@ -317,7 +323,7 @@ impl Hub {
                         Some(key) => {
                             let entry = Entry {
                                 from: None,
-                                at: now_ms(),
+                                at: self.now_ms(),
                                 message,
                             };
                             self.append(&mut s, &key, entry);
@@ -350,7 +356,7 @@ impl Hub {
         let Some(old) = old else {
             let entry = Entry {
                 from: None,
-                at: now_ms(),
+                at: self.now_ms(),
                 message: content,
             };
             self.append(s, &key, entry);
@@ -454,6 +460,20 @@ mod tests {
     }
 
     #[test]
+    fn messages_are_timed_by_the_hubs_clock() {
+        let hub = Hub::new([key("c")], 10).with_clock(std::sync::Arc::new(|| 1_767_225_600_000));
+        hub.say(&key("c"), "alice", None, "hi");
+        hub.apply(Some(&key("c")), vec![Outbound::Post(bot("b", None, "x"))]);
+        let at: Vec<u64> = hub
+            .history(&key("c"), "alice")
+            .expect("known")
+            .iter()
+            .map(|e| e.at)
+            .collect();
+        assert_eq!(at, [1_767_225_600_000, 1_767_225_600_000]);
+    }
+
+    #[test]
     fn pushes_reach_viewers_who_may_see() {
         let hub = Hub::new([key("c"), key("d")], 10);
         let (a, mut ra) = hub.connect("alice");
@@ -530,7 +550,7 @@ mod tests {
             "webchat-hub-{}-{}-{}",
             std::process::id(),
             NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst),
-            now_ms()
+            (engine::system_clock())()
         ));
         std::fs::create_dir_all(&dir).expect("temp dir");
         dir.join(name)

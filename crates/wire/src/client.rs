@@ -242,6 +242,18 @@ impl Client {
         Client::with_credentials(SharedCredentialsProvider::new(chain))
     }
 
+    /// A client signing with one fixed access key (emulators, tests, benchmarks).
+    pub fn with_keys(access_key_id: &str, secret_access_key: &str) -> Client {
+        let creds = aws_credential_types::Credentials::new(
+            access_key_id,
+            secret_access_key,
+            None,
+            None,
+            "fixed keys",
+        );
+        Client::with_credentials(SharedCredentialsProvider::new(creds))
+    }
+
     pub fn with_credentials(credentials: SharedCredentialsProvider) -> Client {
         let http = reqwest::Client::builder()
             .pool_idle_timeout(Duration::from_secs(60))

@@ -2,12 +2,10 @@
 //! to send events and read what comes back.
 #![allow(dead_code)]
 
-use command::Catalog;
-use engine::{Block, Engine, Event, Inbound, Message, Options, Outbound, Runner};
+use engine::{Block, Engine, Event, Inbound, Message, Options, Outbound};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
 use store::{SqliteStore, Store};
 use testkit::Moto;
 
@@ -80,60 +78,30 @@ pub struct Fixture {
     pub engine: Engine,
     pub store: Arc<dyn Store>,
     pub now: Arc<AtomicI64>,
-    pub dir: PathBuf,
 }
 
-impl Drop for Fixture {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-pub fn catalog() -> Arc<Catalog> {
-    static CAT: std::sync::OnceLock<Arc<Catalog>> = std::sync::OnceLock::new();
-    CAT.get_or_init(|| Arc::new(Catalog::open(None).expect("models (scripts/setup.sh)")))
-        .clone()
-}
-
+/// The engine on moto with [`CONFIG`], the given store and options, and the test's clock.
 pub fn engine_on(
     moto_url: &str,
-    dir: &PathBuf,
     store: Arc<dyn Store>,
     opts: Options,
     now: Arc<AtomicI64>,
 ) -> Engine {
-    std::fs::create_dir_all(dir).unwrap();
-    let path = dir.join("chatops.toml");
-    std::fs::write(&path, CONFIG.replace("{moto}", moto_url)).unwrap();
-    let cfg =
-        config::load_with(&path, &authz::resolve::ConfigCatalog).expect("the test config loads");
-    let cat = catalog();
-    let creds = aws_credential_types::Credentials::new("testing", "testing", None, None, "test");
-    let client = wire::client::Client::with_credentials(
-        aws_credential_types::provider::SharedCredentialsProvider::new(creds),
-    );
-    let runner = Runner::new(cat.models.clone(), client, Duration::from_secs(10));
     let clock = now.clone();
-    Engine::new(Arc::new(cfg), cat, store, runner, opts)
+    engine::testing::engine(&CONFIG.replace("{moto}", moto_url), store, opts)
         .with_clock(Arc::new(move || clock.load(Ordering::SeqCst)))
 }
 
 pub fn fixture_with(opts: Options) -> Fixture {
     let moto = Moto::start();
-    let dir = std::env::temp_dir().join(format!(
-        "chatops-engine-{}-{}",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
     let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
     let now = Arc::new(AtomicI64::new(1_767_225_600_000)); // 2026-01-01T00:00:00Z
-    let engine = engine_on(&moto.url, &dir, store.clone(), opts, now.clone());
+    let engine = engine_on(&moto.url, store.clone(), opts, now.clone());
     Fixture {
         moto,
         engine,
         store,
         now,
-        dir,
     }
 }
 
