@@ -27,7 +27,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 moto_url="http://127.0.0.1:$moto_port"
-"$root/scripts/seed_demo.sh" "$moto_url"
+.venv/bin/python scripts/seed_demo.py "$moto_url"
 
 # A fresh store each time: moto starts empty too.
 rm -f "$state"/chatops.db*

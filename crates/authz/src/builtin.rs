@@ -1,4 +1,4 @@
-//! Policies known by name: the seed's protection policy and AWS Chatbot's command
+//! Policies known by name: the default protection policy and AWS Chatbot's command
 //! permission templates, ReadOnly and ViewOnly built from the access-level data set, and
 //! AdministratorAccess. Usable as guardrails and as role policies, and passed to STS as
 //! session policies (an AWS-managed ARN where AWS has the same policy, else the document).

@@ -1,4 +1,4 @@
-//! The demo's conversations in real headless Chromium: moto seeded by `scripts/seed_demo.sh`,
+//! The demo's conversations in real headless Chromium: moto seeded by `scripts/seed_demo.py`,
 //! the demo configuration (`examples/demo/chatops.toml.in`), `chatops serve` on it, and
 //! `crates/webchat/tests/browser/engine_flows.mjs` (Playwright driving /usr/bin/chromium)
 //! signing in with the printed token and going through the flows. Screenshots are kept in
@@ -60,10 +60,11 @@ fn demo_flows_in_headless_chromium() {
     );
 
     let moto = Moto::start();
-    let seeded = Command::new(repo().join("scripts/seed_demo.sh"))
+    let seeded = Command::new(testkit::venv().join("bin/python"))
+        .arg(repo().join("scripts/seed_demo.py"))
         .arg(&moto.url)
         .output()
-        .expect("run scripts/seed_demo.sh");
+        .expect("run scripts/seed_demo.py");
     assert!(
         seeded.status.success(),
         "seeding failed: {}",

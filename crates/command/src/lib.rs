@@ -1,6 +1,7 @@
 //! The command language: a chat line becomes exactly the call the AWS CLI would make, or
 //! help, or a clear error naming what is wrong.
 
+mod args;
 mod catalog;
 mod chat_text;
 mod customize;

@@ -164,7 +164,7 @@ const CASES: &[(&str, ErrorKind, &str)] = &[
         "--function-name: 'file://' values are not read in chat (nothing is ever read from disk because of a chat message); paste the value itself",
     ),
     (
-        // The seed's positional form goes through the same check.
+        // Chat's positional shorthand goes through the same check.
         "lambda get-function file:///etc/passwd",
         Refused,
         "--function-name: 'file://' values are not read in chat (nothing is ever read from disk because of a chat message); paste the value itself",

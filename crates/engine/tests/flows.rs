@@ -510,12 +510,11 @@ async fn a_restart_keeps_the_confirmation_and_runs_it_once() {
 #[tokio::test]
 async fn secrets_in_results_are_masked() {
     let f = fixture();
-    let seed = std::process::Command::new(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/seed_demo.sh"),
-    )
-    .arg(&f.moto.url)
-    .output()
-    .unwrap();
+    let seed = std::process::Command::new(testkit::venv().join("bin/python"))
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/seed_demo.py"))
+        .arg(&f.moto.url)
+        .output()
+        .unwrap();
     assert!(
         seed.status.success(),
         "{}",

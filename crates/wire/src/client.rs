@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// How many attempts the standard retry mode makes.
 pub const MAX_ATTEMPTS: u32 = 3;
-/// The seed's limit for one command.
+/// The time limit for one command (`chatops` reads `CHATOPS_DEADLINE_SECS` in its place).
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(15);
 
 /// One request ready to sign.

@@ -1,6 +1,6 @@
 // The demo's conversations in real headless Chromium, over the real engine: `chatops serve` on
 // the demo configuration (examples/demo/chatops.toml.in) against moto seeded by
-// scripts/seed_demo.sh. Started by crates/chatops/tests/web_demo_browser.rs, which passes
+// scripts/seed_demo.py. Started by crates/chatops/tests/web_demo_browser.rs, which passes
 // WEBCHAT_URL, TOKEN (the one `chatops serve` printed) and SCREEN_DIR. Prints one "ok - " line
 // per step and "screenshot: PATH" per screenshot; exits non-zero on the first failure (after a
 // screenshot of the failing page and the texts of its last messages).

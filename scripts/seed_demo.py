@@ -1,50 +1,57 @@
-#!/usr/bin/env bash
-# Seeds a freshly started moto server with the demo's resources:
-#
-#     scripts/seed_demo.sh http://127.0.0.1:PORT
-#
-# Two accounts, as in examples/demo/chatops.toml.in:
-#   dev  123456789012 (moto's default account), us-east-1
-#   prod 210987654321, eu-west-1 — moto keeps one set of resources per account; the seeding
-#        selects the account with moto's `x-moto-account-id` request header, and chatops reaches
-#        it the way it reaches a real account: STS AssumeRole of arn:aws:iam::210987654321:role/chatops
-#        (moto files the temporary keys under the role's account).
-#
-# Per account: Lambda functions (one with DB_PASSWORD in its environment, to show masking),
-# CloudWatch metric data and alarms (in ALARM, OK and INSUFFICIENT_DATA), a Kinesis stream, log
-# groups with ERROR / Exception lines, EC2 instances (one running, one stopped), an SNS topic
-# with a subscription, SQS queues, an S3 bucket with a few objects.
-#
-# It also switches moto's Lambda to its Docker-free implementation (`lambda invoke` answers with
-# the request payload), so invoking works with no Docker daemon.
-#
-# Meant for a fresh moto server (on one it has fully seeded already it does nothing): quiet on
-# success; on error it names the failing call and exits 1.
-# Uses botocore from the project's .venv (one process, not one AWS CLI start-up per call).
-set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-if [ $# -ne 1 ] || [ -z "$1" ]; then
-  echo "usage: $0 MOTO_URL   (e.g. http://127.0.0.1:5000)" >&2
-  exit 2
-fi
-python="$root/.venv/bin/python"
-if [ ! -x "$python" ]; then
-  echo "seed_demo: $python is missing; run scripts/setup.sh first" >&2
-  exit 1
-fi
-export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1
-export AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
-unset AWS_SESSION_TOKEN AWS_PROFILE
-exec "$python" - "$1" <<'PY'
+#!/usr/bin/env python3
+"""Seeds a freshly started moto server with the demo's resources:
+
+    .venv/bin/python scripts/seed_demo.py http://127.0.0.1:PORT
+
+Two accounts, as in examples/demo/chatops.toml.in:
+  dev  123456789012 (moto's default account), us-east-1
+  prod 210987654321, eu-west-1 — moto keeps one set of resources per account; the seeding
+       selects the account with moto's `x-moto-account-id` request header, and chatops reaches
+       it the way it reaches a real account: STS AssumeRole of arn:aws:iam::210987654321:role/chatops
+       (moto files the temporary keys under the role's account).
+
+Per account: Lambda functions (one with DB_PASSWORD in its environment, to show masking),
+CloudWatch metric data and alarms (in ALARM, OK and INSUFFICIENT_DATA), a Kinesis stream, log
+groups with ERROR / Exception lines, EC2 instances (one running, one stopped), an SNS topic
+with a subscription, SQS queues, an S3 bucket with a few objects.
+
+It also switches moto's Lambda to its Docker-free implementation (`lambda invoke` answers with
+the request payload), so invoking works with no Docker daemon.
+
+Meant for a fresh moto server (on one it has fully seeded already it does nothing): quiet on
+success; on error it names the failing call and exits 1.
+Run it with the project's .venv (scripts/setup.sh installs it): it uses botocore in one process, not
+one AWS CLI start-up per call.
+"""
 import io
 import json
+import os
 import sys
 import time
 import urllib.request
 import zipfile
 
-import botocore.session
-from botocore.config import Config
+if len(sys.argv) != 2 or not sys.argv[1]:
+    print(f"usage: {sys.argv[0]} MOTO_URL   (e.g. http://127.0.0.1:5000)", file=sys.stderr)
+    sys.exit(2)
+# moto's fake credentials, and nothing from the caller's own AWS set-up.
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_DEFAULT_REGION="us-east-1",
+    AWS_CONFIG_FILE="/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+)
+for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE"):
+    os.environ.pop(name, None)
+
+try:
+    import botocore.session
+    from botocore.config import Config
+except ImportError:
+    print(f"seed_demo: botocore is missing from {sys.executable}; run scripts/setup.sh first "
+          "and run this with .venv/bin/python", file=sys.stderr)
+    sys.exit(1)
 
 URL = sys.argv[1].rstrip("/")
 DEV = ("123456789012", "us-east-1")
@@ -355,4 +362,3 @@ if call("cloudwatch", PROD, "describe_alarms", AlarmNames=["payments-webhook-err
     sys.exit(0)
 seed(DEV, "dev")
 seed(PROD, "prod")
-PY
