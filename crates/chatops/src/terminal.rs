@@ -397,19 +397,38 @@ pub fn one_of(choices: &[String]) -> String {
 }
 
 /// The messages a turn posts, as the terminal shows them (buttons are the engine's words
-/// the terminal types instead).
+/// the terminal types instead); text is rendered by [`rich_plain`].
 pub fn plain_text(out: &[Outbound]) -> String {
     out.iter()
         .filter_map(|o| match o {
             Outbound::Post(m) => {
                 let mut m = m.clone();
                 m.blocks.retain(|b| !matches!(b, Block::Buttons { .. }));
-                Some(engine::text::to_plain(&m.plain()))
+                for b in &mut m.blocks {
+                    if let Block::Text { text } | Block::Context { text } = b {
+                        *text = engine::Rich::verbatim(rich_plain(text));
+                    }
+                }
+                Some(m.plain())
             }
             Outbound::Update { .. } => None,
         })
         .collect::<Vec<_>>()
         .join("\n\n")
+}
+
+/// Rich text as a terminal shows it, with no fonts or colours: a mention is `@user`, code
+/// keeps its backticks (so a command stands apart from the sentence around it, and can be
+/// copied exactly), and emphasis is the bare text (stars would only be noise).
+pub fn rich_plain(text: &engine::Rich) -> String {
+    text.0
+        .iter()
+        .map(|s| match s {
+            engine::Span::Plain(t) | engine::Span::Strong(t) => t.clone(),
+            engine::Span::Code(t) => format!("`{t}`"),
+            engine::Span::Mention(u) => format!("@{u}"),
+        })
+        .collect()
 }
 
 /// Opens the terminal's engine on a single-threaded runtime and runs `f` with it.
@@ -437,4 +456,28 @@ where
             Err(p) => p,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use engine::text::{code, literal, mention, strong};
+    use engine::Message;
+
+    #[test]
+    fn plain_text_shows_mentions_as_names_and_values_exactly() {
+        let mut m = Message::default();
+        m.text(format!(
+            "{} ran {} as {}",
+            mention("U1"),
+            code("x <@ y> `1` *z*"),
+            strong("ops")
+        ))
+        .context(literal("by <@U2> *now*"))
+        .context("a <@");
+        assert_eq!(
+            plain_text(&[Outbound::Post(m)]),
+            "@U1 ran `x <@ y> `1` *z*` as ops\nby <@U2> *now*\na <@"
+        );
+    }
 }

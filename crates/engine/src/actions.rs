@@ -6,7 +6,7 @@ use crate::engine::{say, Engine, Turn};
 use crate::message::ActionId;
 use crate::pending::PendingCall;
 use crate::pipeline::ACCOUNT_QUESTION;
-use crate::text::mention;
+use crate::text::{code, literal, mention};
 use command::Parsed;
 use store::{PendingCommand, PendingState, Transition};
 
@@ -50,7 +50,7 @@ impl Engine {
             }
             ActionId::ROLE => self.switch_role(t, value),
             ActionId::HELP => self.help_topic(t, value),
-            other => t.tell(say(format!("error: unknown action `{other}`"))),
+            other => t.tell(say(format!("error: unknown action {}", code(other)))),
         }
     }
 
@@ -63,7 +63,7 @@ impl Engine {
     ) {
         match action {
             ActionId::SUPPORT_CASE => self.support_submitted(t, values).await,
-            other => t.tell(say(format!("error: unknown form `{other}`"))),
+            other => t.tell(say(format!("error: unknown form {}", code(other)))),
         }
     }
 
@@ -76,7 +76,7 @@ impl Engine {
                 None
             }
             Err(e) => {
-                t.tell(say(format!("error: {e}")));
+                t.tell(say(format!("error: {}", literal(e))));
                 None
             }
         }
@@ -115,7 +115,7 @@ impl Engine {
             Ok(Parsed::Call(c)) => *c,
             Ok(_) => return,
             Err(e) => {
-                t.tell(say(format!("error: {e}")));
+                t.tell(say(format!("error: {}", literal(e))));
                 return;
             }
         };
@@ -143,16 +143,16 @@ impl Engine {
             }
             Ok(Transition::NotFound) => return,
             Err(e) => {
-                t.tell(say(format!("error: {e}")));
+                t.tell(say(format!("error: {}", literal(e))));
                 return;
             }
         }
         if pc.kind != "next_page" {
             if let Some(msg) = message.map(str::to_string).or(p.message_id.clone()) {
-                let mut m = say(format!(
-                    "`aws {}`",
+                let mut m = say(code(format!(
+                    "aws {}",
                     self.opts.masker.mask_command(&pc.full_text())
-                ));
+                )));
                 m.context(format!(
                     "▶️ Run by {} at {}",
                     mention(&t.ev.user),
@@ -178,10 +178,10 @@ impl Engine {
         match self.store.cancel(&p.id, &t.ev.user, t.now) {
             Ok(Transition::Applied(_)) => {
                 if let Some(msg) = message.map(str::to_string).or(p.message_id.clone()) {
-                    let mut m = say(format!(
-                        "`aws {}`",
+                    let mut m = say(code(format!(
+                        "aws {}",
                         self.opts.masker.mask_command(&p.command_text)
-                    ));
+                    )));
                     m.context(format!(
                         "✖️ Cancelled by {} at {}",
                         mention(&t.ev.user),

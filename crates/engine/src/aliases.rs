@@ -5,8 +5,7 @@
 use crate::engine::{new_message_id, say, Engine, Turn};
 use crate::message::{Block, Message};
 use crate::pending::{expand, template_vars, AliasRun, PendingCall};
-use crate::text::first_word;
-use crate::text::mention;
+use crate::text::{code, first_word, literal, mention, strong};
 use store::{Alias, PendingCommand, Waiting};
 
 fn valid_name(name: &str) -> bool {
@@ -29,7 +28,10 @@ impl Engine {
                 }
                 let template = crate::text::strip_mention(template).to_string();
                 if let Err(e) = command::tokenize(&template) {
-                    t.tell(say(format!("error: the command does not read: {e}")));
+                    t.tell(say(format!(
+                        "error: the command does not read: {}",
+                        literal(e)
+                    )));
                     return;
                 }
                 let alias = Alias {
@@ -44,26 +46,32 @@ impl Engine {
                     Ok(()) => {
                         let vars = template_vars(&template);
                         let usage = if vars.is_empty() {
-                            format!("`@aws run {name}`")
+                            code(format!("@aws run {name}"))
                         } else {
-                            format!(
-                                "`@aws run {name} {}`",
+                            code(format!(
+                                "@aws run {name} {}",
                                 vars.iter()
                                     .map(|v| format!("<{v}>"))
                                     .collect::<Vec<_>>()
                                     .join(" ")
-                            )
+                            ))
                         };
                         t.post(say(format!(
-                            "{} created alias *{name}*: `{template}`. Run it with {usage}.",
-                            mention(&t.ev.user)
+                            "{} created alias {}: {}. Run it with {usage}.",
+                            mention(&t.ev.user),
+                            strong(&name),
+                            code(&template)
                         )));
                     }
                     Err(store::StoreError::AliasExists { .. }) => {
-                        t.tell(say(format!("Alias *{name}* exists; delete it first with `@aws alias delete {name}`.")));
+                        t.tell(say(format!(
+                            "Alias {} exists; delete it first with {}.",
+                            strong(&name),
+                            code(format!("@aws alias delete {name}"))
+                        )));
                     }
                     Err(e) => {
-                        t.tell(say(format!("error: {e}")));
+                        t.tell(say(format!("error: {}", literal(e))));
                     }
                 }
             }
@@ -87,7 +95,7 @@ impl Engine {
                         t.post(m);
                     }
                     Err(e) => {
-                        t.tell(say(format!("error: {e}")));
+                        t.tell(say(format!("error: {}", literal(e))));
                     }
                 }
             }
@@ -99,15 +107,19 @@ impl Engine {
                 {
                     Ok(true) => {
                         t.post(say(format!(
-                            "{} deleted alias *{name}*.",
-                            mention(&t.ev.user)
+                            "{} deleted alias {}.",
+                            mention(&t.ev.user),
+                            strong(name)
                         )));
                     }
                     Ok(false) => {
-                        t.tell(say(format!("There is no alias *{name}* in this channel.")));
+                        t.tell(say(format!(
+                            "There is no alias {} in this channel.",
+                            strong(name)
+                        )));
                     }
                     Err(e) => {
-                        t.tell(say(format!("error: {e}")));
+                        t.tell(say(format!("error: {}", literal(e))));
                     }
                 }
             }
@@ -123,19 +135,20 @@ impl Engine {
             Ok(Some(a)) => a,
             Ok(None) => {
                 t.tell(say(format!(
-                    "There is no alias *{name}* in this channel; `@aws alias list` shows them."
+                    "There is no alias {} in this channel; `@aws alias list` shows them.",
+                    strong(&name)
                 )));
                 return;
             }
             Err(e) => {
-                t.tell(say(format!("error: {e}")));
+                t.tell(say(format!("error: {}", literal(e))));
                 return;
             }
         };
         let words = match command::tokenize(args) {
             Ok(w) => w,
             Err(e) => {
-                t.tell(say(format!("error: {e}")));
+                t.tell(say(format!("error: {}", literal(e))));
                 return;
             }
         };
@@ -153,7 +166,7 @@ impl Engine {
                 match words.get(i + 1) {
                     Some(v) => run.vars.insert(var.to_string(), v.clone()),
                     None => {
-                        t.tell(say(format!("`--{var}` needs a value.")));
+                        t.tell(say(format!("{} needs a value.", code(format!("--{var}")))));
                         return;
                     }
                 };
@@ -176,9 +189,10 @@ impl Engine {
                 }
                 None => {
                     t.tell(say(format!(
-                        "Alias *{name}* takes {} value(s): {}.",
+                        "Alias {} takes {} value(s): {}.",
+                        strong(&name),
                         vars.len(),
-                        vars.join(", ")
+                        literal(vars.join(", "))
                     )));
                     return;
                 }
@@ -229,9 +243,10 @@ impl Engine {
             id: message_id,
             ..Message::default()
         };
-        m.text(format!("Alias *{name}* needs *{var}*."));
+        m.text(format!("Alias {} needs {}.", strong(&name), strong(var)));
         m.context(format!(
-            "answer `@aws {var} <value>` (or reply in this thread)"
+            "answer {} (or reply in this thread)",
+            code(format!("@aws {var} <value>"))
         ));
         t.post(m);
         t.outcome = Some(crate::outcome::Outcome::Asked {

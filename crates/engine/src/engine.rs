@@ -102,8 +102,8 @@ pub fn new_message_id() -> String {
     format!("m{:016x}{:08x}", fastrand::u64(..), fastrand::u32(..))
 }
 
-/// A short text message.
-pub fn say(text: impl Into<String>) -> Message {
+/// A short text message (a string is read as the engine's dialect, see [`crate::message::Rich`]).
+pub fn say(text: impl Into<crate::message::Rich>) -> Message {
     let mut m = Message::default();
     m.text(text);
     m
@@ -156,7 +156,7 @@ impl Engine {
         let Some(channel) = self.cfg.channel_by_platform_id(&ev.workspace, &ev.channel) else {
             let mut m = say(format!(
                 "This channel ({}) is not set up for AWS commands. An admin adds it to the configuration's [[channels]].",
-                ev.channel
+                crate::text::literal(&ev.channel)
             ));
             m.only_to = Some(ev.user.clone());
             m.id = new_message_id();
@@ -207,8 +207,8 @@ impl Engine {
         for p in expired {
             if let Some(id) = &p.message_id {
                 let mut m = say(format!(
-                    "Expired: `{}` was not run (nobody answered within {} minutes).",
-                    crate::text::strip_mention(&p.command_text),
+                    "Expired: {} was not run (nobody answered within {} minutes).",
+                    crate::text::code(crate::text::strip_mention(&p.command_text)),
                     self.pending_ttl() / 60_000
                 ));
                 m.id = id.clone();

@@ -3,6 +3,7 @@
 
 use crate::engine::{say, Engine, Turn};
 use crate::message::{ActionId, Block, Choice, Message};
+use crate::text::{code, literal};
 
 impl Engine {
     pub(crate) fn help_menu(&self, t: &mut Turn) {
@@ -39,7 +40,7 @@ impl Engine {
                     .collect();
                 format!(
                     "This channel can use: {}. `@aws set default-account` chooses the default, remembered for {} days; add `--region <region>` to any command (the channel remembers the last one).",
-                    accounts.join("; "),
+                    literal(accounts.join("; ")),
                     self.account_ttl().as_secs() / 86_400
                 )
             }
@@ -49,11 +50,11 @@ impl Engine {
                 } else {
                     format!(
                         "You can choose a role for your commands here: `@aws switch-role` ({}); `@aws show-role` shows yours. The channel's guardrails always apply on top of any role.",
-                        t.channel.user_roles.join(", ")
+                        literal(t.channel.user_roles.join(", "))
                     )
                 }
             }
-            other => format!("There is no help topic `{other}`."),
+            other => format!("There is no help topic {}.", code(other)),
         };
         t.tell(say(text));
     }

@@ -22,7 +22,9 @@ pub mod testing;
 pub mod text;
 
 pub use engine::{system_clock, Clock, Engine, Options};
-pub use message::{Block, Button, Choice, Event, Field, Inbound, Message, Outbound, Style};
+pub use message::{
+    Block, Button, Choice, Event, Field, Inbound, Message, Outbound, Rich, Span, Style,
+};
 pub use outcome::{Outcome, Question, Reply};
 pub use runner::{Failure, FailureKind, Ran, Route, Runner};
 

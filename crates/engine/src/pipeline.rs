@@ -5,8 +5,7 @@ use crate::engine::{say, Engine, Turn};
 use crate::message::{ActionId, Block, Button, Inbound, Message, Style};
 use crate::outcome::{Outcome, Question};
 use crate::pending::PendingCall;
-use crate::text::mention;
-use crate::text::{first_word, strip_mention};
+use crate::text::{code, first_word, literal, mention, strip_mention};
 use authz::plan::{plan, Ask, Plan};
 use command::{parse_line, Call, Parsed};
 use store::{NewPending, PendingCommand, PendingUpdate, Waiting};
@@ -101,8 +100,9 @@ impl Engine {
                     // A bad answer: say why, and keep asking.
                     if let Some(param) = p.state.parameter() {
                         t.tell(say(format!(
-                            "That answer does not fit: {e}. Answer `{}` again.",
-                            param.trim_start_matches('-')
+                            "That answer does not fit: {}. Answer {} again.",
+                            literal(&e),
+                            code(param.trim_start_matches('-'))
                         )));
                         t.outcome = Some(Outcome::Invalid {
                             message: e.to_string(),
@@ -110,7 +110,7 @@ impl Engine {
                         return;
                     }
                 }
-                t.tell(say(format!("error: {e}")));
+                t.tell(say(format!("error: {}", literal(&e))));
                 t.outcome = Some(Outcome::Invalid {
                     message: e.to_string(),
                 });
@@ -155,7 +155,7 @@ impl Engine {
                 _ => return,
             }
             if let Some(msg) = &e.message_id {
-                let mut m = say(format!("`{}`", pc.full_text()));
+                let mut m = say(code(pc.full_text()));
                 m.context(answered(t, &pc));
                 t.update(msg, m);
             }
@@ -334,8 +334,8 @@ impl Engine {
             ..Message::default()
         };
         m.text(format!(
-            "Which account should `{}` run in? This channel will use it for the next {days} days (`@aws set default-account` changes it).",
-            pc.full_text()
+            "Which account should {} run in? This channel will use it for the next {days} days (`@aws set default-account` changes it).",
+            code(pc.full_text())
         ));
         m.blocks.push(self.account_buttons(t, &p.id));
         t.post(m);
@@ -365,11 +365,14 @@ impl Engine {
         let value = value.trim();
         if param == ACCOUNT_QUESTION {
             let Some(account) = self.cfg.channel_account(t.channel, value) else {
-                let message = format!(
-                    "`{value}` is not one of this channel's accounts ({}).",
-                    t.channel.accounts.join(", ")
+                let text = format!(
+                    "{} is not one of this channel's accounts ({}).",
+                    code(value),
+                    literal(t.channel.accounts.join(", "))
                 );
-                t.tell(say(message.clone()));
+                let said = say(text);
+                let message = said.plain();
+                t.tell(said);
                 t.outcome = Some(Outcome::Invalid { message });
                 return;
             };
@@ -418,7 +421,7 @@ impl Engine {
             return;
         };
         if let Some(old) = existing.as_ref().and_then(|e| e.message_id.clone()) {
-            let mut m = say(format!("`{}`", pc.full_text()));
+            let mut m = say(code(pc.full_text()));
             m.context(answered(t, &pc));
             t.update(&old, m);
         }
@@ -429,8 +432,8 @@ impl Engine {
         m.text(format!(
             "{} wants to run a command that changes resources ({}{}):",
             mention(&t.ev.user),
-            call.iam.actions.join(", "),
-            call.iam.unknown_note()
+            literal(call.iam.actions.join(", ")),
+            literal(call.iam.unknown_note())
         ));
         m.code(format!(
             "aws {}",
@@ -480,25 +483,30 @@ fn show(t: &mut Turn, text: String) {
     t.outcome = Some(Outcome::Shown { text });
 }
 
-/// "account prod (123456789012) · region eu-west-1 · role ops".
+/// "account prod (123456789012) · region eu-west-1 · role ops", in the engine's dialect.
 pub(crate) fn describe_route(p: &Plan) -> String {
     let mut parts = Vec::new();
     if let Some(a) = &p.account {
-        parts.push(format!("account {} ({})", a.name, a.id));
+        parts.push(format!("account {} ({})", literal(&a.name), literal(&a.id)));
     }
-    parts.push(format!("region {}", p.region));
+    parts.push(format!("region {}", literal(&p.region)));
     match (&p.role, &p.role_arn) {
-        (Some(r), _) => parts.push(format!("role {}", r.name)),
-        (None, Some(arn)) => parts.push(format!("role {arn}")),
+        (Some(r), _) => parts.push(format!("role {}", literal(&r.name))),
+        (None, Some(arn)) => parts.push(format!("role {}", literal(arn))),
         _ => {}
     }
     parts.join(" · ")
 }
 
-/// "answered by @alice (account prod)": what the answered question became.
+/// "answered by @alice (account prod)", in the engine's dialect: what the answered question
+/// became.
 pub(crate) fn answered(t: &Turn, pc: &PendingCall) -> String {
     match &pc.account {
-        Some(a) => format!("answered by {} (account {a})", mention(&t.ev.user)),
+        Some(a) => format!(
+            "answered by {} (account {})",
+            mention(&t.ev.user),
+            literal(a)
+        ),
         None => format!("answered by {}", mention(&t.ev.user)),
     }
 }

@@ -3,10 +3,11 @@
 //! same permissions. Free text always works too.
 
 use crate::engine::{new_message_id, say, Engine, Turn};
-use crate::message::{ActionId, Block, Button, Choice, Message, Style};
+use crate::message::{ActionId, Block, Button, Choice, Message, Rich, Style};
 use crate::outcome::{Outcome, Question};
 use crate::pending::PendingCall;
 use crate::runner::Route;
+use crate::text::{code, literal, strong};
 use awsmodel::{ServiceModel, ShapeKind};
 use command::{Call, MissingParam};
 use serde_json::Value;
@@ -41,7 +42,7 @@ impl Engine {
             .and_then(|e| e.message_id)
             .filter(|m| *m != message_id)
         {
-            let mut m = say(format!("`{}`", pc.full_text()));
+            let mut m = say(code(pc.full_text()));
             m.context(crate::pipeline::answered(t, &pc));
             t.update(&old, m);
         }
@@ -51,11 +52,13 @@ impl Engine {
             ..Message::default()
         };
         m.text(format!(
-            "`{} {}` needs *{name}* ({}).",
-            call.service, call.cli_operation, missing.type_name
+            "{} needs {} ({}).",
+            code(format!("{} {}", call.service, call.cli_operation)),
+            strong(name),
+            literal(&missing.type_name)
         ));
         if let Some(first) = missing.doc.lines().find(|l| !l.trim().is_empty()) {
-            m.context(first.trim().to_string());
+            m.context(Rich::verbatim(first.trim()));
         }
         let choices: Vec<Choice> = if !missing.enum_values.is_empty() {
             missing
@@ -114,7 +117,8 @@ impl Engine {
             });
         }
         m.context(format!(
-            "or answer `@aws {name} <value>` (or reply in this thread); other commands can run meanwhile"
+            "or answer {} (or reply in this thread); other commands can run meanwhile",
+            code(format!("@aws {name} <value>"))
         ));
         t.post(m);
     }

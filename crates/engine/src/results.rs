@@ -8,7 +8,7 @@ use crate::outcome::Outcome;
 use crate::pending::PendingCall;
 use crate::pipeline::describe_route;
 use crate::runner::{FailureKind, Route};
-use crate::text::mention;
+use crate::text::{code, literal, mention};
 use authz::plan::Plan;
 use authz::Decision;
 use command::Call;
@@ -78,7 +78,7 @@ impl Engine {
                 ("ok".to_string(), p.decision.reason.clone())
             }
             Err(f) => {
-                m.text(format!("⚠️ {}", f.message));
+                m.text(format!("⚠️ {}", literal(&f.message)));
                 let name = match f.kind {
                     FailureKind::Aws => f.code.clone().unwrap_or_else(|| "error".into()),
                     FailureKind::TimedOut => "timeout".into(),
@@ -88,8 +88,8 @@ impl Engine {
             }
         };
         m.context(format!(
-            "`{}` · {} · asked by {} · {:.1} s",
-            self.opts.masker.mask_command(&command),
+            "{} · {} · asked by {} · {:.1} s",
+            code(self.opts.masker.mask_command(&command)),
             describe_route(p),
             mention(&t.ev.user),
             took as f64 / 1000.0
@@ -183,9 +183,9 @@ impl Engine {
             id: new_message_id(),
             ..Message::default()
         };
-        m.text(format!("🚫 Not run: {}.", d.reason));
+        m.text(format!("🚫 Not run: {}.", literal(&d.reason)));
         if let Some(a) = &d.advice {
-            m.context(format!("What to do: {a}."));
+            m.context(format!("What to do: {}.", literal(a)));
         }
         m.code(format!(
             "aws {}",
@@ -198,7 +198,7 @@ impl Engine {
         if let Some(e) = existing {
             let _ = self.store.cancel(&e.id, "authorizer", t.now);
             if let Some(msg) = &e.message_id {
-                t.update(msg, say(format!("Not run: {}.", d.reason)));
+                t.update(msg, say(format!("Not run: {}.", literal(&d.reason))));
             }
         }
         self.record(AuditRecord {

@@ -3,7 +3,7 @@
 
 use crate::engine::{say, Engine, Turn};
 use crate::message::{ActionId, Block, Button, Message, Style};
-use crate::text::mention;
+use crate::text::{code, literal, mention, strong};
 
 impl Engine {
     pub(crate) fn set_default_account(&self, t: &mut Turn, name: &str) {
@@ -17,8 +17,9 @@ impl Engine {
         }
         let Some(account) = self.cfg.channel_account(t.channel, name) else {
             t.tell(say(format!(
-                "`{name}` is not one of this channel's accounts ({}).",
-                t.channel.accounts.join(", ")
+                "{} is not one of this channel's accounts ({}).",
+                code(name),
+                literal(t.channel.accounts.join(", "))
             )));
             return;
         };
@@ -33,15 +34,15 @@ impl Engine {
         ) {
             Ok(()) => {
                 t.post(say(format!(
-                    "{} set this channel's account to *{}* ({}) for {} days.",
+                    "{} set this channel's account to {} ({}) for {} days.",
                     mention(&t.ev.user),
-                    account.name,
-                    account.id,
+                    strong(&account.name),
+                    literal(&account.id),
                     ttl.as_secs() / 86_400
                 )));
             }
             Err(e) => {
-                t.tell(say(format!("error: {e}")));
+                t.tell(say(format!("error: {}", literal(e))));
             }
         }
     }
@@ -90,8 +91,9 @@ impl Engine {
         }
         if !t.channel.allows_user_role(name) {
             t.tell(say(format!(
-                "`{name}` is not a role this channel allows; choose one of: {}.",
-                allowed.join(", ")
+                "{} is not a role this channel allows; choose one of: {}.",
+                code(name),
+                literal(allowed.join(", "))
             )));
             return;
         }
@@ -101,11 +103,12 @@ impl Engine {
         {
             Ok(()) => {
                 t.tell(say(format!(
-                    "Your commands in this channel now run as role *{name}*."
+                    "Your commands in this channel now run as role {}.",
+                    strong(name)
                 )));
             }
             Err(e) => {
-                t.tell(say(format!("error: {e}")));
+                t.tell(say(format!("error: {}", literal(e))));
             }
         }
     }
@@ -117,8 +120,8 @@ impl Engine {
             .ok()
             .flatten();
         let describe = |name: &str| match self.cfg.role(name).and_then(|r| r.role_arn.clone()) {
-            Some(arn) => format!("*{name}* ({arn})"),
-            None => format!("*{name}*"),
+            Some(arn) => format!("{} ({})", strong(name), literal(arn)),
+            None => strong(name),
         };
         let text = match (mine, &t.channel.channel_role) {
             (Some(r), _) => format!("Your role in this channel: {}.", describe(&r)),

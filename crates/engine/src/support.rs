@@ -4,7 +4,7 @@
 use crate::engine::{say, Engine, Turn};
 use crate::message::{ActionId, Block, Choice, Field, Message};
 use crate::pending::PendingCall;
-use crate::text::quote;
+use crate::text::{code, quote};
 
 const SEVERITIES: &[(&str, &str)] = &[
     ("low", "General guidance"),
@@ -88,7 +88,8 @@ impl Engine {
         if let Some(sev) = get("severity-code") {
             if !SEVERITIES.iter().any(|(v, _)| *v == sev) {
                 t.tell(say(format!(
-                    "`{sev}` is not a severity; use one of low, normal, high, urgent, critical."
+                    "{} is not a severity; use one of low, normal, high, urgent, critical.",
+                    code(&sev)
                 )));
                 return;
             }
@@ -97,7 +98,7 @@ impl Engine {
             text.push_str(" --cc-email-addresses");
             for addr in cc.split([' ', ',']).filter(|a| !a.is_empty()) {
                 if !addr.contains('@') {
-                    t.tell(say(format!("`{addr}` is not an email address.")));
+                    t.tell(say(format!("{} is not an email address.", code(addr))));
                     return;
                 }
                 text.push(' ');

@@ -1,34 +1,49 @@
-//! Reading what a user typed: the bot's mention, the engine's own commands (help, aliases,
-//! roles, accounts) and answers to a question.
+//! Reading what a user typed (the bot's mention, the engine's own commands, answers to a
+//! question), and writing values into the engine's text dialect (see
+//! [`crate::message::Rich`]) so they are shown exactly as they are.
 
-/// A user's mention in the engine's text dialect (see [`crate::message::Block::Text`]); each
-/// surface shows it its own way: Slack as a mention, the web chat as a highlighted name, the
-/// terminal as `@user`.
+/// A user's mention in the engine's dialect (see [`crate::message::Rich`]); each surface
+/// shows it its own way: Slack as a mention, the web chat as a highlighted name, the terminal
+/// as `@user`. An id the dialect cannot hold as a mention (empty, or with spaces, `<`, `>`
+/// or `\`) is written as the literal text `@user` instead, so it can never open markup.
 pub fn mention(user: &str) -> String {
+    if user.is_empty() || user.contains(|c: char| c.is_whitespace() || "<>\\".contains(c)) {
+        return literal(format!("@{user}"));
+    }
     format!("<@{user}>")
 }
 
-/// Text of the engine's dialect as plain text (the terminal): mentions become `@user`.
-pub fn to_plain(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("<@") {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 2..];
-        match after.find('>') {
-            Some(end) if end > 0 && !after[..end].contains(char::is_whitespace) => {
-                out.push('@');
-                out.push_str(&after[..end]);
-                rest = &after[end + 1..];
-            }
-            _ => {
-                out.push_str("<@");
-                rest = after;
-            }
+/// A value as plain text of the dialect: every `\`, `*`, `` ` `` and `<` is escaped, so
+/// [`crate::message::Rich`] reads it back as exactly `value`, never as markup.
+pub fn literal(value: impl std::fmt::Display) -> String {
+    let value = value.to_string();
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if crate::message::ESCAPED.contains(&c) {
+            out.push('\\');
         }
+        out.push(c);
     }
-    out.push_str(rest);
     out
+}
+
+/// A value shown as code (a command, a name the user could type), escaped like [`literal`].
+/// An empty value is shown as two backticks (there is no empty code span).
+pub fn code(value: impl std::fmt::Display) -> String {
+    let value = value.to_string();
+    if value.is_empty() {
+        return literal("``");
+    }
+    format!("`{}`", literal(value))
+}
+
+/// A value shown with emphasis (a name being set or asked for), escaped like [`literal`].
+pub fn strong(value: impl std::fmt::Display) -> String {
+    let value = value.to_string();
+    if value.is_empty() {
+        return String::new();
+    }
+    format!("*{}*", literal(value))
 }
 
 /// The text without a leading `@aws`, `<@U…>` or `aws`.
@@ -105,12 +120,55 @@ mod tests {
     }
 
     #[test]
-    fn plain_text_shows_mentions_as_names() {
+    fn dialect_reads_marks_and_escapes() {
+        use crate::message::{Rich, Span};
+        let r = Rich::from(format!(
+            "{} ran {} as {} \\* a*b <@ x> `",
+            mention("U1"),
+            code("x `1` *y* <@U2> \\"),
+            strong("a*b")
+        ));
         assert_eq!(
-            to_plain(&format!("{} ran `x <@ y>`", mention("U1"))),
-            "@U1 ran `x <@ y>`"
+            r.0,
+            vec![
+                Span::Mention("U1".into()),
+                Span::Plain(" ran ".into()),
+                Span::Code("x `1` *y* <@U2> \\".into()),
+                Span::Plain(" as ".into()),
+                Span::Strong("a*b".into()),
+                Span::Plain(" * a*b <@ x> `".into()),
+            ]
         );
-        assert_eq!(to_plain("a <@"), "a <@");
+        assert_eq!(Rich::from(r.dialect()), r);
+        assert_eq!(
+            r.plain(),
+            "<@U1> ran `x `1` *y* <@U2> \\` as *a*b* * a*b <@ x> `"
+        );
+        // Unpaired or empty marks, and backslashes before other characters, are text.
+        for t in ["a <@", "**", "``", "a\\nb", "<@>", "*a\nb", "C:\\dir"] {
+            assert_eq!(Rich::from(t).plain(), t, "{t}");
+        }
+        assert_eq!(
+            Rich::from(mention("a b")).0,
+            vec![Span::Plain("@a b".into())]
+        );
+        assert_eq!(Rich::from(code("")).plain(), "``");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn literal_is_read_back_as_one_plain_span(v in "(\\\\|\\*|`|<|>|@|U|1| |\n|x|\\PC){0,40}") {
+            let r = crate::message::Rich::from(literal(&v));
+            if v.is_empty() {
+                proptest::prop_assert!(r.0.is_empty());
+            } else {
+                proptest::prop_assert_eq!(r.0, vec![crate::message::Span::Plain(v.clone())]);
+            }
+            let c = crate::message::Rich::from(code(&v));
+            if !v.is_empty() {
+                proptest::prop_assert_eq!(c.0, vec![crate::message::Span::Code(v.clone())]);
+            }
+        }
     }
 
     #[test]

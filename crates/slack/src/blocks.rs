@@ -3,14 +3,14 @@
 //!
 //! | engine block | Slack |
 //! |---|---|
-//! | `Text` | `section` blocks with `mrkdwn` text, split at 3,000 characters (after a newline when possible) |
+//! | `Text` | `section` blocks with `mrkdwn` text, split at 3,000 characters (after a newline when possible): plain spans escaped, `*strong*`, `` `code` ``, `<@U…>` mentions (`text::rich_atoms`) |
 //! | `Code` | `section` blocks with the text in a ```` ``` ```` fence, split at 3,000; a run of three backticks inside gets a zero-width space so it cannot close the fence |
 //! | `Table` | aligned monospace columns in a fence (Block Kit has no table); cells of more than 60 characters are cut with `…`; split by rows, each part repeating the header |
 //! | `Buttons` | `actions` blocks of at most 25 buttons; `primary`/`danger` styles; `confirm` → a Slack confirm dialog |
 //! | `Menu` | `static_select`s of at most 100 options each (a longer list becomes several menus, "(1–100)", "(101–200)", …), 25 per `actions` block |
 //! | `Form` | a button "📝 {title}" in the message, and a `modal` view in [`Rendered::modals`]: when the button is pressed the surface opens it with `views.open` (Slack only opens modals in answer to a user's action) |
 //! | `Image` | an `image` block for an `https` URL; a `data:image/…;base64` URL (a chart) becomes a file to upload, as Slack only shows images it can fetch |
-//! | `Context` | `context` blocks |
+//! | `Context` | `context` blocks, rendered like `Text` |
 //! | `File` | [`Rendered::files`]: upload it (`files.getUploadURLExternal` + `files.completeUploadExternal`) into the same thread |
 //!
 //! All text is escaped ([`crate::text`]). Long values become handles ([`crate::ids`]).
@@ -26,7 +26,7 @@
 //! `test-support`) checks a message against every limit this module knows.
 
 use crate::ids::{self, FormOrigin, Handles};
-use crate::text::{atoms, char_len, chunk_atoms, escape_all, escaped_atoms, truncate};
+use crate::text::{atoms, char_len, chunk_atoms, escape_all, escaped_atoms, rich_atoms, truncate};
 use engine::{Block, Button, Choice, Field, Message, Style};
 use serde_json::{json, Value};
 
@@ -559,17 +559,17 @@ impl Renderer<'_> {
         for b in &msg.blocks {
             match b {
                 Block::Text { text } => {
-                    if text.trim().is_empty() {
+                    if text.is_blank() {
                         continue;
                     }
-                    for (i, chunk) in chunk_atoms(&atoms(text, true), MAX_SECTION_TEXT)
+                    for (i, chunk) in chunk_atoms(&rich_atoms(text), MAX_SECTION_TEXT)
                         .into_iter()
                         .enumerate()
                     {
                         out.push(Unit {
                             plain: chunk.clone(),
                             block: section(chunk),
-                            content: Some(if i == 0 { text.clone() } else { String::new() }),
+                            content: Some(if i == 0 { text.plain() } else { String::new() }),
                         });
                     }
                 }
@@ -690,10 +690,10 @@ impl Renderer<'_> {
                     }
                 }
                 Block::Context { text } => {
-                    if text.trim().is_empty() {
+                    if text.is_blank() {
                         continue;
                     }
-                    let chunks = chunk_atoms(&atoms(text, true), MAX_SECTION_TEXT);
+                    let chunks = chunk_atoms(&rich_atoms(text), MAX_SECTION_TEXT);
                     for group in chunks.chunks(MAX_CONTEXT_ELEMENTS) {
                         let els: Vec<Value> = group
                             .iter()

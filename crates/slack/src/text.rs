@@ -2,13 +2,17 @@
 //!
 //! Outgoing: Slack's mrkdwn gives `&`, `<` and `>` control meaning (`<http://x|label>` links,
 //! `<!channel>` broadcasts, `<#C1>` channel links, `<@U1>` mentions), so every piece of text
-//! is escaped to `&amp;`, `&lt;`, `&gt;` — except user mentions written exactly as the engine
-//! writes them, `<@U…>` / `<@W…>` (a `U` or `W` and upper-case letters and digits, no
-//! `|label`), which are kept so people are notified. Nothing else can form a link, a
-//! broadcast or a labelled mention. Code and tables are escaped completely (no mentions).
+//! is escaped to `&amp;`, `&lt;`, `&gt;`. The engine's [`Rich`] text is rendered span by
+//! span (`rich_atoms`): plain text is escaped completely, so it never forms a mention
+//! whatever it contains; a mention span becomes `<@U…>` / `<@W…>` only when its id is a Slack
+//! user id (a `U` or `W` and upper-case letters and digits), so people are notified, and
+//! `@id` otherwise. Nothing can form a link, a broadcast or a labelled mention. Code and
+//! tables are escaped completely (no mentions).
 //!
 //! Incoming: Slack sends message text escaped the same way and with its own markup (links
 //! it detected, mentions); [`from_slack`] turns that back into what the user typed.
+
+use engine::{Rich, Span};
 
 /// Longest user id kept as a mention (Slack's ids are 9–11 characters today).
 const MAX_ID_LEN: usize = 24;
@@ -48,6 +52,45 @@ pub(crate) fn atoms(text: &str, keep_mentions: bool) -> Vec<String> {
             c => c.to_string(),
         });
         i += c.len_utf8().max(1);
+    }
+    out
+}
+
+/// A backtick inside inline code: mrkdwn has no escape for it and would end the code there,
+/// so it is shown as the look-alike MODIFIER LETTER GRAVE ACCENT.
+const CODE_BACKTICK: char = '\u{02CB}';
+
+/// A `*` inside strong text: mrkdwn would end the emphasis there, so it is shown as the
+/// look-alike ASTERISK OPERATOR.
+const STRONG_STAR: char = '\u{2217}';
+
+/// One indivisible piece of mrkdwn per atom for the engine's rich text: plain text escaped
+/// completely, strong as `*…*`, code as `` `…` ``, a mention as `<@ID>` when `ID` is a Slack
+/// user id (and as the text `@ID` otherwise).
+pub(crate) fn rich_atoms(text: &Rich) -> Vec<String> {
+    let mut out = Vec::new();
+    for span in &text.0 {
+        match span {
+            Span::Plain(t) => out.extend(atoms(t, false)),
+            Span::Strong(t) => {
+                out.push("*".to_string());
+                out.extend(atoms(&t.replace('*', &STRONG_STAR.to_string()), false));
+                out.push("*".to_string());
+            }
+            Span::Code(t) => {
+                out.push("`".to_string());
+                out.extend(atoms(&t.replace('`', &CODE_BACKTICK.to_string()), false));
+                out.push("`".to_string());
+            }
+            Span::Mention(user) => {
+                let written = format!("<@{user}>");
+                if mention_len(&written) == Some(written.len()) {
+                    out.push(written);
+                } else {
+                    out.extend(atoms(&format!("@{user}"), false));
+                }
+            }
+        }
     }
     out
 }

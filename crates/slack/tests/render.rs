@@ -1,7 +1,7 @@
 //! Block Kit rendering: golden output, limits, escaping, and the round trip of every control
 //! through payloads shaped like the ones Slack sends back.
 
-use engine::{Block, Button, Choice, Event, Field, Message, Style};
+use engine::{Block, Button, Choice, Event, Field, Message, Rich, Span, Style};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use slack::blocks::{
@@ -178,6 +178,35 @@ fn long_tables_repeat_their_header() {
     for s in &sections {
         assert!(s.starts_with("```\nKey   Value\n----  ----"), "{s}");
     }
+}
+
+/// A command holding the dialect's marks, shown as code by the engine, reaches Slack as one
+/// code span: no bold, no mention, no early end of the code, and the mention the engine
+/// meant (a real one) still notifies.
+#[test]
+fn values_with_marks_are_shown_literally() {
+    let command = "ec2 describe-instances --query 'R[?x==`1`]' *all* <@U1> a&b";
+    let mut m = Message::default();
+    m.text(format!(
+        "{} ran {}",
+        engine::text::mention("U061F7AUR"),
+        engine::text::code(command)
+    ))
+    .context(engine::text::literal("by <@U1> *now*"))
+    .context(Rich(vec![Span::Mention("not a slack id".into())]));
+    let r = render_default(&m);
+    check_all(&r);
+    let blocks = &r.messages[0].blocks;
+    assert_eq!(
+        blocks[0]["text"]["text"],
+        "<@U061F7AUR> ran `ec2 describe-instances --query 'R[?x==\u{2cb}1\u{2cb}]' *all* &lt;@U1&gt; a&amp;b`"
+    );
+    assert_eq!(blocks[1]["elements"][0]["text"], "by &lt;@U1&gt; *now*");
+    assert_eq!(blocks[2]["elements"][0]["text"], "@not a slack id");
+    assert_eq!(
+        r.messages[0].text,
+        "<@U061F7AUR> ran `ec2 describe-instances --query 'R[?x==\u{2cb}1\u{2cb}]' *all* &lt;@U1&gt; a&amp;b`\nby &lt;@U1&gt; *now*\n@not a slack id"
+    );
 }
 
 #[test]
@@ -570,14 +599,32 @@ fn arb_text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Rich text: a string read as the engine's dialect, or spans holding anything.
+fn arb_rich() -> impl Strategy<Value = Rich> {
+    prop_oneof![
+        arb_text().prop_map(Rich::from),
+        prop::collection::vec(
+            prop_oneof![
+                arb_text().prop_map(Span::Plain),
+                arb_text().prop_map(Span::Strong),
+                arb_text().prop_map(Span::Code),
+                arb_text().prop_map(Span::Mention),
+                "[UW][A-Z0-9]{2,12}".prop_map(Span::Mention),
+            ],
+            0..6
+        )
+        .prop_map(Rich),
+    ]
+}
+
 fn arb_block() -> impl Strategy<Value = Block> {
     prop_oneof![
-        arb_text().prop_map(|text| Block::Text { text }),
+        arb_rich().prop_map(|text| Block::Text { text }),
         arb_text().prop_map(|text| Block::Code {
             text,
             language: None
         }),
-        arb_text().prop_map(|text| Block::Context { text }),
+        arb_rich().prop_map(|text| Block::Context { text }),
         (arb_text(), arb_text()).prop_map(|(path, alt)| Block::Image {
             url: format!("https://example.com/{path}"),
             alt

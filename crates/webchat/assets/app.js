@@ -34,22 +34,27 @@ function h(tag, attrs, children) {
 }
 
 /**
- * Slack-style `code`, *bold* and <@user> mentions, as text nodes and elements (never parsed
- * as HTML).
+ * The engine's rich text (an array of spans, see `engine::message::Rich`) as text nodes and
+ * elements, never parsed as HTML or as markup: `code`, `strong`, and a mention as
+ * `span.mention` (`you` when it is the signed-in user). A string (a message kept by an
+ * earlier version) is shown as it is.
  */
-function inline(text) {
+function inline(spans) {
   const frag = document.createDocumentFragment();
-  const re = /`([^`\n]+)`|\*([^*\n]+)\*|<@([^<>\s]+)>/g;
-  let last = 0;
-  let m;
-  while ((m = re.exec(text)) !== null) {
-    if (m.index > last) frag.append(document.createTextNode(text.slice(last, m.index)));
-    if (m[1] !== undefined) frag.append(h('code', {}, m[1]));
-    else if (m[2] !== undefined) frag.append(h('strong', {}, m[2]));
-    else frag.append(h('span', { class: 'mention' + (m[3] === state.user ? ' you' : '') }, '@' + m[3]));
-    last = re.lastIndex;
+  if (!Array.isArray(spans)) {
+    frag.append(document.createTextNode(String(spans ?? '')));
+    return frag;
   }
-  if (last < text.length) frag.append(document.createTextNode(text.slice(last)));
+  for (const s of spans) {
+    if (!s || typeof s !== 'object') continue;
+    const text = String(s.text ?? '');
+    if (s.type === 'code') frag.append(h('code', {}, text));
+    else if (s.type === 'strong') frag.append(h('strong', {}, text));
+    else if (s.type === 'mention') {
+      const user = String(s.user ?? '');
+      frag.append(h('span', { class: 'mention' + (user === state.user ? ' you' : '') }, '@' + user));
+    } else frag.append(document.createTextNode(text));
+  }
   return frag;
 }
 

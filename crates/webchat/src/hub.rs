@@ -10,7 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use engine::{Block, Message, Outbound};
+use engine::{Block, Message, Outbound, Rich};
 use tokio::sync::mpsc;
 
 use crate::journal::{self, Journal, Record};
@@ -287,8 +287,9 @@ impl Hub {
                 id: id.clone(),
                 thread,
                 only_to: None,
+                // What the user typed is shown exactly as typed: never read as markup.
                 blocks: vec![Block::Text {
-                    text: text.to_string(),
+                    text: Rich::verbatim(text),
                 }],
             },
         };
@@ -646,6 +647,42 @@ mod tests {
             lines(&path).len(),
             4,
             "rewritten with the kept messages only"
+        );
+    }
+
+    /// Earlier versions kept text as a string in the engine's dialect: such a file still
+    /// loads, its text read as spans.
+    #[test]
+    fn history_written_with_string_text_still_loads() {
+        let path = temp_path("h.jsonl");
+        {
+            let hub = Hub::open([key("c")], 10, &path).expect("open");
+            hub.apply(Some(&key("c")), vec![Outbound::Post(bot("old", None, "x"))]);
+        }
+        let mut line = lines(&path).remove(0);
+        line["entry"]["message"]["blocks"][0]["text"] =
+            serde_json::json!("<@U1> ran `a *b*` as *ops*");
+        std::fs::write(&path, format!("{line}\n")).expect("write");
+        let hub = Hub::open([key("c")], 10, &path).expect("reopen");
+        let c = hub.history(&key("c"), "alice").expect("known");
+        assert_eq!(
+            c[0].message.blocks,
+            vec![Block::Text {
+                text: Rich(vec![
+                    engine::Span::Mention("U1".into()),
+                    engine::Span::Plain(" ran ".into()),
+                    engine::Span::Code("a *b*".into()),
+                    engine::Span::Plain(" as ".into()),
+                    engine::Span::Strong("ops".into()),
+                ])
+            }]
+        );
+        // What the user typed is kept as typed, never read as markup.
+        hub.say(&key("c"), "alice", None, "a `b` <@U1>");
+        let c = hub.history(&key("c"), "alice").expect("known");
+        assert_eq!(
+            serde_json::to_value(&c[1].message.blocks).expect("json"),
+            serde_json::json!([{"type": "text", "text": [{"type": "plain", "text": "a `b` <@U1>"}]}])
         );
     }
 

@@ -194,6 +194,15 @@ async fn open(addr: std::net::SocketAddr, cookie: &str) -> Socket {
     ws
 }
 
+/// The first block's text of a posted or updated message: spans (never a string), written
+/// back in the engine's dialect as `Message::plain` shows them.
+fn text_of(frame: &Value) -> String {
+    let spans = &frame["message"]["blocks"][0]["text"];
+    assert!(spans.is_array(), "text is an array of spans: {frame}");
+    let rich: engine::Rich = serde_json::from_value(spans.clone()).expect("spans");
+    rich.plain()
+}
+
 async fn next(ws: &mut Socket) -> Value {
     loop {
         let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
@@ -249,7 +258,7 @@ async fn websocket_carries_text_posts_and_updates() {
         (mine["type"].as_str(), mine["from"].as_str()),
         (Some("post"), Some("alice"))
     );
-    assert_eq!(mine["message"]["blocks"][0]["text"], "ask");
+    assert_eq!(text_of(&mine), "ask");
     let asked = next(&mut ws).await;
     assert_eq!(asked["type"], "post");
     assert_eq!(asked["from"], Value::Null);
@@ -266,7 +275,7 @@ async fn websocket_carries_text_posts_and_updates() {
     let update = next(&mut ws).await;
     assert_eq!(update["type"], "update");
     assert_eq!(update["message"]["id"], id.as_str());
-    assert_eq!(update["message"]["blocks"][0]["text"], "Run by alice");
+    assert_eq!(text_of(&update), "Run by alice");
     let result = next(&mut ws).await;
     assert_eq!(result["type"], "post");
     assert_eq!(result["message"]["blocks"][0]["type"], "code");
@@ -300,7 +309,10 @@ async fn websocket_carries_text_posts_and_updates() {
                 .unwrap_or("?")
                 .to_string()
                 + ":"
-                + e["message"]["blocks"][0]["text"].as_str().unwrap_or("?")
+                + &match e["message"]["blocks"][0]["text"].as_str() {
+                    Some(code) => code.to_string(),
+                    None => text_of(e),
+                }
         })
         .collect();
     assert_eq!(
@@ -328,7 +340,7 @@ async fn forms_and_menus_become_events() {
         "action": "support_case", "values": [["subject", "Disk full"], ["severity", "high"], ["body", ""]]})).await;
     let reply = next(&mut ws).await;
     assert_eq!(
-        reply["message"]["blocks"][0]["text"],
+        text_of(&reply),
         "Form from bob: subject=Disk full, severity=high, body="
     );
     // A required field left empty is refused with its name.
@@ -355,10 +367,7 @@ async fn forms_and_menus_become_events() {
         "action": "param", "value": "fn-beta"}),
     )
     .await;
-    assert_eq!(
-        next(&mut ws).await["message"]["blocks"][0]["text"],
-        "bob chose fn-beta"
-    );
+    assert_eq!(text_of(&next(&mut ws).await), "bob chose fn-beta");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -375,29 +384,17 @@ async fn only_to_messages_reach_only_their_user() {
     assert_eq!(next(&mut wa).await["from"], "alice");
     let secret = next(&mut wa).await;
     assert_eq!(secret["message"]["only_to"], "alice");
-    assert_eq!(
-        secret["message"]["blocks"][0]["text"],
-        "Only alice sees this"
-    );
+    assert_eq!(text_of(&secret), "Only alice sees this");
 
     // Bob sees alice's words, then his own, with nothing between: the secret never came.
-    assert_eq!(
-        next(&mut wb).await["message"]["blocks"][0]["text"],
-        "secret"
-    );
+    assert_eq!(text_of(&next(&mut wb).await), "secret");
     send(&mut wb, text("web", "C-OPS", "hello")).await;
     let after = next(&mut wb).await;
     assert_eq!(
-        (
-            after["from"].as_str(),
-            after["message"]["blocks"][0]["text"].as_str()
-        ),
-        (Some("bob"), Some("hello"))
+        (after["from"].as_str(), text_of(&after).as_str()),
+        (Some("bob"), "hello")
     );
-    assert_eq!(
-        next(&mut wb).await["message"]["blocks"][0]["text"],
-        "Hello *bob*, try `ask`"
-    );
+    assert_eq!(text_of(&next(&mut wb).await), "Hello *bob*, try `ask`");
     let (_, _, body) = call(
         &router,
         get("/api/history?workspace=web&channel=C-OPS", Some(&bob)),
@@ -465,13 +462,26 @@ async fn hostile_frames_get_error_frames() {
             "{reply}"
         );
     }
+    // A command full of the dialect's marks comes back as one code span, nothing else read.
+    let command = "ec2 describe-instances --query 'R[?x==`1`]' *all* <@U1>";
+    send(&mut ws, text("web", "C-OPS", &format!("quote {command}"))).await;
+    let mine = next(&mut ws).await;
+    assert_eq!(
+        mine["message"]["blocks"][0]["text"],
+        json!([{"type": "plain", "text": format!("quote {command}")}])
+    );
+    assert_eq!(
+        next(&mut ws).await["message"]["blocks"][0]["text"],
+        json!([
+            {"type": "mention", "user": "alice"},
+            {"type": "plain", "text": " asked for "},
+            {"type": "code", "text": command},
+        ])
+    );
     // The socket still works after all that.
     send(&mut ws, text("web", "C-OPS", "hello")).await;
     assert_eq!(next(&mut ws).await["from"], "alice");
-    assert_eq!(
-        next(&mut ws).await["message"]["blocks"][0]["text"],
-        "Hello *alice*, try `ask`"
-    );
+    assert_eq!(text_of(&next(&mut ws).await), "Hello *alice*, try `ask`");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -500,10 +510,7 @@ async fn the_sweep_updates_messages_in_their_channel() {
         (Some("update"), Some("C-OPS"))
     );
     assert_eq!(update["message"]["id"], id.as_str());
-    assert_eq!(
-        update["message"]["blocks"][0]["text"],
-        "Expired after 10 minutes"
-    );
+    assert_eq!(text_of(&update), "Expired after 10 minutes");
 }
 
 #[test]

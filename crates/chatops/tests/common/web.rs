@@ -196,6 +196,10 @@ pub fn plain(message: &Value) -> String {
             if let Some(t) = b[k].as_str() {
                 out.push(t.to_string());
             }
+            // Rich text: spans, written back in the engine's dialect (as `Message::plain`).
+            if let Some(spans) = b[k].as_array() {
+                out.push(spans.iter().map(span_dialect).collect());
+            }
         }
         for t in b["elements"].as_array().into_iter().flatten() {
             if let Some(t) = t.as_str() {
@@ -204,6 +208,17 @@ pub fn plain(message: &Value) -> String {
         }
     }
     out.join("\n")
+}
+
+/// One span of rich text as the engine's dialect writes it: `*strong*`, `` `code` ``, `<@U1>`.
+fn span_dialect(span: &Value) -> String {
+    let text = span["text"].as_str().unwrap_or("");
+    match span["type"].as_str() {
+        Some("strong") => format!("*{text}*"),
+        Some("code") => format!("`{text}`"),
+        Some("mention") => format!("<@{}>", span["user"].as_str().unwrap_or("")),
+        _ => text.to_string(),
+    }
 }
 
 /// The Run button of a message: (action, value), if it has one.

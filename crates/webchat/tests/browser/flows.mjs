@@ -49,6 +49,22 @@ await step('hello gets a reply with bold and code', async () => {
   await msg(alice, 'hello').first().waitFor({ timeout: WAIT });
 });
 
+await step('a command with backticks, stars and a mention is shown literally, as code', async () => {
+  const command = "ec2 describe-instances --query 'R[?x==`1`]' *all* <@alice> <@U1>";
+  await say(alice, 'quote ' + command);
+  const reply = msg(alice, 'asked for');
+  await reply.waitFor({ timeout: WAIT });
+  check((await reply.locator('code').count()) === 1, 'one code element');
+  check((await reply.locator('code').textContent()) === command, 'the command exactly, in code');
+  check((await reply.locator('strong').count()) === 0, 'no bold');
+  check((await reply.locator('.mention').count()) === 1, 'only the real mention');
+  check((await reply.locator('.mention.you').textContent()) === '@alice', 'the asker, as you');
+  const mine = msg(alice, 'quote ec2');
+  await mine.waitFor({ timeout: WAIT });
+  check((await mine.locator('.text').textContent()) === 'quote ' + command, 'the typed line as typed');
+  check((await mine.locator('code, strong, .mention').count()) === 0, 'the typed line has no markup');
+});
+
 await step('tables, files and context render; markup in text stays text', async () => {
   await say(alice, 'show');
   const shown = msg(alice, 'not bold');

@@ -8,6 +8,7 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use engine::text::{code, literal, mention, strong};
 use engine::{Block, Button, Choice, Event, Field, Handler, Inbound, Message, Outbound, Style};
 use webchat::{ChannelInfo, WebChat, WebSettings};
 
@@ -42,13 +43,13 @@ impl Scripted {
 
     fn answer(&self, inbound: &Inbound) -> Vec<Outbound> {
         let user = &inbound.user;
-        let text = |t: String| Block::Text { text: t };
+        let text = |t: String| Block::Text { text: t.into() };
         match &inbound.event {
             Event::Text { text: said } => match said.as_str() {
                 "hello" => vec![Outbound::Post(self.message(
                     "hello",
                     inbound,
-                    vec![text(format!("Hello *{user}*, try `ask`"))],
+                    vec![text(format!("Hello {}, try `ask`", strong(user)))],
                 ))],
                 "ask" => vec![Outbound::Post(self.message("ask", inbound, ask_blocks()))],
                 "form" => vec![Outbound::Post(self.message("form", inbound, form_blocks()))],
@@ -63,11 +64,23 @@ impl Scripted {
                     vec![Outbound::Post(m)]
                 }
                 "panic" => panic!("the scripted handler was told to fail"),
-                other => vec![Outbound::Post(self.message(
-                    "echo",
-                    inbound,
-                    vec![text(format!("echo: {other}"))],
-                ))],
+                other => match other.strip_prefix("quote ") {
+                    // A command full of the dialect's marks, shown as code to its asker.
+                    Some(command) => vec![Outbound::Post(self.message(
+                        "quote",
+                        inbound,
+                        vec![text(format!(
+                            "{} asked for {}",
+                            mention(user),
+                            code(command)
+                        ))],
+                    ))],
+                    None => vec![Outbound::Post(self.message(
+                        "echo",
+                        inbound,
+                        vec![text(format!("echo: {}", literal(other)))],
+                    ))],
+                },
             },
             Event::Action {
                 message,
