@@ -78,6 +78,7 @@ pub fn check(cat: Catalog, args: &CheckArgs) -> i32 {
         user: args.user.clone(),
         role: args.role.clone(),
         account: args.account.clone(),
+        dry_run: true,
         ..SessionArgs::default()
     };
     // Planned by the channel's conversation, exactly as a typed command is.

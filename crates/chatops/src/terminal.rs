@@ -192,11 +192,14 @@ impl Terminal {
                 .map_err(|e| Printed::error(format!("error: {e}"), exit::FAILED))?;
         }
         let account = s.account.clone().or_else(|| ch.accounts.first().cloned());
-        let runner = engine::Runner::new(
-            cat.models.clone(),
-            wire::client::Client::from_environment().await,
-            deadline(),
-        );
+        // A dry run plans and sends nothing: the default credential chain (profile files,
+        // certificates for SSO and IMDS) would only cost it milliseconds.
+        let client = if s.dry_run {
+            wire::client::Client::with_keys("", "")
+        } else {
+            wire::client::Client::from_environment().await
+        };
+        let runner = engine::Runner::new(cat.models.clone(), client, deadline());
         let opts = Options {
             masker,
             ..Options::default()
