@@ -7,9 +7,33 @@
 
 use engine::{Block, Message};
 
+/// Why a press or a submission does not fit the message as it was last sent; the page gets
+/// the text in an `unknown_control` error frame.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ControlError {
+    #[error("message {message} has no button or menu option {action:?} = {value:?} (any more)")]
+    NoControl {
+        message: String,
+        action: String,
+        value: String,
+    },
+    #[error("message {message} has no form {action:?} (any more)")]
+    NoForm { message: String, action: String },
+    #[error("form {action:?} has no field {field:?}")]
+    NoField { action: String, field: String },
+    #[error("field {field:?} takes one of {options}, not {value:?}")]
+    NotAnOption {
+        field: String,
+        options: String,
+        value: String,
+    },
+    #[error("field {0:?} is required")]
+    Required(String),
+}
+
 /// `Ok` when `message` has a button with this action and value, or a menu with this action
 /// offering this value; otherwise why not.
-pub fn check_action(message: &Message, action: &str, value: &str) -> Result<(), String> {
+pub fn check_action(message: &Message, action: &str, value: &str) -> Result<(), ControlError> {
     let found = message.blocks.iter().any(|b| match b {
         Block::Buttons { buttons } => buttons
             .iter()
@@ -22,10 +46,11 @@ pub fn check_action(message: &Message, action: &str, value: &str) -> Result<(), 
     if found {
         Ok(())
     } else {
-        Err(format!(
-            "message {} has no button or menu option {action:?} = {value:?} (any more)",
-            message.id
-        ))
+        Err(ControlError::NoControl {
+            message: message.id.clone(),
+            action: action.to_string(),
+            value: value.to_string(),
+        })
     }
 }
 
@@ -35,7 +60,7 @@ pub fn check_form(
     message: &Message,
     action: &str,
     values: &[(String, String)],
-) -> Result<(), String> {
+) -> Result<(), ControlError> {
     let fields = message
         .blocks
         .iter()
@@ -45,25 +70,33 @@ pub fn check_form(
             } if a == action => Some(fields),
             _ => None,
         })
-        .ok_or_else(|| format!("message {} has no form {action:?} (any more)", message.id))?;
+        .ok_or_else(|| ControlError::NoForm {
+            message: message.id.clone(),
+            action: action.to_string(),
+        })?;
     for (name, value) in values {
-        let field = fields
-            .iter()
-            .find(|f| &f.name == name)
-            .ok_or_else(|| format!("form {action:?} has no field {name:?}"))?;
+        let field =
+            fields
+                .iter()
+                .find(|f| &f.name == name)
+                .ok_or_else(|| ControlError::NoField {
+                    action: action.to_string(),
+                    field: name.clone(),
+                })?;
         if !value.is_empty()
             && !field.options.is_empty()
             && !field.options.iter().any(|o| &o.value == value)
         {
-            return Err(format!(
-                "field {name:?} takes one of {}, not {value:?}",
-                field
+            return Err(ControlError::NotAnOption {
+                field: name.clone(),
+                options: field
                     .options
                     .iter()
                     .map(|o| o.value.as_str())
                     .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+                    .join(", "),
+                value: value.clone(),
+            });
         }
     }
     for field in fields.iter().filter(|f| !f.optional) {
@@ -71,7 +104,7 @@ pub fn check_form(
             .iter()
             .any(|(n, v)| n == &field.name && !v.trim().is_empty());
         if !given {
-            return Err(format!("field {:?} is required", field.name));
+            return Err(ControlError::Required(field.name.clone()));
         }
     }
     Ok(())
@@ -138,7 +171,10 @@ mod tests {
         let m = message();
         assert!(check_action(&m, "run", "p1").is_ok());
         assert!(check_action(&m, "param", "a").is_ok());
-        assert!(check_action(&m, "run", "p2").is_err());
+        assert_eq!(
+            check_action(&m, "run", "p2").map_err(|e| e.to_string()),
+            Err("message m1 has no button or menu option \"run\" = \"p2\" (any more)".into())
+        );
         assert!(check_action(&m, "param", "b").is_err());
         assert!(check_action(&m, "cancel", "p1").is_err());
     }
@@ -154,9 +190,21 @@ mod tests {
         };
         assert!(check_form(&m, "case", &v(&[("subject", "x")])).is_ok());
         assert!(check_form(&m, "case", &v(&[("subject", "x"), ("severity", "low")])).is_ok());
-        assert!(check_form(&m, "case", &v(&[("subject", "x"), ("severity", "max")])).is_err());
-        assert!(check_form(&m, "case", &v(&[("severity", "low")])).is_err());
-        assert!(check_form(&m, "case", &v(&[("subject", "x"), ("other", "y")])).is_err());
-        assert!(check_form(&m, "other", &v(&[("subject", "x")])).is_err());
+        assert!(matches!(
+            check_form(&m, "case", &v(&[("subject", "x"), ("severity", "max")])),
+            Err(ControlError::NotAnOption { .. })
+        ));
+        assert_eq!(
+            check_form(&m, "case", &v(&[("severity", "low")])),
+            Err(ControlError::Required("subject".into()))
+        );
+        assert!(matches!(
+            check_form(&m, "case", &v(&[("subject", "x"), ("other", "y")])),
+            Err(ControlError::NoField { .. })
+        ));
+        assert!(matches!(
+            check_form(&m, "other", &v(&[("subject", "x")])),
+            Err(ControlError::NoForm { .. })
+        ));
     }
 }

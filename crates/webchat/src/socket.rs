@@ -114,7 +114,7 @@ fn on_frame(app: &Arc<App>, id: SocketId, user: &str, text: &str) -> Result<(), 
             let key = known(app, workspace, channel)?;
             let shown = shown(app, &key, &message, user)?;
             crate::controls::check_action(&shown, &action, &value)
-                .map_err(|e| (ErrorCode::UnknownControl, e))?;
+                .map_err(|e| (ErrorCode::UnknownControl, e.to_string()))?;
             let event = Event::Action {
                 message: Some(message),
                 action,
@@ -132,7 +132,7 @@ fn on_frame(app: &Arc<App>, id: SocketId, user: &str, text: &str) -> Result<(), 
             let key = known(app, workspace, channel)?;
             let shown = shown(app, &key, &message, user)?;
             crate::controls::check_form(&shown, &action, &values)
-                .map_err(|e| (ErrorCode::UnknownControl, e))?;
+                .map_err(|e| (ErrorCode::UnknownControl, e.to_string()))?;
             let event = Event::Form {
                 message: Some(message),
                 action,
