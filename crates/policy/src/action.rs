@@ -91,38 +91,51 @@ impl ActionSet {
     }
 }
 
+/// What is wrong with an action pattern (a validation problem of the policy).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ActionError {
+    #[error("action \"{0}\" must be \"*\" or service:Action, e.g. \"s3:GetObject\" (the service prefix is missing)")]
+    NoService(String),
+    #[error("action \"{action}\": the service prefix \"{service}\" must be letters, digits and hyphens, without wildcards")]
+    BadService { action: String, service: String },
+    #[error("action \"{action}\": the action name after \"{service}:\" is empty")]
+    EmptyName { action: String, service: String },
+    #[error("action \"{0}\": policy variables are not allowed in actions")]
+    Variable(String),
+    #[error(
+        "action \"{0}\": the action name may hold only letters, digits and the wildcards * and ?"
+    )]
+    BadName(String),
+}
+
 /// Checks one action pattern; `Err` says what is wrong.
-pub fn check_action(a: &str) -> Result<(), String> {
+pub fn check_action(a: &str) -> Result<(), ActionError> {
     if a == "*" {
         return Ok(());
     }
     let Some((svc, name)) = a.split_once(':') else {
-        return Err(format!(
-            "action \"{a}\" must be \"*\" or service:Action, e.g. \"s3:GetObject\" (the service prefix is missing)"
-        ));
+        return Err(ActionError::NoService(a.to_string()));
     };
     if svc.is_empty() || !svc.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(format!(
-            "action \"{a}\": the service prefix \"{svc}\" must be letters, digits and hyphens, without wildcards"
-        ));
+        return Err(ActionError::BadService {
+            action: a.to_string(),
+            service: svc.to_string(),
+        });
     }
     if name.is_empty() {
-        return Err(format!(
-            "action \"{a}\": the action name after \"{svc}:\" is empty"
-        ));
+        return Err(ActionError::EmptyName {
+            action: a.to_string(),
+            service: svc.to_string(),
+        });
     }
     if name.contains("${") {
-        return Err(format!(
-            "action \"{a}\": policy variables are not allowed in actions"
-        ));
+        return Err(ActionError::Variable(a.to_string()));
     }
     if !name
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || "*?-_.".contains(c))
     {
-        return Err(format!(
-            "action \"{a}\": the action name may hold only letters, digits and the wildcards * and ?"
-        ));
+        return Err(ActionError::BadName(a.to_string()));
     }
     Ok(())
 }

@@ -41,39 +41,46 @@ pub struct ArnPattern {
     short: bool,
 }
 
+/// Why a text is not an ARN pattern (a validation problem of the policy).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArnError {
+    #[error("\"{0}\" must be \"*\" or an ARN starting with \"arn:\"")]
+    NotAnArn(String),
+    #[error("\"{0}\" is not a full ARN: it needs six parts, arn:partition:service:region:account:resource")]
+    Short(String),
+    #[error("\"{0}\" names no service")]
+    NoService(String),
+}
+
 impl ArnPattern {
     /// Compiles a condition value (`ArnLike`, `ArnEquals`); `Err` says why it is not an
     /// ARN pattern.
-    pub fn new(pattern: &str, variables: bool) -> Result<ArnPattern, String> {
+    pub fn new(pattern: &str, variables: bool) -> Result<ArnPattern, ArnError> {
         ArnPattern::compile(pattern, variables, false)
     }
 
     /// Compiles a `Resource` or `NotResource` entry, with IAM's rules for the resource type
     /// and for where variables apply.
-    pub fn resource(pattern: &str, variables: bool) -> Result<ArnPattern, String> {
+    pub fn resource(pattern: &str, variables: bool) -> Result<ArnPattern, ArnError> {
         ArnPattern::compile(pattern, variables, true)
     }
 
-    fn compile(pattern: &str, variables: bool, resource: bool) -> Result<ArnPattern, String> {
+    fn compile(pattern: &str, variables: bool, resource: bool) -> Result<ArnPattern, ArnError> {
         let mut parts = split_arn(pattern, variables);
         let short = parts.len() < 6;
         if parts.first().map(String::as_str) != Some("arn") {
-            return Err(format!(
-                "\"{pattern}\" must be \"*\" or an ARN starting with \"arn:\""
-            ));
+            return Err(ArnError::NotAnArn(pattern.to_string()));
         }
         if parts.len() < 6 {
             // A short pattern is accepted when its last segment is a lone wildcard:
             // `arn:aws:s3:*` covers every S3 ARN.
             if parts.last().map(String::as_str) != Some("*") {
-                return Err(format!(
-                    "\"{pattern}\" is not a full ARN: it needs six parts, arn:partition:service:region:account:resource"
-                ));
+                return Err(ArnError::Short(pattern.to_string()));
             }
             parts.resize(6, "*".to_string());
         }
         if parts[2].is_empty() {
-            return Err(format!("\"{pattern}\" names no service"));
+            return Err(ArnError::NoService(pattern.to_string()));
         }
         let mut resource_type = String::new();
         if resource {

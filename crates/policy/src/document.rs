@@ -67,11 +67,11 @@ impl Policy {
     pub fn parse(name: &str, text: &str) -> Result<Policy, PolicyError> {
         match Json::parse(text) {
             Ok(j) => Policy::from_json(name, &j),
-            Err(message) => Err(PolicyError {
+            Err(e) => Err(PolicyError {
                 policy: name.to_string(),
                 problems: vec![Problem {
                     path: String::new(),
-                    message,
+                    message: e.to_string(),
                 }],
             }),
         }
@@ -357,7 +357,7 @@ impl Validator {
         let mut ok = true;
         for a in &list {
             if let Err(e) = check_action(a) {
-                self.problem(at, e);
+                self.problem(at, e.to_string());
                 ok = false;
             }
         }
@@ -374,7 +374,7 @@ impl Validator {
             }
             match ArnPattern::resource(r, vars) {
                 Ok(p) => out.push(ResourcePattern::Arn(p)),
-                Err(e) => self.problem(at, e),
+                Err(e) => self.problem(at, e.to_string()),
             }
         }
         (out.len() == list.len()).then_some(out)

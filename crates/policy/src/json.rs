@@ -15,10 +15,15 @@ pub enum Json {
     Object(Vec<(String, Json)>),
 }
 
+/// Text that is not JSON; says where (line and column).
+#[derive(Debug, thiserror::Error)]
+#[error("not valid JSON: {0}")]
+pub struct JsonError(#[from] serde_json::Error);
+
 impl Json {
     /// Parses text; the error names the line and column.
-    pub fn parse(text: &str) -> Result<Json, String> {
-        serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))
+    pub fn parse(text: &str) -> Result<Json, JsonError> {
+        Ok(serde_json::from_str(text)?)
     }
 
     /// What kind of value this is, for error messages.
@@ -128,7 +133,10 @@ mod tests {
 
     #[test]
     fn syntax_errors_name_the_position() {
-        let e = Json::parse("{\n  \"a\": }").unwrap_err();
-        assert!(e.contains("line 2"), "{e}");
+        let e = Json::parse("{\n  \"a\": }").unwrap_err().to_string();
+        assert!(
+            e.starts_with("not valid JSON: ") && e.contains("line 2"),
+            "{e}"
+        );
     }
 }
