@@ -75,8 +75,9 @@ use std::path::Path;
 pub use catalog::{PermissiveCatalog, PolicyCatalog};
 pub use error::{ConfigError, ConfigErrors};
 pub use model::{
-    Account, Channel, Config, ConfirmBy, CustomPolicy, Defaults, Guardrails, Platform, PolicyRef,
-    Role, RoleSetting, Store, User, Workspace,
+    Account, Channel, Config, ConfirmBy, CustomPolicy, Defaults, Guardrails, NotificationFilter,
+    NotificationRoute, NotificationSource, NotifySettings, Platform, PolicyRef, Role, RoleSetting,
+    Store, User, Workspace,
 };
 
 /// Loads `path` with the [`PermissiveCatalog`]: any policy name that is not a

@@ -17,6 +17,10 @@ pub struct Config {
     pub roles: Vec<Role>,
     pub channels: Vec<Channel>,
     pub users: Vec<User>,
+    /// `[[notifications]]`: which SNS topics and SQS queues feed which channels.
+    pub notifications: Vec<NotificationRoute>,
+    /// `[notify]`: how notifications are threaded, folded and limited.
+    pub notify: NotifySettings,
 }
 
 /// `[defaults]`, with the built-in defaults filled in.
@@ -176,6 +180,95 @@ pub struct Channel {
     pub require_user_role: bool,
     pub guardrails: Guardrails,
     pub confirm_by: ConfirmBy,
+}
+
+/// `[[notifications]]`: one way notifications come in (an SNS topic delivering to
+/// `POST /sns`, or an SQS queue the service polls) and the channels they go to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotificationRoute {
+    /// `name`, else `notifications[i]` (for logs and `notifications test`).
+    pub name: String,
+    pub source: NotificationSource,
+    /// The `[[accounts]]` entry whose credentials confirm subscriptions and poll the queue;
+    /// when not given, the account whose id the topic ARN (or queue URL) names, if any.
+    pub account: Option<String>,
+    /// Channel display names (`[[channels]]` names), at least one.
+    pub channels: Vec<String>,
+    /// False only for emulators whose signatures cannot be checked (moto); `config check`
+    /// warns about it.
+    pub verify_signatures: bool,
+    pub filter: NotificationFilter,
+}
+
+/// Where a route's notifications come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotificationSource {
+    /// An SNS topic with an HTTP(S) subscription to `POST /sns`.
+    Topic { arn: String },
+    /// An SQS queue subscribed to topics; `raw` when the subscription delivers the message
+    /// alone (RawMessageDelivery) instead of the SNS envelope.
+    Queue { url: String, raw: bool },
+}
+
+/// Optional filters of a route: an empty list lets everything through; a notification must
+/// pass every non-empty one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NotificationFilter {
+    /// Kinds: `cloudwatch.alarm`, `custom`, an EventBridge source (`aws.guardduty`), or the
+    /// names of the text formats (`cloudformation`, `budgets`).
+    pub sources: Vec<String>,
+    /// EventBridge `detail-type`s (or custom `eventType`s).
+    pub detail_types: Vec<String>,
+    /// Name patterns (`*` any run, `?` one character) matched against the alarm name (or
+    /// the notification's title).
+    pub names: Vec<String>,
+    /// Alarm states (`ALARM`, `OK`, `INSUFFICIENT_DATA`) or event statuses.
+    pub states: Vec<String>,
+    /// 12-digit account ids.
+    pub accounts: Vec<String>,
+    /// Region codes.
+    pub regions: Vec<String>,
+    /// `informational`, `low`, `medium`, `high` or `critical`: findings below it are left out;
+    /// notifications without a severity pass.
+    pub min_severity: Option<String>,
+}
+
+/// `[notify]`, with the built-in defaults filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotifySettings {
+    /// Repeats of the same state within this window go into the thread, not the channel.
+    /// Default 5 minutes.
+    pub fold_window: Duration,
+    /// A thread older than this is not continued: the next notification starts a new one.
+    /// Default 24 hours.
+    pub new_thread_after: Duration,
+    /// Notifications per channel per minute before the rest are summarised. Default 20;
+    /// 0 turns the limit off.
+    pub rate_per_minute: u32,
+    /// SNS messages with an older `Timestamp` are refused. Default 1 hour.
+    pub max_age: Duration,
+    /// Show a short "unsupported notification" note (with the raw JSON attached) for
+    /// messages of no known format. Default true.
+    pub show_unsupported: bool,
+}
+
+impl NotifySettings {
+    pub const FOLD_WINDOW: Duration = Duration::from_secs(300);
+    pub const NEW_THREAD_AFTER: Duration = Duration::from_secs(86_400);
+    pub const RATE_PER_MINUTE: u32 = 20;
+    pub const MAX_AGE: Duration = Duration::from_secs(3_600);
+}
+
+impl Default for NotifySettings {
+    fn default() -> Self {
+        NotifySettings {
+            fold_window: Self::FOLD_WINDOW,
+            new_thread_after: Self::NEW_THREAD_AFTER,
+            rate_per_minute: Self::RATE_PER_MINUTE,
+            max_age: Self::MAX_AGE,
+            show_unsupported: true,
+        }
+    }
 }
 
 /// `[[users]]`: a web-chat user and their sign-in token.

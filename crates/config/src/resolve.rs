@@ -355,6 +355,9 @@ pub(crate) fn resolve(
         roles,
         channels,
         users,
+        // Read by the `[[notifications]]` / `[notify]` sections (to come).
+        notifications: Vec::new(),
+        notify: crate::model::NotifySettings::default(),
     }
 }
 

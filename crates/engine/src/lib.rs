@@ -10,6 +10,7 @@ pub mod mask;
 pub mod message;
 pub mod outcome;
 pub mod pending;
+pub mod poster;
 mod pipeline;
 pub mod prompts;
 pub mod render;
@@ -26,6 +27,7 @@ pub use message::{
     Block, Button, Choice, Event, Field, Inbound, Message, Outbound, Rich, Span, Style,
 };
 pub use outcome::{Outcome, Question, Reply};
+pub use poster::{Place, PostError, PostFuture, Poster};
 pub use runner::{Failure, FailureKind, Ran, Route, Runner};
 
 use std::future::Future;
