@@ -134,6 +134,12 @@ pub trait Store: Send + Sync {
     /// True the first time `event_id` is seen, false on every later call (Slack retries).
     fn mark_event(&self, event_id: &str, now: UnixMillis) -> Result<bool>;
 
+    /// Forgets one event id, so the next [`Store::mark_event`] of it is `true` again: a claim
+    /// given back when the work it guarded failed (a notification that could not be posted
+    /// is retried by SNS or SQS and must not be taken for a duplicate). False if it was not
+    /// marked.
+    fn forget_event(&self, event_id: &str) -> Result<bool>;
+
     /// Forgets event ids first seen before `before`; returns how many.
     fn prune_events(&self, before: UnixMillis) -> Result<usize>;
 
@@ -145,6 +151,11 @@ pub trait Store: Send + Sync {
 
     /// The record under `(kind, key)`, if any.
     fn get_surface(&self, kind: &str, key: &str) -> Result<Option<String>>;
+
+    /// Removes and returns up to `limit` records of `kind` as `(key, value)`, oldest written
+    /// first: a queue between processes (a command-line tool hands work to the server).
+    /// Each record is returned by exactly one call, on any replica.
+    fn take_surface(&self, kind: &str, limit: usize) -> Result<Vec<(String, String)>>;
 
     /// Forgets records last written before `before`; returns how many.
     fn prune_surface(&self, before: UnixMillis) -> Result<usize>;

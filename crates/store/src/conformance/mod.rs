@@ -52,7 +52,9 @@ pub const CASES: &[(&str, Case)] = &[
     ("audit_filters_and_order", audit_filters_and_order),
     ("event_ids_idempotent", event_ids_idempotent),
     ("event_ids_concurrent", event_ids_concurrent),
+    ("event_ids_forget", event_ids_forget),
     ("surface_records_rules", surface_records_rules),
+    ("surface_records_take", surface_records_take),
     ("installations_rules", installations_rules),
 ];
 
@@ -127,8 +129,8 @@ macro_rules! conformance_tests {
             claim_once_concurrently, claim_after_expiry, cancel_rules, cancel_vs_run_race,
             expire_due_returns_each_once, prune_pending_keeps_live, call_json_round_trips,
             channel_state_rules, user_roles_rules, alias_crud, audit_filters_and_order,
-            event_ids_idempotent, event_ids_concurrent, surface_records_rules,
-            installations_rules);
+            event_ids_idempotent, event_ids_concurrent, event_ids_forget, surface_records_rules,
+            surface_records_take, installations_rules);
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
         $(

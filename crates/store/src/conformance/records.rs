@@ -325,6 +325,74 @@ pub fn event_ids_concurrent(s: &dyn Store) {
     }
 }
 
+/// A claim given back (the work it guarded failed) can be taken again, once; forgetting an
+/// id never marked says so and touches nothing else.
+pub fn event_ids_forget(s: &dyn Store) {
+    let ws = unique_workspace();
+    let ev = |n: u32| format!("{ws}-Ev{n}");
+    assert!(!s.forget_event(&ev(1)).unwrap(), "never marked");
+    assert!(s.mark_event(&ev(1), T0).unwrap());
+    assert!(s.mark_event(&ev(2), T0).unwrap());
+    assert!(s.forget_event(&ev(1)).unwrap());
+    assert!(!s.forget_event(&ev(1)).unwrap(), "already forgotten");
+    assert!(s.mark_event(&ev(1), T0 + 1).unwrap(), "claimable again");
+    assert!(!s.mark_event(&ev(1), T0 + 2).unwrap(), "and then taken");
+    assert!(!s.mark_event(&ev(2), T0 + 2).unwrap(), "the other id is untouched");
+}
+
+/// Taking surface records: oldest written first, at most `limit`, only the kind asked for,
+/// each record returned by exactly one call even when many race.
+pub fn surface_records_take(s: &dyn Store) {
+    let kind = format!("q-{}", unique_workspace());
+    let other = format!("{kind}-other");
+    assert!(s.take_surface(&kind, 10).unwrap().is_empty());
+    s.put_surface(&kind, "b", "2", T0 + 2).unwrap();
+    s.put_surface(&kind, "a", "1", T0 + 1).unwrap();
+    s.put_surface(&kind, "c", "3", T0 + 3).unwrap();
+    s.put_surface(&other, "a", "x", T0).unwrap();
+    assert_eq!(
+        s.take_surface(&kind, 2).unwrap(),
+        vec![("a".to_string(), "1".to_string()), ("b".into(), "2".into())]
+    );
+    assert_eq!(s.get_surface(&kind, "a").unwrap(), None, "taken means gone");
+    assert_eq!(
+        s.take_surface(&kind, 10).unwrap(),
+        vec![("c".to_string(), "3".to_string())]
+    );
+    assert!(s.take_surface(&kind, 10).unwrap().is_empty());
+    assert_eq!(s.get_surface(&other, "a").unwrap().as_deref(), Some("x"));
+    // Racing takers: every record comes out exactly once.
+    const THREADS: usize = 8;
+    for n in 0..40 {
+        s.put_surface(&kind, &format!("k{n:02}"), "v", T0 + n).unwrap();
+    }
+    let barrier = Barrier::new(THREADS);
+    let mut all: Vec<String> = std::thread::scope(|sc| {
+        let hs: Vec<_> = (0..THREADS)
+            .map(|_| {
+                let (kind, barrier) = (&kind, &barrier);
+                sc.spawn(move || {
+                    barrier.wait();
+                    let mut got = Vec::new();
+                    loop {
+                        let batch = s.take_surface(kind, 3).expect("take");
+                        if batch.is_empty() {
+                            return got;
+                        }
+                        got.extend(batch.into_iter().map(|(k, _)| k));
+                    }
+                })
+            })
+            .collect();
+        hs.into_iter()
+            .flat_map(|h| h.join().expect("thread"))
+            .collect()
+    });
+    all.sort();
+    let want: Vec<String> = (0..40).map(|n| format!("k{n:02}")).collect();
+    assert_eq!(all, want);
+}
+
 /// Everything but expired state survives closing and reopening the database.
 pub fn reopen_keeps_everything(open: &dyn Fn() -> Box<dyn Store>) {
     let ws = unique_workspace();

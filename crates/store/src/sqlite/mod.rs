@@ -242,6 +242,9 @@ impl Store for SqliteStore {
     fn mark_event(&self, event_id: &str, now: UnixMillis) -> Result<bool> {
         records::mark_event(&self.lock(), event_id, now)
     }
+    fn forget_event(&self, event_id: &str) -> Result<bool> {
+        records::forget_event(&self.lock(), event_id)
+    }
     fn prune_events(&self, before: UnixMillis) -> Result<usize> {
         records::prune_events(&self.lock(), before)
     }
@@ -251,6 +254,9 @@ impl Store for SqliteStore {
     }
     fn get_surface(&self, kind: &str, key: &str) -> Result<Option<String>> {
         records::get_surface(&self.lock(), kind, key)
+    }
+    fn take_surface(&self, kind: &str, limit: usize) -> Result<Vec<(String, String)>> {
+        records::take_surface(&mut self.lock(), kind, limit)
     }
     fn prune_surface(&self, before: UnixMillis) -> Result<usize> {
         records::prune_surface(&self.lock(), before)

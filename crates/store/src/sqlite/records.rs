@@ -336,6 +336,16 @@ pub(super) fn mark_event(conn: &Connection, event_id: &str, now: UnixMillis) -> 
     .map(|n| n == 1)
 }
 
+pub(super) fn forget_event(conn: &Connection, event_id: &str) -> Result<bool> {
+    exec(
+        conn,
+        "forget_event",
+        "DELETE FROM processed_events WHERE event_id = ?1",
+        [event_id],
+    )
+    .map(|n| n == 1)
+}
+
 pub(super) fn prune_events(conn: &Connection, before: UnixMillis) -> Result<usize> {
     exec(
         conn,
@@ -369,6 +379,41 @@ pub(super) fn get_surface(conn: &Connection, kind: &str, key: &str) -> Result<Op
         .query_row([kind, key], |r| r.get(0))
         .optional()
         .map_err(db("get_surface"))
+}
+
+/// One transaction (the connection is this process's only one, behind the store's lock;
+/// another process's writer waits on SQLite's lock), so no record is taken twice.
+pub(super) fn take_surface(
+    conn: &mut Connection,
+    kind: &str,
+    limit: usize,
+) -> Result<Vec<(String, String)>> {
+    let tx = conn.transaction().map_err(db("take_surface"))?;
+    let taken: Vec<(String, String)> = {
+        let mut stmt = tx
+            .prepare_cached(
+                "SELECT key, value FROM surface_kv WHERE kind = ?1
+                 ORDER BY updated_at, key LIMIT ?2",
+            )
+            .map_err(db("take_surface"))?;
+        let rows = stmt
+            .query_map(params![kind, limit.min(i64::MAX as usize) as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .map_err(db("take_surface"))?;
+        rows.collect::<rusqlite::Result<_>>()
+            .map_err(db("take_surface"))?
+    };
+    for (key, _) in &taken {
+        exec(
+            &tx,
+            "take_surface",
+            "DELETE FROM surface_kv WHERE kind = ?1 AND key = ?2",
+            [kind, key.as_str()],
+        )?;
+    }
+    tx.commit().map_err(db("take_surface"))?;
+    Ok(taken)
 }
 
 pub(super) fn prune_surface(conn: &Connection, before: UnixMillis) -> Result<usize> {
