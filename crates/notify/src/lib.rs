@@ -9,9 +9,13 @@
 //! - [`render`]: a notification → an [`engine::Message`] every surface can show;
 //! - [`route`]: the configuration's `[[notifications]]` → which channels get what.
 
+pub mod aws;
+pub mod deliver;
+pub mod limit;
 pub mod message;
 pub mod render;
 pub mod route;
+pub mod threads;
 
 /// What routing filters, mutes and threads look at, the same for every kind of
 /// notification.

@@ -33,6 +33,7 @@ pub mod limits;
 pub mod manifest;
 pub mod oauth;
 pub mod outbox;
+pub mod poster;
 pub mod server;
 pub mod signature;
 pub mod socket_mode;

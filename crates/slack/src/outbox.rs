@@ -150,6 +150,31 @@ impl Outbox {
         }
     }
 
+    /// Posts one message and says whether it arrived (notifications need to know, to be
+    /// retried when it did not). `m.thread`, when set, is a Slack `ts`.
+    pub async fn deliver_checked(&self, origin: &Origin, m: Message) -> Result<(), ApiError> {
+        let api = self.api_for(&origin.team_id).ok_or_else(|| {
+            ApiError::NotSent(format!("no Slack bot token for team {:?}", origin.team_id))
+        })?;
+        let mut started = None;
+        self.post(&api, origin, &m, &mut started).await
+    }
+
+    /// Replaces message `m.id` (posted through this outbox) and says whether it worked.
+    pub async fn update_checked(&self, origin: &Origin, m: Message) -> Result<(), ApiError> {
+        let api = self.api_for(&origin.team_id).ok_or_else(|| {
+            ApiError::NotSent(format!("no Slack bot token for team {:?}", origin.team_id))
+        })?;
+        if self.posted(&m.id).is_none() {
+            return Err(ApiError::NotSent(format!(
+                "message {} was never posted to Slack here",
+                m.id
+            )));
+        }
+        let id = m.id.clone();
+        self.update(&api, origin, &id, &m).await
+    }
+
     async fn post(
         &self,
         api: &WebApi,

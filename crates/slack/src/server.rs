@@ -132,6 +132,21 @@ impl Slack {
         }
     }
 
+    /// Posts notifications into the configuration's Slack channels: workspace names map to
+    /// team ids through the settings (the untagged workspace to the single token's team).
+    pub fn poster(&self) -> crate::poster::SlackPoster {
+        let s = &self.inner.settings;
+        let mut teams: HashMap<String, String> = s
+            .teams
+            .iter()
+            .map(|(t, w)| (w.clone(), t.clone()))
+            .collect();
+        if let Some(w) = &s.default_workspace {
+            teams.entry(w.clone()).or_default();
+        }
+        crate::poster::SlackPoster::new(self.inner.outbox.clone(), teams)
+    }
+
     /// The bot tokens the surface posts with, by team.
     pub fn tokens(&self) -> &Arc<Tokens> {
         &self.inner.outbox.tokens

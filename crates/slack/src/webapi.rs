@@ -32,6 +32,9 @@ pub enum ApiError {
     /// An answer that is not Slack's JSON, or lacks a field we need.
     #[error("{method}: unexpected answer: {detail}")]
     BadAnswer { method: String, detail: String },
+    /// Nothing was sent: no token serves the team, or the message to update is unknown.
+    #[error("{0}")]
+    NotSent(String),
 }
 
 impl ApiError {

@@ -201,6 +201,14 @@ impl WebChat {
         routes::router(self.app.clone())
     }
 
+    /// Posts notifications into the web chat's channels (kept in the history like any
+    /// message, pushed to the sockets viewing the channel).
+    pub fn poster(&self) -> Arc<dyn engine::Poster> {
+        Arc::new(HubPoster {
+            app: self.app.clone(),
+        })
+    }
+
     /// Runs the handler's sweep once and pushes its updates to the channels they belong to.
     pub async fn sweep_once(&self) {
         let handler = self.app.handler.clone();
@@ -221,6 +229,61 @@ impl WebChat {
                 tick.tick().await;
                 chat.sweep_once().await;
             }
+        })
+    }
+}
+
+/// The web chat as an [`engine::Poster`]: threads are engine ids already (the page shows a
+/// reply's thread by the id of its first message).
+struct HubPoster {
+    app: Arc<App>,
+}
+
+impl HubPoster {
+    fn key(&self, place: &engine::Place) -> Result<hub::Key, engine::PostError> {
+        let key = (place.workspace.clone(), place.channel.clone());
+        if self.app.hub.knows(&key) {
+            Ok(key)
+        } else {
+            Err(engine::PostError(format!(
+                "the web chat has no channel {:?} in workspace {:?}",
+                place.channel, place.workspace
+            )))
+        }
+    }
+}
+
+impl engine::Poster for HubPoster {
+    fn post<'a>(
+        &'a self,
+        place: &'a engine::Place,
+        message: engine::Message,
+    ) -> engine::PostFuture<'a> {
+        Box::pin(async move {
+            let key = self.key(place)?;
+            self.app
+                .hub
+                .apply(Some(&key), vec![engine::Outbound::Post(message)]);
+            Ok(())
+        })
+    }
+
+    fn update<'a>(
+        &'a self,
+        place: &'a engine::Place,
+        message: engine::Message,
+    ) -> engine::PostFuture<'a> {
+        Box::pin(async move {
+            let key = self.key(place)?;
+            let id = message.id.clone();
+            self.app.hub.apply(
+                Some(&key),
+                vec![engine::Outbound::Update {
+                    message: id,
+                    content: message,
+                }],
+            );
+            Ok(())
         })
     }
 }

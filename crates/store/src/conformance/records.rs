@@ -337,7 +337,10 @@ pub fn event_ids_forget(s: &dyn Store) {
     assert!(!s.forget_event(&ev(1)).unwrap(), "already forgotten");
     assert!(s.mark_event(&ev(1), T0 + 1).unwrap(), "claimable again");
     assert!(!s.mark_event(&ev(1), T0 + 2).unwrap(), "and then taken");
-    assert!(!s.mark_event(&ev(2), T0 + 2).unwrap(), "the other id is untouched");
+    assert!(
+        !s.mark_event(&ev(2), T0 + 2).unwrap(),
+        "the other id is untouched"
+    );
 }
 
 /// Taking surface records: oldest written first, at most `limit`, only the kind asked for,
@@ -364,7 +367,8 @@ pub fn surface_records_take(s: &dyn Store) {
     // Racing takers: every record comes out exactly once.
     const THREADS: usize = 8;
     for n in 0..40 {
-        s.put_surface(&kind, &format!("k{n:02}"), "v", T0 + n).unwrap();
+        s.put_surface(&kind, &format!("k{n:02}"), "v", T0 + n)
+            .unwrap();
     }
     let barrier = Barrier::new(THREADS);
     let mut all: Vec<String> = std::thread::scope(|sc| {
