@@ -11,10 +11,13 @@
 
 pub mod aws;
 pub mod deliver;
+pub mod http;
+pub mod intake;
 pub mod limit;
 pub mod message;
 pub mod render;
 pub mod route;
+pub mod sqs;
 pub mod threads;
 
 /// What routing filters, mutes and threads look at, the same for every kind of

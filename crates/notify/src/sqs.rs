@@ -1,0 +1,67 @@
+//! Polling the SQS queues of `[[notifications]]` entries with `queue_url`: for a service
+//! without a public URL. A message is deleted only after it reached every channel it
+//! routes to; if the service stops in between, SQS shows it again after its visibility
+//! timeout, and the delivery claims make sure no channel gets it twice.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::intake::Intake;
+use crate::route::Route;
+
+/// SQS's longest long-poll wait.
+pub const WAIT_SECS: u32 = 20;
+
+/// Polls every queue route until the returned tasks are aborted.
+pub fn spawn_all(intake: Arc<Intake>) -> Vec<tokio::task::JoinHandle<()>> {
+    let routes: Vec<Route> = intake
+        .routes
+        .all()
+        .iter()
+        .filter(|r| matches!(r.source, config::NotificationSource::Queue { .. }))
+        .cloned()
+        .collect();
+    routes
+        .into_iter()
+        .map(|r| {
+            let intake = intake.clone();
+            tokio::spawn(async move { poll(intake, r).await })
+        })
+        .collect()
+}
+
+/// One queue, forever: receive, deliver, delete what was delivered; back off (up to 30 s)
+/// while the queue cannot be read.
+pub async fn poll(intake: Arc<Intake>, route: Route) {
+    let config::NotificationSource::Queue { url, raw } = route.source.clone() else {
+        return;
+    };
+    let Some(account) = route.account.clone() else {
+        tracing::error!(route = %route.name, queue = %url, "no account to poll the queue with; not polled");
+        return;
+    };
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        let messages = match intake.aws().receive(&account, &url, WAIT_SECS).await {
+            Ok(m) => {
+                backoff = Duration::from_secs(1);
+                m
+            }
+            Err(e) => {
+                tracing::warn!(route = %route.name, queue = %url, error = %e, retry_in = ?backoff, "cannot read the queue");
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(30));
+                continue;
+            }
+        };
+        for m in messages {
+            if intake.sqs_message(&route, raw, &m).await {
+                if let Err(e) = intake.aws().delete(&account, &url, &m.receipt_handle).await {
+                    // Shown again after its visibility timeout; the claims keep it from
+                    // being posted twice.
+                    tracing::warn!(route = %route.name, message_id = %m.message_id, error = %e, "cannot delete a delivered SQS message");
+                }
+            }
+        }
+    }
+}
