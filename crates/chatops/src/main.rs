@@ -4,6 +4,8 @@ mod audit_cmd;
 mod config_cmd;
 mod dry_run;
 mod exit;
+mod notifications;
+mod notify_cmd;
 mod policy_cmd;
 mod run;
 mod serve;
@@ -43,6 +45,9 @@ enum Cmd {
     Audit(audit_cmd::AuditArgs),
     /// Serve the built-in web chat.
     Serve(serve::ServeArgs),
+    /// Notifications: post one into a channel as if it had arrived.
+    #[command(subcommand)]
+    Notify(notify_cmd::NotifyCmd),
 }
 
 fn main() {
@@ -54,6 +59,7 @@ fn main() {
             Some(config_cmd::check(file, cli.models_dir.as_deref()))
         }
         Cmd::Audit(args) => Some(audit_cmd::audit(args)),
+        Cmd::Notify(cmd) => Some(notify_cmd::run(cmd)),
         _ => None,
     };
     let code = code.unwrap_or_else(|| match command::Catalog::open(cli.models_dir.as_deref()) {
@@ -66,7 +72,10 @@ fn main() {
             Cmd::Shell(args) => shell::shell(cat, args),
             Cmd::Policy(policy_cmd::PolicyCmd::Check(args)) => policy_cmd::check(cat, args),
             Cmd::Serve(args) => serve::serve(cat, args),
-            Cmd::Policy(policy_cmd::PolicyCmd::Simulate) | Cmd::Config(_) | Cmd::Audit(_) => {
+            Cmd::Policy(policy_cmd::PolicyCmd::Simulate)
+            | Cmd::Config(_)
+            | Cmd::Audit(_)
+            | Cmd::Notify(_) => {
                 exit::OK
             }
         },

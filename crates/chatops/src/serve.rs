@@ -20,6 +20,8 @@ use config::{Config, Platform};
 use engine::Handler;
 use webchat::{ChannelInfo, WebSettings};
 
+use crate::notifications;
+
 use crate::exit;
 
 #[derive(clap::Args)]
@@ -85,7 +87,9 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
     };
     let addr = args.addr;
     let result = runtime.block_on(async move {
-        let (handler, store) = chat_handler(cat, config)
+        let config = Arc::new(config);
+        let cat = Arc::new(cat);
+        let (handler, store) = chat_handler(cat.clone(), config.clone())
             .await
             .map_err(std::io::Error::other)?;
         let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -96,13 +100,55 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
                  required, but put it behind TLS so tokens and cookies are not sent in clear"
             );
         }
-        let Some(slack) = slack_setup else {
-            println!("web chat: http://{local}/  token: {}", settings.token);
-            return webchat::serve(listener, handler, settings)
-                .await
-                .map_err(|e| std::io::Error::other(e.to_string()));
+        let mut running = Running::default();
+        let web_handler = match slack_setup {
+            Some(slack) => start_slack(&mut running, local, &config, handler, store.clone(), slack).await,
+            None => handler,
         };
-        serve_with_slack(listener, handler, store, settings, slack).await
+        if !settings.channels.is_empty() {
+            let chat = webchat::WebChat::new(web_handler, settings.clone())
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            running.router = std::mem::take(&mut running.router).merge(chat.router());
+            running.tasks.push(chat.spawn_sweeper(webchat::SWEEP_EVERY));
+            running
+                .tasks
+                .push(chat.spawn_relay(store.clone(), RELAY_EVERY));
+            let poster = chat.poster();
+            for w in config.workspaces.iter().filter(|w| w.platform == Platform::Web) {
+                running.surfaces.add(&w.name, poster.clone());
+            }
+            println!("web chat: http://{local}/  token: {}", settings.token);
+        }
+        if !config.notifications.is_empty() {
+            let surfaces = Arc::new(std::mem::take(&mut running.surfaces));
+            let intake = notifications::intake(&config, cat, store, surfaces, engine::system_clock())
+                .await
+                .map_err(std::io::Error::other)?;
+            running.router =
+                std::mem::take(&mut running.router).merge(notify::http::router(intake.clone()));
+            running.tasks.extend(notify::sqs::spawn_all(intake.clone()));
+            running.tasks.push(notifications::spawn_upkeep(intake));
+            println!(
+                "notifications: POST http://{local}/sns  ({} [[notifications]] routes)",
+                config.notifications.len()
+            );
+        }
+        let Running {
+            router,
+            tasks,
+            socket,
+            ..
+        } = running;
+        let result = axum::serve(listener, router).await;
+        for t in tasks {
+            t.abort();
+        }
+        if let Some(socket) = socket {
+            if let Err(e) = socket.shutdown().await {
+                eprintln!("warning: Socket Mode did not stop cleanly: {e}");
+            }
+        }
+        result
     });
     match result {
         Ok(()) => exit::OK,
@@ -111,6 +157,18 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             exit::FAILED
         }
     }
+}
+
+/// How often the web chat shows messages other processes handed over (`notify send`).
+const RELAY_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// What the server runs: its routes, its background tasks, and every surface it can post to.
+#[derive(Default)]
+struct Running {
+    router: axum::Router,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    socket: Option<slack::socket_mode::SocketModeHandle>,
+    surfaces: notifications::Surfaces,
 }
 
 /// The Slack surface's settings when the configuration has a Slack workspace and the
@@ -185,22 +243,24 @@ struct SlackSetup {
     install: Option<OAuthSetup>,
 }
 
-/// The web chat (when it has channels) and Slack on one server, one engine and one sweep:
-/// Slack's sweep delivers the updates of its own messages and hands the rest to the web chat.
-async fn serve_with_slack(
-    listener: tokio::net::TcpListener,
+/// Starts the Slack surface: its routes, its sweep, Socket Mode when `SLACK_APP_TOKEN` is
+/// set, the OAuth install when it is on, and its poster for notifications. Returns the
+/// handler the web chat uses (Slack's sweep delivers the updates of its own messages and
+/// hands the rest on).
+async fn start_slack(
+    running: &mut Running,
+    local: SocketAddr,
+    config: &Config,
     handler: Arc<dyn Handler>,
     store: Arc<dyn store::Store>,
-    web: WebSettings,
     setup: SlackSetup,
-) -> std::io::Result<()> {
+) -> Arc<dyn Handler> {
     let SlackSetup {
         mut settings,
         api,
         api_url,
         install,
     } = setup;
-    let local = listener.local_addr()?;
     let mut tokens = slack::Tokens::new(api_url);
     if let Some(api) = api {
         // The bot's own user id, so it never answers itself, and the token's team, so it
@@ -231,9 +291,9 @@ async fn serve_with_slack(
         tokens = tokens.with_installations(installer.installations().clone());
     }
     let slack = slack::Slack::with_tokens(settings, handler, store, tokens);
-    let mut router = slack.router();
+    running.router = std::mem::take(&mut running.router).merge(slack.router());
     // Socket Mode (no public URL): the same handling, fed by Slack's WebSocket.
-    let socket = std::env::var("SLACK_APP_TOKEN")
+    running.socket = std::env::var("SLACK_APP_TOKEN")
         .ok()
         .filter(|t| !t.trim().is_empty())
         .map(|token| {
@@ -246,28 +306,22 @@ async fn serve_with_slack(
         });
     // Installing into other workspaces (OAuth v2), tokens encrypted at rest.
     if let Some(installer) = installer {
-        router = router.merge(installer.router());
+        running.router = std::mem::take(&mut running.router).merge(installer.router());
         println!("slack: install at http://{local}/slack/install");
     }
-    let mut sweepers = vec![slack.spawn_sweeper(webchat::SWEEP_EVERY)];
-    if !web.channels.is_empty() {
-        let chat = webchat::WebChat::new(slack.relay_for_others(), web.clone())
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        router = router.merge(chat.router());
-        sweepers.push(chat.spawn_sweeper(webchat::SWEEP_EVERY));
-        println!("web chat: http://{local}/  token: {}", web.token);
+    running
+        .tasks
+        .push(slack.spawn_sweeper(webchat::SWEEP_EVERY));
+    let poster: Arc<dyn engine::Poster> = Arc::new(slack.poster());
+    for w in config
+        .workspaces
+        .iter()
+        .filter(|w| w.platform == Platform::Slack)
+    {
+        running.surfaces.add(&w.name, poster.clone());
     }
     println!("slack: http://{local}/slack/events  /slack/interactivity  /slack/commands");
-    let result = slack::server::serve(listener, router).await;
-    for s in sweepers {
-        s.abort();
-    }
-    if let Some(socket) = socket {
-        if let Err(e) = socket.shutdown().await {
-            eprintln!("warning: Socket Mode did not stop cleanly: {e}");
-        }
-    }
-    result
+    slack.relay_for_others()
 }
 
 /// The OAuth install, when `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `SLACK_REDIRECT_URI`
@@ -361,8 +415,8 @@ fn web_channels(config: &Config) -> Vec<ChannelInfo> {
 /// The conversation engine on the configuration's store, calling AWS with the service's
 /// own credentials (and the channels' roles).
 async fn chat_handler(
-    cat: Catalog,
-    config: Config,
+    cat: Arc<Catalog>,
+    config: Arc<Config>,
 ) -> Result<(Arc<dyn Handler>, Arc<dyn store::Store>), String> {
     let path = match &config.store {
         config::Store::Sqlite(p) => p.clone(),
@@ -372,14 +426,13 @@ async fn chat_handler(
     };
     let store: Arc<dyn store::Store> =
         Arc::new(store::SqliteStore::open(&path).map_err(|e| e.to_string())?);
-    let cat = Arc::new(cat);
     let runner = engine::Runner::new(
         cat.models.clone(),
         wire::client::Client::from_environment().await,
         crate::terminal::deadline(),
     );
     let engine = engine::Engine::new(
-        Arc::new(config),
+        config,
         cat,
         store.clone(),
         runner,

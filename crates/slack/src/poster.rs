@@ -16,7 +16,8 @@ pub struct SlackPoster {
 }
 
 impl SlackPoster {
-    pub(crate) fn new(outbox: Outbox, teams: HashMap<String, String>) -> SlackPoster {
+    /// `teams`: workspace name → Slack team id (empty for the single token's team).
+    pub fn new(outbox: Outbox, teams: HashMap<String, String>) -> SlackPoster {
         SlackPoster { outbox, teams }
     }
 

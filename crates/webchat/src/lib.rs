@@ -24,6 +24,7 @@ mod controls;
 mod hub;
 pub mod journal;
 pub mod protocol;
+pub mod relay;
 pub mod routes;
 mod socket;
 
@@ -206,6 +207,36 @@ impl WebChat {
     pub fn poster(&self) -> Arc<dyn engine::Poster> {
         Arc::new(HubPoster {
             app: self.app.clone(),
+        })
+    }
+
+    /// Shows the messages other processes handed over through `store` (see [`relay`]),
+    /// every `every`, until the returned task is aborted.
+    pub fn spawn_relay(
+        &self,
+        store: Arc<dyn store::Store>,
+        every: Duration,
+    ) -> tokio::task::JoinHandle<()> {
+        let app = self.app.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let s = store.clone();
+                let Ok(taken) = tokio::task::spawn_blocking(move || relay::take(s.as_ref())).await
+                else {
+                    continue;
+                };
+                for r in taken {
+                    let key = (r.workspace, r.channel);
+                    if app.hub.knows(&key) {
+                        app.hub.apply(Some(&key), vec![r.outbound]);
+                    } else {
+                        tracing::warn!(workspace = %key.0, channel = %key.1, "a handed-over message for a channel the web chat does not offer; dropped");
+                    }
+                }
+            }
         })
     }
 
