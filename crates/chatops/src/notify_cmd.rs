@@ -166,7 +166,7 @@ fn send(args: &SendArgs) -> i32 {
                 eprintln!("error: not posted to {name}: {e}");
                 exit::FAILED
             }
-            Delivery::Duplicate | Delivery::Filtered | Delivery::Dropped => {
+            Delivery::Duplicate | Delivery::Busy | Delivery::Filtered | Delivery::Dropped => {
                 eprintln!("error: not posted to {name} ({delivery:?})");
                 exit::FAILED
             }

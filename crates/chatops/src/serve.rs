@@ -101,6 +101,7 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             );
         }
         let mut running = Running::default();
+        let with_slack = slack_setup.is_some();
         let web_handler = match slack_setup {
             Some(slack) => start_slack(&mut running, local, &config, handler, store.clone(), slack).await,
             None => handler,
@@ -118,6 +119,9 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
                 running.surfaces.add(&w.name, poster.clone());
             }
             println!("web chat: http://{local}/  token: {}", settings.token);
+        }
+        if with_slack {
+            println!("slack: http://{local}/slack/events  /slack/interactivity  /slack/commands");
         }
         if !config.notifications.is_empty() {
             let surfaces = Arc::new(std::mem::take(&mut running.surfaces));
@@ -320,7 +324,6 @@ async fn start_slack(
     {
         running.surfaces.add(&w.name, poster.clone());
     }
-    println!("slack: http://{local}/slack/events  /slack/interactivity  /slack/commands");
     slack.relay_for_others()
 }
 

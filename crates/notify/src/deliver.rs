@@ -20,6 +20,22 @@ use crate::route::Route;
 use crate::threads::{self, Decision, Thread};
 use crate::Facts;
 
+/// Surface-record kinds of delivery claims: when each was taken, and which finished.
+const CLAIM_KIND: &str = "notify.claim";
+const DONE_KIND: &str = "notify.done";
+
+/// How long a claim protects a delivery that has not finished: longer than any post with
+/// its retries takes. A claim older than this belonged to a process that died mid-post.
+pub const CLAIM_LEASE_MS: i64 = 120_000;
+
+/// The state of a delivery's claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Claim {
+    Taken,
+    Done,
+    Busy,
+}
+
 /// One notification as received: the SNS envelope's fields that matter after verification
 /// (or a raw SQS message, or a file given to `chatops notify send`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +55,11 @@ pub enum Delivery {
     Posted { id: String },
     /// Posted into the thread of `root`, whose message was updated.
     InThread { root: String, id: String },
-    /// Already delivered (or being delivered) here: a retry.
+    /// Already delivered here: a retry.
     Duplicate,
+    /// Being delivered here by another delivery of the same message (a retry that came
+    /// early, or a replica); not acknowledged, so it comes back once that one is over.
+    Busy,
     /// A mute of the channel matched (`pattern`).
     Muted { pattern: String },
     /// The route's filters left it out.
@@ -68,7 +87,7 @@ impl Report {
         !self
             .channels
             .iter()
-            .any(|(_, d)| matches!(d, Delivery::Failed(_)))
+            .any(|(_, d)| matches!(d, Delivery::Failed(_) | Delivery::Busy))
     }
 }
 
@@ -240,7 +259,7 @@ impl Notifier {
                         "a notification could not be posted; it will be retried"
                     );
                 }
-                Delivery::Filtered | Delivery::Dropped => {}
+                Delivery::Filtered | Delivery::Dropped | Delivery::Busy => {}
             }
             report.channels.push((place, d));
         }
@@ -256,28 +275,73 @@ impl Notifier {
         keys
     }
 
-    /// Claims every key; false (and nothing kept) when one was already claimed.
-    fn claim(&self, keys: &[String], now: i64) -> Result<bool, PostError> {
+    /// Claims every key for this delivery. A key another delivery holds is `Busy` while its
+    /// lease runs (that delivery may still post) and taken over once it has run out (its
+    /// process died mid-post: better a rare double than a lost alarm); a key whose delivery
+    /// finished is `Done`. Nothing stays claimed unless all keys were taken.
+    fn claim(&self, keys: &[String], now: i64) -> Result<Claim, PostError> {
         for (i, k) in keys.iter().enumerate() {
-            match self.store.mark_event(k, now) {
-                Ok(true) => {}
-                Ok(false) => {
+            match self.claim_one(k, now) {
+                Ok(Claim::Taken) => {}
+                other => {
                     self.release(&keys[..i]);
-                    return Ok(false);
-                }
-                Err(e) => {
-                    self.release(&keys[..i]);
-                    return Err(PostError(format!("the store failed: {e}")));
+                    return other;
                 }
             }
         }
-        Ok(true)
+        Ok(Claim::Taken)
+    }
+
+    fn claim_one(&self, k: &str, now: i64) -> Result<Claim, PostError> {
+        let failed = |e: store::StoreError| PostError(format!("the store failed: {e}"));
+        let s = self.store.as_ref();
+        let stamp = |at: i64| s.put_surface(CLAIM_KIND, k, &at.to_string(), at).map_err(failed);
+        if s.mark_event(k, now).map_err(failed)? {
+            stamp(now)?;
+            return Ok(Claim::Taken);
+        }
+        if s.get_surface(DONE_KIND, k).map_err(failed)?.is_some() {
+            return Ok(Claim::Done);
+        }
+        let held_since = s
+            .get_surface(CLAIM_KIND, k)
+            .map_err(failed)?
+            .and_then(|t| t.parse::<i64>().ok());
+        let Some(since) = held_since else {
+            // Marked but not stamped: a delivery between the two writes, or one that died
+            // there. Stamp it now, so its lease runs out if it never finishes.
+            stamp(now)?;
+            return Ok(Claim::Busy);
+        };
+        if now.saturating_sub(since) < CLAIM_LEASE_MS {
+            return Ok(Claim::Busy);
+        }
+        // A stale claim: its delivery never finished (the process died mid-post). One
+        // delivery takes it over: the takeover of this stamp is itself a claim.
+        if s.mark_event(&format!("{k}\u{1f}after-{since}"), now)
+            .map_err(failed)?
+        {
+            tracing::warn!(key = %k, "taking over a notification delivery that never finished");
+            stamp(now)?;
+            Ok(Claim::Taken)
+        } else {
+            Ok(Claim::Busy)
+        }
+    }
+
+    /// The delivery guarded by `keys` is over: later deliveries of the same message skip.
+    fn finish(&self, keys: &[String], now: i64) {
+        for k in keys {
+            if let Err(e) = self.store.put_surface(DONE_KIND, k, "1", now) {
+                tracing::error!(key = %k, error = %e, "cannot record a finished notification delivery; a redelivery after the claim's lease may post it again");
+            }
+        }
     }
 
     fn release(&self, keys: &[String]) {
         for k in keys {
             if let Err(e) = self.store.forget_event(k) {
-                tracing::error!(key = %k, error = %e, "cannot give back a notification claim; its retry will be taken for a duplicate");
+                tracing::error!(key = %k, error = %e, "cannot give back a notification claim; its retry waits for the claim's lease");
             }
         }
     }
@@ -299,11 +363,13 @@ impl Notifier {
         }
         let keys = self.claims(incoming, u, place);
         match self.claim(&keys, self.now()) {
-            Ok(true) => {}
-            Ok(false) => return Delivery::Duplicate,
+            Ok(Claim::Taken) => {}
+            Ok(Claim::Done) => return Delivery::Duplicate,
+            Ok(Claim::Busy) => return Delivery::Busy,
             Err(e) => return Delivery::Failed(e.0),
         }
         if let Some(pattern) = self.muted(place, &u.facts) {
+            self.finish(&keys, self.now());
             return Delivery::Muted { pattern };
         }
         let result = match &u.parsed {
@@ -321,6 +387,8 @@ impl Notifier {
         };
         if matches!(result, Delivery::Failed(_)) {
             self.release(&keys);
+        } else {
+            self.finish(&keys, self.now());
         }
         result
     }

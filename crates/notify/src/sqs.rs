@@ -55,7 +55,9 @@ pub async fn poll(intake: Arc<Intake>, route: Route) {
             }
         };
         for m in messages {
+            failpoint("sqs-after-receive").await;
             if intake.sqs_message(&route, raw, &m).await {
+                failpoint("sqs-before-delete").await;
                 if let Err(e) = intake.aws().delete(&account, &url, &m.receipt_handle).await {
                     // Shown again after its visibility timeout; the claims keep it from
                     // being posted twice.
@@ -63,5 +65,15 @@ pub async fn poll(intake: Arc<Intake>, route: Route) {
                 }
             }
         }
+    }
+}
+
+/// Fault injection for the crash tests: when `CHATOPS_FAILPOINT` names this point, the
+/// poller stops here for good (the test then kills the process), so a test can stop the
+/// service exactly between receiving a message and deleting it.
+async fn failpoint(name: &str) {
+    if std::env::var("CHATOPS_FAILPOINT").is_ok_and(|v| v == name) {
+        tracing::warn!(failpoint = name, "CHATOPS_FAILPOINT: stopping here");
+        std::future::pending::<()>().await;
     }
 }

@@ -1,0 +1,530 @@
+//! Notifications end to end through `chatops serve`: SNS HTTP deliveries signed with a test
+//! certificate the server trusts (`CHATOPS_SNS_TRUSTED_CERT`), refused when anything about
+//! them is off; and moto's SNS delivering to `POST /sns` and to an SQS queue the server
+//! polls, each message reaching the web chat and Slack (a Web API double) exactly once, in
+//! the alarm's thread, also when the server is killed between receiving an SQS message and
+//! deleting it.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::slack_api::SlackApi;
+use common::web::{drain, plain, until, Server};
+use common::{aws, Moto};
+use serde_json::{json, Value};
+
+const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:alarms";
+const WORKSPACE: &str = "local";
+const OPS: &str = "ops";
+
+/// An alarm message in the shape CloudWatch publishes (`+0000` timestamps, lower-case
+/// dimension keys).
+fn alarm(state: &str, old: &str) -> String {
+    json!({
+        "AlarmName": "orders-api-errors",
+        "AlarmDescription": "Lambda orders-api errors > 0",
+        "AWSAccountId": "123456789012",
+        "NewStateValue": state,
+        "NewStateReason": format!("Threshold Crossed: went {state}"),
+        "StateChangeTime": "2026-12-04T10:05:37.912+0000",
+        "Region": "US East (N. Virginia)",
+        "AlarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-api-errors",
+        "OldStateValue": old,
+        "Trigger": {"MetricName": "Errors", "Namespace": "AWS/Lambda", "StatisticType": "Statistic",
+            "Statistic": "SUM", "Unit": null, "Dimensions": [{"value": "orders-api", "name": "FunctionName"}],
+            "Period": 60, "EvaluationPeriods": 1, "ComparisonOperator": "GreaterThanThreshold",
+            "Threshold": 0.0, "TreatMissingData": "", "EvaluateLowSampleCountPercentile": ""}
+    })
+    .to_string()
+}
+
+fn custom(title: &str) -> String {
+    json!({"version": "1.0", "source": "custom",
+           "content": {"title": title, "description": "Deploy of orders-api finished"}})
+    .to_string()
+}
+
+fn guardduty() -> String {
+    json!({"version": "0", "id": "7bf73129-1428-4cd3-a780-95db273d1602",
+        "detail-type": "GuardDuty Finding", "source": "aws.guardduty",
+        "account": "123456789012", "time": "2026-12-04T10:00:00Z", "region": "us-east-1",
+        "resources": [], "detail": {"id": "finding-1", "type": "Recon:EC2/PortProbeUnprotectedPort",
+        "severity": 8.0, "title": "Unprotected port on EC2 instance i-0abc is being probed",
+        "accountId": "123456789012", "region": "us-east-1",
+        "service": {"count": 3}}})
+    .to_string()
+}
+
+fn config(db: &Path, moto: &str, routes: &str, slack: bool) -> String {
+    let slack_ws = if slack {
+        r#"
+[[workspaces]]
+name = "acme"
+platform = "slack"
+
+[[channels]]
+name = "alerts"
+workspace = "acme"
+platform_id = "C0ALERTS"
+accounts = ["dev"]
+role_setting = "channel"
+channel_role = "admin"
+"#
+    } else {
+        ""
+    };
+    format!(
+        r#"
+[store]
+sqlite = "{db}"
+
+[notify]
+rate_per_minute = 0
+
+[[workspaces]]
+name = "local"
+platform = "web"
+
+[[accounts]]
+name = "dev"
+id = "123456789012"
+region = "us-east-1"
+endpoint = "{moto}"
+
+[[roles]]
+name = "admin"
+policies = ["AdministratorAccess"]
+
+[[channels]]
+name = "ops"
+workspace = "local"
+platform_id = "ops"
+accounts = ["dev"]
+role_setting = "channel"
+channel_role = "admin"
+{slack_ws}
+{routes}
+"#,
+        db = db.display(),
+    )
+}
+
+/// `POST /sns` with a JSON body as SNS sends it; returns status and body.
+fn post_sns(addr: &str, body: &str, kind: Option<&str>) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let kind = kind
+        .map(|k| format!("x-amz-sns-message-type: {k}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "POST /sns HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain; charset=UTF-8\r\n{kind}\
+         User-Agent: Amazon Simple Notification Service Agent\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, out.split("\r\n\r\n").nth(1).unwrap_or("").to_string())
+}
+
+/// A TCP listener that records every connection's first bytes (a proxy that never
+/// answers): the server's outbound HTTPS requests go through it (`HTTPS_PROXY`).
+fn recording_listener() -> (String, Arc<Mutex<Vec<String>>>) {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", l.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    std::thread::spawn(move || {
+        for mut s in l.incoming().flatten() {
+            let mut buf = [0u8; 512];
+            let n = s.read(&mut buf).unwrap_or(0);
+            log.lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(&buf[..n]).into_owned());
+            let _ = s.write_all(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    (url, seen)
+}
+
+fn sign(envelope: &mut Value, version: u8) {
+    sns::testing::sign(envelope, version);
+}
+
+fn envelope(message: &str, subject: Option<&str>, version: u8) -> Value {
+    sns::testing::signed_notification(TOPIC, message, subject, version, chrono::Utc::now())
+}
+
+fn posts(frames: &[Value]) -> Vec<&Value> {
+    frames.iter().filter(|f| f["type"] == "post").collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signed_deliveries_are_verified_before_anything_else() {
+    let dir = tempdir();
+    let db = dir.join("chatops.db");
+    let cfg = dir.join("chatops.toml");
+    let routes = format!("[[notifications]]\ntopic_arn = \"{TOPIC}\"\nchannels = [\"ops\"]\n");
+    std::fs::write(&cfg, config(&db, "http://127.0.0.1:9", &routes, false)).unwrap();
+    let (proxy, outbound) = recording_listener();
+    let cert = sns::testing::cert_path();
+    let server = Server::start_with(
+        &cfg,
+        &[
+            ("CHATOPS_SNS_TRUSTED_CERT", cert.to_str().unwrap()),
+            ("HTTPS_PROXY", &proxy),
+            ("HTTP_PROXY", &proxy),
+            ("ALL_PROXY", &proxy),
+        ],
+    );
+    let addr = server.addr.to_string();
+    let cookie = server.sign_in();
+    let (mut ws, _) = server.join(&cookie, WORKSPACE, OPS).await;
+
+    // Valid SignatureVersion 1 and 2 messages are posted.
+    let v1 = envelope(&custom("signed with SHA1withRSA"), Some("deploy"), 1);
+    let (status, body) = post_sns(&addr, &v1.to_string(), Some("Notification"));
+    assert_eq!(status, 200, "{body}");
+    let f = until(&mut ws, "the v1 notification", |f| f["type"] == "post").await;
+    assert!(plain(&f["entry"]["message"]).contains("signed with SHA1withRSA"), "{f}");
+    let v2 = envelope(&alarm("ALARM", "OK"), Some("ALARM: \"orders-api-errors\""), 2);
+    let (status, body) = post_sns(&addr, &v2.to_string(), None);
+    assert_eq!(status, 200, "{body}");
+    let f = until(&mut ws, "the v2 alarm", |f| f["type"] == "post").await;
+    assert!(plain(&f["entry"]["message"]).contains("orders-api-errors"), "{f}");
+
+    // The same message again (an SNS retry): answered, not posted again.
+    let (status, _) = post_sns(&addr, &v2.to_string(), None);
+    assert_eq!(status, 200);
+
+    let mut refused: Vec<(&str, Value, u16)> = Vec::new();
+    // A changed byte in the message, after signing.
+    let mut changed = envelope(&custom("changed"), None, 2);
+    changed["Message"] = json!(custom("chAnged"));
+    refused.push(("a changed byte", changed, 401));
+    // Another topic: correctly signed, but not one the configuration lists.
+    let mut other = envelope(&custom("other topic"), None, 2);
+    other["TopicArn"] = json!("arn:aws:sns:us-east-1:123456789012:other");
+    sign(&mut other, 2);
+    refused.push(("an unlisted topic", other, 401));
+    // A topic changed after signing.
+    let mut moved = envelope(&custom("moved"), None, 1);
+    moved["TopicArn"] = json!("arn:aws:sns:us-east-1:123456789012:alarms2");
+    refused.push(("a topic changed after signing", moved, 401));
+    // An old timestamp, correctly signed.
+    let old = sns::testing::signed_notification(
+        TOPIC,
+        &custom("old"),
+        None,
+        2,
+        chrono::Utc::now() - chrono::Duration::hours(2),
+    );
+    refused.push(("an old timestamp", old, 401));
+    // A certificate URL on another host, correctly signed.
+    let mut elsewhere = envelope(&custom("elsewhere"), None, 2);
+    elsewhere["SigningCertURL"] = json!("https://sns.us-east-1.amazonaws.com.evil.example/cert.pem");
+    sign(&mut elsewhere, 2);
+    refused.push(("a certificate elsewhere", elsewhere, 401));
+    // A missing field.
+    let mut missing = envelope(&custom("missing"), None, 2);
+    missing.as_object_mut().unwrap().remove("Signature");
+    refused.push(("no Signature", missing, 400));
+    let mut no_topic = envelope(&custom("missing"), None, 2);
+    no_topic.as_object_mut().unwrap().remove("TopicArn");
+    refused.push(("no TopicArn", no_topic, 400));
+    for (what, body, want) in refused {
+        let (status, text) = post_sns(&addr, &body.to_string(), None);
+        assert_eq!(status, want, "{what}: {text}");
+    }
+    let (status, _) = post_sns(&addr, "not json", None);
+    assert_eq!(status, 400);
+
+    // Nothing more was posted, and the server made no outbound request at all.
+    let frames = drain(&mut ws, Duration::from_millis(1500)).await;
+    assert!(posts(&frames).is_empty(), "nothing else posted: {frames:#?}");
+    assert!(
+        outbound.lock().unwrap().is_empty(),
+        "no request left the server: {:?}",
+        outbound.lock().unwrap()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn certificates_are_fetched_only_from_sns() {
+    let dir = tempdir();
+    let db = dir.join("chatops.db");
+    let cfg = dir.join("chatops.toml");
+    let routes = format!("[[notifications]]\ntopic_arn = \"{TOPIC}\"\nchannels = [\"ops\"]\n");
+    std::fs::write(&cfg, config(&db, "http://127.0.0.1:9", &routes, false)).unwrap();
+    let (proxy, outbound) = recording_listener();
+    // No trusted certificate: the server would fetch the signing certificate, through the
+    // recording proxy (which never answers, so nothing verifies).
+    let server = Server::start_with(
+        &cfg,
+        &[("HTTPS_PROXY", &proxy), ("HTTP_PROXY", &proxy), ("ALL_PROXY", &proxy)],
+    );
+    let addr = server.addr.to_string();
+    for url in [
+        "https://evil.example/SimpleNotificationService-x.pem",
+        "http://sns.us-east-1.amazonaws.com/SimpleNotificationService-x.pem",
+        "https://sns.us-east-1.amazonaws.com.evil.example/x.pem",
+        "https://sns.us-east-1.amazonaws.com@evil.example/x.pem",
+        "https://sns.us-east-1.amazonaws.com/x.txt",
+    ] {
+        let mut e = envelope(&custom("elsewhere"), None, 2);
+        e["SigningCertURL"] = json!(url);
+        sign(&mut e, 2);
+        let (status, text) = post_sns(&addr, &e.to_string(), None);
+        assert_eq!(status, 401, "{url}: {text}");
+    }
+    assert!(
+        outbound.lock().unwrap().is_empty(),
+        "no request for a certificate elsewhere: {:?}",
+        outbound.lock().unwrap()
+    );
+    // An allowed URL is fetched from SNS's host, and only from there.
+    let e = envelope(&custom("from sns"), None, 2);
+    let (status, _) = post_sns(&addr, &e.to_string(), None);
+    assert_eq!(status, 401, "the proxy never answers, so nothing verifies");
+    let seen = outbound.lock().unwrap().clone();
+    assert!(!seen.is_empty(), "the certificate was fetched");
+    for s in &seen {
+        assert!(
+            s.starts_with("CONNECT sns.us-east-1.amazonaws.com:443 "),
+            "only SNS's host: {s}"
+        );
+    }
+}
+
+/// moto: one topic delivering to `POST /sns` and to an SQS queue the server polls. Each
+/// message reaches the server twice (same MessageId) and each channel once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moto_topic_http_and_queue_reach_each_channel_once_in_threads() {
+    let moto = Moto::start();
+    let slack = SlackApi::start();
+    let dir = tempdir();
+    let db = dir.join("chatops.db");
+    let cfg = dir.join("chatops.toml");
+    let out = aws(&moto, "sns create-topic --name alarms --region us-east-1");
+    assert_eq!(out.code, 0, "{out:?}");
+    let out = aws(&moto, "sqs create-queue --queue-name chatops --region us-east-1");
+    assert_eq!(out.code, 0, "{out:?}");
+    let queue = out.json()["QueueUrl"].as_str().unwrap().to_string();
+    let routes = format!(
+        "[[notifications]]\nname = \"http\"\ntopic_arn = \"{TOPIC}\"\nchannels = [\"ops\", \"alerts\"]\n\
+         verify_signatures = false\n\n[[notifications]]\nname = \"queue\"\nqueue_url = \"{queue}\"\n\
+         account = \"dev\"\nchannels = [\"ops\", \"alerts\"]\nverify_signatures = false\n"
+    );
+    std::fs::write(&cfg, config(&db, &moto.url, &routes, true)).unwrap();
+    let server = Server::start_with(
+        &cfg,
+        &[
+            ("SLACK_SIGNING_SECRET", "8f742231b10e8888abcd99yyyzzz85a5"),
+            ("SLACK_BOT_TOKEN", "xoxb-test"),
+            ("SLACK_API_URL", &slack.url),
+        ],
+    );
+    let endpoint = format!("http://{}/sns", server.addr);
+    let out = aws(
+        &moto,
+        &format!("sns subscribe --topic-arn {TOPIC} --protocol http --notification-endpoint {endpoint} --region us-east-1"),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let queue_arn = "arn:aws:sqs:us-east-1:123456789012:chatops";
+    let out = aws(
+        &moto,
+        &format!("sns subscribe --topic-arn {TOPIC} --protocol sqs --notification-endpoint {queue_arn} --region us-east-1"),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let cookie = server.sign_in();
+    let (mut ws, _) = server.join(&cookie, WORKSPACE, OPS).await;
+
+    let publish = |message: &str, subject: &str| {
+        let file = dir.join("message.json");
+        std::fs::write(&file, message).unwrap();
+        let out = aws(
+            &moto,
+            &format!(
+                "sns publish --topic-arn {TOPIC} --subject '{subject}' --message file://{} --region us-east-1",
+                file.display()
+            ),
+        );
+        assert_eq!(out.code, 0, "{out:?}");
+    };
+    publish(&alarm("ALARM", "OK"), "ALARM: orders-api-errors");
+    let root = until(&mut ws, "the ALARM", |f| {
+        f["type"] == "post" && plain(&f["entry"]["message"]).contains("ALARM")
+    })
+    .await;
+    let root_id = root["entry"]["message"]["id"].as_str().unwrap().to_string();
+    assert!(root["entry"]["message"]["thread"].is_null(), "{root}");
+    publish(&alarm("OK", "ALARM"), "OK: orders-api-errors");
+    let reply = until(&mut ws, "the OK in the thread", |f| f["type"] == "post").await;
+    assert_eq!(reply["entry"]["message"]["thread"], json!(root_id), "{reply}");
+    let update = until(&mut ws, "the root updated", |f| f["type"] == "update").await;
+    assert_eq!(update["entry"]["message"]["id"], json!(root_id));
+    assert!(plain(&update["entry"]["message"]).contains("1 update"), "{update}");
+    publish(&guardduty(), "GuardDuty finding");
+    let event = until(&mut ws, "the GuardDuty finding", |f| f["type"] == "post").await;
+    assert!(plain(&event["entry"]["message"]).contains("probed"), "{event}");
+    publish(&custom("release 42 is out"), "deploy");
+    let c = until(&mut ws, "the custom notification", |f| f["type"] == "post").await;
+    assert!(plain(&c["entry"]["message"]).contains("release 42 is out"), "{c}");
+
+    // The queue's copies arrive too, and are recognised: nothing more is posted, and the
+    // queue is emptied.
+    wait_queue_empty(&moto, &queue);
+    let rest = drain(&mut ws, Duration::from_millis(2000)).await;
+    assert!(posts(&rest).is_empty(), "each message once: {rest:#?}");
+
+    // Slack got the same: three messages in the channel, one reply in the alarm's thread,
+    // the first message updated.
+    let calls = slack.wait_posts(4);
+    let posted: Vec<_> = calls.iter().filter(|c| c.method == "chat.postMessage").collect();
+    assert_eq!(posted.len(), 4, "{posted:#?}");
+    let alarm_ts = posted[0].ts.clone().unwrap();
+    assert_eq!(posted[1].body["thread_ts"], json!(alarm_ts), "{:#?}", posted[1]);
+    for p in [&posted[0], &posted[2], &posted[3]] {
+        assert!(p.body["thread_ts"].is_null(), "{p:#?}");
+        assert_eq!(p.body["channel"], "C0ALERTS");
+    }
+    let updates: Vec<_> = calls.iter().filter(|c| c.method == "chat.update").collect();
+    assert_eq!(updates.len(), 1, "{updates:#?}");
+    assert_eq!(updates[0].body["ts"], json!(alarm_ts));
+}
+
+/// The server is killed after it posted an SQS message's notification but before it
+/// deleted the message; after a restart SQS shows the message again and nothing is posted
+/// twice. And killed after receiving, before posting: after a restart it is posted once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_between_receive_and_delete_delivers_once() {
+    let moto = Moto::start();
+    let slack = SlackApi::start();
+    let dir = tempdir();
+    let db = dir.join("chatops.db");
+    let cfg = dir.join("chatops.toml");
+    let out = aws(
+        &moto,
+        "sqs create-queue --queue-name crash --attributes VisibilityTimeout=2 --region us-east-1",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let queue = out.json()["QueueUrl"].as_str().unwrap().to_string();
+    let routes = format!(
+        "[[notifications]]\nqueue_url = \"{queue}\"\naccount = \"dev\"\nchannels = [\"alerts\"]\n\
+         raw_delivery = true\n"
+    );
+    std::fs::write(&cfg, config(&db, &moto.url, &routes, true)).unwrap();
+    let env = |failpoint: &'static str| -> Vec<(&'static str, String)> {
+        vec![
+            ("SLACK_SIGNING_SECRET", "8f742231b10e8888abcd99yyyzzz85a5".to_string()),
+            ("SLACK_BOT_TOKEN", "xoxb-test".to_string()),
+            ("SLACK_API_URL", slack.url.clone()),
+            ("CHATOPS_FAILPOINT", failpoint.to_string()),
+        ]
+    };
+    let start = |failpoint: &'static str| {
+        let vars = env(failpoint);
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        Server::start_with(&cfg, &vars)
+    };
+    let send = |body: &str| {
+        let file = dir.join("body.json");
+        std::fs::write(&file, body).unwrap();
+        let out = aws(
+            &moto,
+            &format!(
+                "sqs send-message --queue-url {queue} --message-body file://{} --region us-east-1",
+                file.display()
+            ),
+        );
+        assert_eq!(out.code, 0, "{out:?}");
+    };
+
+    // Killed after posting, before deleting.
+    let server = start("sqs-before-delete");
+    send(&custom("posted before the crash"));
+    slack.wait_posts(1);
+    server.kill();
+    let server = start("none");
+    wait_queue_empty(&moto, &queue);
+    // Killed after receiving, before posting.
+    server.kill();
+    let server = start("sqs-after-receive");
+    send(&custom("received before the crash"));
+    wait_in_flight(&moto, &queue);
+    server.kill();
+    let _server = start("none");
+    slack.wait_posts(2);
+    wait_queue_empty(&moto, &queue);
+    let calls = slack.calls();
+    let texts: Vec<String> = calls
+        .iter()
+        .filter(|c| c.method == "chat.postMessage")
+        .map(|c| c.body.to_string())
+        .collect();
+    assert_eq!(texts.len(), 2, "{texts:#?}");
+    assert_eq!(
+        texts.iter().filter(|t| t.contains("posted before the crash")).count(),
+        1
+    );
+    assert_eq!(
+        texts.iter().filter(|t| t.contains("received before the crash")).count(),
+        1
+    );
+}
+
+/// Waits (up to 60 s) until the queue holds no message, visible or in flight.
+fn wait_queue_empty(moto: &Moto, queue: &str) {
+    wait_queue(moto, queue, "empty", |visible, in_flight| visible == 0 && in_flight == 0);
+}
+
+/// Waits until a message of the queue is in flight (received, not deleted).
+fn wait_in_flight(moto: &Moto, queue: &str) {
+    wait_queue(moto, queue, "a message in flight", |_, in_flight| in_flight > 0);
+}
+
+fn wait_queue(moto: &Moto, queue: &str, what: &str, done: impl Fn(u64, u64) -> bool) {
+    let started = Instant::now();
+    loop {
+        let out = aws(
+            moto,
+            &format!("sqs get-queue-attributes --queue-url {queue} --attribute-names All --region us-east-1"),
+        );
+        assert_eq!(out.code, 0, "{out:?}");
+        let a = &out.json()["Attributes"];
+        let n = |k: &str| a[k].as_str().and_then(|v| v.parse().ok()).unwrap_or(0u64);
+        if done(
+            n("ApproximateNumberOfMessages"),
+            n("ApproximateNumberOfMessagesNotVisible"),
+        ) {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "queue not {what} within 60 s: {a}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "chatops-notify-{}-{}",
+        std::process::id(),
+        store::new_pending_id().unwrap()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
