@@ -458,3 +458,41 @@ mod single_byte_changes {
         }
     }
 }
+
+/// A fetcher that always fails, as when AWS cannot be reached.
+struct Down;
+
+impl CertFetcher for Down {
+    fn fetch<'a>(&'a self, _url: &'a str) -> FetchFuture<'a> {
+        Box::pin(async { Err(sns::FetchError::Transport("connection refused".into())) })
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_certificate_is_a_503_naming_the_url() {
+    let verifier = Verifier::new(CertSource::fetching_with(Arc::new(Down)));
+    let v = signed_notification(TOPIC, "m", None, 2, sent());
+    let err = check_with(&verifier, &v).await.unwrap_err();
+    assert_eq!(err.kind(), FailureKind::Unavailable);
+    assert_eq!(err.http_status(), 503);
+    let text = err.to_string();
+    assert!(
+        text.contains(testing::CERT_URL) && text.contains("connection refused"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_verifier_can_be_shared_across_tasks() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(_: T) {}
+    let verifier = Verifier::new(CertSource::fetching().unwrap());
+    send_sync(&verifier);
+    let env = Envelope::parse(
+        signed_notification(TOPIC, "m", None, 2, sent())
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
+    send(verifier.verify(&env, now()));
+}
