@@ -75,9 +75,7 @@ fn main() {
             Cmd::Policy(policy_cmd::PolicyCmd::Simulate)
             | Cmd::Config(_)
             | Cmd::Audit(_)
-            | Cmd::Notify(_) => {
-                exit::OK
-            }
+            | Cmd::Notify(_) => exit::OK,
         },
     });
     std::process::exit(code);

@@ -64,19 +64,14 @@ pub async fn intake(
 ) -> Result<Arc<Intake>, String> {
     let notifier = Arc::new(Notifier::new(store, poster, &config.notify, clock.clone()));
     let routes = Arc::new(Routes::new(config));
-    let certs = Arc::new(cert_source()?);
-    let verifier = Verifier::new(certs.clone(), config.notify.max_age);
-    // A queue keeps messages while the service is down: their age is not held against them.
-    let queue_verifier = Verifier::new(certs, Duration::from_secs(14 * 86_400));
+    let verifier = Verifier {
+        certs: cert_source()?,
+        max_age: config.notify.max_age,
+    };
     let client = wire::client::Client::from_environment().await;
     let aws = Arc::new(AwsOps::new(cat, client, AWS_DEADLINE));
     Ok(Arc::new(Intake::new(
-        notifier,
-        routes,
-        verifier,
-        queue_verifier,
-        aws,
-        clock,
+        notifier, routes, verifier, aws, clock,
     )))
 }
 

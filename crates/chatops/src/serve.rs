@@ -103,7 +103,9 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
         let mut running = Running::default();
         let with_slack = slack_setup.is_some();
         let web_handler = match slack_setup {
-            Some(slack) => start_slack(&mut running, local, &config, handler, store.clone(), slack).await,
+            Some(slack) => {
+                start_slack(&mut running, local, &config, handler, store.clone(), slack).await
+            }
             None => handler,
         };
         if !settings.channels.is_empty() {
@@ -115,7 +117,11 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
                 .tasks
                 .push(chat.spawn_relay(store.clone(), RELAY_EVERY));
             let poster = chat.poster();
-            for w in config.workspaces.iter().filter(|w| w.platform == Platform::Web) {
+            for w in config
+                .workspaces
+                .iter()
+                .filter(|w| w.platform == Platform::Web)
+            {
                 running.surfaces.add(&w.name, poster.clone());
             }
             println!("web chat: http://{local}/  token: {}", settings.token);
@@ -125,9 +131,10 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
         }
         if !config.notifications.is_empty() {
             let surfaces = Arc::new(std::mem::take(&mut running.surfaces));
-            let intake = notifications::intake(&config, cat, store, surfaces, engine::system_clock())
-                .await
-                .map_err(std::io::Error::other)?;
+            let intake =
+                notifications::intake(&config, cat, store, surfaces, engine::system_clock())
+                    .await
+                    .map_err(std::io::Error::other)?;
             running.router =
                 std::mem::take(&mut running.router).merge(notify::http::router(intake.clone()));
             running.tasks.extend(notify::sqs::spawn_all(intake.clone()));

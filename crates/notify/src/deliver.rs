@@ -295,7 +295,10 @@ impl Notifier {
     fn claim_one(&self, k: &str, now: i64) -> Result<Claim, PostError> {
         let failed = |e: store::StoreError| PostError(format!("the store failed: {e}"));
         let s = self.store.as_ref();
-        let stamp = |at: i64| s.put_surface(CLAIM_KIND, k, &at.to_string(), at).map_err(failed);
+        let stamp = |at: i64| {
+            s.put_surface(CLAIM_KIND, k, &at.to_string(), at)
+                .map_err(failed)
+        };
         if s.mark_event(k, now).map_err(failed)? {
             stamp(now)?;
             return Ok(Claim::Taken);

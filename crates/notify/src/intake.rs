@@ -29,6 +29,9 @@ pub enum Answer {
     Refused(String),
     /// Something on our side failed; SNS should retry (500).
     Retry(String),
+    /// The signature cannot be checked now (the certificate could not be fetched); SNS
+    /// should retry (503).
+    Unavailable(String),
 }
 
 impl Answer {
@@ -38,12 +41,17 @@ impl Answer {
             Answer::Malformed(_) => 400,
             Answer::Refused(_) => 401,
             Answer::Retry(_) => 500,
+            Answer::Unavailable(_) => 503,
         }
     }
 
     pub fn text(&self) -> &str {
         match self {
-            Answer::Done(t) | Answer::Malformed(t) | Answer::Refused(t) | Answer::Retry(t) => t,
+            Answer::Done(t)
+            | Answer::Malformed(t)
+            | Answer::Refused(t)
+            | Answer::Retry(t)
+            | Answer::Unavailable(t) => t,
         }
     }
 }
@@ -52,11 +60,9 @@ impl Answer {
 pub struct Intake {
     pub notifier: Arc<Notifier>,
     pub routes: Arc<Routes>,
-    /// Checks SNS HTTP deliveries (signature and age).
+    /// Checks SNS messages: signature and age for HTTP deliveries, the signature only for
+    /// envelopes read from SQS (a queue keeps a message while the service is down).
     verifier: Verifier,
-    /// Checks envelopes read from SQS: the signature only, since a queue may hold a message
-    /// for as long as the service was down.
-    queue_verifier: Verifier,
     aws: Arc<AwsOps>,
     clock: Clock,
 }
@@ -66,7 +72,6 @@ impl Intake {
         notifier: Arc<Notifier>,
         routes: Arc<Routes>,
         verifier: Verifier,
-        queue_verifier: Verifier,
         aws: Arc<AwsOps>,
         clock: Clock,
     ) -> Intake {
@@ -74,7 +79,6 @@ impl Intake {
             notifier,
             routes,
             verifier,
-            queue_verifier,
             aws,
             clock,
         }
@@ -118,7 +122,12 @@ impl Intake {
             if let Err(e) = self.verifier.verify(&env, self.now()).await {
                 tracing::warn!(topic = %env.topic_arn, message_id = %env.message_id, error = %e,
                     "POST /sns: refused a message whose signature did not verify");
-                return Answer::Refused(format!("signature check failed: {e}"));
+                return match e.http_status() {
+                    // The certificate could not be had: SNS should try again later.
+                    503 => Answer::Unavailable(format!("cannot check the signature now: {e}")),
+                    400 => Answer::Malformed(format!("signature check failed: {e}")),
+                    _ => Answer::Refused(format!("signature check failed: {e}")),
+                };
             }
         } else if let Err(e) = self.verifier.check_age(&env, self.now()) {
             return Answer::Refused(e.to_string());
@@ -189,7 +198,7 @@ impl Intake {
                 }
             };
             if route.verify_signatures {
-                if let Err(e) = self.queue_verifier.verify(&env, self.now()).await {
+                if let Err(e) = self.verifier.verify_any_age(&env).await {
                     tracing::error!(route = %route.name, message_id = %m.message_id, error = %e,
                         "an SQS message whose SNS signature did not verify; deleted");
                     return true;

@@ -161,9 +161,33 @@ impl Verifier {
     /// base64, and the signature. It does not check the TopicArn against an allow-list: that
     /// is the caller's, since any AWS account signs messages for its own topics.
     pub async fn verify(&self, env: &Envelope, now: DateTime<Utc>) -> Result<(), VerifyError> {
+        self.verify_aged(env, Some(now)).await
+    }
+
+    /// [`Verifier::verify`] without the age check: for envelopes read from an SQS queue,
+    /// which keeps a message for as long as its reader was away (the signature still binds
+    /// the Timestamp, so it cannot be moved).
+    pub async fn verify_any_age(&self, env: &Envelope) -> Result<(), VerifyError> {
+        self.verify_aged(env, None).await
+    }
+
+    /// The age check alone (`Timestamp` within `max_age` before `now`, not ahead by more
+    /// than [`MAX_CLOCK_SKEW`]): for an endpoint whose operator turned signature checks off
+    /// for an emulator, which still refuses replays of old messages.
+    pub fn check_age(&self, env: &Envelope, now: DateTime<Utc>) -> Result<(), VerifyError> {
+        check_timestamp(&env.timestamp, now, self.max_age)
+    }
+
+    async fn verify_aged(
+        &self,
+        env: &Envelope,
+        now: Option<DateTime<Utc>>,
+    ) -> Result<(), VerifyError> {
         let algorithm = algorithm(&env.signature_version)?;
         check_cert_url(&env.signing_cert_url)?;
-        check_timestamp(&env.timestamp, now, self.max_age)?;
+        if let Some(now) = now {
+            check_timestamp(&env.timestamp, now, self.max_age)?;
+        }
         let key = self.certs.key_for(&env.signing_cert_url).await?;
         let signature = base64::engine::general_purpose::STANDARD
             .decode(env.signature.as_bytes())
