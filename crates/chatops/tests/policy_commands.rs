@@ -279,7 +279,8 @@ channels = ["ops"]
     assert_eq!(warnings.len(), 3, "{stdout}");
     assert!(
         warnings[0].contains("\"moto\"")
-            && warnings[0].contains("signatures are not checked; use only with an emulator such as moto"),
+            && warnings[0]
+                .contains("signatures are not checked; use only with an emulator such as moto"),
         "{stdout}"
     );
     assert!(
