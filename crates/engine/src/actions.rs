@@ -42,26 +42,6 @@ fn civil_date(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
-#[cfg(test)]
-mod time_tests {
-    use super::*;
-
-    #[test]
-    fn dates_in_utc() {
-        assert_eq!(utc_date_time(0), "1970-01-01 00:00 UTC");
-        assert_eq!(utc_date_time(1_767_225_600_000), "2026-01-01 00:00 UTC");
-        assert_eq!(
-            utc_date_time(1_767_225_600_000 + 3_600_000 + 90_000),
-            "2026-01-01 01:01 UTC"
-        );
-        // 2024 is a leap year, 2100 is not, 2000 is.
-        assert_eq!(utc_date_time(1_709_164_800_000), "2024-02-29 00:00 UTC");
-        assert_eq!(utc_date_time(4_107_542_400_000), "2100-03-01 00:00 UTC");
-        assert_eq!(utc_date_time(951_782_400_000), "2000-02-29 00:00 UTC");
-        assert_eq!(utc_date_time(-86_400_000), "1969-12-31 00:00 UTC");
-    }
-}
-
 impl Engine {
     pub(crate) async fn on_action(
         &self,
@@ -269,5 +249,25 @@ fn already(p: &PendingCommand) -> String {
             "This command still needs an answer before it can run.".into()
         }
         PendingState::AwaitingConfirmation => "This command is waiting for Run or Cancel.".into(),
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_utc() {
+        assert_eq!(utc_date_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc_date_time(1_767_225_600_000), "2026-01-01 00:00 UTC");
+        assert_eq!(
+            utc_date_time(1_767_225_600_000 + 3_600_000 + 90_000),
+            "2026-01-01 01:01 UTC"
+        );
+        // 2024 is a leap year, 2100 is not, 2000 is.
+        assert_eq!(utc_date_time(1_709_164_800_000), "2024-02-29 00:00 UTC");
+        assert_eq!(utc_date_time(4_107_542_400_000), "2100-03-01 00:00 UTC");
+        assert_eq!(utc_date_time(951_782_400_000), "2000-02-29 00:00 UTC");
+        assert_eq!(utc_date_time(-86_400_000), "1969-12-31 00:00 UTC");
     }
 }
