@@ -20,7 +20,14 @@ pub const DEFAULT_MUTE: Duration = Duration::from_secs(3600);
 /// The line `notifications test` adds, so nobody takes it for a real alarm.
 pub const TEST_LINE: &str = "🧪 Test notification: notifications reach this channel.";
 
-const USAGE: &str = "Usage: `@aws notifications` (what this channel receives), `@aws notifications test` (the same, with a test post), `@aws notifications mute <alarm-name-or-pattern> [duration]` (30m, 1h, 2d, 1h30m; default 1h, at most 30 days), `@aws notifications unmute <pattern>`, `@aws notifications unmute all`.";
+const USAGE: &str = "Usage: `@aws notifications` (what this channel receives), `@aws notifications test` (the same, with a test post), `@aws notifications mute <alarm-name-or-pattern> [duration]` (30m, 1h, 2d, 1h30m; default 1h, at most 30 days), `@aws notifications unmute <pattern>`, `@aws notifications unmute all`. Other words after `notifications` are commands of the AWS User Notifications service (`@aws notifications help`).";
+
+/// Whether `@aws notifications REST` is this command rather than the AWS CLI's
+/// `notifications` service (AWS User Notifications: `@aws notifications list-channels`),
+/// which keeps working: none of its operations is named `test`, `mute` or `unmute`.
+pub(crate) fn is_ours(rest: &str) -> bool {
+    matches!(first_word(rest).0.as_str(), "" | "test" | "mute" | "unmute")
+}
 
 impl Engine {
     /// `@aws notifications …`; `raw` is the text as typed (for the audit log).

@@ -255,7 +255,7 @@ async fn bad_mutes_are_explained_and_nothing_is_kept() {
         ),
         ("@aws notifications mute", "Usage:"),
         ("@aws notifications mute 'orders", "not closed"),
-        ("@aws notifications snooze orders-*", "Usage:"),
+        ("@aws notifications test now", "Usage:"),
     ] {
         let out = c.say("C-OPS", "alice", typed).await;
         let (text, public) = only_message(&out);
@@ -509,4 +509,23 @@ async fn help_has_a_notifications_topic() {
         "{text}"
     );
     assert!(text.contains("unmute all"), "{text}");
+}
+
+#[tokio::test]
+async fn other_words_after_notifications_are_the_aws_user_notifications_service() {
+    let c = chat();
+    let out = c
+        .say("C-OPS", "alice", "@aws notifications list-channels --help")
+        .await;
+    let text = all_text(&out);
+    assert!(!text.contains("Usage: `@aws notifications`"), "{text}");
+    assert!(
+        text.contains("list-channels"),
+        "help from the service model: {text}"
+    );
+    let out = c.say("C-OPS", "alice", "@aws notifications snooze x").await;
+    let text = all_text(&out);
+    assert!(!text.contains("Usage: `@aws notifications`"), "{text}");
+    assert!(text.starts_with("error:"), "the CLI's own answer: {text}");
+    assert!(c.audit().is_empty() || c.audit().iter().all(|r| r.outcome != "muted"));
 }
