@@ -5,19 +5,13 @@ mod common;
 
 use std::time::Duration;
 
-use common::{errors, load, MINIMAL};
+use common::{load, one_error as only_error, MINIMAL};
 use config::{NotificationFilter, NotificationSource, NotifySettings};
 
 const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:alarms";
 
 fn with(extra: &str) -> String {
     format!("{MINIMAL}\n{extra}")
-}
-
-fn only_error(text: &str) -> (usize, String, String) {
-    let mut errs = errors(text);
-    assert_eq!(errs.len(), 1, "expected one error, got {errs:#?}");
-    errs.remove(0)
 }
 
 #[test]

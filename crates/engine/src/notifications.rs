@@ -299,25 +299,19 @@ fn describe_route(route: &NotificationRoute) -> String {
 /// A route's filters in words; "everything published" when it has none.
 fn describe_filter(f: &NotificationFilter) -> String {
     let list = |values: &[String], sep: &str| values.iter().map(code).collect::<Vec<_>>().join(sep);
-    let mut parts = Vec::new();
-    if !f.sources.is_empty() {
-        parts.push(format!("from sources {}", list(&f.sources, ", ")));
-    }
-    if !f.detail_types.is_empty() {
-        parts.push(format!("of detail types {}", list(&f.detail_types, ", ")));
-    }
-    if !f.names.is_empty() {
-        parts.push(format!("named {}", list(&f.names, " or ")));
-    }
-    if !f.states.is_empty() {
-        parts.push(format!("in states {}", list(&f.states, ", ")));
-    }
-    if !f.accounts.is_empty() {
-        parts.push(format!("from accounts {}", list(&f.accounts, ", ")));
-    }
-    if !f.regions.is_empty() {
-        parts.push(format!("in regions {}", list(&f.regions, ", ")));
-    }
+    let lists: [(&str, &[String], &str); 6] = [
+        ("from sources", &f.sources, ", "),
+        ("of detail types", &f.detail_types, ", "),
+        ("named", &f.names, " or "),
+        ("in states", &f.states, ", "),
+        ("from accounts", &f.accounts, ", "),
+        ("in regions", &f.regions, ", "),
+    ];
+    let mut parts: Vec<String> = lists
+        .iter()
+        .filter(|(_, values, _)| !values.is_empty())
+        .map(|(what, values, sep)| format!("{what} {}", list(values, sep)))
+        .collect();
     if let Some(s) = &f.min_severity {
         parts.push(format!("of severity {} or higher (or none)", code(s)));
     }

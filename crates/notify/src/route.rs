@@ -75,40 +75,24 @@ impl Route {
     /// ones) carry no severity, and a severity floor is about findings.
     pub fn admits(&self, facts: &Facts) -> bool {
         let f = &self.filter;
-        let sources = f.sources.is_empty()
-            || f.sources
-                .iter()
-                .any(|s| s.eq_ignore_ascii_case(&facts.source));
-        let detail_types = f.detail_types.is_empty()
-            || facts
-                .detail_type
-                .as_deref()
-                .is_some_and(|d| f.detail_types.iter().any(|t| t == d));
+        let ignore_case = |a: &str, b: &str| a.eq_ignore_ascii_case(b);
+        let exact = |a: &str, b: &str| a == b;
         let names = self.names.is_empty()
             || facts
                 .name
                 .as_deref()
                 .is_some_and(|n| self.names.iter().any(|g| g.matches_ignore_ascii_case(n)));
-        let states = f.states.is_empty()
-            || facts
-                .state
-                .as_deref()
-                .is_some_and(|s| f.states.iter().any(|x| x.eq_ignore_ascii_case(s)));
-        let accounts = f.accounts.is_empty()
-            || facts
-                .account
-                .as_deref()
-                .is_some_and(|a| f.accounts.iter().any(|x| x == a));
-        let regions = f.regions.is_empty()
-            || facts
-                .region
-                .as_deref()
-                .is_some_and(|r| f.regions.iter().any(|x| x == r));
         let severity = match (self.min_severity, facts.severity) {
             (Some(min), Some(s)) => s >= min,
             _ => true,
         };
-        sources && detail_types && names && states && accounts && regions && severity
+        names
+            && severity
+            && passes(&f.sources, Some(facts.source.as_str()), ignore_case)
+            && passes(&f.detail_types, facts.detail_type.as_deref(), exact)
+            && passes(&f.states, facts.state.as_deref(), ignore_case)
+            && passes(&f.accounts, facts.account.as_deref(), exact)
+            && passes(&f.regions, facts.region.as_deref(), exact)
     }
 
     /// The topic ARN, when the route is fed by a topic.
@@ -126,6 +110,12 @@ impl Route {
             NotificationSource::Topic { .. } => None,
         }
     }
+}
+
+/// Whether a list filter lets `fact` through: an empty list passes everything; otherwise
+/// the fact must be there and equal (by `same`) one of the values.
+fn passes(values: &[String], fact: Option<&str>, same: impl Fn(&str, &str) -> bool) -> bool {
+    values.is_empty() || fact.is_some_and(|v| values.iter().any(|x| same(x, v)))
 }
 
 /// Every route of the configuration.
