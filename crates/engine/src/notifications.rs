@@ -17,6 +17,10 @@ use store::AuditRecord;
 /// How long a mute lasts when no duration is given.
 pub const DEFAULT_MUTE: Duration = Duration::from_secs(3600);
 
+/// At most this many routes, and this many mutes, are listed one by one: a message stays
+/// within what every surface shows (Slack takes 50 blocks).
+const MAX_LISTED: usize = 20;
+
 /// The line `notifications test` adds, so nobody takes it for a real alarm.
 pub const TEST_LINE: &str = "🧪 Test notification: notifications reach this channel.";
 
@@ -70,8 +74,14 @@ impl Engine {
                     format!("{} routes", routes.len())
                 }
             ));
-            for route in &routes {
+            for route in routes.iter().take(MAX_LISTED) {
                 m.text(describe_route(route));
+            }
+            if routes.len() > MAX_LISTED {
+                m.text(format!(
+                    "… and {} more (see the configuration's [[notifications]]).",
+                    routes.len() - MAX_LISTED
+                ));
             }
         }
         let place = place_of(t);
@@ -80,8 +90,11 @@ impl Engine {
             m.context("Nothing is muted here. `@aws notifications mute <alarm-or-pattern> 1h` silences matching notifications for a while.");
         } else {
             m.text("Muted here:");
-            for mute in &active {
+            for mute in active.iter().take(MAX_LISTED) {
                 m.text(format!("• {}", describe_mute(mute)));
+            }
+            if active.len() > MAX_LISTED {
+                m.text(format!("… and {} more.", active.len() - MAX_LISTED));
             }
             m.context("`@aws notifications unmute <pattern>` or `@aws notifications unmute all` lifts a mute early.");
         }

@@ -529,3 +529,28 @@ async fn other_words_after_notifications_are_the_aws_user_notifications_service(
     assert!(text.starts_with("error:"), "the CLI's own answer: {text}");
     assert!(c.audit().is_empty() || c.audit().iter().all(|r| r.outcome != "muted"));
 }
+
+#[tokio::test]
+async fn a_long_list_of_mutes_is_cut() {
+    let c = chat();
+    for i in 0..25 {
+        c.say(
+            "C-OPS",
+            "alice",
+            &format!("@aws notifications mute alarm-{i:02}"),
+        )
+        .await;
+    }
+    let out = c.say("C-OPS", "alice", "@aws notifications").await;
+    let p = posts(&out);
+    assert_eq!(p.len(), 1);
+    assert!(p[0].blocks.len() < 50, "{} blocks", p[0].blocks.len());
+    let text = p[0].plain();
+    assert!(text.contains("`alarm-19`"), "{text}");
+    assert!(!text.contains("`alarm-20`"), "{text}");
+    assert!(text.contains("… and 5 more."), "{text}");
+    assert_eq!(
+        mutes::active(c.store.as_ref(), &place("C-OPS"), c.now()).len(),
+        25
+    );
+}
