@@ -206,7 +206,8 @@ pub enum NotificationSource {
     /// An SNS topic with an HTTP(S) subscription to `POST /sns`.
     Topic { arn: String },
     /// An SQS queue subscribed to topics; `raw` when the subscription delivers the message
-    /// alone (RawMessageDelivery) instead of the SNS envelope.
+    /// alone (RawMessageDelivery) instead of the SNS envelope. A raw message carries no SNS
+    /// signature to check: what protects it is who may send to the queue (its policy).
     Queue { url: String, raw: bool },
 }
 

@@ -95,8 +95,8 @@ pub(crate) struct RawUser {
     pub token: Option<Spanned<String>>,
 }
 
-/// Where a `[[notifications]]` entry's messages come from, with the account id (and region,
-/// when known) its ARN or URL names.
+/// Where a `[[notifications]]` entry's messages come from, with the account id its ARN or
+/// URL names (how the route's account is found when it names none).
 pub(crate) enum RawSource {
     Topic {
         arn: Spanned<String>,
