@@ -386,6 +386,21 @@ mod tests {
         assert!(matching(&s, &p, "x", T0).is_some());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn patterns_never_panic_and_a_name_without_wildcards_matches_itself(
+            pattern in "\\PC{0,30}",
+            name in "[a-zA-Z0-9 _.:/-]{0,30}",
+        ) {
+            let m = Mute { pattern: pattern.clone(), until_ms: 1, by: "U".into(), at_ms: 0 };
+            let _ = m.matches(&name);
+            let own = Mute { pattern: name.clone(), ..m.clone() };
+            proptest::prop_assert!(own.matches(&name.to_ascii_uppercase()));
+            let star = Mute { pattern: "*".into(), ..m };
+            proptest::prop_assert!(star.matches(&name));
+        }
+    }
+
     #[test]
     fn durations_read_as_people_say_them() {
         assert_eq!(describe_duration(Duration::from_secs(5400)), "1h30m");
