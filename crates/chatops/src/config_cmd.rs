@@ -35,17 +35,21 @@ fn check_file(file: &Path) -> i32 {
     match config::load_with(file, &ConfigCatalog) {
         Ok(cfg) => {
             println!(
-                "{}: ok ({} channels, {} accounts, {} roles, {} custom policies)",
+                "{}: ok ({} channels, {} accounts, {} roles, {} custom policies, {} notification routes)",
                 file.display(),
                 cfg.channels.len(),
                 cfg.accounts.len(),
                 cfg.roles.len(),
-                cfg.policies.len()
+                cfg.policies.len(),
+                cfg.notifications.len()
             );
             for ch in &cfg.channels {
                 if let Err(e) = authz::resolve::channel_session_policy(&cfg, ch) {
                     println!("warning: channel \"{}\": {e}", ch.name);
                 }
+            }
+            for warning in route_warnings(&cfg) {
+                println!("{warning}");
             }
             exit::OK
         }
@@ -55,4 +59,39 @@ fn check_file(file: &Path) -> i32 {
             exit::FAILED
         }
     }
+}
+
+/// What loads but deserves a second look in the `[[notifications]]` routes: signatures not
+/// checked, a topic whose subscription nothing can confirm, an account other than the one the
+/// topic or queue is in.
+fn route_warnings(cfg: &config::Config) -> Vec<String> {
+    let mut out = Vec::new();
+    for route in &cfg.notifications {
+        let head = format!("warning: notification route \"{}\"", route.name);
+        if !route.verify_signatures {
+            out.push(format!(
+                "{head}: signatures are not checked; use only with an emulator such as moto (verify_signatures = false), never with a public endpoint"
+            ));
+        }
+        let id = route.source.account_id().unwrap_or_default();
+        let kind = match route.source {
+            config::NotificationSource::Topic { .. } => "topic",
+            config::NotificationSource::Queue { .. } => "queue",
+        };
+        match route.account.as_deref().and_then(|a| cfg.account(a)) {
+            None => {
+                if kind == "topic" {
+                    out.push(format!(
+                        "{head}: no [[accounts]] entry has id {id} and the route names no `account`, so there are no credentials to confirm its subscription; confirm it by hand or add the account"
+                    ));
+                }
+            }
+            Some(account) if account.id != id => out.push(format!(
+                "{head}: the {kind} is in account {id} but the route uses account `{}` ({}); this works only where the {kind}'s policy allows that account",
+                account.name, account.id
+            )),
+            Some(_) => {}
+        }
+    }
+    out
 }

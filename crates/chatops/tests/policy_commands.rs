@@ -171,6 +171,11 @@ fn config_check_reports_every_problem_with_its_line() {
     let out = chatops(&["config", "check", &example()], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(text(&out.stdout).contains("ok (3 channels"));
+    assert!(
+        text(&out.stdout).contains("3 notification routes)"),
+        "{}",
+        text(&out.stdout)
+    );
 
     let dir = std::env::temp_dir().join(format!("chatops-config-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -209,5 +214,84 @@ colour = "red"
     ] {
         assert!(err.contains(&want), "missing {want:?} in:\n{err}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn config_check_warns_about_notification_routes() {
+    let dir = std::env::temp_dir().join(format!("chatops-routes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("routes.toml");
+    std::fs::write(
+        &file,
+        r#"[[workspaces]]
+name = "acme"
+platform = "web"
+
+[[accounts]]
+name = "prod"
+id = "123456789012"
+
+[[roles]]
+name = "ro"
+policies = ["ReadOnly"]
+
+[[channels]]
+name = "ops"
+workspace = "acme"
+platform_id = "C1"
+accounts = ["prod"]
+role_setting = "channel"
+channel_role = "ro"
+
+[[notifications]]
+name = "checked"
+topic_arn = "arn:aws:sns:us-east-1:123456789012:alarms"
+channels = ["ops"]
+
+[[notifications]]
+name = "moto"
+queue_url = "http://127.0.0.1:5000/123456789012/q"
+channels = ["ops"]
+verify_signatures = false
+
+[[notifications]]
+name = "orphan"
+topic_arn = "arn:aws:sns:us-east-1:999999999999:t"
+channels = ["ops"]
+
+[[notifications]]
+name = "cross"
+topic_arn = "arn:aws:sns:us-east-1:888888888888:t"
+account = "prod"
+channels = ["ops"]
+"#,
+    )
+    .unwrap();
+    let out = chatops(&["config", "check", file.to_str().unwrap()], None);
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("4 notification routes)"), "{stdout}");
+    let warnings: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("warning: notification route"))
+        .collect();
+    assert_eq!(warnings.len(), 3, "{stdout}");
+    assert!(
+        warnings[0].contains("\"moto\"")
+            && warnings[0]
+                .contains("signatures are not checked; use only with an emulator such as moto"),
+        "{stdout}"
+    );
+    assert!(
+        warnings[1].contains("\"orphan\"")
+            && warnings[1].contains("no credentials to confirm its subscription"),
+        "{stdout}"
+    );
+    assert!(
+        warnings[2].contains("\"cross\"") && warnings[2].contains("account 888888888888"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("\"checked\""), "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }

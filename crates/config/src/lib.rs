@@ -56,7 +56,36 @@
 //! [[users]]                         # optional web-chat users
 //! name = "alice"
 //! token = "at-least-16-characters"
+//!
+//! [notify]                          # optional
+//! fold_window = "5m"                # repeats of a state within it go into the thread (default 5m)
+//! new_thread_after = "24h"          # an older thread is not continued (default 24h)
+//! rate_per_minute = 20              # per channel, then a summary; 0 = no limit (default 20)
+//! max_age = "1h"                    # SNS messages with an older Timestamp are refused (default 1h)
+//! show_unsupported = true           # note + raw JSON for messages of no known format (default true)
+//!
+//! [[notifications]]                 # where notifications come from and which channels get them
+//! name = "prod-alarms"              # optional, else notifications[i]; unique
+//! topic_arn = "arn:aws:sns:us-east-1:123456789012:alarms"   # exactly one of topic_arn / queue_url
+//! # queue_url = "https://sqs.us-east-1.amazonaws.com/123456789012/chatops"  (emulators: http://127.0.0.1:5000/123456789012/q)
+//! # raw_delivery = false            # queue_url only: the subscription delivers the message alone
+//! account = "prod"                  # optional [[accounts]] name; else the one whose id the ARN/URL names
+//!                                   # (required for a queue: polling needs credentials)
+//! channels = ["ops", "oncall"]      # [[channels]] names, at least one, no repeats
+//! verify_signatures = true          # false only for emulators (moto); `config check` warns
+//! # filters, all optional; a notification must pass every one given:
+//! sources = ["cloudwatch.alarm", "aws.guardduty", "custom"]   # any case
+//! detail_types = ["GuardDuty Finding"]                        # exact
+//! names = ["orders-*"]              # alarm name or title; * and ? wildcards, any case
+//! states = ["ALARM", "OK"]          # ALARM, OK, INSUFFICIENT_DATA, or an event status as written
+//! accounts = ["123456789012"]
+//! regions = ["us-east-1"]
+//! min_severity = "medium"           # informational|low|medium|high|critical; no severity passes
 //! ```
+//!
+//! A route's account: the one it names, else the only `[[accounts]]` entry with the id its
+//! ARN or URL names (several such entries are an error: name one). The routes of one topic or
+//! queue must agree on `verify_signatures` and `raw_delivery`.
 //!
 //! Policy names are checked through a [`PolicyCatalog`] supplied by the policy engine, so
 //! this crate does not depend on it.
@@ -79,6 +108,14 @@ pub use model::{
     NotificationRoute, NotificationSource, NotifySettings, Platform, PolicyRef, Role, RoleSetting,
     Store, User, Workspace,
 };
+
+/// Parses a duration as the configuration writes it: a number and a unit (`s`, `m`, `h`,
+/// `d`, `w`), possibly several (`1h30m`), greater than zero. Public so chat commands that
+/// take a duration (`@aws notifications mute … 2h`) read it exactly as the file does; the
+/// error says what was expected.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    values::parse_duration(text)
+}
 
 /// Loads `path` with the [`PermissiveCatalog`]: any policy name that is not a
 /// `[[policies]]` entry is taken as built-in, and documents need only be JSON

@@ -206,23 +206,64 @@ pub enum NotificationSource {
     /// An SNS topic with an HTTP(S) subscription to `POST /sns`.
     Topic { arn: String },
     /// An SQS queue subscribed to topics; `raw` when the subscription delivers the message
-    /// alone (RawMessageDelivery) instead of the SNS envelope.
+    /// alone (RawMessageDelivery) instead of the SNS envelope. A raw message carries no SNS
+    /// signature to check: what protects it is who may send to the queue (its policy).
     Queue { url: String, raw: bool },
 }
 
+impl NotificationSource {
+    /// The topic ARN or the queue URL, as configured.
+    pub fn location(&self) -> &str {
+        match self {
+            NotificationSource::Topic { arn } => arn,
+            NotificationSource::Queue { url, .. } => url,
+        }
+    }
+
+    /// The 12-digit account id the topic ARN or queue URL names (always there once the
+    /// configuration loaded).
+    pub fn account_id(&self) -> Option<String> {
+        match self {
+            NotificationSource::Topic { arn } => {
+                crate::values::parse_topic_arn(arn).ok().map(|a| a.account)
+            }
+            NotificationSource::Queue { url, .. } => {
+                crate::values::parse_queue_url(url).ok().map(|q| q.account)
+            }
+        }
+    }
+
+    /// The region the topic ARN names, or the queue URL's host names
+    /// (`sqs.REGION.amazonaws.com`); `None` for an emulator's queue URL.
+    pub fn region(&self) -> Option<String> {
+        match self {
+            NotificationSource::Topic { arn } => {
+                crate::values::parse_topic_arn(arn).ok().map(|a| a.region)
+            }
+            NotificationSource::Queue { url, .. } => crate::values::parse_queue_url(url)
+                .ok()
+                .and_then(|q| q.region),
+        }
+    }
+}
+
 /// Optional filters of a route: an empty list lets everything through; a notification must
-/// pass every non-empty one.
+/// pass every non-empty one, and a notification that lacks the fact a filter looks at (no
+/// name, no state, ...) does not pass it, except `min_severity`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NotificationFilter {
     /// Kinds: `cloudwatch.alarm`, `custom`, an EventBridge source (`aws.guardduty`), or the
-    /// names of the text formats (`cloudformation`, `budgets`).
+    /// names of the text formats (`cloudformation`, `budgets`). Compared ignoring ASCII case.
     pub sources: Vec<String>,
-    /// EventBridge `detail-type`s (or custom `eventType`s).
+    /// EventBridge `detail-type`s (or custom `eventType`s), compared exactly.
     pub detail_types: Vec<String>,
     /// Name patterns (`*` any run, `?` one character) matched against the alarm name (or
-    /// the notification's title).
+    /// the notification's title), ignoring ASCII case.
     pub names: Vec<String>,
-    /// Alarm states (`ALARM`, `OK`, `INSUFFICIENT_DATA`) or event statuses.
+    /// Alarm states (`ALARM`, `OK`, `INSUFFICIENT_DATA`) or event statuses as the event
+    /// writes them (`CREATE_FAILED`, `STOPPED`): any word is accepted, because event
+    /// statuses are open-ended, but a near miss of an alarm state (`ALRAM`) is an error.
+    /// Compared ignoring ASCII case.
     pub states: Vec<String>,
     /// 12-digit account ids.
     pub accounts: Vec<String>,
@@ -361,6 +402,16 @@ impl Config {
     /// The roles users of this channel may choose.
     pub fn user_roles<'a>(&'a self, channel: &'a Channel) -> impl Iterator<Item = &'a Role> + 'a {
         channel.user_roles.iter().filter_map(|n| self.role(n))
+    }
+
+    /// The `[[notifications]]` routes that list the channel named `channel`.
+    pub fn routes_to<'a>(
+        &'a self,
+        channel: &'a str,
+    ) -> impl Iterator<Item = &'a NotificationRoute> + 'a {
+        self.notifications
+            .iter()
+            .filter(move |r| r.channels.iter().any(|c| c == channel))
     }
 
     /// The web-chat user with this token.

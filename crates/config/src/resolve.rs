@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use crate::catalog::PolicyCatalog;
 use crate::error::Reporter;
 use crate::model::{
-    Account, Channel, Config, CustomPolicy, Guardrails, PolicyRef, Role, RoleSetting, User,
-    Workspace,
+    Account, Channel, Config, CustomPolicy, Guardrails, NotificationRoute, NotificationSource,
+    PolicyRef, Role, RoleSetting, User, Workspace,
 };
 use crate::reader::{did_you_mean, Spanned};
-use crate::sections::{Head, PolicySource, Sections};
+use crate::sections::{Head, PolicySource, RawRoute, RawSource, Sections};
 use crate::values;
 
 /// Names defined by one kind of entry, with the line each was first defined on.
@@ -100,7 +100,7 @@ pub(crate) fn resolve(
         Names::collect(r, "account", "accounts", s.accounts.iter().map(|a| &a.head));
     let policy_names = Names::collect(r, "policy", "policies", s.policies.iter().map(|p| &p.head));
     let role_names = Names::collect(r, "role", "roles", s.roles.iter().map(|x| &x.head));
-    let _channel_names =
+    let channel_names =
         Names::collect(r, "channel", "channels", s.channels.iter().map(|c| &c.head));
     let _user_names = Names::collect(r, "user", "users", s.users.iter().map(|u| &u.head));
 
@@ -345,6 +345,13 @@ pub(crate) fn resolve(
         }
     }
 
+    let notifications = resolve_routes(
+        r,
+        s.notifications,
+        &accounts,
+        &account_names,
+        &channel_names,
+    );
     Config {
         path: path.to_path_buf(),
         defaults: s.defaults,
@@ -355,9 +362,175 @@ pub(crate) fn resolve(
         roles,
         channels,
         users,
-        // Read by the `[[notifications]]` / `[notify]` sections (to come).
-        notifications: Vec::new(),
-        notify: crate::model::NotifySettings::default(),
+        notifications,
+        notify: s.notify,
+    }
+}
+
+/// The `[[notifications]]` entries: names unique, accounts and channels known, each route's
+/// account found, and the routes of one topic or queue agreeing on how its messages are read.
+fn resolve_routes(
+    r: &mut Reporter,
+    raw: Vec<RawRoute>,
+    accounts: &[Account],
+    account_names: &Names,
+    channel_names: &Names,
+) -> Vec<NotificationRoute> {
+    let mut names: HashMap<String, usize> = HashMap::new();
+    // Per topic ARN or queue URL: (verify_signatures, raw_delivery, line first seen).
+    let mut sources: HashMap<String, (bool, bool, usize)> = HashMap::new();
+    let mut routes = Vec::new();
+    for route in raw {
+        let (name, name_span, name_key) = match &route.head.name {
+            Some(n) => (n.value.clone(), n.span.clone(), n.key.clone()),
+            None => (route.path.clone(), route.span.clone(), route.path.clone()),
+        };
+        let line = r.line_of(name_span.start);
+        if let Some(first) = names.get(&name) {
+            r.error(
+                &name_span,
+                &name_key,
+                format!(
+                    "duplicate route name `{name}` (first used on line {first}); expected each [[notifications]] name once"
+                ),
+            );
+        } else {
+            names.insert(name.clone(), line);
+        }
+
+        let verify = route.verify_signatures.as_ref().is_none_or(|v| v.value);
+        let account = route_account(r, &route, accounts, account_names);
+        if let Some(source) = &route.source {
+            let value = source.value();
+            let raw_delivery = matches!(source, RawSource::Queue { raw: true, .. });
+            let line = r.line_of(value.span.start);
+            match sources.get(&value.value) {
+                Some(&(first_verify, first_raw, first_line)) => {
+                    if first_verify != verify {
+                        let span = route
+                            .verify_signatures
+                            .as_ref()
+                            .map_or(&value.span, |v| &v.span);
+                        r.error(
+                            span,
+                            &format!("{}.verify_signatures", route.path),
+                            format!(
+                                "the route on line {first_line} reads the same {} with verify_signatures = {first_verify}; expected every route of one topic or queue to agree (signatures are checked before routing)",
+                                source_kind(source)
+                            ),
+                        );
+                    }
+                    if first_raw != raw_delivery {
+                        r.error(
+                            &value.span,
+                            &format!("{}.raw_delivery", route.path),
+                            format!(
+                                "the route on line {first_line} reads the same queue with raw_delivery = {first_raw}; expected every route of one queue to agree (its messages have one form)"
+                            ),
+                        );
+                    }
+                }
+                None => {
+                    sources.insert(value.value.clone(), (verify, raw_delivery, line));
+                }
+            }
+        }
+
+        let mut seen: Vec<&str> = Vec::new();
+        for channel in &route.channels {
+            if seen.contains(&channel.value.as_str()) {
+                r.error(
+                    &channel.span,
+                    &channel.key,
+                    format!(
+                        "channel `{}` is listed twice; expected each channel once",
+                        channel.value
+                    ),
+                );
+            }
+            seen.push(&channel.value);
+            channel_names.check(r, channel);
+        }
+
+        let Some(source) = route.source else { continue };
+        if route.channels.is_empty() {
+            continue;
+        }
+        routes.push(NotificationRoute {
+            name,
+            source: match source {
+                RawSource::Topic { arn, .. } => NotificationSource::Topic { arn: arn.value },
+                RawSource::Queue { url, raw, .. } => NotificationSource::Queue {
+                    url: url.value,
+                    raw,
+                },
+            },
+            account,
+            channels: route.channels.into_iter().map(|c| c.value).collect(),
+            verify_signatures: verify,
+            filter: route.filter,
+        });
+    }
+    routes
+}
+
+fn source_kind(source: &RawSource) -> &'static str {
+    match source {
+        RawSource::Topic { .. } => "topic",
+        RawSource::Queue { .. } => "queue",
+    }
+}
+
+/// The route's account: the one it names, else the only `[[accounts]]` entry with the id its
+/// ARN or URL names. Several entries with that id (a real account and an emulator's, say)
+/// are an error: the wrong credentials would confirm or poll. A queue route needs an
+/// account (polling is a signed call); a topic route may go without (`config check` warns).
+fn route_account(
+    r: &mut Reporter,
+    route: &RawRoute,
+    accounts: &[Account],
+    account_names: &Names,
+) -> Option<String> {
+    if let Some(named) = &route.account {
+        return account_names.check(r, named).then(|| named.value.clone());
+    }
+    let source = route.source.as_ref()?;
+    let id = source.account_id();
+    let value = source.value();
+    let same_id: Vec<&str> = accounts
+        .iter()
+        .filter(|a| a.id == id)
+        .map(|a| a.name.as_str())
+        .collect();
+    match same_id.as_slice() {
+        [one] => Some(one.to_string()),
+        [] => {
+            if let RawSource::Queue { .. } = source {
+                r.error(
+                    &value.span,
+                    &value.key,
+                    format!(
+                        "no [[accounts]] entry has id {id} and the route names no `account`; expected account = \"NAME\" (polling the queue needs that account's credentials)"
+                    ),
+                );
+            }
+            None
+        }
+        several => {
+            r.error(
+                &value.span,
+                &value.key,
+                format!(
+                    "several [[accounts]] have id {id} ({}); expected `account = \"NAME\"` naming the one whose credentials {} this route",
+                    several.join(", "),
+                    match source {
+                        RawSource::Topic { .. } => "confirm the subscription of",
+                        RawSource::Queue { .. } => "poll the queue of",
+                    }
+                ),
+            );
+            None
+        }
     }
 }
 

@@ -1,11 +1,14 @@
 //! Reads each section of the file into plain structs with spans, checking the
 //! formats of single values. Cross-references are checked in `resolve`.
 
+use std::ops::Range;
 use std::path::Path;
 use std::time::Duration;
 
 use crate::error::Reporter;
-use crate::model::{ConfirmBy, Defaults, Platform, RoleSetting, Store};
+use crate::model::{
+    ConfirmBy, Defaults, NotificationFilter, NotifySettings, Platform, RoleSetting, Store,
+};
 use crate::node::{Kind, Node};
 use crate::reader::{did_you_mean, Fields, Spanned};
 use crate::values;
@@ -19,6 +22,8 @@ pub(crate) const SECTIONS: &[&str] = &[
     "roles",
     "channels",
     "users",
+    "notify",
+    "notifications",
 ];
 
 /// Every section, read.
@@ -31,6 +36,8 @@ pub(crate) struct Sections {
     pub roles: Vec<RawRole>,
     pub channels: Vec<RawChannel>,
     pub users: Vec<RawUser>,
+    pub notify: NotifySettings,
+    pub notifications: Vec<RawRoute>,
 }
 
 /// Fields common to every `[[...]]` entry: its name, when valid.
@@ -88,6 +95,48 @@ pub(crate) struct RawUser {
     pub token: Option<Spanned<String>>,
 }
 
+/// Where a `[[notifications]]` entry's messages come from, with the account id its ARN or
+/// URL names (how the route's account is found when it names none).
+pub(crate) enum RawSource {
+    Topic {
+        arn: Spanned<String>,
+        account_id: String,
+    },
+    Queue {
+        url: Spanned<String>,
+        account_id: String,
+        raw: bool,
+    },
+}
+
+impl RawSource {
+    pub fn value(&self) -> &Spanned<String> {
+        match self {
+            RawSource::Topic { arn, .. } => arn,
+            RawSource::Queue { url, .. } => url,
+        }
+    }
+
+    pub fn account_id(&self) -> &str {
+        match self {
+            RawSource::Topic { account_id, .. } | RawSource::Queue { account_id, .. } => account_id,
+        }
+    }
+}
+
+pub(crate) struct RawRoute {
+    pub head: Head,
+    /// `notifications[i]`, the name of an entry without one.
+    pub path: String,
+    pub span: Range<usize>,
+    /// `None` when missing or invalid (already reported).
+    pub source: Option<RawSource>,
+    pub account: Option<Spanned<String>>,
+    pub channels: Vec<Spanned<String>>,
+    pub verify_signatures: Option<Spanned<bool>>,
+    pub filter: NotificationFilter,
+}
+
 pub(crate) fn read(r: &mut Reporter, root: &Node, config_dir: &Path) -> Sections {
     let Some(top) = Fields::new(r, root, "", SECTIONS) else {
         return Sections {
@@ -99,6 +148,8 @@ pub(crate) fn read(r: &mut Reporter, root: &Node, config_dir: &Path) -> Sections
             roles: Vec::new(),
             channels: Vec::new(),
             users: Vec::new(),
+            notify: NotifySettings::default(),
+            notifications: Vec::new(),
         };
     };
     let defaults = read_defaults(r, &top);
@@ -109,6 +160,8 @@ pub(crate) fn read(r: &mut Reporter, root: &Node, config_dir: &Path) -> Sections
     let roles = each(r, &top, "roles", read_role);
     let channels = each(r, &top, "channels", read_channel);
     let users = each(r, &top, "users", read_user);
+    let notify = read_notify(r, &top);
+    let notifications = each(r, &top, "notifications", read_route);
     Sections {
         defaults,
         store,
@@ -118,6 +171,8 @@ pub(crate) fn read(r: &mut Reporter, root: &Node, config_dir: &Path) -> Sections
         roles,
         channels,
         users,
+        notify,
+        notifications,
     }
 }
 
@@ -157,6 +212,22 @@ fn allowed_keys(section: &str) -> &'static [&'static str] {
             "confirm_by",
         ],
         "users" => &["name", "token"],
+        "notifications" => &[
+            "name",
+            "topic_arn",
+            "queue_url",
+            "raw_delivery",
+            "account",
+            "channels",
+            "verify_signatures",
+            "sources",
+            "detail_types",
+            "names",
+            "states",
+            "accounts",
+            "regions",
+            "min_severity",
+        ],
         _ => &[],
     }
 }
@@ -614,4 +685,198 @@ fn read_user(r: &mut Reporter, f: &Fields) -> RawUser {
         },
     );
     RawUser { head, token }
+}
+
+/// `[notify]`: the built-in defaults, overridden by what the file sets.
+fn read_notify(r: &mut Reporter, top: &Fields) -> NotifySettings {
+    let mut notify = NotifySettings::default();
+    let Some(entry) = top.get("notify") else {
+        return notify;
+    };
+    let Some(f) = Fields::new(
+        r,
+        &entry.value,
+        "notify",
+        &[
+            "fold_window",
+            "new_thread_after",
+            "rate_per_minute",
+            "max_age",
+            "show_unsupported",
+        ],
+    ) else {
+        return notify;
+    };
+    if let Some(d) = duration(r, &f, "fold_window") {
+        notify.fold_window = d;
+    }
+    if let Some(d) = duration(r, &f, "new_thread_after") {
+        notify.new_thread_after = d;
+    }
+    if let Some(d) = duration(r, &f, "max_age") {
+        notify.max_age = d;
+    }
+    if let Some(entry) = f.get("rate_per_minute") {
+        let key = f.key("rate_per_minute");
+        match &entry.value.kind {
+            Kind::Integer(n) => match u32::try_from(*n) {
+                Ok(n) => notify.rate_per_minute = n,
+                Err(_) => r.error(
+                    &entry.value.span,
+                    &key,
+                    format!("{n} is out of range; expected a whole number of notifications per minute, 0 (no limit) or more"),
+                ),
+            },
+            other => r.error(
+                &entry.value.span,
+                &key,
+                format!(
+                    "expected a whole number of notifications per minute (0 = no limit), found {}",
+                    other.describe()
+                ),
+            ),
+        }
+    }
+    if let Some(b) = f.opt_bool(r, "show_unsupported") {
+        notify.show_unsupported = b.value;
+    }
+    notify
+}
+
+fn read_route(r: &mut Reporter, f: &Fields) -> RawRoute {
+    let head = Head {
+        name: checked(f.opt_str(r, "name"), r, values::check_label),
+    };
+    let topic = f.opt_str(r, "topic_arn");
+    let queue = f.opt_str(r, "queue_url");
+    let raw_delivery = f.opt_bool(r, "raw_delivery");
+    let source = match (topic, queue) {
+        (Some(_), Some(q)) => {
+            r.error(
+                &q.span,
+                &f.path,
+                "both `topic_arn` and `queue_url` are set; expected exactly one: the topic that delivers to POST /sns, or the queue to poll",
+            );
+            None
+        }
+        (Some(arn), None) => {
+            if let Some(raw) = &raw_delivery {
+                r.error(
+                    &raw.span,
+                    &raw.key,
+                    "`raw_delivery` is for `queue_url` routes only (how the queue's subscription delivers); remove it",
+                );
+            }
+            match values::parse_topic_arn(&arn.value) {
+                Ok(parsed) => Some(RawSource::Topic {
+                    arn,
+                    account_id: parsed.account,
+                }),
+                Err(m) => {
+                    r.error(&arn.span, &arn.key, m);
+                    None
+                }
+            }
+        }
+        (None, Some(url)) => match values::parse_queue_url(&url.value) {
+            Ok(parsed) => Some(RawSource::Queue {
+                url,
+                account_id: parsed.account,
+                raw: raw_delivery.as_ref().is_some_and(|b| b.value),
+            }),
+            Err(m) => {
+                r.error(&url.span, &url.key, m);
+                None
+            }
+        },
+        (None, None) => {
+            if !f.has("topic_arn") && !f.has("queue_url") {
+                r.error(
+                    &f.span,
+                    &f.path,
+                    "the route has neither `topic_arn` nor `queue_url`; expected exactly one: topic_arn = \"arn:aws:sns:REGION:ACCOUNT:TOPIC\" or queue_url = \"https://sqs.REGION.amazonaws.com/ACCOUNT/QUEUE\"",
+                );
+            }
+            None
+        }
+    };
+    let account = f.opt_str(r, "account");
+    let channels = match f.opt_str_list(r, "channels") {
+        Some(list) if list.value.is_empty() => {
+            r.error(
+                &list.span,
+                &list.key,
+                "no channels; expected at least one [[channels]] name",
+            );
+            Vec::new()
+        }
+        Some(list) => list.value,
+        None => {
+            if !f.has("channels") {
+                f.missing(
+                    r,
+                    "channels",
+                    "the names of the [[channels]] these notifications go to",
+                );
+            }
+            Vec::new()
+        }
+    };
+    let verify_signatures = f.opt_bool(r, "verify_signatures");
+    let filter = NotificationFilter {
+        sources: filter_list(r, f, "sources", |s| {
+            word(s, "a notification source such as \"cloudwatch.alarm\", \"aws.guardduty\" or \"custom\"")
+        }),
+        detail_types: filter_list(r, f, "detail_types", |s| {
+            non_empty("an EventBridge detail-type such as \"GuardDuty Finding\"")(s)
+        }),
+        names: filter_list(r, f, "names", |s| {
+            non_empty("an alarm name or a pattern with * and ?, such as \"orders-*\"")(s)
+        }),
+        states: filter_list(r, f, "states", values::check_state),
+        accounts: filter_list(r, f, "accounts", values::check_account_id),
+        regions: filter_list(r, f, "regions", values::check_region),
+        min_severity: choice(r, f, "min_severity", &SEVERITIES)
+            .and_then(|i| SEVERITIES.get(i))
+            .map(|s| s.to_string()),
+    };
+    RawRoute {
+        head,
+        path: f.path.clone(),
+        span: f.span.clone(),
+        source,
+        account,
+        channels,
+        verify_signatures,
+        filter,
+    }
+}
+
+/// The severities of `min_severity`, lowest first.
+const SEVERITIES: [&str; 5] = ["informational", "low", "medium", "high", "critical"];
+
+/// A filter's list: every value checked, the bad ones reported and left out.
+fn filter_list(
+    r: &mut Reporter,
+    f: &Fields,
+    key: &str,
+    check: impl Fn(&str) -> Result<(), String>,
+) -> Vec<String> {
+    f.opt_str_list(r, key)
+        .map(|list| {
+            list.value
+                .into_iter()
+                .filter_map(|v| checked(Some(v), r, &check).map(|v| v.value))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// One word: not empty, no whitespace.
+fn word(text: &str, what: &str) -> Result<(), String> {
+    if text.is_empty() || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Err(format!("`{text}` is not one word; expected {what}"))
+    } else {
+        Ok(())
+    }
 }

@@ -106,13 +106,7 @@ pub(crate) fn parse_role_arn(text: &str) -> Result<RoleArn, String> {
         ));
     }
     let partition = parts[1];
-    let partition_ok = partition == "aws"
-        || partition.strip_prefix("aws-").is_some_and(|p| {
-            !p.is_empty()
-                && p.split('-')
-                    .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase()))
-        });
-    if !partition_ok {
+    if !is_partition(partition) {
         return Err(bad(&format!(
             "`{partition}` is not a partition (aws, aws-cn, aws-us-gov, ...)"
         )));
@@ -146,6 +140,160 @@ pub(crate) fn parse_role_arn(text: &str) -> Result<RoleArn, String> {
     Ok(RoleArn {
         account: parts[4].to_string(),
     })
+}
+
+/// An AWS partition name: `aws`, `aws-cn`, `aws-us-gov`, `aws-iso-b`, ...
+fn is_partition(text: &str) -> bool {
+    text == "aws"
+        || text.strip_prefix("aws-").is_some_and(|p| {
+            !p.is_empty()
+                && p.split('-')
+                    .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase()))
+        })
+}
+
+/// The parts of an SNS topic ARN that routing and `config check` use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TopicArn {
+    pub region: String,
+    pub account: String,
+}
+
+/// An SNS topic ARN: `arn:PARTITION:sns:REGION:ACCOUNT:NAME`, the name as SNS allows it
+/// (1 to 256 letters, digits, `-` and `_`, a FIFO topic's ending in `.fifo`).
+pub(crate) fn parse_topic_arn(text: &str) -> Result<TopicArn, String> {
+    let expected = "expected an SNS topic ARN like \"arn:aws:sns:us-east-1:123456789012:alarms\"";
+    let bad = |why: &str| format!("`{text}` is not a topic ARN: {why}; {expected}");
+    let parts: Vec<&str> = text.split(':').collect();
+    if parts.len() != 6 || parts[0] != "arn" {
+        return Err(bad(
+            "it does not have the form arn:PARTITION:sns:REGION:ACCOUNT:NAME",
+        ));
+    }
+    if !is_partition(parts[1]) {
+        return Err(bad(&format!(
+            "`{}` is not a partition (aws, aws-cn, aws-us-gov, ...)",
+            parts[1]
+        )));
+    }
+    if parts[2] != "sns" {
+        return Err(bad(&format!("the service is `{}`, not `sns`", parts[2])));
+    }
+    if check_region(parts[3]).is_err() {
+        return Err(bad(&format!("`{}` is not a region", parts[3])));
+    }
+    if check_account_id(parts[4]).is_err() {
+        return Err(bad(&format!("`{}` is not a 12-digit account id", parts[4])));
+    }
+    if !is_resource_name(parts[5], 256) {
+        return Err(bad(
+            "topic names are 1 to 256 letters, digits, - and _ (FIFO topics end in .fifo)",
+        ));
+    }
+    Ok(TopicArn {
+        region: parts[3].to_string(),
+        account: parts[4].to_string(),
+    })
+}
+
+/// The parts of an SQS queue URL that routing and `config check` use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct QueueUrl {
+    pub account: String,
+    /// The region named by an AWS host (`sqs.REGION.amazonaws.com`); `None` for other
+    /// hosts (emulators, the legacy `queue.amazonaws.com`).
+    pub region: Option<String>,
+}
+
+/// An SQS queue URL: http(s), a host, and a path ending in `/ACCOUNT/QUEUE`, so AWS's
+/// `https://sqs.us-east-1.amazonaws.com/123456789012/chatops` and an emulator's
+/// `http://127.0.0.1:5000/123456789012/chatops` both fit.
+pub(crate) fn parse_queue_url(text: &str) -> Result<QueueUrl, String> {
+    let expected = "expected an SQS queue URL like \"https://sqs.us-east-1.amazonaws.com/123456789012/chatops\"";
+    let bad = |why: &str| format!("`{text}` is not a queue URL: {why}; {expected}");
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or_else(|| bad("it does not start with https:// or http://"))?;
+    check_authority(text, rest, expected)?;
+    if rest.contains(['?', '#']) {
+        return Err(bad("it has a query or fragment"));
+    }
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let segments: Vec<&str> = path.split('/').collect();
+    let (account, queue) = match segments.as_slice() {
+        [.., account, queue] => (*account, *queue),
+        _ => return Err(bad("the path does not name an account id and a queue")),
+    };
+    if check_account_id(account).is_err() {
+        return Err(bad(&format!(
+            "`{account}` (the path's second-to-last part) is not a 12-digit account id"
+        )));
+    }
+    if !is_resource_name(queue, 80) {
+        return Err(bad(
+            "queue names are 1 to 80 letters, digits, - and _ (FIFO queues end in .fifo)",
+        ));
+    }
+    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
+    let region = host
+        .strip_prefix("sqs.")
+        .and_then(|h| {
+            h.strip_suffix(".amazonaws.com")
+                .or_else(|| h.strip_suffix(".amazonaws.com.cn"))
+        })
+        .filter(|r| check_region(r).is_ok())
+        .map(str::to_string);
+    Ok(QueueUrl {
+        account: account.to_string(),
+        region,
+    })
+}
+
+/// An SNS topic or SQS queue name: 1 to `max` letters, digits, `-` and `_`, with an optional
+/// `.fifo` ending (within `max`).
+fn is_resource_name(text: &str, max: usize) -> bool {
+    let base = text.strip_suffix(".fifo").unwrap_or(text);
+    !base.is_empty()
+        && text.len() <= max
+        && base
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// The alarm states CloudWatch sends; the `states` filter also takes event statuses.
+pub(crate) const ALARM_STATES: [&str; 3] = ["ALARM", "OK", "INSUFFICIENT_DATA"];
+
+/// A value of a route's `states` filter: an alarm state, or an event's status as the event
+/// writes it (`CREATE_FAILED`, `STOPPED`, `open`). Any word of letters, digits, `_`, `-` and
+/// `.` is taken, since event statuses are open-ended; a near miss of a long alarm state
+/// (`ALRAM`, `INSUFFICIENT`) is refused, because it would silently match nothing.
+pub(crate) fn check_state(text: &str) -> Result<(), String> {
+    let expected = "expected ALARM, OK, INSUFFICIENT_DATA or an event status such as CREATE_FAILED";
+    if text.is_empty()
+        || !text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
+    {
+        return Err(format!(
+            "`{text}` is not a state; {expected} (letters, digits, _ - . only)"
+        ));
+    }
+    let upper = text.to_ascii_uppercase();
+    if ALARM_STATES.contains(&upper.as_str()) {
+        return Ok(());
+    }
+    for state in ["ALARM", "INSUFFICIENT_DATA"] {
+        let distance = strsim::damerau_levenshtein(&upper, state);
+        let near = distance <= 2
+            || (upper.len() >= 8 && (state.starts_with(&upper) || upper.starts_with(state)));
+        if near {
+            return Err(format!(
+                "`{text}` is not an alarm state; {expected} (did you mean `{state}`?)"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// An `http://` or `https://` URL with a host and an optional port and path.
@@ -326,6 +474,90 @@ mod tests {
             "role/x",
         ] {
             assert!(parse_role_arn(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn topic_arns() {
+        let ok = parse_topic_arn("arn:aws:sns:us-east-1:123456789012:alarms").expect("ok");
+        assert_eq!(ok.account, "123456789012");
+        assert_eq!(ok.region, "us-east-1");
+        for ok in [
+            "arn:aws-cn:sns:cn-north-1:123456789012:a_b-C",
+            "arn:aws-us-gov:sns:us-gov-west-1:123456789012:orders.fifo",
+        ] {
+            assert!(parse_topic_arn(ok).is_ok(), "{ok}");
+        }
+        let long = format!("arn:aws:sns:us-east-1:123456789012:{}", "a".repeat(257));
+        for bad in [
+            "arn:aws:sqs:us-east-1:123456789012:alarms",
+            "arn:aws:sns::123456789012:alarms",
+            "arn:aws:sns:us-east-1:12345678901:alarms",
+            "arn:aws:sns:us-east-1:123456789012:",
+            "arn:aws:sns:us-east-1:123456789012:a:b",
+            "arn:aws:sns:us-east-1:123456789012:has space",
+            "arn:aws:sns:us-east-1:123456789012:.fifo",
+            "arn:AWS:sns:us-east-1:123456789012:alarms",
+            "alarms",
+            long.as_str(),
+        ] {
+            assert!(parse_topic_arn(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn queue_urls() {
+        let aws = parse_queue_url("https://sqs.us-east-1.amazonaws.com/123456789012/chatops")
+            .expect("aws");
+        assert_eq!(aws.account, "123456789012");
+        assert_eq!(aws.region.as_deref(), Some("us-east-1"));
+        let moto = parse_queue_url("http://127.0.0.1:5000/123456789012/q").expect("moto");
+        assert_eq!(moto.account, "123456789012");
+        assert_eq!(moto.region, None);
+        for ok in [
+            "http://localhost:4566/000000000000/orders.fifo",
+            "https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q",
+            "https://queue.amazonaws.com/123456789012/q",
+        ] {
+            assert!(parse_queue_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "sqs.us-east-1.amazonaws.com/123456789012/q",
+            "ftp://h/123456789012/q",
+            "https://sqs.us-east-1.amazonaws.com/q",
+            "https://sqs.us-east-1.amazonaws.com/",
+            "https://sqs.us-east-1.amazonaws.com/12345/q",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/has space",
+            "https://sqs.us-east-1.amazonaws.com/123456789012/q?x=1",
+            "https://u:p@sqs.us-east-1.amazonaws.com/123456789012/q",
+            "https:///123456789012/q",
+            "https://queue.amazonaws.com/123456789012/q/",
+        ] {
+            assert!(parse_queue_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn states() {
+        for ok in [
+            "ALARM",
+            "ok",
+            "INSUFFICIENT_DATA",
+            "CREATE_FAILED",
+            "STOPPED",
+            "open",
+        ] {
+            assert_eq!(check_state(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "ALRAM",
+            "ALARMS",
+            "INSUFFICIENT",
+            "INSUFICIENT_DATA",
+            "",
+            "has space",
+        ] {
+            assert!(check_state(bad).is_err(), "{bad}");
         }
     }
 

@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use common::TestCatalog;
-use config::{ConfirmBy, Guardrails, Platform, PolicyRef, RoleSetting, Store};
+use config::{
+    ConfirmBy, Guardrails, NotificationSource, NotifySettings, Platform, PolicyRef, RoleSetting,
+    Store,
+};
 
 fn example_path() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/chatops.toml")
@@ -185,4 +188,45 @@ fn users_by_token_and_tokens_stay_out_of_debug_output() {
     assert_eq!(alice.name, "alice");
     assert!(c.user_by_token("alice").is_none());
     assert!(!format!("{alice:?}").contains("0123456789abcdef"));
+}
+
+#[test]
+fn notification_routes_and_settings() {
+    let c = example();
+    assert_eq!(
+        c.notify,
+        NotifySettings::default(),
+        "the example spells out the defaults"
+    );
+    let names: Vec<&str> = c.notifications.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["prod-alarms", "staging-findings", "local-demo"]);
+
+    let alarms = &c.notifications[0];
+    assert_eq!(alarms.account.as_deref(), Some("prod"));
+    assert_eq!(alarms.channels, ["ops", "oncall"]);
+    assert_eq!(alarms.filter.names, ["orders-*", "payments-*"]);
+    assert_eq!(alarms.filter.states, ["ALARM", "OK"]);
+    assert!(alarms.verify_signatures);
+
+    let findings = &c.notifications[1];
+    assert_eq!(
+        findings.account.as_deref(),
+        Some("staging"),
+        "found by the ARN's account id"
+    );
+    assert_eq!(findings.filter.min_severity.as_deref(), Some("high"));
+
+    let local = &c.notifications[2];
+    assert_eq!(
+        local.source,
+        NotificationSource::Queue {
+            url: "http://127.0.0.1:5000/123456789012/chatops".into(),
+            raw: false
+        }
+    );
+    assert_eq!(local.account.as_deref(), Some("moto"));
+    assert!(!local.verify_signatures);
+
+    let oncall: Vec<&str> = c.routes_to("oncall").map(|r| r.name.as_str()).collect();
+    assert_eq!(oncall, ["prod-alarms", "staging-findings"]);
 }

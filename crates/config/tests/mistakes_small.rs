@@ -2,13 +2,7 @@
 
 mod common;
 
-use common::{errors, MINIMAL};
-
-fn one(text: &str) -> (usize, String, String) {
-    let mut errs = errors(text);
-    assert_eq!(errs.len(), 1, "expected one error, got {errs:#?}");
-    errs.remove(0)
-}
+use common::{one_error as one, MINIMAL};
 
 #[test]
 fn a_section_written_as_a_table_instead_of_an_array() {

@@ -16,6 +16,32 @@ pub(crate) fn clock_time(ms: i64) -> String {
     format!("{:02}:{:02} UTC", secs / 3600, secs / 60 % 60)
 }
 
+/// "2026-01-31 18:30 UTC": a time further away than today (a mute's end).
+pub(crate) fn utc_date_time(ms: i64) -> String {
+    let (year, month, day) = civil_date(ms.div_euclid(86_400_000));
+    format!("{year:04}-{month:02}-{day:02} {}", clock_time(ms))
+}
+
+/// The proleptic Gregorian date of a day counted from 1970-01-01, by whole 400-year eras
+/// (146,097 days each) so leap years need no table.
+fn civil_date(days: i64) -> (i64, u32, u32) {
+    let shifted = days + 719_468; // days from 0000-03-01, so a leap day ends each year
+    let era = shifted.div_euclid(146_097);
+    let day_of_era = shifted.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_index = (5 * day_of_year + 2) / 153; // 0 = March
+    let day = (day_of_year - (153 * month_index + 2) / 5 + 1) as u32;
+    let month = if month_index < 10 {
+        month_index + 3
+    } else {
+        month_index - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 impl Engine {
     pub(crate) async fn on_action(
         &self,
@@ -223,5 +249,25 @@ fn already(p: &PendingCommand) -> String {
             "This command still needs an answer before it can run.".into()
         }
         PendingState::AwaitingConfirmation => "This command is waiting for Run or Cancel.".into(),
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_utc() {
+        assert_eq!(utc_date_time(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc_date_time(1_767_225_600_000), "2026-01-01 00:00 UTC");
+        assert_eq!(
+            utc_date_time(1_767_225_600_000 + 3_600_000 + 90_000),
+            "2026-01-01 01:01 UTC"
+        );
+        // 2024 is a leap year, 2100 is not, 2000 is.
+        assert_eq!(utc_date_time(1_709_164_800_000), "2024-02-29 00:00 UTC");
+        assert_eq!(utc_date_time(4_107_542_400_000), "2100-03-01 00:00 UTC");
+        assert_eq!(utc_date_time(951_782_400_000), "2000-02-29 00:00 UTC");
+        assert_eq!(utc_date_time(-86_400_000), "1969-12-31 00:00 UTC");
     }
 }

@@ -17,6 +17,7 @@ impl Engine {
                 ("Aliases", "aliases"),
                 ("Accounts and regions", "accounts"),
                 ("Roles", "roles"),
+                ("Notifications", "notifications"),
             ]
             .iter()
             .map(|(label, value)| Choice {
@@ -54,6 +55,7 @@ impl Engine {
                     )
                 }
             }
+            "notifications" => "`@aws notifications` shows which alarms and events come to this channel and what is muted; `@aws notifications test` shows the same to everyone with a test post. `@aws notifications mute <alarm-name-or-pattern> [duration]` silences matching notifications here (`*` and `?` wildcards; 30m, 1h, 2d or 1h30m; default 1h, at most 30 days); `@aws notifications unmute <pattern>` or `@aws notifications unmute all` lifts it early.".to_string(),
             other => format!("There is no help topic {}.", code(other)),
         };
         t.tell(say(text));

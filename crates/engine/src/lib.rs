@@ -8,6 +8,8 @@ pub mod engine;
 mod help;
 pub mod mask;
 pub mod message;
+pub mod mutes;
+mod notifications;
 pub mod outcome;
 pub mod pending;
 mod pipeline;

@@ -24,6 +24,9 @@ impl Engine {
             "switch-role" => return self.switch_role(t, rest),
             "show-role" => return self.show_role(t),
             "alias" => return self.alias_command(t, rest),
+            "notifications" if crate::notifications::is_ours(rest) => {
+                return self.notifications_command(t, text, rest)
+            }
             "run" => return self.run_alias(t, rest).await,
             "support" if rest.trim().eq_ignore_ascii_case("create-case") => {
                 return self.support_form(t)

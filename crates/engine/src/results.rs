@@ -258,7 +258,7 @@ impl Engine {
     }
 
     /// A record of this turn for `command` (masked); the caller sets the rest.
-    fn turn_record(&self, t: &Turn, command: &str) -> AuditRecord {
+    pub(crate) fn turn_record(&self, t: &Turn, command: &str) -> AuditRecord {
         AuditRecord {
             time: t.now,
             workspace: t.ev.workspace.clone(),
@@ -277,7 +277,7 @@ impl Engine {
     }
 
     /// Appends to the audit log; a failing store is logged, never a reason to lose the reply.
-    fn record(&self, r: AuditRecord) {
+    pub(crate) fn record(&self, r: AuditRecord) {
         if let Err(e) = self.store.append_audit(&r) {
             tracing::error!(command = %r.command, user = %r.user, error = %e, "audit log: could not record");
         }

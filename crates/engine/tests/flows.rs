@@ -342,7 +342,7 @@ async fn help_is_a_menu_and_service_help_comes_from_the_models() {
     let f = fixture();
     let out = f.say("C-OPS", "alice", "@aws help").await;
     let (msg, action, options) = menu(&out).unwrap();
-    assert_eq!(options.len(), 4);
+    assert_eq!(options.len(), 5);
     let out = f.press("C-OPS", "alice", &msg, &action, "accounts").await;
     assert!(
         all_text(&out).contains("dev (123456789012, us-east-1); prod (210987654321, eu-west-1)")

@@ -60,6 +60,13 @@ pub fn errors(text: &str) -> Vec<(usize, String, String)> {
     }
 }
 
+/// The one error of `text`, as (line, key, message); fails when there are more.
+pub fn one_error(text: &str) -> (usize, String, String) {
+    let mut errs = errors(text);
+    assert_eq!(errs.len(), 1, "expected one error, got {errs:#?}");
+    errs.remove(0)
+}
+
 /// A valid minimal configuration to build cases from.
 pub const MINIMAL: &str = r#"
 [[workspaces]]
