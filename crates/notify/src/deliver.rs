@@ -398,9 +398,8 @@ impl Notifier {
 
     /// The mute of the channel that matches, if any.
     fn muted(&self, place: &Place, facts: &Facts) -> Option<String> {
-        let _name = facts.name.as_deref()?;
-        let _ = place;
-        None // MERGE: engine::mutes::matching
+        let name = facts.name.as_deref()?;
+        engine::mutes::matching(self.store.as_ref(), place, name, self.now()).map(|m| m.pattern)
     }
 
     async fn post_notification(&self, n: &Notification, meta: &Meta, place: &Place) -> Delivery {

@@ -12,15 +12,9 @@ use crate::route::Route;
 /// SQS's longest long-poll wait.
 pub const WAIT_SECS: u32 = 20;
 
-/// Polls every queue route until the returned tasks are aborted.
+/// Polls every queue of the routes (each once) until the returned tasks are aborted.
 pub fn spawn_all(intake: Arc<Intake>) -> Vec<tokio::task::JoinHandle<()>> {
-    let routes: Vec<Route> = intake
-        .routes
-        .all()
-        .iter()
-        .filter(|r| matches!(r.source, config::NotificationSource::Queue { .. }))
-        .cloned()
-        .collect();
+    let routes: Vec<Route> = intake.routes.queues().into_iter().cloned().collect();
     routes
         .into_iter()
         .map(|r| {
