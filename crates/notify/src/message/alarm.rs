@@ -31,7 +31,7 @@ pub struct Alarm {
 #[derive(Debug, Clone, PartialEq)]
 pub enum AlarmKind {
     /// One metric, or metric math (`Trigger.Metrics`), or an anomaly band.
-    Metric(Trigger),
+    Metric(Box<Trigger>),
     /// A rule over other alarms.
     Composite(Composite),
     /// Neither a `Trigger` nor an `AlarmRule` (a truncated or unusual message).
@@ -130,7 +130,7 @@ pub fn parse(v: &Value) -> Option<Alarm> {
     let name = text(v, "AlarmName")?;
     let arn = text(v, "AlarmArn");
     let kind = if let Some(t) = get(v, "Trigger").filter(|t| t.is_object()) {
-        AlarmKind::Metric(trigger(t))
+        AlarmKind::Metric(Box::new(trigger(t)))
     } else if get(v, "AlarmRule").is_some() || get(v, "TriggeringChildren").is_some() {
         AlarmKind::Composite(Composite {
             rule: text(v, "AlarmRule"),

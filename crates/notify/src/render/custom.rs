@@ -23,8 +23,15 @@ fn title(c: &Custom) -> &str {
         .unwrap_or("Notification")
 }
 
+/// `🔔 <title>`, the title's markdown marks dropped (a headline is one strong span).
 pub fn headline(c: &Custom) -> Rich {
-    layout::headline("🔔", title(c))
+    let t = title(c);
+    let t = if c.markdown {
+        markdown::plain(t)
+    } else {
+        t.to_string()
+    };
+    layout::headline("🔔", &t)
 }
 
 /// Markdown or plain spans of a payload text, cut at `max`.

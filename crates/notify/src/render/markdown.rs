@@ -49,6 +49,16 @@ pub fn spans(text: &str) -> Vec<Span> {
     out
 }
 
+/// The text of a markdown string without its marks (for one-line headlines).
+pub fn plain(text: &str) -> String {
+    spans(text)
+        .into_iter()
+        .map(|s| match s {
+            Span::Plain(t) | Span::Strong(t) | Span::Code(t) | Span::Mention(t) => t,
+        })
+        .collect()
+}
+
 fn is_empty(span: &Span) -> bool {
     match span {
         Span::Plain(t) | Span::Strong(t) | Span::Code(t) | Span::Mention(t) => t.trim().is_empty(),
