@@ -3,11 +3,12 @@
 //! notification nobody sees helps nobody; `cut` records it so the whole payload can be
 //! attached.
 
-use super::value::{array, get, scalar, strings, text};
+use super::value::{array, clip, get, scalar, strings, text};
 use serde_json::Value;
 
-/// The schema's limits (characters), as restated by AWS's custom-notification page:
-/// title 250, description 8,000, each next step 350, each keyword 75.
+/// The schema's limits (characters) from the "Parameter details" of AWS's
+/// custom-notification page, which we could read only as restated by a third-party client
+/// (research §4): title 250, description 8,000, each next step 350, each keyword 75.
 pub const MAX_TITLE: usize = 250;
 pub const MAX_DESCRIPTION: usize = 8000;
 pub const MAX_NEXT_STEP: usize = 350;
@@ -51,17 +52,6 @@ impl NotCustom {
             NotCustom::Description => "not a custom notification (no content.description)",
         }
     }
-}
-
-/// At most `max` characters of `s`, ending in `…` when cut; `cut` is set then.
-pub(crate) fn clip(s: &str, max: usize, cut: &mut bool) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    *cut = true;
-    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 /// Reads a custom notification.

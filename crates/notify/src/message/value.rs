@@ -63,6 +63,17 @@ pub(crate) fn strings(v: &Value, key: &str) -> Vec<String> {
     array(v, key).iter().filter_map(scalar).collect()
 }
 
+/// At most `max` characters of `s`, ending in `…` when cut; `cut` is set then.
+pub(crate) fn clip(s: &str, max: usize, cut: &mut bool) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    *cut = true;
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 /// A number written without a needless `.0` (`0`, `1.5`, `99.9`).
 pub(crate) fn show_number(f: f64) -> String {
     if f.fract() == 0.0 && f.abs() < 1e15 {

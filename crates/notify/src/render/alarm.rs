@@ -124,7 +124,7 @@ pub fn condition(t: &Trigger) -> Option<String> {
         .unwrap_or_else(|| op.to_string());
     let mut out = subject.map(|s| format!("{s} ")).unwrap_or_default();
     out.push_str(&words);
-    if op.contains("Band") || op.contains("Lower") || op.contains("Upper") {
+    if op.contains("Lower") || op.contains("Upper") {
         if let Some(w) = t.band_width() {
             out.push_str(&format!(" (width {w})"));
         }

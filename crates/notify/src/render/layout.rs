@@ -41,7 +41,7 @@ impl Doc {
     /// At most `max` characters of `s`, ending in `…` when cut (and then the whole
     /// notification is attached).
     pub fn clip(&mut self, s: &str, max: usize) -> String {
-        crate::message::custom::clip(s.trim(), max, &mut self.cut)
+        crate::message::value::clip(s.trim(), max, &mut self.cut)
     }
 
     /// A paragraph of spans (skipped when blank).
@@ -162,12 +162,12 @@ pub fn delivery(meta: &Meta) -> Vec<String> {
     if !meta.message_id.trim().is_empty() {
         parts.push(format!(
             "SNS {}",
-            crate::message::custom::clip(meta.message_id.trim(), 100, &mut false)
+            crate::message::value::clip(meta.message_id.trim(), 100, &mut false)
         ));
     }
     if let Some(topic) = meta.topic_arn.as_deref().filter(|t| !t.trim().is_empty()) {
         let name = topic.rsplit(':').next().unwrap_or(topic);
-        parts.push(crate::message::custom::clip(name, NAME, &mut false));
+        parts.push(crate::message::value::clip(name, NAME, &mut false));
     }
     if let Some(t) = time::show_ms(meta.received_ms).filter(|_| meta.received_ms > 0) {
         parts.push(format!("received {t}"));
@@ -200,6 +200,6 @@ pub fn attachment(raw: Raw<'_>) -> Block {
 
 /// A one-line headline: `{emoji} {text}`, strong, the text cut at [`NAME`].
 pub fn headline(emoji: &str, text: &str) -> Rich {
-    let text = crate::message::custom::clip(text.trim(), NAME, &mut false);
+    let text = crate::message::value::clip(text.trim(), NAME, &mut false);
     Rich(vec![Span::Strong(format!("{emoji} {text}"))])
 }

@@ -50,7 +50,7 @@ pub fn headline(n: &Notification) -> Rich {
 /// A short note for a message of no known format, the raw text attached as a file
 /// (`notification.json` when it is JSON, `notification.txt` otherwise).
 pub fn unsupported(raw: &str, reason: &str, meta: &Meta) -> Message {
-    let reason = crate::message::custom::clip(reason.trim(), layout::LONG, &mut false);
+    let reason = crate::message::value::clip(reason.trim(), layout::LONG, &mut false);
     let mut blocks = vec![
         Block::Text {
             text: layout::headline("⚠️", "Notification not understood"),
