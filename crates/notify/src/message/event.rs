@@ -4,7 +4,7 @@
 
 use super::findings::{self, Finding, GuardDuty};
 use super::health::{self, Health};
-use super::ops::{self, EcsDeployment, EcsService, EcsTask, Ssm, StackChange};
+use super::ops::{self, EcsServiceEvent, EcsTask, Ssm, StackChange};
 use super::value::{get, scalar, strings, text};
 use crate::Severity;
 use serde_json::Value;
@@ -36,8 +36,8 @@ pub enum EventKind {
     SecurityHub(Vec<Finding>),
     Stack(StackChange),
     EcsTask(EcsTask),
-    EcsDeployment(EcsDeployment),
-    EcsService(EcsService),
+    EcsDeployment(EcsServiceEvent),
+    EcsService(EcsServiceEvent),
     Ssm(Ssm),
     /// Any other event: the first scalar leaves of `detail` as (dotted path, value).
     Generic(Vec<(String, String)>),
@@ -62,8 +62,10 @@ pub fn parse(v: &Value) -> Option<Event> {
         }
         "aws.ecs" => match detail_type.as_str() {
             "ECS Task State Change" => EventKind::EcsTask(ops::ecs_task(detail)),
-            "ECS Deployment State Change" => EventKind::EcsDeployment(ops::ecs_deployment(detail)),
-            "ECS Service Action" => EventKind::EcsService(ops::ecs_service(detail)),
+            "ECS Deployment State Change" => {
+                EventKind::EcsDeployment(ops::ecs_service_event(detail))
+            }
+            "ECS Service Action" => EventKind::EcsService(ops::ecs_service_event(detail)),
             _ => EventKind::Generic(leaves(detail, GENERIC_FIELDS)),
         },
         "aws.ssm" => EventKind::Ssm(ops::ssm(detail)),
@@ -147,8 +149,7 @@ impl Event {
             EventKind::SecurityHub(f) => f.first().and_then(|f| f.workflow.clone()),
             EventKind::Stack(s) => s.status.clone(),
             EventKind::EcsTask(t) => t.last_status.clone(),
-            EventKind::EcsDeployment(d) => d.event_name.clone(),
-            EventKind::EcsService(s) => s.event_name.clone(),
+            EventKind::EcsDeployment(s) | EventKind::EcsService(s) => s.event_name.clone(),
             EventKind::Ssm(s) => s.status.clone(),
             EventKind::Generic(_) => None,
         }

@@ -126,46 +126,43 @@ pub fn ecs_task(d: &Value) -> EcsTask {
     }
 }
 
-/// An ECS service deployment changed state.
+/// An ECS service event: a deployment's state change (`ECS Deployment State Change`:
+/// `SERVICE_DEPLOYMENT_IN_PROGRESS|COMPLETED|FAILED`) or a service action (`ECS Service
+/// Action`: `SERVICE_STEADY_STATE`, `SERVICE_TASK_PLACEMENT_FAILURE`, …); both carry the
+/// same `eventType`/`eventName`/`reason`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EcsDeployment {
-    /// `INFO` or `ERROR`.
+pub struct EcsServiceEvent {
+    /// `INFO`, `WARN` or `ERROR`.
     pub event_type: Option<String>,
-    /// `SERVICE_DEPLOYMENT_IN_PROGRESS|COMPLETED|FAILED`.
     pub event_name: Option<String>,
+    /// Deployments only.
     pub deployment_id: Option<String>,
-    pub updated_at: Option<String>,
+    /// Service actions only.
+    pub cluster: Option<String>,
+    /// `updatedAt` (deployments) or `createdAt` (service actions).
+    pub at: Option<String>,
     pub reason: Option<String>,
 }
 
-/// Reads the `detail` of `ECS Deployment State Change`.
-pub fn ecs_deployment(d: &Value) -> EcsDeployment {
-    EcsDeployment {
-        event_type: text(d, "eventType"),
-        event_name: text(d, "eventName"),
-        deployment_id: text(d, "deploymentId"),
-        updated_at: text(d, "updatedAt"),
-        reason: text(d, "reason"),
+impl EcsServiceEvent {
+    /// An `ERROR` event or a failed deployment.
+    pub fn failed(&self) -> bool {
+        self.event_type.as_deref() == Some("ERROR")
+            || self
+                .event_name
+                .as_deref()
+                .is_some_and(|n| n.ends_with("FAILED"))
     }
 }
 
-/// An ECS service action (`SERVICE_STEADY_STATE`, `SERVICE_TASK_PLACEMENT_FAILURE`, …).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct EcsService {
-    pub event_type: Option<String>,
-    pub event_name: Option<String>,
-    pub cluster: Option<String>,
-    pub created_at: Option<String>,
-    pub reason: Option<String>,
-}
-
-/// Reads the `detail` of `ECS Service Action`.
-pub fn ecs_service(d: &Value) -> EcsService {
-    EcsService {
+/// Reads the `detail` of `ECS Deployment State Change` or `ECS Service Action`.
+pub fn ecs_service_event(d: &Value) -> EcsServiceEvent {
+    EcsServiceEvent {
         event_type: text(d, "eventType"),
         event_name: text(d, "eventName"),
+        deployment_id: text(d, "deploymentId"),
         cluster: text(d, "clusterArn"),
-        created_at: text(d, "createdAt"),
+        at: text(d, "updatedAt").or_else(|| text(d, "createdAt")),
         reason: text(d, "reason"),
     }
 }

@@ -33,8 +33,7 @@ pub fn headline(e: &Event) -> Rich {
         EventKind::SecurityHub(f) => findings::security_hub_headline(f),
         EventKind::Stack(s) => ops::stack_headline(s),
         EventKind::EcsTask(t) => ops::task_headline(t),
-        EventKind::EcsDeployment(d) => ops::deployment_headline(d, e),
-        EventKind::EcsService(s) => ops::service_headline(s, e),
+        EventKind::EcsDeployment(s) | EventKind::EcsService(s) => ops::service_headline(s, e),
         EventKind::Ssm(s) => ops::ssm_headline(s, &e.detail_type),
         EventKind::Generic(_) => layout::headline("📨", &e.detail_type),
     }
@@ -48,8 +47,7 @@ pub fn render(e: &Event, meta: &Meta) -> Message {
         EventKind::SecurityHub(f) => findings::security_hub(&mut doc, f),
         EventKind::Stack(s) => ops::stack(&mut doc, s),
         EventKind::EcsTask(t) => ops::task(&mut doc, t),
-        EventKind::EcsDeployment(d) => ops::deployment(&mut doc, d, e),
-        EventKind::EcsService(s) => ops::service(&mut doc, s),
+        EventKind::EcsDeployment(s) | EventKind::EcsService(s) => ops::service(&mut doc, s, e),
         EventKind::Ssm(s) => ops::ssm(&mut doc, s),
         EventKind::Generic(fields) => {
             doc.code_field("Source", Some(&e.source), VALUE);

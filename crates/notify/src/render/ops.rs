@@ -4,7 +4,7 @@
 
 use super::layout::{self, Doc, LONG, NAME, VALUE};
 use crate::message::event::Event;
-use crate::message::ops::{last_segment, EcsDeployment, EcsService, EcsTask, Ssm, StackChange};
+use crate::message::ops::{last_segment, EcsServiceEvent, EcsTask, Ssm, StackChange};
 use engine::{Rich, Span};
 
 /// Containers listed at most.
@@ -92,38 +92,28 @@ fn service_name(e: &Event) -> String {
         .unwrap_or_else(|| "service".into())
 }
 
-pub fn deployment_headline(d: &EcsDeployment, e: &Event) -> Rich {
-    let name = d.event_name.as_deref().unwrap_or("?");
-    let failed = name.ends_with("FAILED") || d.event_type.as_deref() == Some("ERROR");
-    let what = name.strip_prefix("SERVICE_DEPLOYMENT_").unwrap_or(name);
-    layout::headline(
-        status_emoji(failed, name.ends_with("COMPLETED")),
-        &format!("ECS deployment {what}: {}", service_name(e)),
-    )
-}
-
-pub fn deployment(doc: &mut Doc, d: &EcsDeployment, e: &Event) {
-    doc.paragraph(d.reason.as_deref(), LONG);
-    doc.code_field("Service", Some(&service_name(e)), NAME);
-    doc.code_field("Deployment", d.deployment_id.as_deref(), VALUE);
-    doc.code_field("Event", d.event_name.as_deref(), VALUE);
-    doc.time_field("Updated", d.updated_at.as_deref());
-}
-
-pub fn service_headline(s: &EcsService, e: &Event) -> Rich {
+/// `ECS deployment FAILED: web`, `ECS SERVICE_STEADY_STATE: web`.
+pub fn service_headline(s: &EcsServiceEvent, e: &Event) -> Rich {
     let name = s.event_name.as_deref().unwrap_or("?");
-    let failed = s.event_type.as_deref() == Some("ERROR");
+    let done = name.ends_with("COMPLETED") || name == "SERVICE_STEADY_STATE";
+    let what = match name.strip_prefix("SERVICE_DEPLOYMENT_") {
+        Some(state) => format!("deployment {state}"),
+        None => name.to_string(),
+    };
     layout::headline(
-        status_emoji(failed, name == "SERVICE_STEADY_STATE"),
-        &format!("ECS {name}: {}", service_name(e)),
+        status_emoji(s.failed(), done),
+        &format!("ECS {what}: {}", service_name(e)),
     )
 }
 
-pub fn service(doc: &mut Doc, s: &EcsService) {
+pub fn service(doc: &mut Doc, s: &EcsServiceEvent, e: &Event) {
     doc.paragraph(s.reason.as_deref(), LONG);
+    doc.code_field("Service", Some(&service_name(e)), NAME);
     doc.code_field("Cluster", s.cluster.as_deref().map(last_segment), NAME);
+    doc.code_field("Deployment", s.deployment_id.as_deref(), VALUE);
+    doc.code_field("Event", s.event_name.as_deref(), VALUE);
     doc.code_field("Event type", s.event_type.as_deref(), VALUE);
-    doc.time_field("Created", s.created_at.as_deref());
+    doc.time_field("When", s.at.as_deref());
 }
 
 pub fn ssm_headline(s: &Ssm, detail_type: &str) -> Rich {
