@@ -107,7 +107,14 @@ fn every_fixture_matches_its_goldens() {
     assert!(all.len() >= 20, "fixtures missing: {}", all.len());
     for (name, raw) in &all {
         let msg = message(raw);
-        let slack = serde_json::to_string_pretty(&slack_json(name, &msg)).expect("json") + "\n";
+        let out = slack_json(name, &msg);
+        let shown = out["messages"].to_string();
+        for m in LIVE_MARKUP {
+            if shown.contains(m) {
+                problems.push(format!("{name}: {m} reached Slack unescaped"));
+            }
+        }
+        let slack = serde_json::to_string_pretty(&out).expect("json") + "\n";
         let web = serde_json::to_string_pretty(&msg).expect("json") + "\n";
         problems.extend(check(&format!("{name}.slack.json"), &slack));
         problems.extend(check(&format!("{name}.web.json"), &web));
