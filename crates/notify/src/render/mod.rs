@@ -8,7 +8,7 @@ mod alarm;
 mod custom;
 mod event;
 mod findings;
-pub mod layout;
+mod layout;
 pub mod markdown;
 mod ops;
 mod text;
