@@ -202,7 +202,7 @@ async fn signed_deliveries_are_verified_before_anything_else() {
     assert_eq!(status, 200, "{body}");
     let f = until(&mut ws, "the v1 notification", |f| f["type"] == "post").await;
     assert!(
-        plain(&f["entry"]["message"]).contains("signed with SHA1withRSA"),
+        plain(&f["message"]).contains("signed with SHA1withRSA"),
         "{f}"
     );
     let v2 = envelope(
@@ -214,7 +214,7 @@ async fn signed_deliveries_are_verified_before_anything_else() {
     assert_eq!(status, 200, "{body}");
     let f = until(&mut ws, "the v2 alarm", |f| f["type"] == "post").await;
     assert!(
-        plain(&f["entry"]["message"]).contains("orders-api-errors"),
+        plain(&f["message"]).contains("orders-api-errors"),
         "{f}"
     );
 
@@ -392,34 +392,34 @@ async fn moto_topic_http_and_queue_reach_each_channel_once_in_threads() {
     };
     publish(&alarm("ALARM", "OK"), "ALARM: orders-api-errors");
     let root = until(&mut ws, "the ALARM", |f| {
-        f["type"] == "post" && plain(&f["entry"]["message"]).contains("ALARM")
+        f["type"] == "post" && plain(&f["message"]).contains("ALARM")
     })
     .await;
-    let root_id = root["entry"]["message"]["id"].as_str().unwrap().to_string();
-    assert!(root["entry"]["message"]["thread"].is_null(), "{root}");
+    let root_id = root["message"]["id"].as_str().unwrap().to_string();
+    assert!(root["message"]["thread"].is_null(), "{root}");
     publish(&alarm("OK", "ALARM"), "OK: orders-api-errors");
     let reply = until(&mut ws, "the OK in the thread", |f| f["type"] == "post").await;
     assert_eq!(
-        reply["entry"]["message"]["thread"],
+        reply["message"]["thread"],
         json!(root_id),
         "{reply}"
     );
     let update = until(&mut ws, "the root updated", |f| f["type"] == "update").await;
-    assert_eq!(update["entry"]["message"]["id"], json!(root_id));
+    assert_eq!(update["message"]["id"], json!(root_id));
     assert!(
-        plain(&update["entry"]["message"]).contains("1 update"),
+        plain(&update["message"]).contains("1 update"),
         "{update}"
     );
     publish(&guardduty(), "GuardDuty finding");
     let event = until(&mut ws, "the GuardDuty finding", |f| f["type"] == "post").await;
     assert!(
-        plain(&event["entry"]["message"]).contains("probed"),
+        plain(&event["message"]).contains("probed"),
         "{event}"
     );
     publish(&custom("release 42 is out"), "deploy");
     let c = until(&mut ws, "the custom notification", |f| f["type"] == "post").await;
     assert!(
-        plain(&c["entry"]["message"]).contains("release 42 is out"),
+        plain(&c["message"]).contains("release 42 is out"),
         "{c}"
     );
 
