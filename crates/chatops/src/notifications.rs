@@ -85,7 +85,7 @@ pub fn spawn_upkeep(intake: Arc<Intake>) -> tokio::task::JoinHandle<()> {
             tick.tick().await;
             intake.notifier.flush().await;
             n += 1;
-            if n % 1800 == 0 {
+            if n.is_multiple_of(1800) {
                 let i = intake.clone();
                 let _ = tokio::task::spawn_blocking(move || i.notifier.prune()).await;
             }

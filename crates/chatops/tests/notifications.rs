@@ -213,10 +213,7 @@ async fn signed_deliveries_are_verified_before_anything_else() {
     let (status, body) = post_sns(&addr, &v2.to_string(), None);
     assert_eq!(status, 200, "{body}");
     let f = until(&mut ws, "the v2 alarm", |f| f["type"] == "post").await;
-    assert!(
-        plain(&f["message"]).contains("orders-api-errors"),
-        "{f}"
-    );
+    assert!(plain(&f["message"]).contains("orders-api-errors"), "{f}");
 
     // The same message again (an SNS retry): answered, not posted again.
     let (status, _) = post_sns(&addr, &v2.to_string(), None);
@@ -399,29 +396,16 @@ async fn moto_topic_http_and_queue_reach_each_channel_once_in_threads() {
     assert!(root["message"]["thread"].is_null(), "{root}");
     publish(&alarm("OK", "ALARM"), "OK: orders-api-errors");
     let reply = until(&mut ws, "the OK in the thread", |f| f["type"] == "post").await;
-    assert_eq!(
-        reply["message"]["thread"],
-        json!(root_id),
-        "{reply}"
-    );
+    assert_eq!(reply["message"]["thread"], json!(root_id), "{reply}");
     let update = until(&mut ws, "the root updated", |f| f["type"] == "update").await;
     assert_eq!(update["message"]["id"], json!(root_id));
-    assert!(
-        plain(&update["message"]).contains("1 update"),
-        "{update}"
-    );
+    assert!(plain(&update["message"]).contains("1 update"), "{update}");
     publish(&guardduty(), "GuardDuty finding");
     let event = until(&mut ws, "the GuardDuty finding", |f| f["type"] == "post").await;
-    assert!(
-        plain(&event["message"]).contains("probed"),
-        "{event}"
-    );
+    assert!(plain(&event["message"]).contains("probed"), "{event}");
     publish(&custom("release 42 is out"), "deploy");
     let c = until(&mut ws, "the custom notification", |f| f["type"] == "post").await;
-    assert!(
-        plain(&c["message"]).contains("release 42 is out"),
-        "{c}"
-    );
+    assert!(plain(&c["message"]).contains("release 42 is out"), "{c}");
 
     // The queue's copies arrive too, and are recognised: nothing more is posted, and the
     // queue is emptied.

@@ -215,12 +215,18 @@ async fn a_delivery_that_died_mid_post_is_taken_over_after_its_lease() {
 async fn alarm_state_changes_go_into_the_thread_and_update_its_first_message() {
     let f = fixture(unlimited());
     let c1 = [place("C1")];
-    let r = f.notifier.deliver_to(&incoming("a1", alarm("ALARM")), &c1).await;
+    let r = f
+        .notifier
+        .deliver_to(&incoming("a1", alarm("ALARM")), &c1)
+        .await;
     let Delivery::Posted { id: root } = r.channels[0].1.clone() else {
         panic!("{r:?}")
     };
     f.hand.fetch_add(10 * MIN, Ordering::SeqCst);
-    let r = f.notifier.deliver_to(&incoming("a2", alarm("OK")), &c1).await;
+    let r = f
+        .notifier
+        .deliver_to(&incoming("a2", alarm("OK")), &c1)
+        .await;
     assert!(
         matches!(&r.channels[0].1, Delivery::InThread { root: r2, .. } if *r2 == root),
         "{r:?}"
@@ -231,18 +237,37 @@ async fn alarm_state_changes_go_into_the_thread_and_update_its_first_message() {
     assert_eq!(updates.len(), 1);
     assert_eq!(updates[0].id, root);
     assert!(updates[0].plain().contains("OK"), "{}", updates[0].plain());
-    assert!(updates[0].plain().contains("1 update"), "{}", updates[0].plain());
+    assert!(
+        updates[0].plain().contains("1 update"),
+        "{}",
+        updates[0].plain()
+    );
     // Flapping back within the fold window: folded into the thread.
     f.hand.fetch_add(2 * MIN, Ordering::SeqCst);
-    let r = f.notifier.deliver_to(&incoming("a3", alarm("ALARM")), &c1).await;
-    assert!(matches!(r.channels[0].1, Delivery::InThread { .. }), "{r:?}");
+    let r = f
+        .notifier
+        .deliver_to(&incoming("a3", alarm("ALARM")), &c1)
+        .await;
+    assert!(
+        matches!(r.channels[0].1, Delivery::InThread { .. }),
+        "{r:?}"
+    );
     f.hand.fetch_add(MIN, Ordering::SeqCst);
-    let r = f.notifier.deliver_to(&incoming("a4", alarm("OK")), &c1).await;
-    assert!(matches!(r.channels[0].1, Delivery::InThread { .. }), "{r:?}");
+    let r = f
+        .notifier
+        .deliver_to(&incoming("a4", alarm("OK")), &c1)
+        .await;
+    assert!(
+        matches!(r.channels[0].1, Delivery::InThread { .. }),
+        "{r:?}"
+    );
     assert!(f.poster.updates()[2].plain().contains("3 updates"));
     // Resolved and quiet for longer than the window: a new incident, a new message.
     f.hand.fetch_add(30 * MIN, Ordering::SeqCst);
-    let r = f.notifier.deliver_to(&incoming("a5", alarm("ALARM")), &c1).await;
+    let r = f
+        .notifier
+        .deliver_to(&incoming("a5", alarm("ALARM")), &c1)
+        .await;
     assert!(matches!(r.channels[0].1, Delivery::Posted { .. }), "{r:?}");
     // Threads are per channel.
     let r = f
@@ -269,11 +294,18 @@ async fn custom_threads_show_their_summary_on_the_first_message() {
             &c1,
         )
         .await;
-    assert!(matches!(r.channels[0].1, Delivery::InThread { .. }), "{r:?}");
+    assert!(
+        matches!(r.channels[0].1, Delivery::InThread { .. }),
+        "{r:?}"
+    );
     let root = &f.poster.posts()[0];
     assert!(root.plain().starts_with("*Deploy 42*"), "{}", root.plain());
     let update = &f.poster.updates()[0];
-    assert!(update.plain().starts_with("*Deploy 42*"), "{}", update.plain());
+    assert!(
+        update.plain().starts_with("*Deploy 42*"),
+        "{}",
+        update.plain()
+    );
     assert!(update.plain().contains("step 2"));
 }
 
@@ -333,7 +365,10 @@ async fn a_flood_is_summarised() {
     assert_eq!(posts.len(), 3);
     let summary = posts[2].plain();
     assert!(summary.contains("5 more notifications"), "{summary}");
-    assert!(summary.contains("n2") && summary.contains("n6"), "{summary}");
+    assert!(
+        summary.contains("n2") && summary.contains("n6"),
+        "{summary}"
+    );
 }
 
 #[tokio::test]
