@@ -560,6 +560,9 @@ fn root_update(mut latest: Message, t: &Thread, headline: &Rich) -> Message {
         if t.updates == 1 { "" } else { "s" }
     ));
     note.0.extend(headline.0.iter().cloned());
+    if t.state.as_deref() == Some("OK") {
+        note.0.push(engine::Span::Plain(" · ✅ resolved".into()));
+    }
     latest.blocks.push(engine::Block::Context { text: note });
     latest.id = t.root.clone();
     latest.thread = None;
