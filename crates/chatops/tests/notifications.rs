@@ -573,3 +573,78 @@ fn tempdir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+fn notify_send(cfg: &Path, channel: &str, file: &Path, vars: &[(&str, &str)]) -> common::Out {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chatops"))
+        .args(["notify", "send", "--config"])
+        .arg(cfg)
+        .args(["--channel", channel])
+        .arg(file)
+        .envs(vars.iter().copied())
+        .output()
+        .expect("run chatops notify send");
+    common::Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `chatops notify send`: a Slack channel directly through the Web API, threads kept in the
+/// configuration's store; a web chat channel through the running server; a file that is no
+/// notification refused with exit 2 and the reason.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notify_send_posts_a_file_as_if_it_had_arrived() {
+    let slack = SlackApi::start();
+    let dir = tempdir();
+    let db = dir.join("chatops.db");
+    let cfg = dir.join("chatops.toml");
+    std::fs::write(&cfg, config(&db, "http://127.0.0.1:9", "", true)).unwrap();
+    let vars = [("SLACK_BOT_TOKEN", "xoxb-test"), ("SLACK_API_URL", slack.url.as_str())];
+    let file = |name: &str, text: &str| {
+        let p = dir.join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+
+    let out = notify_send(&cfg, "alerts", &file("alarm.json", &alarm("ALARM", "OK")), &vars);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("posted to alerts"), "{out:?}");
+    let out = notify_send(&cfg, "alerts", &file("ok.json", &alarm("OK", "ALARM")), &vars);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains("in the thread"), "{out:?}");
+    let calls = slack.wait_posts(2);
+    let posts: Vec<_> = calls.iter().filter(|c| c.method == "chat.postMessage").collect();
+    assert_eq!(posts.len(), 2, "{posts:#?}");
+    assert!(posts[0].body.to_string().contains("orders-api-errors"));
+    assert_eq!(posts[1].body["thread_ts"], json!(posts[0].ts.clone().unwrap()));
+    assert_eq!(
+        calls.iter().filter(|c| c.method == "chat.update").count(),
+        1,
+        "the first message updated"
+    );
+
+    for (name, text, why) in [
+        ("words.txt", "hello there", "not JSON"),
+        ("object.json", "{\"hello\": 1}", "no known shape"),
+    ] {
+        let out = notify_send(&cfg, "alerts", &file(name, text), &vars);
+        assert_eq!(out.code, 2, "{why}: {out:?}");
+        assert!(out.stderr.contains("is not a notification"), "{out:?}");
+    }
+    assert_eq!(slack.calls().iter().filter(|c| c.method == "chat.postMessage").count(), 2);
+
+    // A web chat channel: handed to the running server, shown live.
+    let server = Server::start(&cfg);
+    let cookie = server.sign_in();
+    let (mut ws, _) = server.join(&cookie, WORKSPACE, OPS).await;
+    let custom_file = file("custom.json", &custom("sent from the command line"));
+    let send = tokio::task::spawn_blocking({
+        let cfg = cfg.clone();
+        move || notify_send(&cfg, "ops", &custom_file, &[])
+    });
+    let f = until(&mut ws, "the notification sent", |f| f["type"] == "post").await;
+    assert!(plain(&f["message"]).contains("sent from the command line"), "{f}");
+    let out = send.await.unwrap();
+    assert_eq!(out.code, 0, "{out:?}");
+}
