@@ -648,3 +648,50 @@ async fn notify_send_posts_a_file_as_if_it_had_arrived() {
     let out = send.await.unwrap();
     assert_eq!(out.code, 0, "{out:?}");
 }
+
+/// A signed `SubscriptionConfirmation` of a listed topic is confirmed with
+/// `ConfirmSubscription` as the route's account — the request the AWS CLI sends for
+/// `sns confirm-subscription` — and one of an unlisted topic is refused without any call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn subscriptions_are_confirmed_only_for_listed_topics() {
+    let moto = Moto::start();
+    let (proxy, seen) = common::recording_proxy(&moto.url);
+    let out = aws(&moto, "sns create-topic --name alarms --region us-east-1");
+    assert_eq!(out.code, 0, "{out:?}");
+    let dir = tempdir();
+    let db = dir.join("chatops.db");
+    let cfg = dir.join("chatops.toml");
+    let routes = format!("[[notifications]]\ntopic_arn = \"{TOPIC}\"\nchannels = [\"ops\"]\n");
+    std::fs::write(&cfg, config(&db, &proxy, &routes, false)).unwrap();
+    let cert = sns::testing::cert_path();
+    let server = Server::start_with(&cfg, &[("CHATOPS_SNS_TRUSTED_CERT", cert.to_str().unwrap())]);
+    let addr = server.addr.to_string();
+
+    let other = sns::testing::signed_confirmation(
+        "arn:aws:sns:us-east-1:123456789012:other",
+        "token-other",
+        2,
+        chrono::Utc::now(),
+    );
+    let (status, body) = post_sns(&addr, &other.to_string(), Some("SubscriptionConfirmation"));
+    assert_eq!(status, 401, "{body}");
+    assert!(seen.lock().unwrap().is_empty(), "no call for an unlisted topic");
+
+    let token = "2336412f37fb687f5d51e6e2425dacbba1b2c3d4e5f60718293a4b5c6d7e8f90";
+    let listed = sns::testing::signed_confirmation(TOPIC, token, 1, chrono::Utc::now());
+    let (status, body) = post_sns(&addr, &listed.to_string(), Some("SubscriptionConfirmation"));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.starts_with("confirmed"), "{body}");
+    let ours = seen.lock().unwrap().clone();
+    assert_eq!(ours.len(), 1, "{ours:#?}");
+    // The reference CLI's request for the same confirmation, through the same proxy.
+    let out = common::aws_via(
+        &proxy,
+        &format!("sns confirm-subscription --topic-arn {TOPIC} --token {token} --authenticate-on-unsubscribe true --region us-east-1"),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let all = seen.lock().unwrap().clone();
+    assert_eq!(all.len(), 2, "{all:#?}");
+    assert_eq!(all[0], all[1], "the request aws sends");
+    assert!(all[0].contains("Action=ConfirmSubscription"), "{}", all[0]);
+}

@@ -56,10 +56,15 @@ pub fn chatops(moto: &Moto, line: &str) -> Out {
 /// The reference AWS CLI against the same server (`cli_timestamp_format = iso8601`, as in
 /// AWS CLI v2).
 pub fn aws(moto: &Moto, args: &str) -> Out {
+    aws_via(&moto.url, args)
+}
+
+/// The reference AWS CLI with `--endpoint-url url` (a proxy in front of moto).
+pub fn aws_via(url: &str, args: &str) -> Out {
     let config = std::env::temp_dir().join("chatops-aws-cli-config");
     std::fs::write(&config, "[default]\ncli_timestamp_format = iso8601\n").unwrap();
     let mut argv = shell_words(args);
-    argv.extend(["--endpoint-url".to_string(), moto.url.clone()]);
+    argv.extend(["--endpoint-url".to_string(), url.to_string()]);
     let out = env(&mut Command::new(venv().join("bin/aws")))
         .env("AWS_CONFIG_FILE", &config)
         .args(&argv)
