@@ -48,9 +48,11 @@ web_port="${CHATOPS_PORT:-8080}"
 port_free "$web_port" || web_port=0
 echo "Try: @aws lambda list-functions · @aws cloudwatch describe-alarms --state-value ALARM ·"
 echo "     @aws lambda get-function (then pick a function) · @aws set default-account · @aws help"
-"$bin" serve --config "$state/chatops.toml" --addr "127.0.0.1:$web_port" | tee "$state/serve.out" &
+"$bin" serve --config "$state/chatops.toml" --addr "127.0.0.1:$web_port" >"$state/serve.out" &
 serve_pid=$!
-trap 'kill "$serve_pid" "$moto_pid" 2>/dev/null || true' EXIT INT TERM
+tail -n +1 -f "$state/serve.out" &
+tail_pid=$!
+trap 'kill "$serve_pid" "$tail_pid" "$moto_pid" 2>/dev/null || true' EXIT INT TERM
 # Once it listens: subscribe its POST /sns to the seeded topic (moto delivers at once and
 # never asks for confirmation).
 sns_url=""
@@ -65,6 +67,7 @@ aws=(.venv/bin/aws --endpoint-url "$moto_url" --region us-east-1)
 "${aws[@]}" sns subscribe --topic-arn "$topic" --protocol http \
   --notification-endpoint "$sns_url" >/dev/null
 echo "Notifications: $topic delivers to $sns_url (channels ops and oncall). Make an alarm arrive:"
-echo "     ${aws[*]} sns publish --topic-arn $topic --message file://examples/demo/notifications/alarm.json"
+echo "     AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing ${aws[*]} sns publish \\"
+echo "       --topic-arn $topic --message file://examples/demo/notifications/alarm.json"
 echo "     (then alarm-ok.json: it lands in the alarm's thread; also guardduty.json, deploy.json)"
 wait "$serve_pid"
