@@ -134,7 +134,7 @@ id = "123456789012"
 
 [[roles]]
 name = "admin"
-policies = ["ReadOnlyAccess"]
+policies = ["ReadOnly"]
 
 [[channels]]
 name = "alerts"
