@@ -13,41 +13,14 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::notices::{alarm, aws_file, config, custom, TOPIC};
 use common::slack_api::SlackApi;
 use common::web::{drain, plain, until, Server};
 use common::{aws, Moto};
 use serde_json::{json, Value};
 
-const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:alarms";
 const WORKSPACE: &str = "local";
 const OPS: &str = "ops";
-
-/// An alarm message in the shape CloudWatch publishes (`+0000` timestamps, lower-case
-/// dimension keys).
-fn alarm(state: &str, old: &str) -> String {
-    json!({
-        "AlarmName": "orders-api-errors",
-        "AlarmDescription": "Lambda orders-api errors > 0",
-        "AWSAccountId": "123456789012",
-        "NewStateValue": state,
-        "NewStateReason": format!("Threshold Crossed: went {state}"),
-        "StateChangeTime": "2026-12-04T10:05:37.912+0000",
-        "Region": "US East (N. Virginia)",
-        "AlarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-api-errors",
-        "OldStateValue": old,
-        "Trigger": {"MetricName": "Errors", "Namespace": "AWS/Lambda", "StatisticType": "Statistic",
-            "Statistic": "SUM", "Unit": null, "Dimensions": [{"value": "orders-api", "name": "FunctionName"}],
-            "Period": 60, "EvaluationPeriods": 1, "ComparisonOperator": "GreaterThanThreshold",
-            "Threshold": 0.0, "TreatMissingData": "", "EvaluateLowSampleCountPercentile": ""}
-    })
-    .to_string()
-}
-
-fn custom(title: &str) -> String {
-    json!({"version": "1.0", "source": "custom",
-           "content": {"title": title, "description": "Deploy of orders-api finished"}})
-    .to_string()
-}
 
 fn guardduty() -> String {
     json!({"version": "0", "id": "7bf73129-1428-4cd3-a780-95db273d1602",
@@ -58,60 +31,6 @@ fn guardduty() -> String {
         "accountId": "123456789012", "region": "us-east-1",
         "service": {"count": 3}}})
     .to_string()
-}
-
-fn config(db: &Path, moto: &str, routes: &str, slack: bool) -> String {
-    let slack_ws = if slack {
-        r#"
-[[workspaces]]
-name = "acme"
-platform = "slack"
-
-[[channels]]
-name = "alerts"
-workspace = "acme"
-platform_id = "C0ALERTS"
-accounts = ["dev"]
-role_setting = "channel"
-channel_role = "admin"
-"#
-    } else {
-        ""
-    };
-    format!(
-        r#"
-[store]
-sqlite = "{db}"
-
-[notify]
-rate_per_minute = 0
-
-[[workspaces]]
-name = "local"
-platform = "web"
-
-[[accounts]]
-name = "dev"
-id = "123456789012"
-region = "us-east-1"
-endpoint = "{moto}"
-
-[[roles]]
-name = "admin"
-policies = ["AdministratorAccess"]
-
-[[channels]]
-name = "ops"
-workspace = "local"
-platform_id = "ops"
-accounts = ["dev"]
-role_setting = "channel"
-channel_role = "admin"
-{slack_ws}
-{routes}
-"#,
-        db = db.display(),
-    )
 }
 
 /// `POST /sns` with a JSON body as SNS sends it; returns status and body.
@@ -376,15 +295,10 @@ async fn moto_topic_http_and_queue_reach_each_channel_once_in_threads() {
     let (mut ws, _) = server.join(&cookie, WORKSPACE, OPS).await;
 
     let publish = |message: &str, subject: &str| {
-        let file = dir.join("message.json");
-        std::fs::write(&file, message).unwrap();
-        let out = aws(
-            &moto,
-            &format!(
-                "sns publish --topic-arn {TOPIC} --subject '{subject}' --message file://{} --region us-east-1",
-                file.display()
-            ),
+        let args = format!(
+            "sns publish --topic-arn {TOPIC} --subject '{subject}' --message file://{{file}} --region us-east-1"
         );
+        let out = aws_file(&moto, &dir, &args, message);
         assert_eq!(out.code, 0, "{out:?}");
     };
     publish(&alarm("ALARM", "OK"), "ALARM: orders-api-errors");
@@ -475,15 +389,10 @@ async fn killed_between_receive_and_delete_delivers_once() {
         Server::start_with(&cfg, &vars)
     };
     let send = |body: &str| {
-        let file = dir.join("body.json");
-        std::fs::write(&file, body).unwrap();
-        let out = aws(
-            &moto,
-            &format!(
-                "sqs send-message --queue-url {queue} --message-body file://{} --region us-east-1",
-                file.display()
-            ),
+        let args = format!(
+            "sqs send-message --queue-url {queue} --message-body file://{{file}} --region us-east-1"
         );
+        let out = aws_file(&moto, &dir, &args, body);
         assert_eq!(out.code, 0, "{out:?}");
     };
 
@@ -600,24 +509,43 @@ async fn notify_send_posts_a_file_as_if_it_had_arrived() {
     let db = dir.join("chatops.db");
     let cfg = dir.join("chatops.toml");
     std::fs::write(&cfg, config(&db, "http://127.0.0.1:9", "", true)).unwrap();
-    let vars = [("SLACK_BOT_TOKEN", "xoxb-test"), ("SLACK_API_URL", slack.url.as_str())];
+    let vars = [
+        ("SLACK_BOT_TOKEN", "xoxb-test"),
+        ("SLACK_API_URL", slack.url.as_str()),
+    ];
     let file = |name: &str, text: &str| {
         let p = dir.join(name);
         std::fs::write(&p, text).unwrap();
         p
     };
 
-    let out = notify_send(&cfg, "alerts", &file("alarm.json", &alarm("ALARM", "OK")), &vars);
+    let out = notify_send(
+        &cfg,
+        "alerts",
+        &file("alarm.json", &alarm("ALARM", "OK")),
+        &vars,
+    );
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("posted to alerts"), "{out:?}");
-    let out = notify_send(&cfg, "alerts", &file("ok.json", &alarm("OK", "ALARM")), &vars);
+    let out = notify_send(
+        &cfg,
+        "alerts",
+        &file("ok.json", &alarm("OK", "ALARM")),
+        &vars,
+    );
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains("in the thread"), "{out:?}");
     let calls = slack.wait_posts(2);
-    let posts: Vec<_> = calls.iter().filter(|c| c.method == "chat.postMessage").collect();
+    let posts: Vec<_> = calls
+        .iter()
+        .filter(|c| c.method == "chat.postMessage")
+        .collect();
     assert_eq!(posts.len(), 2, "{posts:#?}");
     assert!(posts[0].body.to_string().contains("orders-api-errors"));
-    assert_eq!(posts[1].body["thread_ts"], json!(posts[0].ts.clone().unwrap()));
+    assert_eq!(
+        posts[1].body["thread_ts"],
+        json!(posts[0].ts.clone().unwrap())
+    );
     assert_eq!(
         calls.iter().filter(|c| c.method == "chat.update").count(),
         1,
@@ -632,7 +560,14 @@ async fn notify_send_posts_a_file_as_if_it_had_arrived() {
         assert_eq!(out.code, 2, "{why}: {out:?}");
         assert!(out.stderr.contains("is not a notification"), "{out:?}");
     }
-    assert_eq!(slack.calls().iter().filter(|c| c.method == "chat.postMessage").count(), 2);
+    assert_eq!(
+        slack
+            .calls()
+            .iter()
+            .filter(|c| c.method == "chat.postMessage")
+            .count(),
+        2
+    );
 
     // A web chat channel: handed to the running server, shown live.
     let server = Server::start(&cfg);
@@ -644,7 +579,10 @@ async fn notify_send_posts_a_file_as_if_it_had_arrived() {
         move || notify_send(&cfg, "ops", &custom_file, &[])
     });
     let f = until(&mut ws, "the notification sent", |f| f["type"] == "post").await;
-    assert!(plain(&f["message"]).contains("sent from the command line"), "{f}");
+    assert!(
+        plain(&f["message"]).contains("sent from the command line"),
+        "{f}"
+    );
     let out = send.await.unwrap();
     assert_eq!(out.code, 0, "{out:?}");
 }
@@ -664,7 +602,10 @@ async fn subscriptions_are_confirmed_only_for_listed_topics() {
     let routes = format!("[[notifications]]\ntopic_arn = \"{TOPIC}\"\nchannels = [\"ops\"]\n");
     std::fs::write(&cfg, config(&db, &proxy, &routes, false)).unwrap();
     let cert = sns::testing::cert_path();
-    let server = Server::start_with(&cfg, &[("CHATOPS_SNS_TRUSTED_CERT", cert.to_str().unwrap())]);
+    let server = Server::start_with(
+        &cfg,
+        &[("CHATOPS_SNS_TRUSTED_CERT", cert.to_str().unwrap())],
+    );
     let addr = server.addr.to_string();
 
     let other = sns::testing::signed_confirmation(
@@ -675,7 +616,10 @@ async fn subscriptions_are_confirmed_only_for_listed_topics() {
     );
     let (status, body) = post_sns(&addr, &other.to_string(), Some("SubscriptionConfirmation"));
     assert_eq!(status, 401, "{body}");
-    assert!(seen.lock().unwrap().is_empty(), "no call for an unlisted topic");
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "no call for an unlisted topic"
+    );
 
     let token = "2336412f37fb687f5d51e6e2425dacbba1b2c3d4e5f60718293a4b5c6d7e8f90";
     let listed = sns::testing::signed_confirmation(TOPIC, token, 1, chrono::Utc::now());

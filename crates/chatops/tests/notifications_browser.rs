@@ -9,11 +9,9 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use common::notices::{alarm, aws_file, config, TOPIC};
 use common::web::Server;
 use common::{aws, Moto};
-use serde_json::json;
-
-const TOPIC: &str = "arn:aws:sns:us-east-1:123456789012:alarms";
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -21,24 +19,6 @@ fn repo() -> PathBuf {
         .nth(2)
         .expect("the repository")
         .to_path_buf()
-}
-
-fn alarm(state: &str, old: &str) -> String {
-    json!({
-        "AlarmName": "orders-api-errors",
-        "AlarmDescription": "Lambda orders-api errors > 0",
-        "AWSAccountId": "123456789012",
-        "NewStateValue": state,
-        "NewStateReason": format!("Threshold Crossed: 1 out of the last 1 datapoints was {state}"),
-        "StateChangeTime": "2026-12-04T10:05:37.912+0000",
-        "Region": "US East (N. Virginia)",
-        "AlarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-api-errors",
-        "OldStateValue": old,
-        "Trigger": {"MetricName": "Errors", "Namespace": "AWS/Lambda", "Statistic": "SUM",
-            "Dimensions": [{"value": "orders-api", "name": "FunctionName"}], "Period": 60,
-            "EvaluationPeriods": 1, "ComparisonOperator": "GreaterThanThreshold", "Threshold": 0.0}
-    })
-    .to_string()
 }
 
 #[test]
@@ -58,44 +38,12 @@ fn an_alarm_and_its_ok_in_headless_chromium() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let cfg = dir.join("chatops.toml");
+    let routes = format!(
+        "[[notifications]]\ntopic_arn = \"{TOPIC}\"\naccount = \"dev\"\nchannels = [\"ops\"]\nverify_signatures = false\n"
+    );
     std::fs::write(
         &cfg,
-        format!(
-            r#"
-[store]
-sqlite = "{db}"
-
-[[workspaces]]
-name = "local"
-platform = "web"
-
-[[accounts]]
-name = "dev"
-id = "123456789012"
-region = "us-east-1"
-endpoint = "{moto}"
-
-[[roles]]
-name = "admin"
-policies = ["AdministratorAccess"]
-
-[[channels]]
-name = "ops"
-workspace = "local"
-platform_id = "ops"
-accounts = ["dev"]
-role_setting = "channel"
-channel_role = "admin"
-
-[[notifications]]
-topic_arn = "{TOPIC}"
-account = "dev"
-channels = ["ops"]
-verify_signatures = false
-"#,
-            db = dir.join("chatops.db").display(),
-            moto = moto.url
-        ),
+        config(&dir.join("chatops.db"), &moto.url, &routes, false),
     )
     .unwrap();
     let server = Server::start(&cfg);
@@ -112,15 +60,9 @@ verify_signatures = false
     );
     assert_eq!(out.code, 0, "{out:?}");
     let publish = |message: String| {
-        let file = dir.join("message.json");
-        std::fs::write(&file, message).unwrap();
-        let out = aws(
-            &moto,
-            &format!(
-                "sns publish --topic-arn {TOPIC} --message file://{} --region us-east-1",
-                file.display()
-            ),
-        );
+        let args =
+            format!("sns publish --topic-arn {TOPIC} --message file://{{file}} --region us-east-1");
+        let out = aws_file(&moto, &dir, &args, &message);
         assert_eq!(out.code, 0, "{out:?}");
     };
     publish(alarm("ALARM", "OK"));
@@ -150,7 +92,11 @@ verify_signatures = false
         lines.push(line);
     }
     let status = node.wait().expect("node finishes");
-    assert!(status.success(), "notifications.mjs failed ({status}):\n{}", lines.join("\n"));
+    assert!(
+        status.success(),
+        "notifications.mjs failed ({status}):\n{}",
+        lines.join("\n")
+    );
     assert!(published, "the page said it was ready");
     for step in [
         "sign in and open the ops channel",

@@ -11,6 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use testkit::{venv, Moto};
 
+pub mod notices;
 pub mod slack_api;
 pub mod web;
 
