@@ -180,6 +180,14 @@ async fn signed_deliveries_are_verified_before_anything_else() {
     }
     let (status, _) = post_sns(&addr, "not json", None);
     assert_eq!(status, 400);
+    // Larger than any SNS message can be.
+    let huge = envelope(&custom(&"x".repeat(400 * 1024)), None, 2);
+    let (status, _) = post_sns(&addr, &huge.to_string(), None);
+    assert_eq!(status, 413);
+    // The message type header must agree with the body.
+    let v = envelope(&custom("typed"), None, 2);
+    let (status, text) = post_sns(&addr, &v.to_string(), Some("SubscriptionConfirmation"));
+    assert_eq!(status, 400, "{text}");
 
     // Nothing more was posted, and the server made no outbound request at all.
     let frames = drain(&mut ws, Duration::from_millis(1500)).await;

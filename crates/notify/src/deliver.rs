@@ -569,6 +569,18 @@ fn root_update(mut latest: Message, t: &Thread, headline: &Rich) -> Message {
     latest
 }
 
+/// Puts a thread's summary (the custom notification's `metadata.summary`) on top.
+fn with_summary(m: &mut Message, summary: Option<&str>) {
+    if let Some(s) = summary {
+        m.blocks.insert(
+            0,
+            engine::Block::Text {
+                text: Rich(vec![engine::Span::Strong(s.to_string())]),
+            },
+        );
+    }
+}
+
 /// "N more notifications" for a channel over its rate limit.
 fn summary_message(held: &Held) -> Message {
     let mut m = Message::default();
