@@ -424,14 +424,7 @@ impl Notifier {
         ) {
             Decision::NewRoot => {
                 let summary = n.summary();
-                if let Some(s) = &summary {
-                    message.blocks.insert(
-                        0,
-                        engine::Block::Text {
-                            text: Rich(vec![engine::Span::Strong(s.clone())]),
-                        },
-                    );
-                }
+                with_summary(&mut message, summary.as_deref());
                 let d = self
                     .post_new(place, message, headline_text(&headline))
                     .await;
@@ -546,14 +539,7 @@ fn headline_text(h: &Rich) -> String {
 /// The thread's first message after an update: the latest notification in full, the
 /// custom summary on top when there is one, and how many updates the thread holds.
 fn root_update(mut latest: Message, t: &Thread, headline: &Rich) -> Message {
-    if let Some(s) = &t.summary {
-        latest.blocks.insert(
-            0,
-            engine::Block::Text {
-                text: Rich(vec![engine::Span::Strong(s.clone())]),
-            },
-        );
-    }
+    with_summary(&mut latest, t.summary.as_deref());
     let mut note = Rich::verbatim(format!(
         "🧵 {} update{} in the thread · latest: ",
         t.updates,
