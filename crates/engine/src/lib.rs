@@ -6,6 +6,7 @@ mod actions;
 mod aliases;
 pub mod engine;
 mod help;
+pub mod insights;
 pub mod mask;
 pub mod message;
 pub mod mutes;
@@ -26,7 +27,7 @@ pub mod text;
 
 pub use engine::{system_clock, Clock, Engine, Options};
 pub use message::{
-    Block, Button, Choice, Event, Field, Inbound, Message, Outbound, Rich, Span, Style,
+    ActionId, Block, Button, Choice, Event, Field, Inbound, Message, Outbound, Rich, Span, Style,
 };
 pub use outcome::{Outcome, Question, Reply};
 pub use poster::{Place, PostError, PostFuture, Poster};

@@ -425,6 +425,9 @@ impl ActionId {
     pub const NEXT_PAGE: &'static str = "next_page";
     pub const HELP: &'static str = "help";
     pub const SUPPORT_CASE: &'static str = "support_case";
+    /// Runs the button's value as a command typed by whoever pressed it (Show logs on an
+    /// alarm notification): the same authorization, confirmation and audit as typing it.
+    pub const COMMAND: &'static str = "command";
 }
 
 impl Message {

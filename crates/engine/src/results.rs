@@ -56,6 +56,12 @@ impl Engine {
         let command = pc.full_text();
         let mut m = Message::default();
         let (outcome_name, decision_reason) = match &outcome {
+            Ok(ran) if crate::insights::follows(call) => {
+                m = self
+                    .query_results(t, pc, call, &ran.result, &p.region)
+                    .await;
+                ("ok".to_string(), p.decision.reason.clone())
+            }
             Ok(ran) => {
                 self.result_blocks(
                     &mut m,

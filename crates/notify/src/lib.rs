@@ -14,6 +14,7 @@ pub mod deliver;
 pub mod http;
 pub mod intake;
 pub mod limit;
+pub mod logs;
 pub mod message;
 pub mod render;
 pub mod route;

@@ -48,7 +48,11 @@ pub fn render(a: &Alarm, meta: &Meta) -> Message {
         AlarmKind::Unknown => {}
     }
     doc.time_field("Changed", a.changed.as_deref());
-    doc.finish(Some("CloudWatch alarm".into()), meta, Raw::Json(&a.raw))
+    let mut m = doc.finish(Some("CloudWatch alarm".into()), meta, Raw::Json(&a.raw));
+    if let Some(b) = crate::logs::buttons(a) {
+        m.blocks.push(b);
+    }
+    m
 }
 
 fn region_field(doc: &mut Doc, a: &Alarm) {
