@@ -41,7 +41,8 @@ fn draw_err<E: std::fmt::Display>(e: E) -> ChartError {
 pub fn draw(spec: &ChartSpec, layout: &Layout) -> Result<Vec<u8>, ChartError> {
     let mut buf = vec![255u8; spec.width as usize * spec.height as usize * 3];
     let labels = {
-        let root = BitMapBackend::with_buffer(&mut buf, (spec.width, spec.height)).into_drawing_area();
+        let root =
+            BitMapBackend::with_buffer(&mut buf, (spec.width, spec.height)).into_drawing_area();
         let mut painter = Painter {
             area: &root,
             layout,
@@ -72,17 +73,35 @@ impl Painter<'_, '_> {
             let (a, b) = (a.min(b), a.max(b));
             if b >= l.start && a <= l.end {
                 let (x0, x1) = (l.col_of(a), l.col_of(b));
-                self.fill(x0, l.top, x1.max(x0 + 1), l.bottom + 1, rgb(palette::EVALUATION).mix(palette::EVALUATION_ALPHA))?;
+                self.fill(
+                    x0,
+                    l.top,
+                    x1.max(x0 + 1),
+                    l.bottom + 1,
+                    rgb(palette::EVALUATION).mix(palette::EVALUATION_ALPHA),
+                )?;
             }
         }
         match &spec.threshold {
             Threshold::Above(v) if v.is_finite() => {
                 let row = l.row_of(*v);
-                self.fill(l.left, l.top, l.right + 1, row, rgb(palette::BREACH).mix(palette::BREACH_ALPHA))?;
+                self.fill(
+                    l.left,
+                    l.top,
+                    l.right + 1,
+                    row,
+                    rgb(palette::BREACH).mix(palette::BREACH_ALPHA),
+                )?;
             }
             Threshold::Below(v) if v.is_finite() => {
                 let row = l.row_of(*v);
-                self.fill(l.left, row + 2, l.right + 1, l.bottom + 1, rgb(palette::BREACH).mix(palette::BREACH_ALPHA))?;
+                self.fill(
+                    l.left,
+                    row + 2,
+                    l.right + 1,
+                    l.bottom + 1,
+                    rgb(palette::BREACH).mix(palette::BREACH_ALPHA),
+                )?;
             }
             Threshold::Band { lower, upper } => self.band(spec, lower, upper)?,
             _ => {}
@@ -103,7 +122,14 @@ impl Painter<'_, '_> {
     }
 
     /// Fills the half-open pixel rectangle `x0..x1` × `y0..y1`.
-    fn fill<C: Color>(&self, x0: i32, y0: i32, x1: i32, y1: i32, color: C) -> Result<(), ChartError> {
+    fn fill<C: Color>(
+        &self,
+        x0: i32,
+        y0: i32,
+        x1: i32,
+        y1: i32,
+        color: C,
+    ) -> Result<(), ChartError> {
         if x1 <= x0 || y1 <= y0 {
             return Ok(());
         }
@@ -114,7 +140,15 @@ impl Painter<'_, '_> {
     }
 
     /// Queues text to draw after the shapes.
-    fn text(&mut self, s: &str, at: (i32, i32), px: f32, color: Rgb, h: HPos, v: VPos) -> Result<(), ChartError> {
+    fn text(
+        &mut self,
+        s: &str,
+        at: (i32, i32),
+        px: f32,
+        color: Rgb,
+        h: HPos,
+        v: VPos,
+    ) -> Result<(), ChartError> {
         self.labels.push(Label {
             text: s.to_string(),
             at,
@@ -148,9 +182,22 @@ impl Painter<'_, '_> {
         let message = "No datapoints in this window";
         let (cx, cy) = ((l.left + l.right) / 2, (l.top + l.bottom) / 2);
         let half = self.text_width(message, NOTE_PX)? / 2 + 12;
-        self.fill(cx - half - 1, cy - 17, cx + half + 1, cy + 17, rgb(palette::GRID))?;
+        self.fill(
+            cx - half - 1,
+            cy - 17,
+            cx + half + 1,
+            cy + 17,
+            rgb(palette::GRID),
+        )?;
         self.fill(cx - half, cy - 16, cx + half, cy + 16, rgb((255, 255, 255)))?;
-        self.text(message, (cx, cy), NOTE_PX, palette::MUTED, HPos::Center, VPos::Middle)
+        self.text(
+            message,
+            (cx, cy),
+            NOTE_PX,
+            palette::MUTED,
+            HPos::Center,
+            VPos::Middle,
+        )
     }
 
     fn grid(&self) -> Result<(), ChartError> {
@@ -183,15 +230,27 @@ impl Painter<'_, '_> {
     }
 
     /// The anomaly band: a grey polygon along the upper edge and back along the lower one.
-    fn band(&self, spec: &ChartSpec, lower: &[(i64, f64)], upper: &[(i64, f64)]) -> Result<(), ChartError> {
+    fn band(
+        &self,
+        spec: &ChartSpec,
+        lower: &[(i64, f64)],
+        upper: &[(i64, f64)],
+    ) -> Result<(), ChartError> {
         let lower = self.pixels(spec, lower);
         let upper = self.pixels(spec, upper);
         if lower.is_empty() || upper.is_empty() {
             return Ok(());
         }
-        let outline: Vec<(i32, i32)> = upper.iter().copied().chain(lower.iter().rev().copied()).collect();
+        let outline: Vec<(i32, i32)> = upper
+            .iter()
+            .copied()
+            .chain(lower.iter().rev().copied())
+            .collect();
         self.area
-            .draw(&Polygon::new(outline, rgb(palette::BAND).mix(palette::BAND_ALPHA).filled()))
+            .draw(&Polygon::new(
+                outline,
+                rgb(palette::BAND).mix(palette::BAND_ALPHA).filled(),
+            ))
             .map_err(draw_err)?;
         for edge in [upper, lower] {
             self.area
@@ -221,7 +280,13 @@ impl Painter<'_, '_> {
         let row = l.row_of(v);
         let mut x = l.left + 1;
         while x <= l.right {
-            self.fill(x, row, (x + DASH).min(l.right + 1), row + 2, rgb(palette::THRESHOLD))?;
+            self.fill(
+                x,
+                row,
+                (x + DASH).min(l.right + 1),
+                row + 2,
+                rgb(palette::THRESHOLD),
+            )?;
             x += DASH + GAP;
         }
         let value = format_value(v, (v.abs() * 1e-4).max(1e-4));
@@ -230,7 +295,14 @@ impl Painter<'_, '_> {
         } else {
             (format!("< {value}"), VPos::Top, row + 5)
         };
-        self.text(&label, (l.right - 4, y), LABEL_PX, palette::THRESHOLD, HPos::Right, anchor)
+        self.text(
+            &label,
+            (l.right - 4, y),
+            LABEL_PX,
+            palette::THRESHOLD,
+            HPos::Right,
+            anchor,
+        )
     }
 
     /// Each series as a line through its points, points drawn; breaching points in red.
@@ -267,7 +339,9 @@ impl Painter<'_, '_> {
                         .draw(&Circle::new(px, 3, rgb(palette::BREACH_POINT).filled()))
                         .map_err(draw_err)?;
                 } else {
-                    self.area.draw(&Circle::new(px, 2, color.filled())).map_err(draw_err)?;
+                    self.area
+                        .draw(&Circle::new(px, 2, color.filled()))
+                        .map_err(draw_err)?;
                 }
             }
             drawn |= !pixels.is_empty();
@@ -283,9 +357,23 @@ impl Painter<'_, '_> {
         self.fill(col, l.top, col + 2, l.bottom, rgb(color))?;
         let name = state.as_str();
         if col + 6 + self.text_width(name, LABEL_PX)? <= l.right {
-            self.text(name, (col + 6, l.top + 3), LABEL_PX, color, HPos::Left, VPos::Top)
+            self.text(
+                name,
+                (col + 6, l.top + 3),
+                LABEL_PX,
+                color,
+                HPos::Left,
+                VPos::Top,
+            )
         } else {
-            self.text(name, (col - 4, l.top + 3), LABEL_PX, color, HPos::Right, VPos::Top)
+            self.text(
+                name,
+                (col - 4, l.top + 3),
+                LABEL_PX,
+                color,
+                HPos::Right,
+                VPos::Top,
+            )
         }
     }
 
@@ -294,19 +382,54 @@ impl Painter<'_, '_> {
         let width = spec.width as i32;
         let height = spec.height as i32;
         let title = self.fit(&spec.title, TITLE_PX, width - 16)?;
-        self.text(&title, (width / 2, 5), TITLE_PX, palette::TEXT, HPos::Center, VPos::Top)?;
+        self.text(
+            &title,
+            (width / 2, 5),
+            TITLE_PX,
+            palette::TEXT,
+            HPos::Center,
+            VPos::Top,
+        )?;
         if let Some(unit) = &spec.unit {
             let unit = self.fit(unit, LABEL_PX, width / 2)?;
-            self.text(&unit, (8, l.top - 8), LABEL_PX, palette::MUTED, HPos::Left, VPos::Bottom)?;
+            self.text(
+                &unit,
+                (8, l.top - 8),
+                LABEL_PX,
+                palette::MUTED,
+                HPos::Left,
+                VPos::Bottom,
+            )?;
         }
         for (v, label) in &l.y_ticks {
-            self.text(label, (l.left - 7, l.row_of(*v)), LABEL_PX, palette::TEXT, HPos::Right, VPos::Middle)?;
+            self.text(
+                label,
+                (l.left - 7, l.row_of(*v)),
+                LABEL_PX,
+                palette::TEXT,
+                HPos::Right,
+                VPos::Middle,
+            )?;
         }
         for (t, label) in &l.x_ticks.ticks {
-            self.text(label, (l.col_of(*t), l.bottom + 6), LABEL_PX, palette::TEXT, HPos::Center, VPos::Top)?;
+            self.text(
+                label,
+                (l.col_of(*t), l.bottom + 6),
+                LABEL_PX,
+                palette::TEXT,
+                HPos::Center,
+                VPos::Top,
+            )?;
         }
         let caption = &l.x_ticks.caption;
-        self.text(caption, (8, height - 5), LABEL_PX, palette::MUTED, HPos::Left, VPos::Bottom)?;
+        self.text(
+            caption,
+            (8, height - 5),
+            LABEL_PX,
+            palette::MUTED,
+            HPos::Left,
+            VPos::Bottom,
+        )?;
         let min_x = 16 + self.text_width(caption, LABEL_PX)? + 24;
         self.legend(spec, min_x)
     }
@@ -325,7 +448,14 @@ impl Painter<'_, '_> {
                 break;
             }
             let color = palette::SERIES[i % palette::SERIES.len()];
-            self.text(&label, (x, y), LABEL_PX, palette::TEXT, HPos::Right, VPos::Bottom)?;
+            self.text(
+                &label,
+                (x, y),
+                LABEL_PX,
+                palette::TEXT,
+                HPos::Right,
+                VPos::Bottom,
+            )?;
             x -= w + 6;
             let mid = y - 6;
             self.fill(x - 16, mid - 1, x, mid + 2, rgb(color))?;

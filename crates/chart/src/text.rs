@@ -97,7 +97,11 @@ pub fn draw(rgb: &mut [u8], width: u32, height: u32, label: &Label) -> Result<()
         VAlign::Middle => label.at.1 as f32 + label.px * 0.365,
         VAlign::Bottom => label.at.1 as f32 + scaled.descent(),
     };
-    let (r, g, b) = (label.color.0 as f32, label.color.1 as f32, label.color.2 as f32);
+    let (r, g, b) = (
+        label.color.0 as f32,
+        label.color.1 as f32,
+        label.color.2 as f32,
+    );
     let mut pen = x0;
     let mut prev = None;
     for c in label.text.chars() {
@@ -163,8 +167,14 @@ mod tests {
         let dark_cols: Vec<usize> = (0..w as usize)
             .filter(|x| (0..h as usize).any(|y| buf[(y * w as usize + x) * 3] < 128))
             .collect();
-        assert!(dark_cols.first().is_some_and(|x| *x >= 2 && *x <= 4), "{dark_cols:?}");
-        let off = Label { at: (-500, 900), ..label };
+        assert!(
+            dark_cols.first().is_some_and(|x| *x >= 2 && *x <= 4),
+            "{dark_cols:?}"
+        );
+        let off = Label {
+            at: (-500, 900),
+            ..label
+        };
         assert!(draw(&mut buf, w, h, &off).is_ok());
     }
 }

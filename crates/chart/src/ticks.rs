@@ -100,7 +100,10 @@ mod tests {
     fn three_hours_get_half_hour_ticks_labelled_hh_mm() {
         let t = time_ticks(NOON - 3 * 60 * MINUTE, NOON, 712);
         let labels: Vec<&str> = t.ticks.iter().map(|x| x.1.as_str()).collect();
-        assert_eq!(labels, ["09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:00"]);
+        assert_eq!(
+            labels,
+            ["09:00", "09:30", "10:00", "10:30", "11:00", "11:30", "12:00"]
+        );
         assert_eq!(t.caption, "UTC · 2026-12-04");
     }
 

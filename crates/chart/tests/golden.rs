@@ -13,7 +13,8 @@ fn check(name: &str, spec: chart::ChartSpec) {
         std::fs::write(&path, &png).expect("golden file written");
         return;
     }
-    let golden = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDEN=1 writes it)", path.display()));
+    let golden = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (UPDATE_GOLDEN=1 writes it)", path.display()));
     if golden != png {
         let actual = std::env::temp_dir().join(format!("chart-golden-{name}.png"));
         let _ = std::fs::write(&actual, &png);

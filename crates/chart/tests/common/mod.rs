@@ -11,7 +11,10 @@ pub const HOUR: i64 = 60 * MINUTE;
 
 /// A repeatable value in 0..1 for step `i`.
 pub fn jitter(i: i64) -> f64 {
-    let x = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17) ^ 0x5851_F42D_4C95_7F2D;
+    let x = (i as u64)
+        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        .rotate_left(17)
+        ^ 0x5851_F42D_4C95_7F2D;
     (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
 }
 
@@ -23,7 +26,11 @@ pub fn alarm() -> ChartSpec {
         .map(|i| {
             let t = start + (i + 1) * MINUTE;
             let base = (jitter(i) * 3.0).floor();
-            let v = if i >= 160 { base + 4.0 + (i - 160) as f64 * 0.35 } else { base };
+            let v = if i >= 160 {
+                base + 4.0 + (i - 160) as f64 * 0.35
+            } else {
+                base
+            };
             (t, v)
         })
         .collect();
@@ -78,11 +85,18 @@ pub fn anomaly() -> ChartSpec {
     let points = times
         .clone()
         .map(|(i, t)| {
-            let spike = if i >= 150 { 60.0 + (i - 150) as f64 * 2.0 } else { 0.0 };
+            let spike = if i >= 150 {
+                60.0 + (i - 150) as f64 * 2.0
+            } else {
+                0.0
+            };
             (t, expected(i) + (jitter(i) - 0.5) * 30.0 + spike)
         })
         .collect();
-    let lower = times.clone().map(|(i, t)| (t, expected(i) - 30.0)).collect();
+    let lower = times
+        .clone()
+        .map(|(i, t)| (t, expected(i) - 30.0))
+        .collect();
     let upper = times.map(|(i, t)| (t, expected(i) + 30.0)).collect();
     let changed = NOON - 25 * MINUTE;
     ChartSpec {
