@@ -9,10 +9,10 @@ pub fn png_rgb(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, ChartErro
     let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Rgb);
     encoder.set_depth(png::BitDepth::Eight);
-    // Charts are mostly flat colour: the Sub/Up filters chosen per row and default deflate give
+    // Charts are mostly flat colour: a filter chosen per row and balanced deflate give
     // small files quickly (see benches/render.rs).
-    encoder.set_compression(png::Compression::Default);
-    encoder.set_adaptive_filter(png::AdaptiveFilterType::Adaptive);
+    encoder.set_compression(png::Compression::Balanced);
+    encoder.set_filter(png::Filter::Adaptive);
     let err = |e: png::EncodingError| ChartError::Encode(e.to_string());
     let mut writer = encoder.write_header().map_err(err)?;
     writer.write_image_data(rgb).map_err(err)?;

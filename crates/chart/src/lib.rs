@@ -55,6 +55,17 @@ pub enum AlarmState {
 }
 
 impl AlarmState {
+    /// Reads CloudWatch's `StateValue` (`OK`, `ALARM`, `INSUFFICIENT_DATA`); `None` for
+    /// anything else, so the caller decides what an unknown state means.
+    pub fn from_state_value(value: &str) -> Option<Self> {
+        match value {
+            "OK" => Some(AlarmState::Ok),
+            "ALARM" => Some(AlarmState::Alarm),
+            "INSUFFICIENT_DATA" => Some(AlarmState::InsufficientData),
+            _ => None,
+        }
+    }
+
     /// The name CloudWatch uses (`StateValue`), written beside the marker.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -135,8 +146,42 @@ pub enum ChartError {
 ///
 /// Deterministic: the same spec gives the same bytes. Never panics; a window that does not
 /// start before it ends or a size out of range is an error, and bad data points are skipped.
+///
+/// ```
+/// use chart::{render_png, AlarmState, ChartSpec, Series, Threshold};
+///
+/// let end = 1_796_385_600_000; // 2026-12-04T12:00Z
+/// let points = (0..180).map(|i| (end - (180 - i) * 60_000, (i % 7) as f64)).collect();
+/// let spec = ChartSpec {
+///     unit: Some("Count".into()),
+///     series: vec![Series { label: "FunctionName=checkout".into(), points }],
+///     threshold: Threshold::Above(5.0),
+///     state_change: Some((end - 600_000, AlarmState::Alarm)),
+///     ..ChartSpec::new("AWS/Lambda Errors (Sum, 60 s)", (end - 3 * 3_600_000, end))
+/// };
+/// let png = render_png(&spec)?;
+/// assert!(png.starts_with(b"\x89PNG"));
+/// # Ok::<(), chart::ChartError>(())
+/// ```
 pub fn render_png(spec: &ChartSpec) -> Result<Vec<u8>, ChartError> {
     let layout = Layout::for_spec(spec)?;
     let rgb = draw::draw(spec, &layout)?;
     encode::png_rgb(&rgb, spec.width, spec.height)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AlarmState;
+
+    #[test]
+    fn state_values_round_trip() {
+        for s in [
+            AlarmState::Ok,
+            AlarmState::Alarm,
+            AlarmState::InsufficientData,
+        ] {
+            assert_eq!(AlarmState::from_state_value(s.as_str()), Some(s));
+        }
+        assert_eq!(AlarmState::from_state_value("alarm"), None);
+    }
 }

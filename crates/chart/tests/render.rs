@@ -21,14 +21,19 @@ fn clear_row(layout: &Layout, row: i32) -> i32 {
         .expect("a clear row")
 }
 
-/// A column near `col` that no vertical grid line crosses.
-fn clear_col(layout: &Layout, col: i32) -> i32 {
-    let grid: Vec<i32> = layout
+/// The columns of the vertical grid lines (the x ticks).
+fn grid_cols(layout: &Layout) -> Vec<i32> {
+    layout
         .x_ticks
         .ticks
         .iter()
         .map(|t| layout.col_of(t.0))
-        .collect();
+        .collect()
+}
+
+/// A column near `col` that no vertical grid line crosses.
+fn clear_col(layout: &Layout, col: i32) -> i32 {
+    let grid = grid_cols(layout);
     (col..layout.right)
         .find(|c| *c > layout.left + 1 && !grid.iter().any(|g| (g - c).abs() <= 1))
         .expect("a clear column")
@@ -181,12 +186,7 @@ fn the_evaluation_band_and_state_change_marker_are_at_their_columns() {
         let layout = Layout::for_spec(&spec).expect("a layout");
         let img = render(&spec);
         let row = clear_row(&layout, layout.bottom - 12);
-        let grid: Vec<i32> = layout
-            .x_ticks
-            .ticks
-            .iter()
-            .map(|t| layout.col_of(t.0))
-            .collect();
+        let grid = grid_cols(&layout);
         let tinted: Vec<i32> = (layout.left + 1..=layout.right)
             .filter(|x| !grid.contains(x) && is_evaluation_tint(pixel(&img, *x, row)))
             .collect();
