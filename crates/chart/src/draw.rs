@@ -47,6 +47,7 @@ pub fn draw(spec: &ChartSpec, layout: &Layout) -> Result<Vec<u8>, ChartError> {
             area: &root,
             layout,
             labels: Vec::new(),
+            threshold_label: None,
         };
         painter.paint(spec)?;
         root.present().map_err(draw_err)?;
@@ -63,6 +64,8 @@ struct Painter<'p, 'a> {
     layout: &'p Layout,
     /// Text to draw once the shapes are done.
     labels: Vec<Label>,
+    /// Where the threshold's label is, `(x0, y0, x1, y1)`, for the marker's label to avoid.
+    threshold_label: Option<(i32, i32, i32, i32)>,
 }
 
 impl Painter<'_, '_> {
@@ -290,11 +293,23 @@ impl Painter<'_, '_> {
             x += DASH + GAP;
         }
         let value = format_value(v, (v.abs() * 1e-4).max(1e-4));
-        let (label, anchor, y) = if above {
-            (format!("> {value}"), VPos::Bottom, row - 3)
+        // On the breaching side, unless that would leave the plot area.
+        let room = LABEL_PX as i32 + 6;
+        let label_above = if above {
+            row - room >= l.top
         } else {
-            (format!("< {value}"), VPos::Top, row + 5)
+            row + room > l.bottom
         };
+        let label = format!("{} {value}", if above { ">" } else { "<" });
+        let (anchor, y) = if label_above {
+            (VPos::Bottom, row - 3)
+        } else {
+            (VPos::Top, row + 5)
+        };
+        let (x1, w) = (l.right - 4, self.text_width(&label, LABEL_PX)?);
+        let h = (LABEL_PX * 1.2) as i32;
+        let (y0, y1) = if label_above { (y - h, y) } else { (y, y + h) };
+        self.threshold_label = Some((x1 - w, y0, x1, y1));
         self.text(
             &label,
             (l.right - 4, y),
@@ -356,25 +371,22 @@ impl Painter<'_, '_> {
         let col = l.col_of(t);
         self.fill(col, l.top, col + 2, l.bottom, rgb(color))?;
         let name = state.as_str();
-        if col + 6 + self.text_width(name, LABEL_PX)? <= l.right {
-            self.text(
-                name,
-                (col + 6, l.top + 3),
-                LABEL_PX,
-                color,
-                HPos::Left,
-                VPos::Top,
-            )
+        let w = self.text_width(name, LABEL_PX)?;
+        // Right of the line where it fits, else left of it; below the threshold's label if
+        // they would meet.
+        let (x, h, x0) = if col + 6 + w <= l.right {
+            (col + 6, HPos::Left, col + 6)
         } else {
-            self.text(
-                name,
-                (col - 4, l.top + 3),
-                LABEL_PX,
-                color,
-                HPos::Right,
-                VPos::Top,
-            )
+            (col - 4, HPos::Right, col - 4 - w)
+        };
+        let mut y = l.top + 3;
+        if let Some((tx0, ty0, tx1, ty1)) = self.threshold_label {
+            let height = (LABEL_PX * 1.2) as i32;
+            if x0 < tx1 && x0 + w > tx0 && y < ty1 && y + height > ty0 {
+                y = ty1 + 4;
+            }
         }
+        self.text(name, (x, y), LABEL_PX, color, h, VPos::Top)
     }
 
     fn labels(&mut self, spec: &ChartSpec) -> Result<(), ChartError> {

@@ -14,8 +14,8 @@ const MARGIN_RIGHT: i32 = 24;
 const MARGIN_TOP: i32 = 46;
 const MARGIN_BOTTOM: i32 = 50;
 
-/// Aim for about this many y ticks: enough to read a value off, few enough for 300 px.
-const Y_TICKS_WANTED: f64 = 5.0;
+/// Aim for a y tick every this many pixels (5 on the default 300 px chart), and at least 3.
+const PIXELS_PER_Y_TICK: i32 = 40;
 
 /// The geometry of one chart. Pixel coordinates are `(column, row)` from the top-left corner;
 /// the plot area is `left..=right` × `top..=bottom`.
@@ -53,13 +53,15 @@ impl Layout {
                 height: spec.height,
             });
         }
-        let (lo, hi, y_ticks) = y_range(values_in_window(spec));
+        let bottom = spec.height as i32 - 1 - MARGIN_BOTTOM;
+        let wanted = ((bottom - MARGIN_TOP) / PIXELS_PER_Y_TICK).clamp(3, 8);
+        let (lo, hi, y_ticks) = y_range(values_in_window(spec), wanted as f64);
         let (left, right) = (MARGIN_LEFT, spec.width as i32 - 1 - MARGIN_RIGHT);
         Ok(Layout {
             left,
             right,
             top: MARGIN_TOP,
-            bottom: spec.height as i32 - 1 - MARGIN_BOTTOM,
+            bottom,
             start,
             end,
             lo,
@@ -129,10 +131,10 @@ fn values_in_window(spec: &ChartSpec) -> Vec<f64> {
     values
 }
 
-/// A y range that holds `values`, with round tick values at its ends where the numbers allow.
-/// An empty input gives 0..1; a flat one (a single point, a constant series) is widened so that
-/// the line sits in the middle instead of on an edge.
-pub fn y_range(values: Vec<f64>) -> (f64, f64, Vec<(f64, String)>) {
+/// A y range that holds `values`, with round tick values at its ends where the numbers allow,
+/// about `wanted` ticks apart. An empty input gives 0..1; a flat one (a single point, a
+/// constant series) is widened so that the line sits in the middle instead of on an edge.
+pub fn y_range(values: Vec<f64>, wanted: f64) -> (f64, f64, Vec<(f64, String)>) {
     let mut min = f64::INFINITY;
     let mut max = f64::NEG_INFINITY;
     for v in values.into_iter().filter(|v| v.is_finite()) {
@@ -156,7 +158,7 @@ pub fn y_range(values: Vec<f64>) -> (f64, f64, Vec<(f64, String)>) {
     if min > 0.0 && min < max * 0.5 {
         min = 0.0;
     }
-    if let Some((lo, hi, step)) = nice_range(min, max) {
+    if let Some((lo, hi, step)) = nice_range(min, max, wanted) {
         let n = ((hi - lo) / step).round() as i64;
         let ticks = (0..=n)
             .map(|i| {
@@ -176,14 +178,14 @@ pub fn y_range(values: Vec<f64>) -> (f64, f64, Vec<(f64, String)>) {
     (min, max, ticks)
 }
 
-/// Extends `min..max` to multiples of a round step (1, 2 or 5 × 10ⁿ) giving about
-/// [`Y_TICKS_WANTED`] ticks. `None` when the span is not a normal finite number.
-fn nice_range(min: f64, max: f64) -> Option<(f64, f64, f64)> {
+/// Extends `min..max` to multiples of a round step (1, 2, 2.5 or 5 × 10ⁿ) giving about
+/// `wanted` steps. `None` when the span is not a normal finite number.
+fn nice_range(min: f64, max: f64, wanted: f64) -> Option<(f64, f64, f64)> {
     let span = max - min;
     if !span.is_finite() || !span.is_normal() {
         return None;
     }
-    let raw = span / Y_TICKS_WANTED;
+    let raw = span / wanted.max(1.0);
     let magnitude = 10f64.powf(raw.log10().floor());
     let step = [1.0, 2.0, 2.5, 5.0, 10.0]
         .into_iter()
@@ -262,7 +264,7 @@ mod tests {
 
     #[test]
     fn y_range_is_round_and_holds_the_values() {
-        let (lo, hi, ticks) = y_range(vec![0.0, 3.0, 7.2]);
+        let (lo, hi, ticks) = y_range(vec![0.0, 3.0, 7.2], 5.0);
         assert_eq!((lo, hi), (0.0, 8.0));
         let labels: Vec<&str> = ticks.iter().map(|t| t.1.as_str()).collect();
         assert_eq!(labels, ["0", "2", "4", "6", "8"]);
@@ -270,15 +272,15 @@ mod tests {
 
     #[test]
     fn flat_and_empty_series_get_a_usable_range() {
-        let (lo, hi, _) = y_range(vec![]);
+        let (lo, hi, _) = y_range(vec![], 5.0);
         assert_eq!((lo, hi), (0.0, 1.0));
-        let (lo, hi, _) = y_range(vec![0.0, 0.0]);
+        let (lo, hi, _) = y_range(vec![0.0, 0.0], 5.0);
         assert!(lo < 0.0 && hi > 0.0);
-        let (lo, hi, _) = y_range(vec![250.0]);
+        let (lo, hi, _) = y_range(vec![250.0], 5.0);
         assert!(lo < 250.0 && hi > 250.0, "{lo}..{hi}");
-        let (lo, hi, t) = y_range(vec![f64::MAX, -f64::MAX]);
+        let (lo, hi, t) = y_range(vec![f64::MAX, -f64::MAX], 5.0);
         assert!(lo.is_finite() && hi.is_finite() && t.len() == 3);
-        let (lo, hi, _) = y_range(vec![1e-310, 2e-310]);
+        let (lo, hi, _) = y_range(vec![1e-310, 2e-310], 5.0);
         assert!(lo < hi);
     }
 

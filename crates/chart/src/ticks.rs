@@ -57,9 +57,13 @@ pub fn time_ticks(start: i64, end: i64, pixels: u32) -> TimeTicks {
         } else {
             step
         };
+    // Within a day HH:MM says it all (the caption has the date); across days, midnight ticks
+    // name their day so that "12:00" is not ambiguous.
+    let multi_day = span > DAY as i128;
     let label = |t: i64| match DateTime::<Utc>::from_timestamp_millis(t) {
-        Some(d) if step < DAY as i128 => d.format("%H:%M").to_string(),
-        Some(d) => d.format("%m-%d").to_string(),
+        Some(d) if step >= DAY as i128 => d.format("%m-%d").to_string(),
+        Some(d) if multi_day && t.rem_euclid(DAY) == 0 => d.format("%m-%d").to_string(),
+        Some(d) => d.format("%H:%M").to_string(),
         None => "?".to_string(),
     };
     let ticks = (0..)
@@ -112,6 +116,17 @@ mod tests {
         let t = time_ticks(NOON + 7 * MINUTE, NOON + 67 * MINUTE, 712);
         assert_eq!(t.ticks.first().map(|x| x.1.as_str()), Some("12:10"));
         assert!(t.ticks.iter().all(|x| x.0 >= NOON + 7 * MINUTE));
+    }
+
+    #[test]
+    fn across_days_midnight_ticks_name_the_day() {
+        let t = time_ticks(NOON - 3 * DAY, NOON, 712);
+        let labels: Vec<&str> = t.ticks.iter().map(|x| x.1.as_str()).collect();
+        assert!(
+            labels.contains(&"12-02") && labels.contains(&"12:00"),
+            "{labels:?}"
+        );
+        assert_eq!(t.caption, "UTC · 2026-12-01 → 2026-12-04");
     }
 
     #[test]
