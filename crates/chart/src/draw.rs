@@ -24,6 +24,8 @@ type Area<'a> = DrawingArea<BitMapBackend<'a>, Shift>;
 const LABEL_PX: f32 = 14.0;
 const TITLE_PX: f32 = 19.0;
 const NOTE_PX: f32 = 18.0;
+/// No chart line holds more characters than this, even at 4096 px wide.
+const MAX_TEXT_CHARS: usize = 400;
 /// A dash and the gap after it, for the threshold line.
 const DASH: i32 = 8;
 const GAP: i32 = 5;
@@ -167,9 +169,22 @@ impl Painter<'_, '_> {
         Ok(text::width(s, px)?.ceil() as i32)
     }
 
-    /// Cuts `s` with an ellipsis until it fits in `max` pixels.
+    /// Cuts `s` with an ellipsis until it fits in `max` pixels. Only the first
+    /// [`MAX_TEXT_CHARS`] characters are considered, so a huge title costs no more than a long
+    /// one (each step measures the whole string).
     fn fit(&self, s: &str, px: f32, max: i32) -> Result<String, ChartError> {
-        let mut chars: Vec<char> = s.chars().filter(|c| !c.is_control()).collect();
+        let mut chars: Vec<char> = s
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(MAX_TEXT_CHARS)
+            .collect();
+        if s.chars()
+            .filter(|c| !c.is_control())
+            .nth(MAX_TEXT_CHARS)
+            .is_some()
+        {
+            chars.push('…');
+        }
         let mut out: String = chars.iter().collect();
         while !chars.is_empty() && self.text_width(&out, px)? > max {
             chars.pop();

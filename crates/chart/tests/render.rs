@@ -350,3 +350,19 @@ fn a_window_that_does_not_run_forward_or_a_bad_size_is_an_error() {
         assert!(err.to_string().contains("200x120"), "{err}");
     }
 }
+
+#[test]
+fn a_huge_title_or_label_is_cut_to_fit_quickly() {
+    let mut spec = common::alarm();
+    spec.title = "AWS/Lambda Errors ".repeat(50_000);
+    spec.unit = Some("u".repeat(100_000));
+    spec.series[0].label = "x".repeat(100_000);
+    let started = std::time::Instant::now();
+    let img = render(&spec);
+    assert_eq!((img.0, img.1), (800, 300));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
