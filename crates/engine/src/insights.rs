@@ -102,23 +102,43 @@ fn iso(epoch_s: i64) -> String {
 /// results then hold the query's meaning even where the service (an emulator) ignores it.
 fn message_filters(query: &str) -> Vec<regex_lite::Regex> {
     let mut out = Vec::new();
-    for part in query.split('|') {
-        let part = part.trim();
-        let Some(rest) = part
-            .strip_prefix("filter")
-            .map(str::trim_start)
-            .and_then(|r| r.strip_prefix("@message"))
+    let mut rest = query;
+    // Each `filter @message like /…/`; the pattern may hold `|`, so it is read to its
+    // closing unescaped `/`, not split with the commands.
+    while let Some(at) = rest.find("filter") {
+        let after = &rest[at + "filter".len()..];
+        rest = after;
+        let Some(pattern) = after
+            .trim_start()
+            .strip_prefix("@message")
             .map(str::trim_start)
             .and_then(|r| r.strip_prefix("like"))
-            .map(str::trim)
+            .map(str::trim_start)
+            .and_then(|r| r.strip_prefix('/'))
         else {
             continue;
         };
-        let Some(body) = rest.strip_prefix('/').and_then(|r| r.strip_suffix('/')) else {
-            continue;
-        };
-        if let Ok(re) = regex_lite::Regex::new(body) {
-            out.push(re);
+        let mut body = String::new();
+        let mut escaped = false;
+        let mut closed = false;
+        for c in pattern.chars() {
+            if escaped {
+                body.push('\\');
+                body.push(c);
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '/' {
+                closed = true;
+                break;
+            } else {
+                body.push(c);
+            }
+        }
+        if closed {
+            if let Ok(re) = regex_lite::Regex::new(&body) {
+                out.push(re);
+            }
         }
     }
     out
@@ -179,7 +199,12 @@ fn timestamp_key(t: &str) -> String {
 fn show_time(t: &str) -> String {
     match t.parse::<i64>() {
         Ok(ms) => command::timestamp::from_epoch(ms as f64 / 1000.0)
-            .map(|s| s.replace('T', " ").trim_end_matches("+00:00").to_string())
+            .map(|s| {
+                s.replace('T', " ")
+                    .trim_end_matches("+00:00")
+                    .trim_end_matches('Z')
+                    .to_string()
+            })
             .unwrap_or_else(|| t.to_string()),
         Err(_) => t.to_string(),
     }
@@ -330,11 +355,13 @@ impl Engine {
             "Complete" if total == 0 => m.text(format!(
                 "No log entries in {where_} for this query and time range."
             )),
-            "Complete" => m.text(format!(
-                "📜 {} of {} log entr{} in {where_}, oldest first:",
-                shown.len(),
-                total,
+            "Complete" if shown.len() == total => m.text(format!(
+                "📜 {total} log entr{} in {where_}, oldest first:",
                 if total == 1 { "y" } else { "ies" },
+            )),
+            "Complete" => m.text(format!(
+                "📜 The first {} of {total} log entries in {where_}, oldest first:",
+                shown.len(),
             )),
             "Scheduled" | "Running" => m.text(format!(
                 "⏳ The query {} is still running after {} s; what it found so far:",
