@@ -168,7 +168,7 @@ fn lines(results: &[Value], query: &str) -> (Vec<String>, usize) {
         })
         .filter(|(_, _, m)| filters.iter().all(|re| re.is_match(m)))
         .collect();
-    rows.sort_by(|a, b| timestamp_key(&a.0).cmp(&timestamp_key(&b.0)));
+    rows.sort_by_key(|r| timestamp_key(&r.0));
     let total = rows.len();
     let lines = rows
         .into_iter()
@@ -346,11 +346,7 @@ impl Engine {
             .map(Vec::as_slice)
             .unwrap_or_default();
         let (shown, total) = lines(rows, query);
-        let where_ = groups
-            .iter()
-            .map(|g| code(g))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let where_ = groups.iter().map(code).collect::<Vec<_>>().join(", ");
         match status.as_str() {
             "Complete" if total == 0 => m.text(format!(
                 "No log entries in {where_} for this query and time range."
@@ -382,7 +378,7 @@ impl Engine {
         }
         m.text(format!(
             "Open it in the console: {}",
-            literal(&console_link(region, &groups, start, end, query))
+            literal(console_link(region, &groups, start, end, query))
         ));
         m.text("Run it again (copy, edit):");
         m.blocks.push(Block::Code {

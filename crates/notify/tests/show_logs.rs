@@ -220,11 +220,11 @@ async fn show_logs_and_show_error_logs_on_an_alarm() {
     let copy = m
         .blocks
         .iter()
-        .filter_map(|b| match b {
+        .rev()
+        .find_map(|b| match b {
             Block::Code { text, .. } => Some(text.clone()),
             _ => None,
         })
-        .last()
         .expect("a command to copy");
     assert!(copy.starts_with("@aws logs start-query"), "{copy}");
     let out = engine.handle_event(&event(&copy, None)).await;
