@@ -46,6 +46,10 @@ pub struct SessionArgs {
     /// One of the channel's accounts, if not its first.
     #[arg(long)]
     pub account: Option<String>,
+    /// Where charts (`cloudwatch describe-alarms`) are written as PNG files, each named on
+    /// stderr as `chart: PATH`; default: a new temporary folder.
+    #[arg(long)]
+    pub charts_dir: Option<std::path::PathBuf>,
 }
 
 /// What the terminal prints for one line, and its exit code.
@@ -153,6 +157,50 @@ pub struct Terminal {
     /// The account to answer the engine's account question with.
     account: Option<String>,
     threads: AtomicU64,
+    charts: Charts,
+}
+
+/// Where the terminal writes the charts of a reply (a terminal cannot show a picture).
+struct Charts {
+    dir: Option<std::path::PathBuf>,
+    written: AtomicU64,
+}
+
+impl Charts {
+    /// Writes every chart the reply's messages carry and returns `chart: PATH` lines (or
+    /// says why one could not be written).
+    fn save(&self, out: &[Outbound]) -> Vec<String> {
+        use base64::Engine as _;
+        let mut lines = Vec::new();
+        for o in out {
+            let Outbound::Post(m) = o else { continue };
+            for b in &m.blocks {
+                let Block::Image { url, .. } = b else {
+                    continue;
+                };
+                let Some(data) = url.strip_prefix("data:image/png;base64,") else {
+                    continue;
+                };
+                let dir = self.dir.clone().unwrap_or_else(|| {
+                    std::env::temp_dir().join(format!("chatops-charts-{}", std::process::id()))
+                });
+                let n = self.written.fetch_add(1, Ordering::Relaxed) + 1;
+                let path = dir.join(format!("chart-{n}.png"));
+                let written = base64::engine::general_purpose::STANDARD
+                    .decode(data)
+                    .map_err(|e| e.to_string())
+                    .and_then(|png| {
+                        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+                        std::fs::write(&path, png).map_err(|e| e.to_string())
+                    });
+                lines.push(match written {
+                    Ok(()) => format!("chart: {}", path.display()),
+                    Err(e) => format!("warning: cannot write chart {}: {e}", path.display()),
+                });
+            }
+        }
+        lines
+    }
 }
 
 impl Terminal {
@@ -211,6 +259,10 @@ impl Terminal {
             user: s.user.clone(),
             account,
             threads: AtomicU64::new(0),
+            charts: Charts {
+                dir: s.charts_dir.clone(),
+                written: AtomicU64::new(0),
+            },
         })
     }
 
@@ -291,7 +343,15 @@ impl Terminal {
             let pending = pending.clone();
             reply = self.press(&thread, ActionId::RUN, &pending).await;
         }
-        printed(&reply)
+        let mut p = printed(&reply);
+        let charts = self.charts.save(&reply.out);
+        if !charts.is_empty() {
+            if !p.stderr.is_empty() {
+                p.stderr.push('\n');
+            }
+            p.stderr.push_str(&charts.join("\n"));
+        }
+        p
     }
 }
 

@@ -3,6 +3,7 @@
 //! keeps aliases and roles, and records who did what.
 
 mod actions;
+pub mod alarm_charts;
 mod aliases;
 pub mod engine;
 mod help;

@@ -56,6 +56,13 @@ impl Engine {
         let command = pc.full_text();
         let mut m = Message::default();
         let (outcome_name, decision_reason) = match &outcome {
+            Ok(ran) if crate::alarm_charts::follows(call) => {
+                m = self.alarm_charts(t, pc, &ran.result).await;
+                if let Some(b) = self.next_page_button(t, pc, ran.next_token.as_deref()) {
+                    m.blocks.push(b);
+                }
+                ("ok".to_string(), p.decision.reason.clone())
+            }
             Ok(ran) if crate::insights::follows(call) => {
                 m = self
                     .query_results(t, pc, call, &ran.result, &p.region)
@@ -68,18 +75,8 @@ impl Engine {
                     &ran.text,
                     &format!("{}-{}.txt", call.service, call.cli_operation),
                 );
-                if let Some(token) = &ran.next_token {
-                    if let Some(id) = self.next_page(t, pc, token) {
-                        m.blocks.push(Block::Buttons {
-                            buttons: vec![Button {
-                                label: "Next page".into(),
-                                action: ActionId::NEXT_PAGE.into(),
-                                value: id,
-                                style: Style::Default,
-                                confirm: None,
-                            }],
-                        });
-                    }
+                if let Some(b) = self.next_page_button(t, pc, ran.next_token.as_deref()) {
+                    m.blocks.push(b);
                 }
                 ("ok".to_string(), p.decision.reason.clone())
             }
@@ -155,6 +152,20 @@ impl Engine {
     }
 
     /// Keeps the command for its next page; returns the id the button carries.
+    /// Next page, when the result has one and the command can be kept to continue.
+    fn next_page_button(&self, t: &Turn, pc: &PendingCall, token: Option<&str>) -> Option<Block> {
+        let id = self.next_page(t, pc, token?)?;
+        Some(Block::Buttons {
+            buttons: vec![Button {
+                label: "Next page".into(),
+                action: ActionId::NEXT_PAGE.into(),
+                value: id,
+                style: Style::Default,
+                confirm: None,
+            }],
+        })
+    }
+
     fn next_page(&self, t: &Turn, pc: &PendingCall, token: &str) -> Option<String> {
         let mut next = pc.clone();
         next.kind = "next_page".into();

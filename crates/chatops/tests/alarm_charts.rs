@@ -1,0 +1,152 @@
+//! `cloudwatch describe-alarms` in chart form, against moto with metric history: the
+//! terminal writes one PNG per alarm into `--charts-dir` and names each on stderr
+//! (`chart: PATH`) while stdout keeps the CLI's output; `--output json` draws nothing; the
+//! web chat shows the charts inline with each alarm's state and reason.
+
+mod common;
+
+use std::process::Command;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use common::notices::{aws_file, config};
+use common::web::{plain, until, Server};
+use common::{aws, Moto};
+use serde_json::json;
+
+fn seed(moto: &Moto, dir: &std::path::Path) {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    // An hour of one-minute points: low, then climbing over the threshold.
+    let data: Vec<_> = (0..60)
+        .map(|n| {
+            let t = now - (60 - n) * 60;
+            let v = if n < 45 { (n % 3) as f64 } else { 6.0 + (n - 45) as f64 };
+            json!({"MetricName": "Errors", "Dimensions": [{"Name": "FunctionName", "Value": "orders-api"}],
+                   "Timestamp": t, "Value": v, "Unit": "Count"})
+        })
+        .collect();
+    for chunk in data.chunks(20) {
+        let out = aws_file(
+            moto,
+            dir,
+            "cloudwatch put-metric-data --namespace AWS/Lambda --metric-data file://{file} --region us-east-1",
+            &serde_json::to_string(chunk).unwrap(),
+        );
+        assert_eq!(out.code, 0, "{out:?}");
+    }
+    for (name, threshold) in [("orders-api-errors", 5.0), ("orders-api-any-error", 0.0)] {
+        let out = aws(
+            moto,
+            &format!(
+                "cloudwatch put-metric-alarm --alarm-name {name} --namespace AWS/Lambda --metric-name Errors \
+                 --dimensions Name=FunctionName,Value=orders-api --statistic Sum --period 60 \
+                 --evaluation-periods 3 --threshold {threshold} --comparison-operator GreaterThanThreshold \
+                 --region us-east-1"
+            ),
+        );
+        assert_eq!(out.code, 0, "{out:?}");
+    }
+    let out = aws(
+        moto,
+        "cloudwatch set-alarm-state --alarm-name orders-api-errors --state-value ALARM \
+         --state-reason 'Threshold Crossed: 3 datapoints were greater than 5' --region us-east-1",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "a PNG");
+    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    (be(16), be(20))
+}
+
+#[test]
+fn the_terminal_writes_one_png_per_alarm() {
+    let moto = Moto::start();
+    let dir = std::env::temp_dir().join(format!("alarm-charts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    seed(&moto, &dir);
+    let cfg = dir.join("chatops.toml");
+    std::fs::write(&cfg, config(&dir.join("chatops.db"), &moto.url, "", false)).unwrap();
+    let charts = dir.join("charts");
+    let run = |line: &str| {
+        Command::new(env!("CARGO_BIN_EXE_chatops"))
+            .args(["run", "--config"])
+            .arg(&cfg)
+            .args(["--channel", "ops", "--charts-dir"])
+            .arg(&charts)
+            .arg(line)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_CONFIG_FILE", "/dev/null")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .expect("chatops runs")
+    };
+    let out = run("cloudwatch describe-alarms");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let listed: serde_json::Value =
+        serde_json::from_str(&stdout).expect("the CLI's JSON on stdout");
+    assert_eq!(
+        listed["MetricAlarms"].as_array().map(Vec::len),
+        Some(2),
+        "{stdout}"
+    );
+    let paths: Vec<&str> = stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("chart: "))
+        .collect();
+    assert_eq!(paths.len(), 2, "{stderr}");
+    for p in &paths {
+        assert!(p.starts_with(charts.to_str().unwrap()), "{p}");
+        let png = std::fs::read(p).expect("the chart file");
+        assert_eq!(png_size(&png), (800, 300));
+        assert!(png.len() < 100 * 1024, "{} bytes", png.len());
+    }
+    // The CLI's own output asked for: no charts.
+    let out = run("cloudwatch describe-alarms --output json");
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("chart: "));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_web_chat_shows_the_charts_inline() {
+    let moto = Moto::start();
+    let dir = std::env::temp_dir().join(format!("alarm-charts-web-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    seed(&moto, &dir);
+    let cfg = dir.join("chatops.toml");
+    std::fs::write(&cfg, config(&dir.join("chatops.db"), &moto.url, "", false)).unwrap();
+    let server = Server::start(&cfg);
+    let cookie = server.sign_in();
+    let (mut ws, _) = server.join(&cookie, "local", "ops").await;
+    common::web::send(
+        &mut ws,
+        json!({"type": "text", "workspace": "local", "channel": "ops",
+               "text": "@aws cloudwatch describe-alarms --state-value ALARM"}),
+    )
+    .await;
+    let f = until(&mut ws, "the alarms as charts", |f| {
+        f["type"] == "post" && plain(&f["message"]).contains("orders-api-errors")
+    })
+    .await;
+    let m = &f["message"];
+    assert!(plain(m).contains("ALARM"), "{m}");
+    assert!(plain(m).contains("Threshold Crossed"), "{m}");
+    let images: Vec<&serde_json::Value> = m["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["type"] == "image")
+        .collect();
+    assert_eq!(images.len(), 1, "one alarm in ALARM, one chart: {m}");
+    assert!(images[0]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/png;base64,"));
+}
