@@ -150,3 +150,95 @@ async fn the_web_chat_shows_the_charts_inline() {
         .unwrap()
         .starts_with("data:image/png;base64,"));
 }
+
+/// Through Slack (a signed event, the Web API double): the summary is posted and each chart
+/// uploaded with files.getUploadURLExternal → the bytes → files.completeUploadExternal into
+/// the answer's thread.
+#[test]
+fn slack_uploads_the_charts() {
+    use common::slack_api::{SlackApi, BOT_USER};
+    const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+    let moto = Moto::start();
+    let api = SlackApi::start();
+    let dir = std::env::temp_dir().join(format!("alarm-charts-slack-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    seed(&moto, &dir);
+    let cfg = dir.join("chatops.toml");
+    std::fs::write(&cfg, config(&dir.join("chatops.db"), &moto.url, "", true)).unwrap();
+    let server = Server::start_with(
+        &cfg,
+        &[
+            ("SLACK_SIGNING_SECRET", SECRET),
+            ("SLACK_BOT_TOKEN", "xoxb-test"),
+            ("SLACK_API_URL", &api.url),
+        ],
+    );
+    let addr = server.slack.clone().expect("Slack is served");
+    let event = json!({
+        "token": "x", "team_id": "T0001", "api_app_id": "A1", "type": "event_callback",
+        "event_id": "Ev0001", "event_time": 1_700_000_000,
+        "authorizations": [{"team_id": "T0001", "user_id": BOT_USER, "is_bot": true}],
+        "event": {"type": "app_mention", "user": "U1", "channel": "C0ALERTS",
+                  "ts": "1699999001.000200", "event_ts": "1699999001.000200",
+                  "text": format!("<@{BOT_USER}> cloudwatch describe-alarms --state-value ALARM")},
+    })
+    .to_string();
+    let ts = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        .to_string();
+    let sig = slack::sign(SECRET, &ts, event.as_bytes());
+    let (status, body) = common::slack_api::post_to_slack(
+        &addr,
+        "/slack/events",
+        &ts,
+        &sig,
+        "application/json",
+        &event,
+    );
+    assert_eq!(status, 200, "{body}");
+    let started = std::time::Instant::now();
+    let calls = loop {
+        let calls = api.calls();
+        if calls
+            .iter()
+            .any(|c| c.method == "files.completeUploadExternal")
+        {
+            break calls;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "no upload within 60 s: {calls:#?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let post = calls
+        .iter()
+        .find(|c| {
+            c.method == "chat.postMessage" && c.body.to_string().contains("orders-api-errors")
+        })
+        .expect("the summary posted");
+    assert!(calls
+        .iter()
+        .any(|c| c.method == "files.getUploadURLExternal"));
+    assert!(
+        calls.iter().any(|c| c.method.starts_with("upload-F")),
+        "the bytes sent"
+    );
+    let done = calls
+        .iter()
+        .find(|c| c.method == "files.completeUploadExternal")
+        .unwrap();
+    assert_eq!(done.body["channel_id"], "C0ALERTS", "{done:#?}");
+    let thread = post.body["thread_ts"]
+        .as_str()
+        .map(str::to_string)
+        .or_else(|| post.ts.clone())
+        .unwrap();
+    assert_eq!(
+        done.body["thread_ts"].as_str(),
+        Some(thread.as_str()),
+        "{done:#?}"
+    );
+}
