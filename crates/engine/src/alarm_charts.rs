@@ -218,7 +218,7 @@ impl Engine {
                     alt: format!("{} over the last 3 hours", a.name()),
                 }),
                 Err(e) => {
-                    m.context(format!("(no chart: {})", literal(&e.to_string())));
+                    m.context(format!("(no chart: {})", literal(e.to_string())));
                 }
             }
         }
