@@ -242,3 +242,53 @@ fn slack_uploads_the_charts() {
         "{done:#?}"
     );
 }
+
+/// The same answer in real headless Chromium: the chart is an image the browser decoded
+/// at 800×300 (`crates/webchat/tests/browser/charts.mjs`; the screenshot is kept in
+/// `$CARGO_TARGET_TMPDIR/webchat-screens/charts-describe-alarms.png`).
+#[test]
+fn the_chart_in_headless_chromium() {
+    let browser_dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../webchat/tests/browser");
+    assert!(
+        std::path::Path::new("/usr/bin/chromium").exists(),
+        "/usr/bin/chromium is missing: run scripts/setup.sh"
+    );
+    assert!(
+        browser_dir.join("node_modules/playwright-core").is_dir(),
+        "playwright-core is not installed: run scripts/setup.sh"
+    );
+    let moto = Moto::start();
+    let dir = std::env::temp_dir().join(format!("alarm-charts-browser-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    seed(&moto, &dir);
+    let cfg = dir.join("chatops.toml");
+    std::fs::write(&cfg, config(&dir.join("chatops.db"), &moto.url, "", false)).unwrap();
+    let server = Server::start(&cfg);
+    let screens = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("webchat-screens");
+    let out = Command::new("timeout")
+        .args(["180", "node", "charts.mjs"])
+        .current_dir(&browser_dir)
+        .env("WEBCHAT_URL", format!("http://{}/", server.addr))
+        .env("TOKEN", &server.token)
+        .env("SCREEN_DIR", &screens)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "charts.mjs failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for step in [
+        "sign in and open the ops channel",
+        "describe-alarms answers with the alarm and its chart",
+        "no page errors or console errors",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l == format!("ok - {step}")),
+            "{step}:\n{stdout}"
+        );
+    }
+}
