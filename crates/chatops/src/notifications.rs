@@ -60,9 +60,14 @@ pub async fn intake(
     cat: Arc<Catalog>,
     store: Arc<dyn store::Store>,
     poster: Arc<dyn Poster>,
+    graphs: Option<Arc<dyn notify::graphs::Graphs>>,
     clock: engine::Clock,
 ) -> Result<Arc<Intake>, String> {
-    let notifier = Arc::new(Notifier::new(store, poster, &config.notify, clock.clone()));
+    let mut notifier = Notifier::new(store, poster, &config.notify, clock.clone());
+    if let Some(g) = graphs {
+        notifier = notifier.with_graphs(g);
+    }
+    let notifier = Arc::new(notifier);
     let routes = Arc::new(Routes::new(config));
     let verifier = Verifier {
         certs: cert_source()?,

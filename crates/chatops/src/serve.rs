@@ -89,9 +89,10 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
     let result = runtime.block_on(async move {
         let config = Arc::new(config);
         let cat = Arc::new(cat);
-        let (handler, store) = chat_handler(cat.clone(), config.clone())
+        let (conversation, store) = chat_handler(cat.clone(), config.clone())
             .await
             .map_err(std::io::Error::other)?;
+        let handler: Arc<dyn Handler> = conversation.clone();
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
         if !local.ip().is_loopback() {
@@ -131,10 +132,17 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
         }
         if !config.notifications.is_empty() {
             let surfaces = Arc::new(std::mem::take(&mut running.surfaces));
-            let intake =
-                notifications::intake(&config, cat, store, surfaces, engine::system_clock())
-                    .await
-                    .map_err(std::io::Error::other)?;
+            let graphs: Arc<dyn notify::graphs::Graphs> = conversation.clone();
+            let intake = notifications::intake(
+                &config,
+                cat,
+                store,
+                surfaces,
+                Some(graphs),
+                engine::system_clock(),
+            )
+            .await
+            .map_err(std::io::Error::other)?;
             running.router =
                 std::mem::take(&mut running.router).merge(notify::http::router(intake.clone()));
             running.tasks.extend(notify::sqs::spawn_all(intake.clone()));
@@ -427,7 +435,7 @@ fn web_channels(config: &Config) -> Vec<ChannelInfo> {
 async fn chat_handler(
     cat: Arc<Catalog>,
     config: Arc<Config>,
-) -> Result<(Arc<dyn Handler>, Arc<dyn store::Store>), String> {
+) -> Result<(Arc<engine::Engine>, Arc<dyn store::Store>), String> {
     let path = match &config.store {
         config::Store::Sqlite(p) => p.clone(),
         config::Store::Postgres(_) => {

@@ -292,3 +292,78 @@ fn the_chart_in_headless_chromium() {
         );
     }
 }
+
+/// An alarm notification published to moto's topic arrives with its metric's graph, read
+/// as the channel (a background `get-metric-data`) and drawn around the state change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alarm_notification_carries_its_graph() {
+    let moto = Moto::start();
+    let dir = std::env::temp_dir().join(format!("alarm-graph-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    seed(&moto, &dir);
+    let topic = common::notices::TOPIC;
+    assert_eq!(
+        aws(&moto, "sns create-topic --name alarms --region us-east-1").code,
+        0
+    );
+    let routes = format!(
+        "[[notifications]]\ntopic_arn = \"{topic}\"\naccount = \"dev\"\nchannels = [\"ops\"]\nverify_signatures = false\n"
+    );
+    let cfg = dir.join("chatops.toml");
+    std::fs::write(
+        &cfg,
+        config(&dir.join("chatops.db"), &moto.url, &routes, false),
+    )
+    .unwrap();
+    let server = Server::start(&cfg);
+    let out = aws(
+        &moto,
+        &format!(
+            "sns subscribe --topic-arn {topic} --protocol http --notification-endpoint http://{}/sns --region us-east-1",
+            server.addr
+        ),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let cookie = server.sign_in();
+    let (mut ws, _) = server.join(&cookie, "local", "ops").await;
+    let now = chrono::Utc::now()
+        .format("%Y-%m-%dT%H:%M:%S%.3f+0000")
+        .to_string();
+    let alarm = json!({
+        "AlarmName": "orders-api-errors", "AWSAccountId": "123456789012",
+        "NewStateValue": "ALARM", "OldStateValue": "OK",
+        "NewStateReason": "Threshold Crossed: 3 datapoints were greater than 5",
+        "StateChangeTime": now, "Region": "US East (N. Virginia)",
+        "AlarmArn": "arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-api-errors",
+        "Trigger": {"MetricName": "Errors", "Namespace": "AWS/Lambda", "Statistic": "SUM",
+            "Dimensions": [{"value": "orders-api", "name": "FunctionName"}], "Period": 60,
+            "EvaluationPeriods": 3, "ComparisonOperator": "GreaterThanThreshold", "Threshold": 5.0}
+    })
+    .to_string();
+    let out = aws_file(
+        &moto,
+        &dir,
+        &format!("sns publish --topic-arn {topic} --message file://{{file}} --region us-east-1"),
+        &alarm,
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let f = until(&mut ws, "the alarm notification", |f| {
+        f["type"] == "post" && plain(&f["message"]).contains("orders-api-errors")
+    })
+    .await;
+    let blocks = f["message"]["blocks"].as_array().unwrap();
+    let image = blocks
+        .iter()
+        .position(|b| b["type"] == "image")
+        .unwrap_or_else(|| panic!("a graph: {f}"));
+    assert!(blocks[image]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("data:image/png;base64,"));
+    let buttons = blocks
+        .iter()
+        .position(|b| b["type"] == "buttons")
+        .expect("Show logs");
+    assert!(image < buttons, "the graph above the buttons");
+    assert!(!plain(&f["message"]).contains("No graph"), "{f}");
+}

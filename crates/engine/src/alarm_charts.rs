@@ -152,7 +152,73 @@ fn spec(a: &Alarm, series: Vec<(i64, f64)>, window: (i64, i64)) -> ChartSpec {
     spec
 }
 
+/// Who background calls (a notification's graph) are made and audited as.
+pub const BACKGROUND_USER: &str = "chatops-notifications";
+
 impl Engine {
+    /// The chart of one alarm for a notification posted in `workspace`/`channel` (the
+    /// platform's id): `alarm` is shaped as `describe-alarms` returns a metric alarm, and
+    /// `account` (an account id) picks the channel's account when the channel has it. The
+    /// metric data is read as the channel — its account, role and guardrails decide — and
+    /// audited as [`BACKGROUND_USER`]. `Err` says why there is no chart.
+    pub async fn background_alarm_chart(
+        &self,
+        workspace: &str,
+        channel: &str,
+        alarm: &Value,
+        account: Option<&str>,
+    ) -> Result<Block, String> {
+        let ch = self
+            .cfg
+            .channel_by_platform_id(workspace, channel)
+            .ok_or_else(|| format!("channel {channel} is not configured"))?;
+        let ev = crate::message::Inbound {
+            workspace: workspace.to_string(),
+            channel: channel.to_string(),
+            thread: None,
+            user: BACKGROUND_USER.to_string(),
+            user_name: None,
+            event: crate::message::Event::Text {
+                text: String::new(),
+            },
+        };
+        let mut t = Turn {
+            ev: &ev,
+            channel: ch,
+            now: (self.clock)(),
+            out: Vec::new(),
+            outcome: None,
+        };
+        let a = Alarm { v: alarm };
+        let query = a
+            .query("m0")
+            .ok_or_else(|| "the alarm watches no single metric to draw".to_string())?;
+        let pc = PendingCall {
+            account: account
+                .and_then(|id| self.cfg.account_by_id(id))
+                .filter(|acc| ch.accounts.contains(&acc.name))
+                .map(|acc| acc.name.clone()),
+            ..PendingCall::default()
+        };
+        let period_ms = (a.n("Period").unwrap_or(60.0) * 1000.0) as i64;
+        let changed = a.changed_ms().unwrap_or(t.now);
+        let end = (changed + 2 * period_ms).min(t.now).max(changed);
+        let window = (end - WINDOW_MS.max(20 * period_ms), end);
+        let results = self.metric_data(&mut t, &pc, &[(0, query)], window).await?;
+        let r = results
+            .iter()
+            .find(|r| r.get("Id").and_then(Value::as_str) == Some("m0"))
+            .ok_or_else(|| "no metric data came back".to_string())?;
+        let png = chart::render_png(&spec(&a, points(r), window)).map_err(|e| e.to_string())?;
+        Ok(Block::Image {
+            url: format!(
+                "data:image/png;base64,{}",
+                base64::engine::general_purpose::STANDARD.encode(png)
+            ),
+            alt: format!("{} around its state change", a.name()),
+        })
+    }
+
     /// The alarms of a `describe-alarms` result as summaries and charts.
     pub(crate) async fn alarm_charts(
         &self,

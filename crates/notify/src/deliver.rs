@@ -131,6 +131,8 @@ pub struct Notifier {
     /// One lock per channel: a thread's root is decided and recorded by one delivery at a
     /// time, so two updates of an alarm arriving together do not both start a thread.
     locks: Mutex<HashMap<Place, Arc<tokio::sync::Mutex<()>>>>,
+    /// Draws alarm graphs, when set (`chatops serve` sets the engine).
+    graphs: Option<Arc<dyn crate::graphs::Graphs>>,
     pub stats: Stats,
 }
 
@@ -155,8 +157,40 @@ impl Notifier {
             clock,
             limiter: Mutex::new(Limiter::new(settings.rate_per_minute)),
             locks: Mutex::new(HashMap::new()),
+            graphs: None,
             stats: Stats::default(),
         }
+    }
+
+    /// Alarm notifications carry their metric's graph, drawn by `graphs` for each channel.
+    pub fn with_graphs(mut self, graphs: Arc<dyn crate::graphs::Graphs>) -> Notifier {
+        self.graphs = Some(graphs);
+        self
+    }
+
+    /// Adds the alarm's graph (or why there is none) before the message's buttons.
+    async fn add_graph(&self, n: &Notification, place: &Place, message: &mut Message) {
+        let (Some(graphs), Notification::Alarm(a)) = (&self.graphs, n) else {
+            return;
+        };
+        let Some(described) = crate::graphs::described(a) else {
+            return;
+        };
+        let block = match graphs
+            .alarm_chart(place, &described, a.account.as_deref())
+            .await
+        {
+            Ok(image) => image,
+            Err(why) => engine::Block::Context {
+                text: Rich::verbatim(format!("No graph: {why}")),
+            },
+        };
+        let at = message
+            .blocks
+            .iter()
+            .position(|b| matches!(b, engine::Block::Buttons { .. }))
+            .unwrap_or(message.blocks.len());
+        message.blocks.insert(at, block);
     }
 
     fn now(&self) -> i64 {
@@ -404,6 +438,7 @@ impl Notifier {
 
     async fn post_notification(&self, n: &Notification, meta: &Meta, place: &Place) -> Delivery {
         let mut message = render::render(n, meta);
+        self.add_graph(n, place, &mut message).await;
         let headline = render::headline(n);
         let Some(key) = n.thread_key() else {
             return self

@@ -11,6 +11,7 @@
 
 pub mod aws;
 pub mod deliver;
+pub mod graphs;
 pub mod http;
 pub mod intake;
 pub mod limit;

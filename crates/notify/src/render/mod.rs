@@ -4,7 +4,7 @@
 //! as markup (see [`layout`]); every field is capped, and when anything was cut the
 //! whole notification is attached as a file.
 
-mod alarm;
+pub(crate) mod alarm;
 mod custom;
 mod event;
 mod findings;
