@@ -60,6 +60,13 @@ pub fn dry_run(cat: &Catalog, term: &Terminal, configured: bool, line: &str) -> 
             "role_arn": plan.role_arn,
         });
     }
+    let follow: Vec<Value> = engine::follow_up_calls(&call)
+        .iter()
+        .map(|f| follow_up_json(cat, term, configured, f))
+        .collect();
+    if !follow.is_empty() {
+        doc["then"] = Value::Array(follow);
+    }
     let mut stderr = String::new();
     if call.missing.is_empty() {
         let endpoint = plan.account.as_ref().and_then(|a| a.endpoint.as_deref());
@@ -79,6 +86,30 @@ pub fn dry_run(cat: &Catalog, term: &Terminal, configured: bool, line: &str) -> 
             exit::NEEDS_INPUT
         },
     }
+}
+
+/// A call the engine makes after this one: its operation, IAM actions, when, and (with a
+/// configured channel) whether the channel allows it.
+fn follow_up_json(cat: &Catalog, term: &Terminal, configured: bool, f: &engine::FollowUp) -> Value {
+    let Ok(Parsed::Call(call)) = parse_line(cat, f.line) else {
+        return json!({ "line": f.line, "when": f.when });
+    };
+    let mut v = json!({
+        "service": call.service,
+        "operation": call.operation,
+        "iam_actions": call.iam.actions,
+        "access": call.iam.access,
+        "when": f.when,
+    });
+    if configured {
+        if let Some(plan) = term.plan(&call) {
+            v["authorization"] = json!({
+                "decision": plan.decision.outcome.as_str(),
+                "reason": plan.decision.reason,
+            });
+        }
+    }
+    v
 }
 
 fn shown(text: String) -> Printed {

@@ -367,3 +367,46 @@ async fn an_alarm_notification_carries_its_graph() {
     assert!(image < buttons, "the graph above the buttons");
     assert!(!plain(&f["message"]).contains("No graph"), "{f}");
 }
+
+/// `--dry-run` names every AWS call a line leads to: the charts' `get-metric-data` after
+/// `describe-alarms`, the results' `get-query-results` after `logs start-query`, each with
+/// the channel's decision.
+#[test]
+fn dry_run_names_the_calls_that_follow() {
+    let dir = std::env::temp_dir().join(format!("alarm-charts-dry-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("chatops.toml");
+    std::fs::write(
+        &cfg,
+        config(&dir.join("chatops.db"), "http://127.0.0.1:9", "", false),
+    )
+    .unwrap();
+    let dry = |line: &str| -> serde_json::Value {
+        let out = Command::new(env!("CARGO_BIN_EXE_chatops"))
+            .args(["run", "--dry-run", "--config"])
+            .arg(&cfg)
+            .args(["--channel", "ops", line])
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .output()
+            .expect("chatops runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("JSON")
+    };
+    let v = dry("cloudwatch describe-alarms --state-value ALARM");
+    assert_eq!(v["then"][0]["operation"], "GetMetricData", "{v}");
+    assert_eq!(
+        v["then"][0]["iam_actions"],
+        json!(["cloudwatch:GetMetricData"])
+    );
+    assert_eq!(v["then"][0]["authorization"]["decision"], "allowed", "{v}");
+    let v = dry("logs start-query --log-group-names /aws/lambda/f --start-time 1 --end-time 2 --query-string 'fields @message'");
+    assert_eq!(v["then"][0]["operation"], "GetQueryResults", "{v}");
+    // The CLI's own output asked for: nothing follows.
+    let v = dry("cloudwatch describe-alarms --output json");
+    assert!(v.get("then").is_none(), "{v}");
+}

@@ -49,3 +49,32 @@ pub trait Handler: Send + Sync + 'static {
         Vec::new()
     }
 }
+
+/// A call the engine makes after a command's own, to show its result (charts, the results
+/// of a Logs Insights query): what `--dry-run` lists so every AWS call a line leads to is
+/// visible before it runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    /// A command line of the call, with placeholders where the values come from the first
+    /// call's answer (authorized as this line would be).
+    pub line: &'static str,
+    /// When it is made.
+    pub when: &'static str,
+}
+
+/// The calls made after `call`, when its result is shown in chat.
+pub fn follow_up_calls(call: &command::Call) -> Vec<FollowUp> {
+    if alarm_charts::follows(call) {
+        vec![FollowUp {
+            line: "cloudwatch get-metric-data --metric-data-queries '[{\"Id\":\"m0\",\"Expression\":\"m0\"}]' --start-time 0 --end-time 1",
+            when: "once, after the alarms are described: the metrics of the first 5 alarms over the last 3 hours, to draw their charts",
+        }]
+    } else if insights::follows(call) {
+        vec![FollowUp {
+            line: "logs get-query-results --query-id QUERY_ID",
+            when: "after the query starts: every second until it is complete (at most 15 s), to show its entries",
+        }]
+    } else {
+        Vec::new()
+    }
+}
