@@ -63,7 +63,8 @@ pub async fn intake(
     graphs: Option<Arc<dyn notify::graphs::Graphs>>,
     clock: engine::Clock,
 ) -> Result<Arc<Intake>, String> {
-    let mut notifier = Notifier::new(store, poster, &config.notify, clock.clone());
+    let mut notifier =
+        Notifier::new(store, poster, &config.notify, clock.clone()).with_actions(config);
     if let Some(g) = graphs {
         notifier = notifier.with_graphs(g);
     }

@@ -121,7 +121,8 @@ fn send(args: &SendArgs) -> i32 {
                 }
             },
         }
-        let notifier = Notifier::new(store, Arc::new(surfaces), &config.notify, clock);
+        let notifier =
+            Notifier::new(store, Arc::new(surfaces), &config.notify, clock).with_actions(&config);
         let id = match store::new_pending_id() {
             Ok(id) => format!("notify-send-{id}"),
             Err(e) => {

@@ -53,6 +53,14 @@
 //! guardrails = ["ReadOnly", "no-deletes"]  # built-in or [[policies]] names; empty/missing = protection policy
 //! confirm_by = "asker"              # who confirms changes: "asker" (default) or "anyone"
 //!
+//! [[actions]]                       # optional: custom buttons on notifications
+//! name = "reset-alarm"              # letters, digits, - and _ (1–64), unique
+//! button_text = "Reset alarm"       # 1–50 characters
+//! command = "cloudwatch set-alarm-state --alarm-name $AlarmName --state-value OK --state-reason reset"
+//! notification_type = "CloudWatch"  # CloudWatch (alarms), Custom, Event, or Any
+//! criteria = ["AlarmName HAS_VALUE", "Namespace EQUALS AWS/Lambda"]   # optional, at most 5, all must hold
+//! channels = ["ops"]                # optional; default every channel
+//!
 //! [[users]]                         # optional web-chat users
 //! name = "alice"
 //! token = "at-least-16-characters"
@@ -104,9 +112,9 @@ use std::path::Path;
 pub use catalog::{PermissiveCatalog, PolicyCatalog};
 pub use error::{ConfigError, ConfigErrors};
 pub use model::{
-    Account, Channel, Config, ConfirmBy, CustomPolicy, Defaults, Guardrails, NotificationFilter,
-    NotificationRoute, NotificationSource, NotifySettings, Platform, PolicyRef, Role, RoleSetting,
-    Store, User, Workspace,
+    Account, Channel, Config, ConfirmBy, Criterion, CustomAction, CustomPolicy, Defaults,
+    Guardrails, NotificationFilter, NotificationRoute, NotificationSource, NotifySettings,
+    Platform, PolicyRef, Role, RoleSetting, Store, User, Workspace,
 };
 
 /// Parses a duration as the configuration writes it: a number and a unit (`s`, `m`, `h`,

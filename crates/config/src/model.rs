@@ -21,6 +21,45 @@ pub struct Config {
     pub notifications: Vec<NotificationRoute>,
     /// `[notify]`: how notifications are threaded, folded and limited.
     pub notify: NotifySettings,
+    /// `[[actions]]`: custom buttons on notifications.
+    pub actions: Vec<CustomAction>,
+}
+
+/// `[[actions]]`: a button on notifications that runs a command with values of the
+/// notification (`$AlarmName`, `$FunctionName`, …) through the normal conversation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomAction {
+    /// 1–64 letters, digits, `-` and `_`; unique.
+    pub name: String,
+    /// The button's label (1–50 characters).
+    pub button_text: String,
+    /// The command, with `$Variable`s filled from the notification (a missing one is
+    /// asked for when the button is pressed).
+    pub command: String,
+    /// Which notifications get it: `CloudWatch` (alarms), `Custom`, `Event` (EventBridge
+    /// events) or `Any`.
+    pub notification_type: String,
+    /// All must hold (at most 5).
+    pub criteria: Vec<Criterion>,
+    /// The channels that show it (names); empty: every channel.
+    pub channels: Vec<String>,
+}
+
+/// One condition of a custom action on a notification's variables.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Criterion {
+    /// `Variable EQUALS value`: exactly this value.
+    Equals { variable: String, value: String },
+    /// `Variable HAS_VALUE`: present and not empty.
+    HasValue { variable: String },
+}
+
+impl Criterion {
+    pub fn variable(&self) -> &str {
+        match self {
+            Criterion::Equals { variable, .. } | Criterion::HasValue { variable } => variable,
+        }
+    }
 }
 
 /// `[defaults]`, with the built-in defaults filled in.

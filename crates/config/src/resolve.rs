@@ -352,6 +352,7 @@ pub(crate) fn resolve(
         &account_names,
         &channel_names,
     );
+    let actions = resolve_actions(r, s.actions, &channel_names);
     Config {
         path: path.to_path_buf(),
         defaults: s.defaults,
@@ -364,7 +365,38 @@ pub(crate) fn resolve(
         users,
         notifications,
         notify: s.notify,
+        actions,
     }
+}
+
+/// The `[[actions]]` entries: names unique, channels known.
+fn resolve_actions(
+    r: &mut Reporter,
+    raw: Vec<crate::sections::RawAction>,
+    channel_names: &Names,
+) -> Vec<crate::model::CustomAction> {
+    // Reports the second and later uses of a name.
+    Names::collect(r, "action", "actions", raw.iter().map(|a| &a.head));
+    let mut out = Vec::new();
+    for a in raw {
+        for c in &a.channels {
+            channel_names.check(r, c);
+        }
+        let (Some(name), Some(button_text), Some(command), Some(notification_type)) =
+            (a.head.name, a.button_text, a.command, a.notification_type)
+        else {
+            continue;
+        };
+        out.push(crate::model::CustomAction {
+            name: name.value,
+            button_text: button_text.value,
+            command: command.value,
+            notification_type,
+            criteria: a.criteria,
+            channels: a.channels.into_iter().map(|c| c.value).collect(),
+        });
+    }
+    out
 }
 
 /// The `[[notifications]]` entries: names unique, accounts and channels known, each route's

@@ -24,6 +24,7 @@ pub(crate) const SECTIONS: &[&str] = &[
     "users",
     "notify",
     "notifications",
+    "actions",
 ];
 
 /// Every section, read.
@@ -38,6 +39,7 @@ pub(crate) struct Sections {
     pub users: Vec<RawUser>,
     pub notify: NotifySettings,
     pub notifications: Vec<RawRoute>,
+    pub actions: Vec<RawAction>,
 }
 
 /// Fields common to every `[[...]]` entry: its name, when valid.
@@ -150,6 +152,7 @@ pub(crate) fn read(r: &mut Reporter, root: &Node, config_dir: &Path) -> Sections
             users: Vec::new(),
             notify: NotifySettings::default(),
             notifications: Vec::new(),
+            actions: Vec::new(),
         };
     };
     let defaults = read_defaults(r, &top);
@@ -162,6 +165,7 @@ pub(crate) fn read(r: &mut Reporter, root: &Node, config_dir: &Path) -> Sections
     let users = each(r, &top, "users", read_user);
     let notify = read_notify(r, &top);
     let notifications = each(r, &top, "notifications", read_route);
+    let actions = each(r, &top, "actions", read_action);
     Sections {
         defaults,
         store,
@@ -173,6 +177,7 @@ pub(crate) fn read(r: &mut Reporter, root: &Node, config_dir: &Path) -> Sections
         users,
         notify,
         notifications,
+        actions,
     }
 }
 
@@ -212,6 +217,14 @@ fn allowed_keys(section: &str) -> &'static [&'static str] {
             "confirm_by",
         ],
         "users" => &["name", "token"],
+        "actions" => &[
+            "name",
+            "button_text",
+            "command",
+            "notification_type",
+            "criteria",
+            "channels",
+        ],
         "notifications" => &[
             "name",
             "topic_arn",
@@ -878,5 +891,130 @@ fn word(text: &str, what: &str) -> Result<(), String> {
         Err(format!("`{text}` is not one word; expected {what}"))
     } else {
         Ok(())
+    }
+}
+
+/// A `[[actions]]` entry as read.
+pub(crate) struct RawAction {
+    pub head: Head,
+    pub button_text: Option<Spanned<String>>,
+    pub command: Option<Spanned<String>>,
+    pub notification_type: Option<String>,
+    pub criteria: Vec<crate::model::Criterion>,
+    pub channels: Vec<Spanned<String>>,
+}
+
+/// The notification types of `[[actions]]`.
+pub(crate) const NOTIFICATION_TYPES: [&str; 4] = ["CloudWatch", "Custom", "Event", "Any"];
+
+fn read_action(r: &mut Reporter, f: &Fields) -> RawAction {
+    let head = head(
+        r,
+        f,
+        "the action's name: 1–64 letters, digits, - and _",
+        |n| {
+            if !n.is_empty()
+                && n.chars().count() <= 64
+                && n.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                Ok(())
+            } else {
+                Err(format!(
+                    "invalid action name `{n}`; expected 1–64 letters, digits, - and _"
+                ))
+            }
+        },
+    );
+    let button_text = checked(
+        f.req_str(r, "button_text", "the button's label, 1–50 characters"),
+        r,
+        |t| match t.trim().chars().count() {
+            0 => Err("the button text is empty; expected 1–50 characters".to_string()),
+            n if n > 50 => Err(format!(
+                "the button text has {n} characters; expected at most 50"
+            )),
+            _ => Ok(()),
+        },
+    );
+    let command = checked(
+        f.req_str(
+            r,
+            "command",
+            "the command the button runs, with $Variables from the notification",
+        ),
+        r,
+        non_empty("the command the button runs"),
+    );
+    let notification_type = choice(r, f, "notification_type", &NOTIFICATION_TYPES)
+        .and_then(|i| NOTIFICATION_TYPES.get(i))
+        .map(|s| s.to_string());
+    if !f.has("notification_type") {
+        f.missing(
+            r,
+            "notification_type",
+            "which notifications get the button: CloudWatch, Custom, Event or Any",
+        );
+    }
+    let mut criteria = Vec::new();
+    if let Some(list) = f.opt_str_list(r, "criteria") {
+        if list.value.len() > 5 {
+            r.error(
+                &list.span,
+                &list.key,
+                format!("{} criteria; expected at most 5", list.value.len()),
+            );
+        }
+        for c in &list.value {
+            match parse_criterion(&c.value) {
+                Ok(parsed) => criteria.push(parsed),
+                Err(m) => r.error(&c.span, &c.key, m),
+            }
+        }
+    }
+    let channels = f
+        .opt_str_list(r, "channels")
+        .map(|l| l.value)
+        .unwrap_or_default();
+    RawAction {
+        head,
+        button_text,
+        command,
+        notification_type,
+        criteria,
+        channels,
+    }
+}
+
+/// `Variable EQUALS value` or `Variable HAS_VALUE`.
+fn parse_criterion(text: &str) -> Result<crate::model::Criterion, String> {
+    use crate::model::Criterion;
+    let mut words = text.trim().splitn(3, char::is_whitespace);
+    let variable = words
+        .next()
+        .unwrap_or("")
+        .trim_start_matches('$')
+        .to_string();
+    let op = words.next().unwrap_or("");
+    let rest = words.next().unwrap_or("").trim();
+    let valid_var = !variable.is_empty()
+        && variable.chars().count() <= 100
+        && variable
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid_var {
+        return Err(format!(
+            "criterion `{text}`: expected `Variable EQUALS value` or `Variable HAS_VALUE`, the variable made of letters, digits, - and _"
+        ));
+    }
+    match (op, rest) {
+        ("EQUALS", v) if !v.is_empty() && v.chars().count() <= 1024 => Ok(Criterion::Equals {
+            variable,
+            value: v.to_string(),
+        }),
+        ("HAS_VALUE", "") => Ok(Criterion::HasValue { variable }),
+        _ => Err(format!(
+            "criterion `{text}`: expected `{variable} EQUALS <value>` or `{variable} HAS_VALUE`"
+        )),
     }
 }

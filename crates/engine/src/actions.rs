@@ -77,6 +77,7 @@ impl Engine {
             ActionId::ROLE => self.switch_role(t, value),
             ActionId::HELP => self.help_topic(t, value),
             ActionId::COMMAND => self.on_text(t, value).await,
+            ActionId::CUSTOM_ACTION => self.run_custom_action(t, value).await,
             other => t.tell(say(format!("error: unknown action {}", code(other)))),
         }
     }

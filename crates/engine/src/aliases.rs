@@ -207,6 +207,53 @@ impl Engine {
         self.start(t, pc, None).await;
     }
 
+    /// A custom action's button (`[[actions]]` on a notification): its command runs with the
+    /// notification's values as the presser's own command; a value the notification did
+    /// not have is asked for, as an alias's variable is.
+    pub(crate) async fn run_custom_action(&self, t: &mut Turn<'_>, value: &str) {
+        #[derive(serde::Deserialize)]
+        struct Pressed {
+            name: String,
+            template: String,
+            #[serde(default)]
+            vars: std::collections::BTreeMap<String, String>,
+        }
+        let p: Pressed = match serde_json::from_str(value) {
+            Ok(p) => p,
+            Err(e) => {
+                t.tell(say(format!(
+                    "error: this button is malformed: {}",
+                    literal(e)
+                )));
+                return;
+            }
+        };
+        if !self
+            .cfg
+            .actions
+            .iter()
+            .any(|a| a.name == p.name && a.command == p.template)
+        {
+            t.tell(say(format!(
+                "The action {} is no longer in the configuration (or has changed); nothing was run.",
+                strong(&p.name)
+            )));
+            return;
+        }
+        let run = AliasRun {
+            name: p.name,
+            template: p.template,
+            vars: p.vars,
+        };
+        let mut pc = PendingCall::command(&expand(&run.template, &run.vars));
+        pc.alias = Some(run);
+        if let Some(missing) = self.next_alias_var(&pc) {
+            return self.ask_alias_var(t, pc, &missing, None);
+        }
+        pc.alias = None;
+        self.start(t, pc, None).await;
+    }
+
     pub(crate) fn next_alias_var(&self, pc: &PendingCall) -> Option<String> {
         let a = pc.alias.as_ref()?;
         template_vars(&a.template)

@@ -428,6 +428,9 @@ impl ActionId {
     /// Runs the button's value as a command typed by whoever pressed it (Show logs on an
     /// alarm notification): the same authorization, confirmation and audit as typing it.
     pub const COMMAND: &'static str = "command";
+    /// A custom action on a notification: the value is `{"name", "template", "vars"}`; the
+    /// template runs with the variables as the presser's command, missing ones asked for.
+    pub const CUSTOM_ACTION: &'static str = "custom_action";
 }
 
 impl Message {

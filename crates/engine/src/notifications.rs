@@ -344,3 +344,55 @@ fn describe_mute(m: &Mute) -> String {
         mention(&m.by)
     )
 }
+
+impl Engine {
+    /// `@aws actions list`: the custom actions (`[[actions]]`) this channel's notifications
+    /// carry, with what they run and when they show.
+    pub(crate) fn actions_list(&self, t: &mut Turn) {
+        let mine: Vec<&config::CustomAction> = self
+            .cfg
+            .actions
+            .iter()
+            .filter(|a| a.channels.is_empty() || a.channels.contains(&t.channel.name))
+            .collect();
+        if mine.is_empty() {
+            t.tell(say(
+                "No custom actions show in this channel. An admin adds `[[actions]]` entries to the configuration (name, button_text, command with $Variables, notification_type, optional criteria and channels).",
+            ));
+            return;
+        }
+        let mut m = Message::default();
+        m.text(format!(
+            "*Custom actions on this channel's notifications* ({}):",
+            mine.len()
+        ));
+        for a in mine {
+            let when = if a.criteria.is_empty() {
+                String::new()
+            } else {
+                let parts: Vec<String> = a
+                    .criteria
+                    .iter()
+                    .map(|c| match c {
+                        config::Criterion::Equals { variable, value } => {
+                            format!("{variable} = {value}")
+                        }
+                        config::Criterion::HasValue { variable } => {
+                            format!("{variable} has a value")
+                        }
+                    })
+                    .collect();
+                format!(" when {}", literal(parts.join(" and ")))
+            };
+            m.text(format!(
+                "• {} ({}) on {} notifications{when}: {}",
+                strong(&a.button_text),
+                literal(&a.name),
+                literal(&a.notification_type),
+                code(&a.command)
+            ));
+        }
+        m.context("Pressing one runs its command as you, with the notification's values: the channel's guardrails apply, changes ask for Run, and it is audited.");
+        t.tell(m);
+    }
+}

@@ -24,6 +24,7 @@ impl Engine {
             "switch-role" => return self.switch_role(t, rest),
             "show-role" => return self.show_role(t),
             "alias" => return self.alias_command(t, rest),
+            "actions" if matches!(rest.trim(), "" | "list") => return self.actions_list(t),
             "notifications" if crate::notifications::is_ours(rest) => {
                 return self.notifications_command(t, text, rest)
             }

@@ -133,6 +133,9 @@ pub struct Notifier {
     locks: Mutex<HashMap<Place, Arc<tokio::sync::Mutex<()>>>>,
     /// Draws alarm graphs, when set (`chatops serve` sets the engine).
     graphs: Option<Arc<dyn crate::graphs::Graphs>>,
+    /// `[[actions]]`, and each channel's name (actions name the channels that show them).
+    actions: Vec<config::CustomAction>,
+    channel_names: HashMap<Place, String>,
     pub stats: Stats,
 }
 
@@ -158,6 +161,8 @@ impl Notifier {
             limiter: Mutex::new(Limiter::new(settings.rate_per_minute)),
             locks: Mutex::new(HashMap::new()),
             graphs: None,
+            actions: Vec::new(),
+            channel_names: HashMap::new(),
             stats: Stats::default(),
         }
     }
@@ -166,6 +171,38 @@ impl Notifier {
     pub fn with_graphs(mut self, graphs: Arc<dyn crate::graphs::Graphs>) -> Notifier {
         self.graphs = Some(graphs);
         self
+    }
+
+    /// Notifications carry the buttons of the configuration's `[[actions]]` that apply.
+    pub fn with_actions(mut self, config: &config::Config) -> Notifier {
+        self.actions = config.actions.clone();
+        self.channel_names = config
+            .channels
+            .iter()
+            .map(|c| {
+                (
+                    Place {
+                        workspace: c.workspace.clone(),
+                        channel: c.platform_id.clone(),
+                    },
+                    c.name.clone(),
+                )
+            })
+            .collect();
+        self
+    }
+
+    /// Adds the buttons of the custom actions this channel shows and that apply.
+    fn add_actions(&self, n: &Notification, place: &Place, message: &mut Message) {
+        let name = self.channel_names.get(place);
+        let actions: Vec<&config::CustomAction> = self
+            .actions
+            .iter()
+            .filter(|a| a.channels.is_empty() || name.is_some_and(|n| a.channels.contains(n)))
+            .collect();
+        if let Some(b) = crate::actions::buttons(&actions, n) {
+            message.blocks.push(b);
+        }
     }
 
     /// Adds the alarm's graph (or why there is none) before the message's buttons.
@@ -439,6 +476,7 @@ impl Notifier {
     async fn post_notification(&self, n: &Notification, meta: &Meta, place: &Place) -> Delivery {
         let mut message = render::render(n, meta);
         self.add_graph(n, place, &mut message).await;
+        self.add_actions(n, place, &mut message);
         let headline = render::headline(n);
         let Some(key) = n.thread_key() else {
             return self

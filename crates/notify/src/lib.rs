@@ -9,6 +9,7 @@
 //! - [`render`]: a notification → an [`engine::Message`] every surface can show;
 //! - [`route`]: the configuration's `[[notifications]]` → which channels get what.
 
+pub mod actions;
 pub mod aws;
 pub mod deliver;
 pub mod graphs;
