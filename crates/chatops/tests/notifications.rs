@@ -137,6 +137,9 @@ async fn signed_deliveries_are_verified_before_anything_else() {
     // The same message again (an SNS retry): answered, not posted again.
     let (status, _) = post_sns(&addr, &v2.to_string(), None);
     assert_eq!(status, 200);
+    // The alarm's graph was asked of its account (through the proxy) while it was
+    // delivered; from here on, refused messages must add no request at all.
+    let asked_before = outbound.lock().unwrap().len();
 
     let mut refused: Vec<(&str, Value, u16)> = Vec::new();
     // A changed byte in the message, after signing.
@@ -189,16 +192,21 @@ async fn signed_deliveries_are_verified_before_anything_else() {
     let (status, text) = post_sns(&addr, &v.to_string(), Some("SubscriptionConfirmation"));
     assert_eq!(status, 400, "{text}");
 
-    // Nothing more was posted, and the server made no outbound request at all.
+    // Nothing more was posted, and the refused messages made no outbound request.
     let frames = drain(&mut ws, Duration::from_millis(1500)).await;
     assert!(
         posts(&frames).is_empty(),
         "nothing else posted: {frames:#?}"
     );
+    let seen = outbound.lock().unwrap().clone();
+    assert_eq!(
+        seen.len(),
+        asked_before,
+        "no request for a refused message: {seen:?}"
+    );
     assert!(
-        outbound.lock().unwrap().is_empty(),
-        "no request left the server: {:?}",
-        outbound.lock().unwrap()
+        seen.iter().all(|r| r.contains("GetMetricData")),
+        "only the valid alarm's graph: {seen:?}"
     );
 }
 

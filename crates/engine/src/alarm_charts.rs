@@ -168,20 +168,7 @@ impl Engine {
         alarm: &Value,
         account: Option<&str>,
     ) -> Result<Block, String> {
-        let ch = self
-            .cfg
-            .channel_by_platform_id(workspace, channel)
-            .ok_or_else(|| format!("channel {channel} is not configured"))?;
-        let ev = crate::message::Inbound {
-            workspace: workspace.to_string(),
-            channel: channel.to_string(),
-            thread: None,
-            user: BACKGROUND_USER.to_string(),
-            user_name: None,
-            event: crate::message::Event::Text {
-                text: String::new(),
-            },
-        };
+        let (ev, ch) = self.background_event(workspace, channel)?;
         let mut t = Turn {
             ev: &ev,
             channel: ch,
@@ -194,10 +181,7 @@ impl Engine {
             .query("m0")
             .ok_or_else(|| "the alarm watches no single metric to draw".to_string())?;
         let pc = PendingCall {
-            account: account
-                .and_then(|id| self.cfg.account_by_id(id))
-                .filter(|acc| ch.accounts.contains(&acc.name))
-                .map(|acc| acc.name.clone()),
+            account: self.channel_account_by_id(ch, account),
             ..PendingCall::default()
         };
         let period_ms = (a.n("Period").unwrap_or(60.0) * 1000.0) as i64;
@@ -217,6 +201,115 @@ impl Engine {
             ),
             alt: format!("{} around its state change", a.name()),
         })
+    }
+
+    /// One AWS call made for a notification in `workspace`/`channel` (a lookup, such as an
+    /// alarm's tags): `line` is planned and authorized as the channel would a command of
+    /// [`BACKGROUND_USER`], in the account with id `account` when the channel has it, and
+    /// audited; the result as the CLI shapes it, or why there is none.
+    pub async fn background_call(
+        &self,
+        workspace: &str,
+        channel: &str,
+        account: Option<&str>,
+        line: &str,
+    ) -> Result<Value, String> {
+        let (ev, ch) = self.background_event(workspace, channel)?;
+        let t = Turn {
+            ev: &ev,
+            channel: ch,
+            now: (self.clock)(),
+            out: Vec::new(),
+            outcome: None,
+        };
+        let call = match parse_line(&self.cat, line) {
+            Ok(Parsed::Call(c)) if c.missing.is_empty() => c,
+            _ => return Err(format!("`{line}` is not a complete command")),
+        };
+        let pc = PendingCall {
+            account: self.channel_account_by_id(ch, account),
+            ..PendingCall::command(line)
+        };
+        let plan = self.plan_for(&t, &pc, &call);
+        if !plan.decision.allowed() {
+            self.audit(
+                &t,
+                line,
+                &plan,
+                plan.decision.outcome.as_str(),
+                &plan.decision.reason,
+                "refused",
+                None,
+            );
+            return Err(format!("not allowed here: {}", plan.decision.reason));
+        }
+        let assume = assume_params(&t, &plan);
+        let endpoint = plan.account.as_ref().and_then(|a| a.endpoint.clone());
+        let route = Route {
+            region: &plan.region,
+            endpoint: endpoint.as_deref(),
+            assume: assume.as_ref(),
+        };
+        let started = std::time::Instant::now();
+        let outcome = self.runner.call(&call, &route).await;
+        let took = started.elapsed().as_millis() as i64;
+        match outcome {
+            Ok(ran) => {
+                self.audit(
+                    &t,
+                    line,
+                    &plan,
+                    "allowed",
+                    &plan.decision.reason,
+                    "ok",
+                    Some(took),
+                );
+                Ok(ran.result)
+            }
+            Err(f) => {
+                let code = f.code.clone().unwrap_or_else(|| "error".into());
+                self.audit(
+                    &t,
+                    line,
+                    &plan,
+                    "allowed",
+                    &plan.decision.reason,
+                    &code,
+                    Some(took),
+                );
+                Err(f.message)
+            }
+        }
+    }
+
+    /// The event a background call is made under: the channel, as [`BACKGROUND_USER`].
+    fn background_event(
+        &self,
+        workspace: &str,
+        channel: &str,
+    ) -> Result<(crate::message::Inbound, &config::Channel), String> {
+        let ch = self
+            .cfg
+            .channel_by_platform_id(workspace, channel)
+            .ok_or_else(|| format!("channel {channel} is not configured"))?;
+        let ev = crate::message::Inbound {
+            workspace: workspace.to_string(),
+            channel: channel.to_string(),
+            thread: None,
+            user: BACKGROUND_USER.to_string(),
+            user_name: None,
+            event: crate::message::Event::Text {
+                text: String::new(),
+            },
+        };
+        Ok((ev, ch))
+    }
+
+    /// The channel's account with this account id, if the channel may use it.
+    fn channel_account_by_id(&self, ch: &config::Channel, id: Option<&str>) -> Option<String> {
+        id.and_then(|id| self.cfg.account_by_id(id))
+            .filter(|acc| ch.accounts.contains(&acc.name))
+            .map(|acc| acc.name.clone())
     }
 
     /// The alarms of a `describe-alarms` result as summaries and charts.

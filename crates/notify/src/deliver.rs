@@ -205,12 +205,43 @@ impl Notifier {
         }
     }
 
+    /// When the alarm's metric named no log groups: those its tag or its metric's filters
+    /// name (looked up as the channel), as Show logs buttons; else a line saying how to name
+    /// them.
+    async fn add_log_lookups(&self, n: &Notification, place: &Place, message: &mut Message) {
+        let (Some(graphs), Notification::Alarm(a)) = (&self.graphs, n) else {
+            return;
+        };
+        if !crate::logs::wanted(a) || !crate::logs::log_groups(a).is_empty() {
+            return;
+        }
+        let groups = crate::graphs::looked_up_log_groups(graphs.as_ref(), place, a).await;
+        match crate::logs::buttons_for(a, &groups) {
+            Some(b) => message.blocks.push(b),
+            None => message.blocks.push(engine::Block::Context {
+                text: Rich::verbatim(format!(
+                    "No Show logs: this alarm's log groups are not known (Lambda functions and metric filters are found by themselves). Name them with the alarm tag {}=/group/one,/group/two.",
+                    crate::logs::TAG
+                )),
+            }),
+        }
+    }
+
     /// Adds the alarm's graph (or why there is none) before the message's buttons.
     async fn add_graph(&self, n: &Notification, place: &Place, message: &mut Message) {
         let (Some(graphs), Notification::Alarm(a)) = (&self.graphs, n) else {
             return;
         };
         let Some(described) = crate::graphs::described(a) else {
+            if let crate::message::alarm::AlarmKind::Metric(t) = &a.kind {
+                if !t.queries.is_empty() {
+                    message.blocks.push(engine::Block::Context {
+                        text: Rich::verbatim(
+                            "No graph: alarms on metric math or anomaly bands are not drawn yet.",
+                        ),
+                    });
+                }
+            }
             return;
         };
         let block = match graphs
@@ -476,6 +507,7 @@ impl Notifier {
     async fn post_notification(&self, n: &Notification, meta: &Meta, place: &Place) -> Delivery {
         let mut message = render::render(n, meta);
         self.add_graph(n, place, &mut message).await;
+        self.add_log_lookups(n, place, &mut message).await;
         self.add_actions(n, place, &mut message);
         let headline = render::headline(n);
         let Some(key) = n.thread_key() else {

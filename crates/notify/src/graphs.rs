@@ -14,8 +14,21 @@ use crate::render::alarm::statistic;
 /// The boxed future of [`Graphs::alarm_chart`].
 pub type ChartFuture<'a> = Pin<Box<dyn Future<Output = Result<Block, String>> + Send + 'a>>;
 
-/// Draws alarm graphs for a channel.
+/// The boxed future of [`Graphs::background_call`].
+pub type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Value, String>> + Send + 'a>>;
+
+/// Draws alarm graphs and makes the lookups a notification needs, as its channel.
 pub trait Graphs: Send + Sync {
+    /// One AWS call (`line`, as typed) made as the channel for a notification (authorized
+    /// and audited as a background call), in the account with id `account` when the
+    /// channel has it.
+    fn background_call<'a>(
+        &'a self,
+        place: &'a Place,
+        account: Option<&'a str>,
+        line: &'a str,
+    ) -> CallFuture<'a>;
+
     /// The chart of `alarm` (shaped as `describe-alarms` returns a metric alarm) for
     /// `place`, read in the account with id `account` when the channel has it.
     fn alarm_chart<'a>(
@@ -27,6 +40,21 @@ pub trait Graphs: Send + Sync {
 }
 
 impl Graphs for engine::Engine {
+    fn background_call<'a>(
+        &'a self,
+        place: &'a Place,
+        account: Option<&'a str>,
+        line: &'a str,
+    ) -> CallFuture<'a> {
+        Box::pin(engine::Engine::background_call(
+            self,
+            &place.workspace,
+            &place.channel,
+            account,
+            line,
+        ))
+    }
+
     fn alarm_chart<'a>(
         &'a self,
         place: &'a Place,
@@ -72,4 +100,67 @@ pub fn described(a: &Alarm) -> Option<Value> {
         v["StateUpdatedTimestamp"] = json!(changed);
     }
     Some(v)
+}
+
+/// The log groups the alarm names itself (its [`crate::logs::TAG`] tag), else those of the
+/// metric filters that produce its metric; empty when neither names any.
+pub async fn looked_up_log_groups(g: &dyn Graphs, place: &Place, a: &Alarm) -> Vec<String> {
+    let account = a.account.as_deref();
+    if let Some(arn) = a
+        .arn
+        .as_deref()
+        .filter(|x| !x.contains('\'') && !x.is_empty())
+    {
+        let line = format!("cloudwatch list-tags-for-resource --resource-arn '{arn}'");
+        if let Ok(v) = g.background_call(place, account, &line).await {
+            let tagged = v
+                .get("Tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .find(|t| t.get("Key").and_then(Value::as_str) == Some(crate::logs::TAG))
+                .and_then(|t| t.get("Value").and_then(Value::as_str))
+                .map(|v| {
+                    v.split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                });
+            if let Some(groups) = tagged.filter(|g| !g.is_empty()) {
+                return groups;
+            }
+        }
+    }
+    let AlarmKind::Metric(t) = &a.kind else {
+        return Vec::new();
+    };
+    let Some(m) = &t.metric else {
+        return Vec::new();
+    };
+    let (Some(name), Some(ns)) = (m.name.as_deref(), m.namespace.as_deref()) else {
+        return Vec::new();
+    };
+    if name.contains('\'') || ns.contains('\'') {
+        return Vec::new();
+    }
+    let line =
+        format!("logs describe-metric-filters --metric-name '{name}' --metric-namespace '{ns}'");
+    let Ok(v) = g.background_call(place, account, &line).await else {
+        return Vec::new();
+    };
+    let mut groups: Vec<String> = Vec::new();
+    for f in v
+        .get("metricFilters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let Some(lg) = f.get("logGroupName").and_then(Value::as_str) {
+            if !groups.iter().any(|g| g == lg) {
+                groups.push(lg.to_string());
+            }
+        }
+    }
+    groups
 }

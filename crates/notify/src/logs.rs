@@ -65,16 +65,26 @@ pub fn window(a: &Alarm) -> Option<(i64, i64)> {
     Some((changed - back, changed + AFTER_CHANGE_S))
 }
 
-/// The two buttons, when the alarm is not OK and its log groups are known.
+/// The alarm tag naming its log groups (comma-separated), which overrides every rule.
+pub const TAG: &str = "chatops:log-groups";
+
+/// Whether the alarm's notification offers its logs (not on OK).
+pub fn wanted(a: &Alarm) -> bool {
+    a.new_state.as_deref() != Some("OK") && window(a).is_some()
+}
+
+/// The two buttons, when the alarm is not OK and its log groups are known from its metric.
 pub fn buttons(a: &Alarm) -> Option<Block> {
-    if a.new_state.as_deref() == Some("OK") {
+    buttons_for(a, &log_groups(a))
+}
+
+/// The two buttons over `groups` (at most 5 are read), when the alarm is not OK.
+pub fn buttons_for(a: &Alarm, groups: &[String]) -> Option<Block> {
+    if !wanted(a) || groups.is_empty() {
         return None;
     }
-    let groups = log_groups(a);
+    let groups: Vec<String> = groups.iter().take(5).cloned().collect();
     let (start, end) = window(a)?;
-    if groups.is_empty() {
-        return None;
-    }
     let button = |label: &str, query: &str| Button {
         label: label.into(),
         action: ActionId::COMMAND.into(),

@@ -253,3 +253,156 @@ async fn show_logs_and_show_error_logs_on_an_alarm() {
         .iter()
         .all(|a| a.record.user == "U1" && a.record.decision == "allowed"));
 }
+
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<Message>>);
+
+impl engine::Poster for Recorder {
+    fn post<'a>(&'a self, _: &'a engine::Place, m: Message) -> engine::PostFuture<'a> {
+        self.0.lock().unwrap().push(m);
+        Box::pin(async { Ok(()) })
+    }
+    fn update<'a>(&'a self, _: &'a engine::Place, _: Message) -> engine::PostFuture<'a> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+fn alarm_json(name: &str, namespace: &str, metric: &str, dims: serde_json::Value) -> String {
+    json!({
+        "AlarmName": name, "AWSAccountId": "123456789012", "NewStateValue": "ALARM",
+        "OldStateValue": "OK", "NewStateReason": "Threshold Crossed",
+        "StateChangeTime": "2026-12-04T10:05:37.912+0000", "Region": "US East (N. Virginia)",
+        "AlarmArn": format!("arn:aws:cloudwatch:us-east-1:123456789012:alarm:{name}"),
+        "Trigger": {"MetricName": metric, "Namespace": namespace, "Statistic": "SUM",
+            "Dimensions": dims, "Period": 60, "EvaluationPeriods": 1,
+            "ComparisonOperator": "GreaterThanThreshold", "Threshold": 0.0}
+    })
+    .to_string()
+}
+
+/// Log groups found by lookup, as the channel: the alarm's `chatops:log-groups` tag first,
+/// else the metric filters that produce its metric; neither → a line saying how to name them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_groups_from_the_alarm_tag_or_the_metric_filters() {
+    let moto = Moto::start();
+    aws(
+        &moto,
+        &[
+            "logs",
+            "create-log-group",
+            "--log-group-name",
+            "/app/orders",
+        ],
+    );
+    aws(
+        &moto,
+        &[
+            "logs",
+            "put-metric-filter",
+            "--log-group-name",
+            "/app/orders",
+            "--filter-name",
+            "errors",
+            "--filter-pattern",
+            "ERROR",
+            "--metric-transformations",
+            "metricName=OrderErrors,metricNamespace=MyApp,metricValue=1",
+        ],
+    );
+    aws(
+        &moto,
+        &[
+            "cloudwatch",
+            "put-metric-alarm",
+            "--alarm-name",
+            "tagged",
+            "--namespace",
+            "MyApp",
+            "--metric-name",
+            "Other",
+            "--statistic",
+            "Sum",
+            "--period",
+            "60",
+            "--evaluation-periods",
+            "1",
+            "--threshold",
+            "0",
+            "--comparison-operator",
+            "GreaterThanThreshold",
+            "--tags",
+            "Key=chatops:log-groups,Value=/x/a",
+        ],
+    );
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
+    let toml = CONFIG.replace("{moto}", &moto.url);
+    let engine = Arc::new(engine::testing::engine(
+        &toml,
+        store.clone(),
+        Options::default(),
+    ));
+    let poster = Arc::new(Recorder::default());
+    let cfg = engine::testing::config(&toml);
+    let notifier = notify::deliver::Notifier::new(
+        store.clone(),
+        poster.clone(),
+        &cfg.notify,
+        engine::system_clock(),
+    )
+    .with_graphs(engine.clone());
+    let ops = engine::Place {
+        workspace: "acme".into(),
+        channel: "C-OPS".into(),
+    };
+    let deliver = |id: &str, message: String| notify::deliver::Incoming {
+        message_id: id.into(),
+        topic_arn: None,
+        subject: None,
+        message,
+    };
+    for (id, message) in [
+        (
+            "a",
+            alarm_json("from-filters", "MyApp", "OrderErrors", json!([])),
+        ),
+        ("b", alarm_json("tagged", "MyApp", "Other", json!([]))),
+        ("c", alarm_json("unknown", "MyApp", "Nothing", json!([]))),
+    ] {
+        let r = notifier
+            .deliver_to(&deliver(id, message), std::slice::from_ref(&ops))
+            .await;
+        assert!(r.complete(), "{r:?}");
+    }
+    let posted = poster.0.lock().unwrap().clone();
+    let show_logs = |m: &Message| {
+        m.blocks.iter().find_map(|b| match b {
+            Block::Buttons { buttons } => buttons
+                .iter()
+                .find(|x| x.label == "Show logs")
+                .map(|x| x.value.clone()),
+            _ => None,
+        })
+    };
+    let filters = show_logs(&posted[0]).expect("groups from the metric filter");
+    assert!(
+        filters.contains("--log-group-names /app/orders "),
+        "{filters}"
+    );
+    let tagged = show_logs(&posted[1]).expect("groups from the tag");
+    assert!(tagged.contains("--log-group-names /x/a "), "{tagged}");
+    assert!(show_logs(&posted[2]).is_none());
+    assert!(
+        posted[2].plain().contains("chatops:log-groups"),
+        "{}",
+        posted[2].plain()
+    );
+    // The lookups ran as the channel, audited as background calls.
+    let audit = store.query_audit(&store::AuditFilter::default()).unwrap();
+    assert!(
+        audit.iter().any(
+            |a| a.record.command.starts_with("logs describe-metric-filters")
+                && a.record.user == engine::alarm_charts::BACKGROUND_USER
+        ),
+        "{audit:#?}"
+    );
+}
