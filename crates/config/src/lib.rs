@@ -71,6 +71,7 @@
 //! rate_per_minute = 20              # per channel, then a summary; 0 = no limit (default 20)
 //! max_age = "1h"                    # SNS messages with an older Timestamp are refused (default 1h)
 //! show_unsupported = true           # note + raw JSON for messages of no known format (default true)
+//! chart_window = "3h"               # how much of a metric alarm charts show (default 3h)
 //!
 //! [[notifications]]                 # where notifications come from and which channels get them
 //! name = "prod-alarms"              # optional, else notifications[i]; unique

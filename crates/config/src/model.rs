@@ -330,6 +330,9 @@ pub struct NotifySettings {
     /// Show a short "unsupported notification" note (with the raw JSON attached) for
     /// messages of no known format. Default true.
     pub show_unsupported: bool,
+    /// How much of a metric an alarm's chart shows (alarm graphs and `describe-alarms`).
+    /// Default 3 hours, the console's.
+    pub chart_window: Duration,
 }
 
 impl NotifySettings {
@@ -337,6 +340,7 @@ impl NotifySettings {
     pub const NEW_THREAD_AFTER: Duration = Duration::from_secs(86_400);
     pub const RATE_PER_MINUTE: u32 = 20;
     pub const MAX_AGE: Duration = Duration::from_secs(3_600);
+    pub const CHART_WINDOW: Duration = Duration::from_secs(3 * 3_600);
 }
 
 impl Default for NotifySettings {
@@ -347,6 +351,7 @@ impl Default for NotifySettings {
             rate_per_minute: Self::RATE_PER_MINUTE,
             max_age: Self::MAX_AGE,
             show_unsupported: true,
+            chart_window: Self::CHART_WINDOW,
         }
     }
 }

@@ -716,6 +716,7 @@ fn read_notify(r: &mut Reporter, top: &Fields) -> NotifySettings {
             "rate_per_minute",
             "max_age",
             "show_unsupported",
+            "chart_window",
         ],
     ) else {
         return notify;
@@ -728,6 +729,9 @@ fn read_notify(r: &mut Reporter, top: &Fields) -> NotifySettings {
     }
     if let Some(d) = duration(r, &f, "max_age") {
         notify.max_age = d;
+    }
+    if let Some(d) = duration(r, &f, "chart_window") {
+        notify.chart_window = d;
     }
     if let Some(entry) = f.get("rate_per_minute") {
         let key = f.key("rate_per_minute");

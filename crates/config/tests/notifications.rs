@@ -24,6 +24,7 @@ fn without_the_sections_there_are_no_routes_and_the_defaults_apply() {
     assert_eq!(c.notify.rate_per_minute, 20);
     assert_eq!(c.notify.max_age, Duration::from_secs(3600));
     assert!(c.notify.show_unsupported);
+    assert_eq!(c.notify.chart_window, Duration::from_secs(3 * 3600));
 }
 
 #[test]
@@ -40,6 +41,7 @@ fn notify_settings_are_read() {
             rate_per_minute: 0,
             max_age: Duration::from_secs(900),
             show_unsupported: false,
+            chart_window: Duration::from_secs(3 * 3600),
         }
     );
 }

@@ -19,8 +19,6 @@ use crate::text::{code, literal, quote, strong};
 
 /// Alarms charted per page (the rest behind Next page, as the result's own paging).
 pub const MAX_CHARTS: usize = 5;
-/// The window shown: the last three hours, the console's default.
-pub const WINDOW_MS: i64 = 3 * 3_600_000;
 
 /// Whether a call's result is shown as charts.
 pub(crate) fn follows(call: &Call) -> bool {
@@ -187,7 +185,7 @@ impl Engine {
         let period_ms = (a.n("Period").unwrap_or(60.0) * 1000.0) as i64;
         let changed = a.changed_ms().unwrap_or(t.now);
         let end = (changed + 2 * period_ms).min(t.now).max(changed);
-        let window = (end - WINDOW_MS.max(20 * period_ms), end);
+        let window = (end - self.chart_window_ms().max(20 * period_ms), end);
         let results = self.metric_data(&mut t, &pc, &[(0, query)], window).await?;
         let r = results
             .iter()
@@ -305,6 +303,15 @@ impl Engine {
         Ok((ev, ch))
     }
 
+    /// `[notify] chart_window`, in milliseconds.
+    fn chart_window_ms(&self) -> i64 {
+        self.cfg
+            .notify
+            .chart_window
+            .as_millis()
+            .clamp(60_000, 31 * 86_400_000) as i64
+    }
+
     /// The channel's account with this account id, if the channel may use it.
     fn channel_account_by_id(&self, ch: &config::Channel, id: Option<&str>) -> Option<String> {
         id.and_then(|id| self.cfg.account_by_id(id))
@@ -335,7 +342,7 @@ impl Engine {
             return m;
         }
         let end = t.now;
-        let window = (end - WINDOW_MS, end);
+        let window = (end - self.chart_window_ms(), end);
         let charted: Vec<(usize, Value)> = alarms
             .iter()
             .take(MAX_CHARTS)
@@ -374,7 +381,7 @@ impl Engine {
                         "data:image/png;base64,{}",
                         base64::engine::general_purpose::STANDARD.encode(png)
                     ),
-                    alt: format!("{} over the last 3 hours", a.name()),
+                    alt: format!("{} over the chart window", a.name()),
                 }),
                 Err(e) => {
                     m.context(format!("(no chart: {})", literal(e.to_string())));
@@ -427,8 +434,10 @@ impl Engine {
         };
         let plan = self.plan_for(t, &follow, &call);
         let shown = format!(
-            "cloudwatch get-metric-data ({} metrics, last 3 h)",
-            queries.len()
+            "cloudwatch get-metric-data ({} metrics, {} to {})",
+            queries.len(),
+            iso(window.0),
+            iso(window.1)
         );
         if !plan.decision.allowed() {
             self.audit(

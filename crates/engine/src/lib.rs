@@ -67,7 +67,7 @@ pub fn follow_up_calls(call: &command::Call) -> Vec<FollowUp> {
     if alarm_charts::follows(call) {
         vec![FollowUp {
             line: "cloudwatch get-metric-data --metric-data-queries '[{\"Id\":\"m0\",\"Expression\":\"m0\"}]' --start-time 0 --end-time 1",
-            when: "once, after the alarms are described: the metrics of the first 5 alarms over the last 3 hours, to draw their charts",
+            when: "once, after the alarms are described: the metrics of the first 5 alarms over the chart window ([notify] chart_window, 3 h by default), to draw their charts",
         }]
     } else if insights::follows(call) {
         vec![FollowUp {

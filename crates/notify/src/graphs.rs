@@ -138,6 +138,9 @@ pub async fn looked_up_log_groups(g: &dyn Graphs, place: &Place, a: &Alarm) -> V
     let Some(m) = &t.metric else {
         return Vec::new();
     };
+    if let Some(group) = api_gateway_group(g, place, account, m).await {
+        return vec![group];
+    }
     let (Some(name), Some(ns)) = (m.name.as_deref(), m.namespace.as_deref()) else {
         return Vec::new();
     };
@@ -163,4 +166,37 @@ pub async fn looked_up_log_groups(g: &dyn Graphs, place: &Place, a: &Alarm) -> V
         }
     }
     groups
+}
+
+/// A REST API's execution logs (`API-Gateway-Execution-Logs_<id>/<stage>`), for an
+/// `AWS/ApiGateway` metric with `ApiName` and `Stage`: the id is looked up by name.
+async fn api_gateway_group(
+    g: &dyn Graphs,
+    place: &Place,
+    account: Option<&str>,
+    m: &crate::message::alarm::MetricRef,
+) -> Option<String> {
+    if m.namespace.as_deref() != Some("AWS/ApiGateway") {
+        return None;
+    }
+    let dim = |name: &str| {
+        m.dimensions
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    let (api, stage) = (dim("ApiName")?, dim("Stage")?);
+    let v = g
+        .background_call(place, account, "apigateway get-rest-apis")
+        .await
+        .ok()?;
+    let id = v
+        .get("items")
+        .and_then(Value::as_array)?
+        .iter()
+        .find(|i| i.get("name").and_then(Value::as_str) == Some(api.as_str()))?
+        .get("id")?
+        .as_str()?
+        .to_string();
+    Some(format!("API-Gateway-Execution-Logs_{id}/{stage}"))
 }

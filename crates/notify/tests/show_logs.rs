@@ -334,6 +334,11 @@ async fn log_groups_from_the_alarm_tag_or_the_metric_filters() {
             "Key=chatops:log-groups,Value=/x/a",
         ],
     );
+    let api = aws(
+        &moto,
+        &["apigateway", "create-rest-api", "--name", "orders"],
+    );
+    let api_id = api["id"].as_str().expect("a REST API id").to_string();
     let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
     let toml = CONFIG.replace("{moto}", &moto.url);
     let engine = Arc::new(engine::testing::engine(
@@ -367,6 +372,15 @@ async fn log_groups_from_the_alarm_tag_or_the_metric_filters() {
         ),
         ("b", alarm_json("tagged", "MyApp", "Other", json!([]))),
         ("c", alarm_json("unknown", "MyApp", "Nothing", json!([]))),
+        (
+            "d",
+            alarm_json(
+                "api-5xx",
+                "AWS/ApiGateway",
+                "5XXError",
+                json!([{"name": "ApiName", "value": "orders"}, {"name": "Stage", "value": "prod"}]),
+            ),
+        ),
     ] {
         let r = notifier
             .deliver_to(&deliver(id, message), std::slice::from_ref(&ops))
@@ -395,6 +409,11 @@ async fn log_groups_from_the_alarm_tag_or_the_metric_filters() {
         posted[2].plain().contains("chatops:log-groups"),
         "{}",
         posted[2].plain()
+    );
+    let api_logs = show_logs(&posted[3]).expect("the REST API's execution logs");
+    assert!(
+        api_logs.contains(&format!("API-Gateway-Execution-Logs_{api_id}/prod")),
+        "{api_logs}"
     );
     // The lookups ran as the channel, audited as background calls.
     let audit = store.query_audit(&store::AuditFilter::default()).unwrap();
