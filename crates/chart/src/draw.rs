@@ -395,12 +395,21 @@ impl Painter<'_, '_> {
             (col - 4, HPos::Right, col - 4 - w)
         };
         let mut y = l.top + 3;
+        let height = (LABEL_PX * 1.2) as i32;
         if let Some((tx0, ty0, tx1, ty1)) = self.threshold_label {
-            let height = (LABEL_PX * 1.2) as i32;
             if x0 < tx1 && x0 + w > tx0 && y < ty1 && y + height > ty0 {
                 y = ty1 + 4;
             }
         }
+        // A light card under the label: the series is often highest right where an alarm
+        // fires, and the label must stay readable over it.
+        self.fill(
+            x0 - 2,
+            y - 1,
+            x0 + w + 2,
+            y + height,
+            rgb((255, 255, 255)).mix(0.85),
+        )?;
         self.text(name, (x, y), LABEL_PX, color, h, VPos::Top)
     }
 
