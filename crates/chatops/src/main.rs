@@ -59,7 +59,6 @@ fn main() {
             Some(config_cmd::check(file, cli.models_dir.as_deref()))
         }
         Cmd::Audit(args) => Some(audit_cmd::audit(args)),
-        Cmd::Notify(cmd) => Some(notify_cmd::run(cmd)),
         _ => None,
     };
     let code = code.unwrap_or_else(|| match command::Catalog::open(cli.models_dir.as_deref()) {
@@ -72,10 +71,10 @@ fn main() {
             Cmd::Shell(args) => shell::shell(cat, args),
             Cmd::Policy(policy_cmd::PolicyCmd::Check(args)) => policy_cmd::check(cat, args),
             Cmd::Serve(args) => serve::serve(cat, args),
-            Cmd::Policy(policy_cmd::PolicyCmd::Simulate)
-            | Cmd::Config(_)
-            | Cmd::Audit(_)
-            | Cmd::Notify(_) => exit::OK,
+            Cmd::Notify(cmd) => notify_cmd::run(cat, cmd),
+            Cmd::Policy(policy_cmd::PolicyCmd::Simulate) | Cmd::Config(_) | Cmd::Audit(_) => {
+                exit::OK
+            }
         },
     });
     std::process::exit(code);

@@ -36,13 +36,13 @@ pub struct SendArgs {
     file: PathBuf,
 }
 
-pub fn run(cmd: &NotifyCmd) -> i32 {
+pub fn run(cat: command::Catalog, cmd: &NotifyCmd) -> i32 {
     match cmd {
-        NotifyCmd::Send(args) => send(args),
+        NotifyCmd::Send(args) => send(cat, args),
     }
 }
 
-fn send(args: &SendArgs) -> i32 {
+fn send(cat: command::Catalog, args: &SendArgs) -> i32 {
     let config = match config::load_with(&args.config, &authz::resolve::ConfigCatalog) {
         Ok(c) => c,
         Err(e) => {
@@ -78,19 +78,6 @@ fn send(args: &SendArgs) -> i32 {
         );
         return exit::BAD_LINE;
     }
-    let store: Arc<dyn store::Store> = match &config.store {
-        config::Store::Sqlite(p) => match store::SqliteStore::open(p) {
-            Ok(s) => Arc::new(s),
-            Err(e) => {
-                eprintln!("error: {e}");
-                return exit::FAILED;
-            }
-        },
-        config::Store::Postgres(_) => {
-            eprintln!("error: the PostgreSQL store is not supported yet; use [store] sqlite");
-            return exit::FAILED;
-        }
-    };
     let Some(platform) = config.workspace(&channel.workspace).map(|w| w.platform) else {
         eprintln!("error: channel {:?} has no workspace", channel.name);
         return exit::FAILED;
@@ -106,6 +93,17 @@ fn send(args: &SendArgs) -> i32 {
         }
     };
     runtime.block_on(async move {
+        // The same engine and store as `chatops serve`: an alarm gets its graph and its
+        // log-group lookups, read as the channel, exactly as if it had arrived.
+        let config = Arc::new(config);
+        let (conversation, store) =
+            match crate::serve::chat_handler(Arc::new(cat), config.clone()).await {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::FAILED;
+                }
+            };
         let clock = engine::system_clock();
         let mut surfaces = Surfaces::default();
         match platform {
@@ -121,8 +119,9 @@ fn send(args: &SendArgs) -> i32 {
                 }
             },
         }
-        let notifier =
-            Notifier::new(store, Arc::new(surfaces), &config.notify, clock).with_actions(&config);
+        let notifier = Notifier::new(store, Arc::new(surfaces), &config.notify, clock)
+            .with_actions(&config)
+            .with_graphs(conversation);
         let id = match store::new_pending_id() {
             Ok(id) => format!("notify-send-{id}"),
             Err(e) => {

@@ -432,7 +432,7 @@ fn web_channels(config: &Config) -> Vec<ChannelInfo> {
 
 /// The conversation engine on the configuration's store, calling AWS with the service's
 /// own credentials (and the channels' roles).
-async fn chat_handler(
+pub(crate) async fn chat_handler(
     cat: Arc<Catalog>,
     config: Arc<Config>,
 ) -> Result<(Arc<engine::Engine>, Arc<dyn store::Store>), String> {
