@@ -4,6 +4,7 @@ mod audit_cmd;
 mod config_cmd;
 mod dry_run;
 mod exit;
+mod health;
 mod notifications;
 mod notify_cmd;
 mod policy_cmd;

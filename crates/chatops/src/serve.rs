@@ -9,6 +9,8 @@
 //! `CHATOPS_TOKEN_KEY`: each installed team is answered with its own token) —, the Slack
 //! endpoints (`/slack/events`, `/slack/interactivity`, `/slack/commands`) are served by the
 //! same server, on the same engine and store (`SLACK_API_URL` overrides the Web API's base URL).
+//!
+//! Always served: `GET /healthz` (alive) and `GET /readyz` (the store answers).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -101,7 +103,10 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
                  required, but put it behind TLS so tokens and cookies are not sent in clear"
             );
         }
-        let mut running = Running::default();
+        let mut running = Running {
+            router: crate::health::router(store.clone()),
+            ..Running::default()
+        };
         let with_slack = slack_setup.is_some();
         let web_handler = match slack_setup {
             Some(slack) => {
