@@ -27,7 +27,7 @@ pub fn dry_run_json(call: &Call, region: &str) -> Value {
 }
 
 /// Describes a line: the call, the decision (with a configured channel), the request.
-pub fn dry_run(cat: &Catalog, term: &Terminal, configured: bool, line: &str) -> Printed {
+pub async fn dry_run(cat: &Catalog, term: &Terminal, configured: bool, line: &str) -> Printed {
     let call = match parse_line(cat, engine::text::strip_mention(line)) {
         Err(e) => {
             return match authz::Authorizer::new(cat.iam.clone())
@@ -41,7 +41,7 @@ pub fn dry_run(cat: &Catalog, term: &Terminal, configured: bool, line: &str) -> 
         Ok(Parsed::Skeleton(v)) => return shown(pretty(&v)),
         Ok(Parsed::Call(call)) => call,
     };
-    let Some(plan) = term.plan(&call) else {
+    let Some(plan) = term.plan(&call).await else {
         return Printed::error(
             "error: the terminal's channel is not configured",
             exit::FAILED,
@@ -60,10 +60,10 @@ pub fn dry_run(cat: &Catalog, term: &Terminal, configured: bool, line: &str) -> 
             "role_arn": plan.role_arn,
         });
     }
-    let follow: Vec<Value> = engine::follow_up_calls(&call)
-        .iter()
-        .map(|f| follow_up_json(cat, term, configured, f))
-        .collect();
+    let mut follow: Vec<Value> = Vec::new();
+    for f in engine::follow_up_calls(&call).iter() {
+        follow.push(follow_up_json(cat, term, configured, f).await);
+    }
     if !follow.is_empty() {
         doc["then"] = Value::Array(follow);
     }
@@ -90,7 +90,12 @@ pub fn dry_run(cat: &Catalog, term: &Terminal, configured: bool, line: &str) -> 
 
 /// A call the engine makes after this one: its operation, IAM actions, when, and (with a
 /// configured channel) whether the channel allows it.
-fn follow_up_json(cat: &Catalog, term: &Terminal, configured: bool, f: &engine::FollowUp) -> Value {
+async fn follow_up_json(
+    cat: &Catalog,
+    term: &Terminal,
+    configured: bool,
+    f: &engine::FollowUp,
+) -> Value {
     let Ok(Parsed::Call(call)) = parse_line(cat, f.line) else {
         return json!({ "line": f.line, "when": f.when });
     };
@@ -102,7 +107,7 @@ fn follow_up_json(cat: &Catalog, term: &Terminal, configured: bool, f: &engine::
         "when": f.when,
     });
     if configured {
-        if let Some(plan) = term.plan(&call) {
+        if let Some(plan) = term.plan(&call).await {
             v["authorization"] = json!({
                 "decision": plan.decision.outcome.as_str(),
                 "reason": plan.decision.reason,

@@ -93,7 +93,7 @@ pub fn spawn_upkeep(intake: Arc<Intake>) -> tokio::task::JoinHandle<()> {
             n += 1;
             if n.is_multiple_of(1800) {
                 let i = intake.clone();
-                let _ = tokio::task::spawn_blocking(move || i.notifier.prune()).await;
+                i.notifier.prune().await;
             }
         }
     })

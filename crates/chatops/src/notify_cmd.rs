@@ -109,7 +109,10 @@ fn send(cat: command::Catalog, args: &SendArgs) -> i32 {
         match platform {
             Platform::Web => surfaces.add(
                 &channel.workspace,
-                Arc::new(webchat::relay::RelayPoster::new(store.clone(), clock.clone())),
+                Arc::new(webchat::relay::RelayPoster::new(
+                    store::AsyncStore::new(store.clone()),
+                    clock.clone(),
+                )),
             ),
             Platform::Slack => match slack_poster(&config, store.clone()) {
                 Ok(p) => surfaces.add(&channel.workspace, p),

@@ -83,9 +83,11 @@ pub fn check(cat: Catalog, args: &CheckArgs) -> i32 {
     };
     // Planned by the channel's conversation, exactly as a typed command is.
     let mut plan = None;
-    let failed = with_terminal(cat, &session, |_, term| {
-        plan = term.plan(&call);
-        async { Printed::error(String::new(), exit::OK) }
+    let slot = &mut plan;
+    let call = &call;
+    let failed = with_terminal(cat, &session, |_, term| async move {
+        *slot = term.plan(call).await;
+        Printed::error(String::new(), exit::OK)
     });
     let Some(p) = plan else {
         eprintln!("{}", failed.stderr);

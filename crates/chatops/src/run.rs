@@ -18,7 +18,7 @@ pub struct RunArgs {
 pub fn run_once(cat: Catalog, args: &RunArgs) -> i32 {
     let printed = with_terminal(cat, &args.session, |cat, term| async move {
         if args.session.dry_run {
-            crate::dry_run::dry_run(&cat, &term, args.session.config.is_some(), &args.message)
+            crate::dry_run::dry_run(&cat, &term, args.session.config.is_some(), &args.message).await
         } else {
             term.run_line(&args.message, args.session.yes).await
         }

@@ -121,7 +121,7 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             running.tasks.push(chat.spawn_sweeper(webchat::SWEEP_EVERY));
             running
                 .tasks
-                .push(chat.spawn_relay(store.clone(), RELAY_EVERY));
+                .push(chat.spawn_relay(store::AsyncStore::new(store.clone()), RELAY_EVERY));
             let poster = chat.poster();
             for w in config
                 .workspaces
@@ -310,7 +310,10 @@ async fn start_slack(
         }
         tokens = tokens.with_single(api, settings.bot.clone(), team);
     }
-    let installer = install.and_then(|i| i.start(store.clone()));
+    let installer = match install {
+        Some(i) => i.start(store.clone()).await,
+        None => None,
+    };
     if let Some(installer) = &installer {
         tokens = tokens.with_installations(installer.installations().clone());
     }
@@ -381,9 +384,9 @@ struct OAuthSetup {
 impl OAuthSetup {
     /// The installer, its installations kept in `store`, after importing the side file of an
     /// earlier release if there is one; `None` (with a warning) when the install cannot run.
-    fn start(self, store: Arc<dyn store::Store>) -> Option<Arc<slack::oauth::Installer>> {
+    async fn start(self, store: Arc<dyn store::Store>) -> Option<Arc<slack::oauth::Installer>> {
         let installations = Arc::new(slack::oauth::Installations::new(&self.key, store));
-        match installations.import_legacy_file(&self.legacy_file) {
+        match installations.import_legacy_file(&self.legacy_file).await {
             Ok(None) => {}
             Ok(Some(done)) => println!(
                 "slack: imported {} installation(s) from {} into the store ({} already there); \

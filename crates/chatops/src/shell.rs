@@ -42,12 +42,7 @@ pub fn shell(cat: Catalog, args: &SessionArgs) -> i32 {
                 break;
             }
             if args.dry_run {
-                show(&crate::dry_run::dry_run(
-                    &cat,
-                    &term,
-                    args.config.is_some(),
-                    t,
-                ));
+                show(&crate::dry_run::dry_run(&cat, &term, args.config.is_some(), t).await);
                 continue;
             }
             converse(&mut ed, &term, t, args.yes).await;

@@ -267,14 +267,16 @@ impl Terminal {
     }
 
     /// How a call would be decided and routed here, without running it (`--dry-run`).
-    pub fn plan(&self, call: &command::Call) -> Option<authz::plan::Plan> {
+    pub async fn plan(&self, call: &command::Call) -> Option<authz::plan::Plan> {
         let ev = self.inbound(
             "",
             Event::Text {
                 text: String::new(),
             },
         );
-        self.engine.plan_call(&ev, self.account.as_deref(), call)
+        self.engine
+            .plan_call(&ev, self.account.as_deref(), call)
+            .await
     }
 
     /// A thread of its own for each command, so answers go to its questions.

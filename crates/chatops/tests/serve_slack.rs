@@ -146,8 +146,8 @@ fn serve_mounts_the_slack_endpoints() {
 
 /// Installations an earlier release kept in `slack-installations.json` beside the store are
 /// moved into the store at start-up (still sealed), once, and the file is renamed.
-#[test]
-fn serve_imports_an_earlier_releases_slack_installations_once() {
+#[tokio::test]
+async fn serve_imports_an_earlier_releases_slack_installations_once() {
     let (dir, cfg) = slack_config("serve-slack-import");
     let key_hex = "5a".repeat(32);
     let key = slack::oauth::TokenKey::parse(&key_hex).unwrap();
@@ -213,7 +213,10 @@ fn serve_imports_an_earlier_releases_slack_installations_once() {
         .unwrap();
     assert_eq!(sealed, record);
     let installations = slack::oauth::Installations::new(&key, store);
-    assert_eq!(installations.get("T0001").unwrap().unwrap(), installation);
+    assert_eq!(
+        installations.get("T0001").await.unwrap().unwrap(),
+        installation
+    );
 
     // A restart imports nothing again.
     let (mut child, mut lines) = serve(&cfg, &env);

@@ -52,16 +52,16 @@ impl Engine {
     ) {
         match action {
             ActionId::RUN | ActionId::NEXT_PAGE => self.on_run(t, message, value).await,
-            ActionId::CANCEL => self.on_cancel(t, message, value),
+            ActionId::CANCEL => self.on_cancel(t, message, value).await,
             ActionId::PARAM | ActionId::ACCOUNT => {
                 let Some((id, choice)) = value.split_once('|') else {
                     t.tell(say("error: this choice is malformed"));
                     return;
                 };
                 if id == "default" {
-                    return self.set_default_account(t, choice);
+                    return self.set_default_account(t, choice).await;
                 }
-                match self.open_pending(t, id) {
+                match self.open_pending(t, id).await {
                     Some(p) if p.state.parameter().is_some() => {
                         let expected = action == ActionId::ACCOUNT;
                         if (p.state.parameter() == Some(ACCOUNT_QUESTION)) != expected {
@@ -74,7 +74,7 @@ impl Engine {
                     None => {}
                 }
             }
-            ActionId::ROLE => self.switch_role(t, value),
+            ActionId::ROLE => self.switch_role(t, value).await,
             ActionId::HELP => self.help_topic(t, value),
             ActionId::COMMAND => self.on_text(t, value).await,
             ActionId::CUSTOM_ACTION => self.run_custom_action(t, value).await,
@@ -96,8 +96,8 @@ impl Engine {
     }
 
     /// A pending command of this channel, or a message saying why not.
-    fn open_pending(&self, t: &mut Turn, id: &str) -> Option<PendingCommand> {
-        match self.store.get_pending(id) {
+    async fn open_pending(&self, t: &mut Turn<'_>, id: &str) -> Option<PendingCommand> {
+        match self.store.get_pending(id).await {
             Ok(Some(p)) if p.workspace == t.ev.workspace && p.channel == t.ev.channel => Some(p),
             Ok(_) => {
                 t.tell(say("This command is no longer available here."));
@@ -111,7 +111,7 @@ impl Engine {
     }
 
     /// Whether this user may confirm or cancel `p`.
-    fn may_act(&self, t: &mut Turn, p: &PendingCommand) -> bool {
+    fn may_act(&self, t: &mut Turn<'_>, p: &PendingCommand) -> bool {
         if p.user == t.ev.user || t.channel.confirm_by == config::ConfirmBy::Anyone {
             return true;
         }
@@ -123,7 +123,7 @@ impl Engine {
     }
 
     async fn on_run(&self, t: &mut Turn<'_>, message: Option<&str>, id: &str) {
-        let Some(p) = self.open_pending(t, id) else {
+        let Some(p) = self.open_pending(t, id).await else {
             return;
         };
         if p.state != PendingState::AwaitingConfirmation {
@@ -148,12 +148,12 @@ impl Engine {
             }
         };
         // Authorization is checked again: guardrails or the user's role may have changed.
-        let plan = self.plan_for(t, &pc, &call);
+        let plan = self.plan_for(t, &pc, &call).await;
         if !plan.decision.allowed() {
-            self.refuse(t, &pc, &plan.decision, Some(&p));
+            self.refuse(t, &pc, &plan.decision, Some(&p)).await;
             return;
         }
-        match self.store.claim_for_run(&p.id, &t.ev.user, t.now) {
+        match self.store.claim_for_run(&p.id, &t.ev.user, t.now).await {
             Ok(Transition::Applied(_)) => {}
             Ok(Transition::AlreadyTaken { state, by, at }) => {
                 let mut q = p.clone();
@@ -192,8 +192,8 @@ impl Engine {
         self.execute(t, &pc, &call, &plan, Some(&p.id)).await;
     }
 
-    fn on_cancel(&self, t: &mut Turn, message: Option<&str>, id: &str) {
-        let Some(p) = self.open_pending(t, id) else {
+    async fn on_cancel(&self, t: &mut Turn<'_>, message: Option<&str>, id: &str) {
+        let Some(p) = self.open_pending(t, id).await else {
             return;
         };
         if !p.state.is_waiting() {
@@ -203,7 +203,7 @@ impl Engine {
         if !self.may_act(t, &p) {
             return;
         }
-        match self.store.cancel(&p.id, &t.ev.user, t.now) {
+        match self.store.cancel(&p.id, &t.ev.user, t.now).await {
             Ok(Transition::Applied(_)) => {
                 if let Some(msg) = message.map(str::to_string).or(p.message_id.clone()) {
                     let mut m = say(code(format!(
@@ -223,7 +223,8 @@ impl Engine {
                     "cancelled",
                     &format!("cancelled by {}", t.ev.user),
                     t.now,
-                );
+                )
+                .await;
             }
             _ => t.tell(say("This command can no longer be cancelled.")),
         }

@@ -228,7 +228,7 @@ impl Engine {
             account: self.channel_account_by_id(ch, account),
             ..PendingCall::command(line)
         };
-        let plan = self.plan_for(&t, &pc, &call);
+        let plan = self.plan_for(&t, &pc, &call).await;
         if !plan.decision.allowed() {
             self.audit(
                 &t,
@@ -238,7 +238,8 @@ impl Engine {
                 &plan.decision.reason,
                 "refused",
                 None,
-            );
+            )
+            .await;
             return Err(format!("not allowed here: {}", plan.decision.reason));
         }
         let assume = assume_params(&t, &plan);
@@ -261,7 +262,8 @@ impl Engine {
                     &plan.decision.reason,
                     "ok",
                     Some(took),
-                );
+                )
+                .await;
                 Ok(ran.result)
             }
             Err(f) => {
@@ -274,7 +276,8 @@ impl Engine {
                     &plan.decision.reason,
                     &code,
                     Some(took),
-                );
+                )
+                .await;
                 Err(f.message)
             }
         }
@@ -432,7 +435,7 @@ impl Engine {
             Ok(_) => return Err("the metric query did not parse".into()),
             Err(e) => return Err(format!("the metric query did not parse: {e}")),
         };
-        let plan = self.plan_for(t, &follow, &call);
+        let plan = self.plan_for(t, &follow, &call).await;
         let shown = format!(
             "cloudwatch get-metric-data ({} metrics, {} to {})",
             queries.len(),
@@ -448,7 +451,8 @@ impl Engine {
                 &plan.decision.reason,
                 "refused",
                 None,
-            );
+            )
+            .await;
             return Err(format!(
                 "reading the metrics is not allowed here: {}",
                 plan.decision.reason
@@ -474,7 +478,8 @@ impl Engine {
                     &plan.decision.reason,
                     "ok",
                     Some(took),
-                );
+                )
+                .await;
                 Ok(ran
                     .result
                     .get("MetricDataResults")
@@ -492,7 +497,8 @@ impl Engine {
                     &plan.decision.reason,
                     &outcome,
                     Some(took),
-                );
+                )
+                .await;
                 Err(format!("the metrics could not be read: {}", f.message))
             }
         }

@@ -17,7 +17,7 @@ fn valid_name(name: &str) -> bool {
 }
 
 impl Engine {
-    pub(crate) fn alias_command(&self, t: &mut Turn, rest: &str) {
+    pub(crate) async fn alias_command(&self, t: &mut Turn<'_>, rest: &str) {
         let (verb, args) = first_word(rest);
         match verb.as_str() {
             "create" => {
@@ -42,7 +42,7 @@ impl Engine {
                     created_by: t.ev.user.clone(),
                     created_at: t.now,
                 };
-                match self.store.create_alias(&alias, false) {
+                match self.store.create_alias(&alias, false).await {
                     Ok(()) => {
                         let vars = template_vars(&template);
                         let usage = if vars.is_empty() {
@@ -76,7 +76,11 @@ impl Engine {
                 }
             }
             "list" => {
-                match self.store.list_aliases(&t.ev.workspace, &t.ev.channel) {
+                match self
+                    .store
+                    .list_aliases(&t.ev.workspace, &t.ev.channel)
+                    .await
+                {
                     Ok(list) if list.is_empty() => {
                         t.tell(say("This channel has no aliases yet: `@aws alias create <name> <command>`."));
                     }
@@ -104,6 +108,7 @@ impl Engine {
                 match self
                     .store
                     .delete_alias(&t.ev.workspace, &t.ev.channel, name)
+                    .await
                 {
                     Ok(true) => {
                         t.post(say(format!(
@@ -131,7 +136,11 @@ impl Engine {
 
     pub(crate) async fn run_alias(&self, t: &mut Turn<'_>, rest: &str) {
         let (name, args) = first_word(rest);
-        let alias = match self.store.alias(&t.ev.workspace, &t.ev.channel, &name) {
+        let alias = match self
+            .store
+            .alias(&t.ev.workspace, &t.ev.channel, &name)
+            .await
+        {
             Ok(Some(a)) => a,
             Ok(None) => {
                 t.tell(say(format!(
@@ -201,7 +210,7 @@ impl Engine {
         let mut pc = PendingCall::command(&expand(&run.template, &run.vars));
         pc.alias = Some(run);
         if let Some(missing) = self.next_alias_var(&pc) {
-            return self.ask_alias_var(t, pc, &missing, None);
+            return self.ask_alias_var(t, pc, &missing, None).await;
         }
         pc.alias = None;
         self.start(t, pc, None).await;
@@ -248,7 +257,7 @@ impl Engine {
         let mut pc = PendingCall::command(&expand(&run.template, &run.vars));
         pc.alias = Some(run);
         if let Some(missing) = self.next_alias_var(&pc) {
-            return self.ask_alias_var(t, pc, &missing, None);
+            return self.ask_alias_var(t, pc, &missing, None).await;
         }
         pc.alias = None;
         self.start(t, pc, None).await;
@@ -261,23 +270,26 @@ impl Engine {
             .find(|v| !a.vars.contains_key(v))
     }
 
-    pub(crate) fn ask_alias_var(
+    pub(crate) async fn ask_alias_var(
         &self,
-        t: &mut Turn,
+        t: &mut Turn<'_>,
         pc: PendingCall,
         var: &str,
         existing: Option<PendingCommand>,
     ) {
         let message_id = new_message_id();
-        let Some(p) = self.keep_pending(
-            t,
-            &pc,
-            Waiting::AwaitingInput {
-                parameter: format!("${var}"),
-            },
-            existing,
-            &message_id,
-        ) else {
+        let Some(p) = self
+            .keep_pending(
+                t,
+                &pc,
+                Waiting::AwaitingInput {
+                    parameter: format!("${var}"),
+                },
+                existing,
+                &message_id,
+            )
+            .await
+        else {
             t.tell(say("error: the command could not be kept; try again"));
             return;
         };

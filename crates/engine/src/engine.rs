@@ -10,7 +10,7 @@ use command::Catalog;
 use config::{Channel, Config};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use store::Store;
+use store::{AsyncStore, Store};
 
 /// Milliseconds since 1970, from a clock the tests can set.
 pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
@@ -51,7 +51,7 @@ pub struct Engine {
     pub(crate) cfg: Arc<Config>,
     pub(crate) cat: Arc<Catalog>,
     pub(crate) authorizer: Authorizer,
-    pub(crate) store: Arc<dyn Store>,
+    pub(crate) store: AsyncStore,
     pub(crate) runner: Runner,
     pub(crate) clock: Clock,
     pub(crate) opts: Options,
@@ -121,7 +121,7 @@ impl Engine {
             authorizer: Authorizer::new(cat.iam.clone()),
             cfg,
             cat,
-            store,
+            store: AsyncStore::new(store),
             runner: runner.with_masker(opts.masker.clone()),
             clock: system_clock(),
             opts,
@@ -198,9 +198,9 @@ impl Engine {
     }
 
     /// Marks what expired and updates its messages.
-    pub fn sweep_expired(&self) -> Vec<Outbound> {
+    pub async fn sweep_expired(&self) -> Vec<Outbound> {
         let now = (self.clock)();
-        let Ok(expired) = self.store.expire_due(now) else {
+        let Ok(expired) = self.store.expire_due(now).await else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -218,7 +218,8 @@ impl Engine {
                     content: m,
                 });
             }
-            self.audit_pending(&p, "expired", "nobody answered in time", now);
+            self.audit_pending(&p, "expired", "nobody answered in time", now)
+                .await;
         }
         out
     }
@@ -232,7 +233,9 @@ impl crate::Handler for Engine {
         Box::pin(self.handle_event(event))
     }
 
-    fn sweep(&self) -> Vec<Outbound> {
-        self.sweep_expired()
+    fn sweep(
+        &self,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<Outbound>> + Send + '_>> {
+        Box::pin(self.sweep_expired())
     }
 }

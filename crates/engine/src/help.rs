@@ -6,7 +6,7 @@ use crate::message::{ActionId, Block, Choice, Message};
 use crate::text::{code, literal};
 
 impl Engine {
-    pub(crate) fn help_menu(&self, t: &mut Turn) {
+    pub(crate) fn help_menu(&self, t: &mut Turn<'_>) {
         let mut m = Message::default();
         m.text("I run AWS CLI commands here, under this channel's guardrails: `@aws <service> <operation> [options]`, as in a terminal (`@aws lambda list-functions`).");
         m.blocks.push(Block::Menu {
@@ -29,7 +29,7 @@ impl Engine {
         t.tell(m);
     }
 
-    pub(crate) fn help_topic(&self, t: &mut Turn, topic: &str) {
+    pub(crate) fn help_topic(&self, t: &mut Turn<'_>, topic: &str) {
         let text = match topic {
             "commands" => "Type a command as in a terminal: `@aws cloudwatch describe-alarms --state-value ALARM`. Leave out what you don't know and I'll ask for it. Commands that change resources show Run and Cancel first. `@aws <service> --help` and `@aws <service> <operation> --help` show the options; `--region`, `--query` and `--output table` work as in the CLI.".to_string(),
             "aliases" => "`@aws alias create <name> <command with $variables>` saves a command for the channel; `@aws run <name> <values…>` (or `--variable value`) runs it with your permissions; `@aws alias list`, `@aws alias delete <name>`.".to_string(),

@@ -267,7 +267,7 @@ impl Engine {
                 return m;
             }
         };
-        let plan = self.plan_for(t, &follow, &get);
+        let plan = self.plan_for(t, &follow, &get).await;
         if !plan.decision.allowed() {
             self.audit(
                 t,
@@ -277,7 +277,8 @@ impl Engine {
                 &plan.decision.reason,
                 "refused",
                 None,
-            );
+            )
+            .await;
             m.text(format!(
                 "🚫 The query {} started, but its results may not be read here: {}",
                 code(id),
@@ -314,7 +315,8 @@ impl Engine {
                             &plan.decision.reason,
                             "ok",
                             Some(took),
-                        );
+                        )
+                        .await;
                         break (ran.result, status);
                     }
                 }
@@ -329,7 +331,8 @@ impl Engine {
                         &plan.decision.reason,
                         &outcome,
                         Some(took),
-                    );
+                    )
+                    .await;
                     m.text(format!(
                         "⚠️ The query {} started, but its results could not be read: {}",
                         code(id),

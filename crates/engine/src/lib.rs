@@ -37,6 +37,9 @@ pub use runner::{Failure, FailureKind, Ran, Route, Runner};
 use std::future::Future;
 use std::pin::Pin;
 
+/// What [`Handler::sweep`] returns: the sweep reads the store, so it is async.
+pub type SweepFuture<'a> = Pin<Box<dyn Future<Output = Vec<Outbound>> + Send + 'a>>;
+
 /// Anything that answers chat events: the engine, or a stand-in in a surface's tests.
 pub trait Handler: Send + Sync + 'static {
     /// Answers one event with the messages to post and the updates to make.
@@ -45,8 +48,8 @@ pub trait Handler: Send + Sync + 'static {
         event: &'a Inbound,
     ) -> Pin<Box<dyn Future<Output = Vec<Outbound>> + Send + 'a>>;
     /// Called every few seconds: updates for what expired (pending commands).
-    fn sweep(&self) -> Vec<Outbound> {
-        Vec::new()
+    fn sweep(&self) -> SweepFuture<'_> {
+        Box::pin(async { Vec::new() })
     }
 }
 

@@ -16,7 +16,7 @@ use crate::poster::Place;
 use policy::glob::Glob;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
-use store::Store;
+use store::AsyncStore;
 
 /// The surface record kind mutes are kept under.
 pub const KIND: &str = "notify.mute";
@@ -78,8 +78,8 @@ pub fn key(place: &Place) -> String {
 ///
 /// A store that cannot be read, or a record that cannot be parsed, is logged and read as no
 /// mutes: a notification too many is better than an alarm lost to a broken record.
-pub fn active(store: &dyn Store, place: &Place, now_ms: i64) -> Vec<Mute> {
-    match read(store, place) {
+pub async fn active(store: &AsyncStore, place: &Place, now_ms: i64) -> Vec<Mute> {
+    match read(store, place).await {
         Ok(list) => list.into_iter().filter(|m| m.active_at(now_ms)).collect(),
         Err(e) => {
             tracing::error!(workspace = %place.workspace, channel = %place.channel, error = %e, "mutes: could not read; nothing is muted");
@@ -90,8 +90,9 @@ pub fn active(store: &dyn Store, place: &Place, now_ms: i64) -> Vec<Mute> {
 
 /// The active mute that silences `name` in `place`, if any; of several, the one that lasts
 /// longest (what the channel would want to know).
-pub fn matching(store: &dyn Store, place: &Place, name: &str, now_ms: i64) -> Option<Mute> {
+pub async fn matching(store: &AsyncStore, place: &Place, name: &str, now_ms: i64) -> Option<Mute> {
     active(store, place, now_ms)
+        .await
         .into_iter()
         .filter(|m| m.matches(name))
         .max_by_key(|m| m.until_ms)
@@ -99,8 +100,8 @@ pub fn matching(store: &dyn Store, place: &Place, name: &str, now_ms: i64) -> Op
 
 /// Mutes `pattern` in `place` for `duration` from `now_ms`, set by user `by`. A mute of the
 /// same pattern (ignoring ASCII case) is replaced, so muting again changes the end.
-pub fn mute(
-    store: &dyn Store,
+pub async fn mute(
+    store: &AsyncStore,
     place: &Place,
     pattern: &str,
     duration: Duration,
@@ -120,7 +121,7 @@ pub fn mute(
     if duration > MAX_DURATION {
         return Err(MuteError::TooLong(duration));
     }
-    let mut list = current(store, place, now_ms);
+    let mut list = current(store, place, now_ms).await;
     list.retain(|m| !m.pattern.eq_ignore_ascii_case(pattern));
     let new = Mute {
         pattern: pattern.to_string(),
@@ -129,14 +130,14 @@ pub fn mute(
         at_ms: now_ms,
     };
     list.push(new.clone());
-    write(store, place, &list, now_ms)?;
+    write(store, place, &list, now_ms).await?;
     Ok(new)
 }
 
 /// Lifts the active mutes of `pattern` (the pattern as it was muted, ignoring ASCII case)
 /// in `place`; returns those lifted (none when nothing was muted so).
-pub fn unmute(
-    store: &dyn Store,
+pub async fn unmute(
+    store: &AsyncStore,
     place: &Place,
     pattern: &str,
     now_ms: i64,
@@ -145,32 +146,37 @@ pub fn unmute(
     lift(store, place, now_ms, |m| {
         m.pattern.eq_ignore_ascii_case(pattern)
     })
+    .await
 }
 
 /// Lifts every active mute of `place`; returns those lifted.
-pub fn unmute_all(store: &dyn Store, place: &Place, now_ms: i64) -> Result<Vec<Mute>, MuteError> {
-    lift(store, place, now_ms, |_| true)
+pub async fn unmute_all(
+    store: &AsyncStore,
+    place: &Place,
+    now_ms: i64,
+) -> Result<Vec<Mute>, MuteError> {
+    lift(store, place, now_ms, |_| true).await
 }
 
 /// Removes the active mutes `which` selects; writes only when something was lifted.
-fn lift(
-    store: &dyn Store,
+async fn lift(
+    store: &AsyncStore,
     place: &Place,
     now_ms: i64,
     which: impl Fn(&Mute) -> bool,
 ) -> Result<Vec<Mute>, MuteError> {
-    let list = current(store, place, now_ms);
+    let list = current(store, place, now_ms).await;
     let (lifted, kept): (Vec<Mute>, Vec<Mute>) = list.into_iter().partition(|m| which(m));
     if !lifted.is_empty() {
-        write(store, place, &kept, now_ms)?;
+        write(store, place, &kept, now_ms).await?;
     }
     Ok(lifted)
 }
 
 /// The active mutes, for a write: a record that cannot be parsed is replaced (logged), since
 /// keeping it would block every new mute of the channel.
-fn current(store: &dyn Store, place: &Place, now_ms: i64) -> Vec<Mute> {
-    match read(store, place) {
+async fn current(store: &AsyncStore, place: &Place, now_ms: i64) -> Vec<Mute> {
+    match read(store, place).await {
         Ok(list) => list.into_iter().filter(|m| m.active_at(now_ms)).collect(),
         Err(e) => {
             tracing::warn!(workspace = %place.workspace, channel = %place.channel, error = %e, "mutes: unreadable record replaced");
@@ -188,17 +194,22 @@ enum ReadError {
     Json(#[from] serde_json::Error),
 }
 
-fn read(store: &dyn Store, place: &Place) -> Result<Vec<Mute>, ReadError> {
-    match store.get_surface(KIND, &key(place))? {
+async fn read(store: &AsyncStore, place: &Place) -> Result<Vec<Mute>, ReadError> {
+    match store.get_surface(KIND, &key(place)).await? {
         None => Ok(Vec::new()),
         Some(text) => Ok(serde_json::from_str(&text)?),
     }
 }
 
-fn write(store: &dyn Store, place: &Place, list: &[Mute], now_ms: i64) -> Result<(), MuteError> {
+async fn write(
+    store: &AsyncStore,
+    place: &Place,
+    list: &[Mute],
+    now_ms: i64,
+) -> Result<(), MuteError> {
     // A list of plain strings and integers always serializes.
     let text = serde_json::to_string(list).unwrap_or_else(|_| "[]".to_string());
-    store.put_surface(KIND, &key(place), &text, now_ms)?;
+    store.put_surface(KIND, &key(place), &text, now_ms).await?;
     Ok(())
 }
 
@@ -233,15 +244,19 @@ mod tests {
         }
     }
 
-    fn store() -> SqliteStore {
-        SqliteStore::in_memory().unwrap_or_else(|e| panic!("store: {e}"))
+    fn store() -> AsyncStore {
+        AsyncStore::new(std::sync::Arc::new(
+            SqliteStore::in_memory().unwrap_or_else(|e| panic!("store: {e}")),
+        ))
     }
 
-    #[test]
-    fn a_mute_matches_by_pattern_until_it_ends() {
+    #[tokio::test]
+    async fn a_mute_matches_by_pattern_until_it_ends() {
         let s = store();
         let p = place("C1");
-        let m = mute(&s, &p, "orders-*", Duration::from_secs(3600), "U1", T0).unwrap();
+        let m = mute(&s, &p, "orders-*", Duration::from_secs(3600), "U1", T0)
+            .await
+            .unwrap();
         assert_eq!(
             m,
             Mute {
@@ -251,91 +266,122 @@ mod tests {
                 at_ms: T0
             }
         );
-        assert_eq!(matching(&s, &p, "orders-high-cpu", T0 + 1), Some(m.clone()));
-        assert_eq!(matching(&s, &p, "ORDERS-latency", T0 + 1), Some(m.clone()));
-        assert_eq!(matching(&s, &p, "payments", T0 + 1), None);
         assert_eq!(
-            matching(&s, &p, "orders-high-cpu", T0 + HOUR),
+            matching(&s, &p, "orders-high-cpu", T0 + 1).await,
+            Some(m.clone())
+        );
+        assert_eq!(
+            matching(&s, &p, "ORDERS-latency", T0 + 1).await,
+            Some(m.clone())
+        );
+        assert_eq!(matching(&s, &p, "payments", T0 + 1).await, None);
+        assert_eq!(
+            matching(&s, &p, "orders-high-cpu", T0 + HOUR).await,
             None,
             "ended"
         );
         assert_eq!(
-            matching(&s, &place("C2"), "orders-x", T0 + 1),
+            matching(&s, &place("C2"), "orders-x", T0 + 1).await,
             None,
             "one channel only"
         );
-        assert_eq!(active(&s, &p, T0 + HOUR - 1), vec![m]);
-        assert!(active(&s, &p, T0 + HOUR).is_empty());
+        assert_eq!(active(&s, &p, T0 + HOUR - 1).await, vec![m]);
+        assert!(active(&s, &p, T0 + HOUR).await.is_empty());
     }
 
-    #[test]
-    fn question_mark_is_one_character() {
+    #[tokio::test]
+    async fn question_mark_is_one_character() {
         let s = store();
         let p = place("C1");
-        mute(&s, &p, "db-?", Duration::from_secs(60), "U1", T0).unwrap();
-        assert!(matching(&s, &p, "db-1", T0).is_some());
-        assert!(matching(&s, &p, "db-12", T0).is_none());
+        mute(&s, &p, "db-?", Duration::from_secs(60), "U1", T0)
+            .await
+            .unwrap();
+        assert!(matching(&s, &p, "db-1", T0).await.is_some());
+        assert!(matching(&s, &p, "db-12", T0).await.is_none());
     }
 
-    #[test]
-    fn muting_again_replaces_and_expired_entries_are_dropped_on_write() {
+    #[tokio::test]
+    async fn muting_again_replaces_and_expired_entries_are_dropped_on_write() {
         let s = store();
         let p = place("C1");
-        mute(&s, &p, "a", Duration::from_secs(60), "U1", T0).unwrap();
-        mute(&s, &p, "b", Duration::from_secs(7200), "U1", T0).unwrap();
-        mute(&s, &p, "B", Duration::from_secs(600), "U2", T0 + 1).unwrap();
-        let list = active(&s, &p, T0 + 2);
+        mute(&s, &p, "a", Duration::from_secs(60), "U1", T0)
+            .await
+            .unwrap();
+        mute(&s, &p, "b", Duration::from_secs(7200), "U1", T0)
+            .await
+            .unwrap();
+        mute(&s, &p, "B", Duration::from_secs(600), "U2", T0 + 1)
+            .await
+            .unwrap();
+        let list = active(&s, &p, T0 + 2).await;
         assert_eq!(list.len(), 2);
         assert_eq!(list[1].pattern, "B");
         assert_eq!(list[1].by, "U2");
         // After `a` ended, the next write leaves it out of the record.
-        mute(&s, &p, "c", Duration::from_secs(60), "U1", T0 + 120_000).unwrap();
-        let stored = s.get_surface(KIND, "acme/C1").unwrap().unwrap();
+        mute(&s, &p, "c", Duration::from_secs(60), "U1", T0 + 120_000)
+            .await
+            .unwrap();
+        let stored = s.get_surface(KIND, "acme/C1").await.unwrap().unwrap();
         let raw: Vec<Mute> = serde_json::from_str(&stored).unwrap();
         let patterns: Vec<&str> = raw.iter().map(|m| m.pattern.as_str()).collect();
         assert_eq!(patterns, ["B", "c"]);
     }
 
-    #[test]
-    fn the_longest_matching_mute_is_reported() {
+    #[tokio::test]
+    async fn the_longest_matching_mute_is_reported() {
         let s = store();
         let p = place("C1");
-        mute(&s, &p, "orders-*", Duration::from_secs(3600), "U1", T0).unwrap();
-        mute(&s, &p, "*-cpu", Duration::from_secs(7200), "U2", T0).unwrap();
+        mute(&s, &p, "orders-*", Duration::from_secs(3600), "U1", T0)
+            .await
+            .unwrap();
+        mute(&s, &p, "*-cpu", Duration::from_secs(7200), "U2", T0)
+            .await
+            .unwrap();
         assert_eq!(
-            matching(&s, &p, "orders-cpu", T0).map(|m| m.pattern),
+            matching(&s, &p, "orders-cpu", T0).await.map(|m| m.pattern),
             Some("*-cpu".into())
         );
     }
 
-    #[test]
-    fn unmute_lifts_the_pattern_as_muted() {
+    #[tokio::test]
+    async fn unmute_lifts_the_pattern_as_muted() {
         let s = store();
         let p = place("C1");
-        mute(&s, &p, "orders-*", Duration::from_secs(3600), "U1", T0).unwrap();
-        mute(&s, &p, "payments", Duration::from_secs(3600), "U1", T0).unwrap();
+        mute(&s, &p, "orders-*", Duration::from_secs(3600), "U1", T0)
+            .await
+            .unwrap();
+        mute(&s, &p, "payments", Duration::from_secs(3600), "U1", T0)
+            .await
+            .unwrap();
         assert!(
-            unmute(&s, &p, "orders-high-cpu", T0).unwrap().is_empty(),
+            unmute(&s, &p, "orders-high-cpu", T0)
+                .await
+                .unwrap()
+                .is_empty(),
             "a name is not the pattern"
         );
-        let lifted = unmute(&s, &p, " ORDERS-* ", T0).unwrap();
+        let lifted = unmute(&s, &p, " ORDERS-* ", T0).await.unwrap();
         assert_eq!(lifted.len(), 1);
         assert_eq!(lifted[0].pattern, "orders-*");
-        assert!(matching(&s, &p, "orders-x", T0).is_none());
-        assert!(matching(&s, &p, "payments", T0).is_some());
+        assert!(matching(&s, &p, "orders-x", T0).await.is_none());
+        assert!(matching(&s, &p, "payments", T0).await.is_some());
         assert!(
-            unmute(&s, &p, "orders-*", T0).unwrap().is_empty(),
+            unmute(&s, &p, "orders-*", T0).await.unwrap().is_empty(),
             "nothing left"
         );
     }
 
-    #[test]
-    fn unmute_all_lifts_only_active_mutes() {
+    #[tokio::test]
+    async fn unmute_all_lifts_only_active_mutes() {
         let s = store();
         let p = place("C1");
-        mute(&s, &p, "short", Duration::from_secs(1), "U1", T0).unwrap();
-        mute(&s, &p, "long", Duration::from_secs(3600), "U1", T0).unwrap();
-        let lifted = unmute_all(&s, &p, T0 + 5_000).unwrap();
+        mute(&s, &p, "short", Duration::from_secs(1), "U1", T0)
+            .await
+            .unwrap();
+        mute(&s, &p, "long", Duration::from_secs(3600), "U1", T0)
+            .await
+            .unwrap();
+        let lifted = unmute_all(&s, &p, T0 + 5_000).await.unwrap();
         assert_eq!(
             lifted
                 .iter()
@@ -343,47 +389,53 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["long"]
         );
-        assert!(active(&s, &p, T0 + 5_000).is_empty());
-        assert!(unmute_all(&s, &p, T0 + 5_000).unwrap().is_empty());
+        assert!(active(&s, &p, T0 + 5_000).await.is_empty());
+        assert!(unmute_all(&s, &p, T0 + 5_000).await.unwrap().is_empty());
     }
 
-    #[test]
-    fn bad_mutes_are_refused() {
+    #[tokio::test]
+    async fn bad_mutes_are_refused() {
         let s = store();
         let p = place("C1");
         let hour = Duration::from_secs(3600);
         assert!(matches!(
-            mute(&s, &p, "  ", hour, "U1", T0),
+            mute(&s, &p, "  ", hour, "U1", T0).await,
             Err(MuteError::EmptyPattern)
         ));
         assert!(matches!(
-            mute(&s, &p, &"x".repeat(257), hour, "U1", T0),
+            mute(&s, &p, &"x".repeat(257), hour, "U1", T0).await,
             Err(MuteError::PatternTooLong)
         ));
         assert!(matches!(
-            mute(&s, &p, "x", Duration::ZERO, "U1", T0),
+            mute(&s, &p, "x", Duration::ZERO, "U1", T0).await,
             Err(MuteError::ZeroDuration)
         ));
-        let e = mute(&s, &p, "x", MAX_DURATION + Duration::from_secs(1), "U1", T0).unwrap_err();
+        let e = mute(&s, &p, "x", MAX_DURATION + Duration::from_secs(1), "U1", T0)
+            .await
+            .unwrap_err();
         assert_eq!(
             e.to_string(),
             "a mute lasts at most 30 days; 30d1s is longer"
         );
         assert!(
-            mute(&s, &p, "x", MAX_DURATION, "U1", T0).is_ok(),
+            mute(&s, &p, "x", MAX_DURATION, "U1", T0).await.is_ok(),
             "30 days is allowed"
         );
     }
 
-    #[test]
-    fn a_broken_record_mutes_nothing_and_is_replaced_by_the_next_mute() {
+    #[tokio::test]
+    async fn a_broken_record_mutes_nothing_and_is_replaced_by_the_next_mute() {
         let s = store();
         let p = place("C1");
-        s.put_surface(KIND, "acme/C1", "not json", T0).unwrap();
-        assert!(active(&s, &p, T0).is_empty());
-        assert!(matching(&s, &p, "x", T0).is_none());
-        mute(&s, &p, "x", Duration::from_secs(60), "U1", T0).unwrap();
-        assert!(matching(&s, &p, "x", T0).is_some());
+        s.put_surface(KIND, "acme/C1", "not json", T0)
+            .await
+            .unwrap();
+        assert!(active(&s, &p, T0).await.is_empty());
+        assert!(matching(&s, &p, "x", T0).await.is_none());
+        mute(&s, &p, "x", Duration::from_secs(60), "U1", T0)
+            .await
+            .unwrap();
+        assert!(matching(&s, &p, "x", T0).await.is_some());
     }
 
     proptest::proptest! {

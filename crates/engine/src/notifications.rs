@@ -35,20 +35,20 @@ pub(crate) fn is_ours(rest: &str) -> bool {
 
 impl Engine {
     /// `@aws notifications …`; `raw` is the text as typed (for the audit log).
-    pub(crate) fn notifications_command(&self, t: &mut Turn, raw: &str, rest: &str) {
+    pub(crate) async fn notifications_command(&self, t: &mut Turn<'_>, raw: &str, rest: &str) {
         let (verb, args) = first_word(rest);
         match verb.as_str() {
-            "" => self.notifications_overview(t, false),
-            "test" if args.is_empty() => self.notifications_overview(t, true),
-            "mute" => self.mute_command(t, raw, args),
-            "unmute" => self.unmute_command(t, raw, args),
+            "" => self.notifications_overview(t, false).await,
+            "test" if args.is_empty() => self.notifications_overview(t, true).await,
+            "mute" => self.mute_command(t, raw, args).await,
+            "unmute" => self.unmute_command(t, raw, args).await,
             _ => t.tell(say(USAGE)),
         }
     }
 
     /// The channel's routes, in words, and its mutes. Shown to the asker only; with `test`
     /// posted in the channel with [`TEST_LINE`], so the post itself is the test.
-    fn notifications_overview(&self, t: &mut Turn, test: bool) {
+    async fn notifications_overview(&self, t: &mut Turn<'_>, test: bool) {
         let mut m = Message::default();
         let routes: Vec<&NotificationRoute> = self.cfg.routes_to(&t.channel.name).collect();
         if test {
@@ -85,7 +85,7 @@ impl Engine {
             }
         }
         let place = place_of(t);
-        let active = mutes::active(self.store.as_ref(), &place, t.now);
+        let active = mutes::active(&self.store, &place, t.now).await;
         if active.is_empty() {
             m.context("Nothing is muted here. `@aws notifications mute <alarm-or-pattern> 1h` silences matching notifications for a while.");
         } else {
@@ -105,7 +105,7 @@ impl Engine {
         }
     }
 
-    fn mute_command(&self, t: &mut Turn, raw: &str, args: &str) {
+    async fn mute_command(&self, t: &mut Turn<'_>, raw: &str, args: &str) {
         let words = match command::tokenize(args) {
             Ok(w) => w,
             Err(e) => {
@@ -146,14 +146,7 @@ impl Engine {
             }
         };
         let place = place_of(t);
-        match mutes::mute(
-            self.store.as_ref(),
-            &place,
-            pattern,
-            duration,
-            &t.ev.user,
-            t.now,
-        ) {
+        match mutes::mute(&self.store, &place, pattern, duration, &t.ev.user, t.now).await {
             Ok(mute) => {
                 let until = utc_date_time(mute.until_ms);
                 let mut m = say(format!(
@@ -171,7 +164,8 @@ impl Engine {
                     code(format!("@aws notifications unmute {}", mute.pattern))
                 ));
                 t.post(m);
-                self.audit_mute(t, raw, "muted", &format!("{} until {until}", mute.pattern));
+                self.audit_mute(t, raw, "muted", &format!("{} until {until}", mute.pattern))
+                    .await;
             }
             Err(mutes::MuteError::Store(e)) => {
                 t.tell(say(format!("error: {}", literal(e))));
@@ -180,7 +174,7 @@ impl Engine {
         }
     }
 
-    fn unmute_command(&self, t: &mut Turn, raw: &str, args: &str) {
+    async fn unmute_command(&self, t: &mut Turn<'_>, raw: &str, args: &str) {
         let words = match command::tokenize(args) {
             Ok(w) => w,
             Err(e) => {
@@ -189,12 +183,12 @@ impl Engine {
             }
         };
         let place = place_of(t);
-        let store = self.store.as_ref();
+        let store = &self.store;
         let (all, lifted) = match words.as_slice() {
             [word] if word.eq_ignore_ascii_case("all") => {
-                (true, mutes::unmute_all(store, &place, t.now))
+                (true, mutes::unmute_all(store, &place, t.now).await)
             }
-            [pattern] => (false, mutes::unmute(store, &place, pattern, t.now)),
+            [pattern] => (false, mutes::unmute(store, &place, pattern, t.now).await),
             _ => {
                 t.tell(say(
                     "Usage: `@aws notifications unmute <pattern>` (the pattern as it was muted) or `@aws notifications unmute all`.",
@@ -212,7 +206,7 @@ impl Engine {
         if lifted.is_empty() {
             let text = match words.first() {
                 Some(_) if all => "Nothing is muted in this channel.".to_string(),
-                Some(pattern) => self.nothing_muted_as(t, &place, pattern),
+                Some(pattern) => self.nothing_muted_as(t, &place, pattern).await,
                 None => return,
             };
             t.tell(say(text));
@@ -234,14 +228,15 @@ impl Engine {
         };
         t.post(say(text));
         let reason: Vec<&str> = lifted.iter().map(|m| m.pattern.as_str()).collect();
-        self.audit_mute(t, raw, "unmuted", &format!("lifted: {}", reason.join(", ")));
+        self.audit_mute(t, raw, "unmuted", &format!("lifted: {}", reason.join(", ")))
+            .await;
     }
 
     /// "Nothing is muted as `x`", and, when `x` names an alarm a pattern silences, which
     /// pattern to unmute instead.
-    fn nothing_muted_as(&self, t: &Turn, place: &Place, pattern: &str) -> String {
-        let store = self.store.as_ref();
-        match mutes::matching(store, place, pattern, t.now) {
+    async fn nothing_muted_as(&self, t: &Turn<'_>, place: &Place, pattern: &str) -> String {
+        let store = &self.store;
+        match mutes::matching(store, place, pattern, t.now).await {
             Some(m) => format!(
                 "Nothing is muted as {}, but it is silenced by {} (until {}): {} lifts that.",
                 code(pattern),
@@ -249,7 +244,7 @@ impl Engine {
                 literal(utc_date_time(m.until_ms)),
                 code(format!("@aws notifications unmute {}", m.pattern))
             ),
-            None if mutes::active(store, place, t.now).is_empty() => {
+            None if mutes::active(store, place, t.now).await.is_empty() => {
                 format!(
                     "Nothing is muted as {}: nothing is muted in this channel.",
                     code(pattern)
@@ -264,18 +259,19 @@ impl Engine {
     }
 
     /// The audit record of a mute or an unmute: who, where, the text typed.
-    fn audit_mute(&self, t: &Turn, raw: &str, outcome: &str, reason: &str) {
+    async fn audit_mute(&self, t: &Turn<'_>, raw: &str, outcome: &str, reason: &str) {
         self.record(AuditRecord {
             decision: "allowed".into(),
             reason: reason.into(),
             outcome: outcome.into(),
             ..self.turn_record(t, strip_mention(raw))
-        });
+        })
+        .await;
     }
 }
 
 /// The event's channel as the notification side names it.
-fn place_of(t: &Turn) -> Place {
+fn place_of(t: &Turn<'_>) -> Place {
     Place {
         workspace: t.ev.workspace.clone(),
         channel: t.ev.channel.clone(),
@@ -348,7 +344,7 @@ fn describe_mute(m: &Mute) -> String {
 impl Engine {
     /// `@aws actions list`: the custom actions (`[[actions]]`) this channel's notifications
     /// carry, with what they run and when they show.
-    pub(crate) fn actions_list(&self, t: &mut Turn) {
+    pub(crate) fn actions_list(&self, t: &mut Turn<'_>) {
         let mine: Vec<&config::CustomAction> = self
             .cfg
             .actions

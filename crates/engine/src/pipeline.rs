@@ -19,14 +19,14 @@ impl Engine {
         match word.as_str() {
             "" | "help" if rest.is_empty() => return self.help_menu(t),
             "set" if first_word(rest).0 == "default-account" => {
-                return self.set_default_account(t, first_word(rest).1)
+                return self.set_default_account(t, first_word(rest).1).await
             }
-            "switch-role" => return self.switch_role(t, rest),
-            "show-role" => return self.show_role(t),
-            "alias" => return self.alias_command(t, rest),
+            "switch-role" => return self.switch_role(t, rest).await,
+            "show-role" => return self.show_role(t).await,
+            "alias" => return self.alias_command(t, rest).await,
             "actions" if matches!(rest.trim(), "" | "list") => return self.actions_list(t),
             "notifications" if crate::notifications::is_ours(rest) => {
-                return self.notifications_command(t, text, rest)
+                return self.notifications_command(t, text, rest).await
             }
             "run" => return self.run_alias(t, rest).await,
             "support" if rest.trim().eq_ignore_ascii_case("create-case") => {
@@ -34,7 +34,7 @@ impl Engine {
             }
             _ => {}
         }
-        if let Some((pending, value)) = self.answer_to(t, text) {
+        if let Some((pending, value)) = self.answer_to(t, text).await {
             return self.answer(t, pending, &value).await;
         }
         self.start(t, PendingCall::command(text), None).await;
@@ -42,10 +42,11 @@ impl Engine {
 
     /// A message that answers the user's open question: `<param-name> <value>`, or any
     /// reply in the question's thread.
-    fn answer_to(&self, t: &Turn, text: &str) -> Option<(PendingCommand, String)> {
+    async fn answer_to(&self, t: &Turn<'_>, text: &str) -> Option<(PendingCommand, String)> {
         let open = self
             .store
             .list_pending(&t.ev.workspace, &t.ev.channel, &t.ev.user, t.now)
+            .await
             .ok()?;
         let (word, rest) = first_word(text);
         let word = word.trim_start_matches('-').trim_start_matches('$');
@@ -97,7 +98,7 @@ impl Engine {
                     .authorizer
                     .always_denied_command(&e.actions, &e.aliases)
                 {
-                    self.refuse(t, &pc, &d, existing.as_ref());
+                    self.refuse(t, &pc, &d, existing.as_ref()).await;
                     return;
                 }
                 if let Some(p) = &existing {
@@ -125,36 +126,39 @@ impl Engine {
             .authorizer
             .always_denied_command(&call.iam.actions, &call.aliases())
         {
-            self.refuse(t, &pc, &d, existing.as_ref());
+            self.refuse(t, &pc, &d, existing.as_ref()).await;
             return;
         }
         let mut pc = pc;
         if pc.account.is_none() {
-            match self.account_for(t) {
+            match self.account_for(t).await {
                 Some(a) => pc.account = Some(a),
-                None => return self.ask_account(t, pc, existing),
+                None => return self.ask_account(t, pc, existing).await,
             }
         }
         if let Some(missing) = call.missing.first() {
             let missing = missing.clone();
             return self.ask_parameter(t, pc, &call, &missing, existing).await;
         }
-        let p = self.plan_for(t, &pc, &call);
+        let p = self.plan_for(t, &pc, &call).await;
         if !p.decision.allowed() {
-            self.refuse(t, &pc, &p.decision, existing.as_ref());
+            self.refuse(t, &pc, &p.decision, existing.as_ref()).await;
             return;
         }
         if call.iam.access == command::Access::Write {
-            return self.confirm(t, pc, &call, &p, existing);
+            return self.confirm(t, pc, &call, &p, existing).await;
         }
         if let Some(e) = &existing {
             // A read that waited for input: it runs now, exactly once.
-            let _ = self.store.update_pending(
-                e.id.as_str(),
-                &self.update_of(e, &pc, Waiting::AwaitingConfirmation),
-                t.now,
-            );
-            match self.store.claim_for_run(&e.id, &t.ev.user, t.now) {
+            let _ = self
+                .store
+                .update_pending(
+                    e.id.as_str(),
+                    &self.update_of(e, &pc, Waiting::AwaitingConfirmation),
+                    t.now,
+                )
+                .await;
+            match self.store.claim_for_run(&e.id, &t.ev.user, t.now).await {
                 Ok(store::Transition::Applied(_)) => {}
                 _ => return,
             }
@@ -172,7 +176,12 @@ impl Engine {
     /// How a call would be decided and routed for the event's user in its channel, with
     /// `account` (else the channel's default), without running or keeping anything: the
     /// planning of a typed command, for `--dry-run`.
-    pub fn plan_call(&self, ev: &Inbound, account: Option<&str>, call: &Call) -> Option<Plan> {
+    pub async fn plan_call(
+        &self,
+        ev: &Inbound,
+        account: Option<&str>,
+        call: &Call,
+    ) -> Option<Plan> {
         let channel = self
             .cfg
             .channel_by_platform_id(&ev.workspace, &ev.channel)?;
@@ -184,18 +193,22 @@ impl Engine {
             outcome: None,
         };
         let mut pc = PendingCall::command("");
-        pc.account = account.map(str::to_string).or_else(|| self.account_for(&t));
-        Some(self.plan_for(&t, &pc, call))
+        pc.account = match account {
+            Some(a) => Some(a.to_string()),
+            None => self.account_for(&t).await,
+        };
+        Some(self.plan_for(&t, &pc, call).await)
     }
 
     /// The account a channel uses now: its only one, or the default chosen earlier.
-    fn account_for(&self, t: &Turn) -> Option<String> {
+    async fn account_for(&self, t: &Turn<'_>) -> Option<String> {
         if t.channel.accounts.len() == 1 {
             return t.channel.accounts.first().cloned();
         }
         let state = self
             .store
             .channel_state(&t.ev.workspace, &t.ev.channel)
+            .await
             .ok()??;
         state
             .default_account_at(t.now)
@@ -204,26 +217,28 @@ impl Engine {
     }
 
     /// The region: typed in the command, else the channel's last one, else the account's.
-    fn region_for(&self, t: &Turn, call: &Call) -> Option<String> {
+    async fn region_for(&self, t: &Turn<'_>, call: &Call) -> Option<String> {
         if let Some(r) = &call.globals.region {
             return Some(r.clone());
         }
         self.store
             .channel_state(&t.ev.workspace, &t.ev.channel)
+            .await
             .ok()
             .flatten()
             .and_then(|s| s.last_region)
     }
 
     /// Authorization with the user's role as it is now.
-    pub(crate) fn plan_for(&self, t: &Turn, pc: &PendingCall, call: &Call) -> Plan {
+    pub(crate) async fn plan_for(&self, t: &Turn<'_>, pc: &PendingCall, call: &Call) -> Plan {
         let role = self
             .store
             .user_role(&t.ev.workspace, &t.ev.channel, &t.ev.user)
+            .await
             .ok()
             .flatten();
         let aliases = call.aliases();
-        let region = self.region_for(t, call);
+        let region = self.region_for(t, call).await;
         plan(
             &self.cfg,
             &self.authorizer,
@@ -255,9 +270,9 @@ impl Engine {
     }
 
     /// Keeps (or creates) the pending command in the given state; returns it.
-    pub(crate) fn keep_pending(
+    pub(crate) async fn keep_pending(
         &self,
-        t: &Turn,
+        t: &Turn<'_>,
         pc: &PendingCall,
         waiting: Waiting,
         existing: Option<PendingCommand>,
@@ -267,11 +282,16 @@ impl Engine {
             Some(e) => {
                 let mut u = self.update_of(&e, pc, waiting);
                 u.message_id = Some(message_id.to_string());
-                self.store.update_pending(&e.id, &u, t.now).ok()?.applied()
+                self.store
+                    .update_pending(&e.id, &u, t.now)
+                    .await
+                    .ok()?
+                    .applied()
             }
             None => self
                 .store
                 .create_pending(&self.new_pending(t, pc, waiting, Some(message_id.to_string())))
+                .await
                 .ok(),
         }
     }
@@ -279,7 +299,7 @@ impl Engine {
     /// A new pending command for this turn.
     pub(crate) fn new_pending(
         &self,
-        t: &Turn,
+        t: &Turn<'_>,
         pc: &PendingCall,
         waiting: Waiting,
         message_id: Option<String>,
@@ -302,7 +322,7 @@ impl Engine {
     }
 
     /// One button per account of the channel; `key` is the pending id, or `default`.
-    pub(crate) fn account_buttons(&self, t: &Turn, key: &str) -> Block {
+    pub(crate) fn account_buttons(&self, t: &Turn<'_>, key: &str) -> Block {
         let buttons = self
             .cfg
             .channel_accounts(t.channel)
@@ -318,17 +338,25 @@ impl Engine {
     }
 
     /// Asks which account to use, remembered for the channel.
-    fn ask_account(&self, t: &mut Turn, pc: PendingCall, existing: Option<PendingCommand>) {
+    async fn ask_account(
+        &self,
+        t: &mut Turn<'_>,
+        pc: PendingCall,
+        existing: Option<PendingCommand>,
+    ) {
         let message_id = crate::engine::new_message_id();
-        let Some(p) = self.keep_pending(
-            t,
-            &pc,
-            Waiting::AwaitingInput {
-                parameter: ACCOUNT_QUESTION.into(),
-            },
-            existing,
-            &message_id,
-        ) else {
+        let Some(p) = self
+            .keep_pending(
+                t,
+                &pc,
+                Waiting::AwaitingInput {
+                    parameter: ACCOUNT_QUESTION.into(),
+                },
+                existing,
+                &message_id,
+            )
+            .await
+        else {
             t.tell(say("error: the command could not be kept; try again"));
             return;
         };
@@ -382,20 +410,23 @@ impl Engine {
             };
             pc.account = Some(account.name.clone());
             let expires = t.now + self.account_ttl().as_millis() as i64;
-            let _ = self.store.set_default_account(
-                &t.ev.workspace,
-                &t.ev.channel,
-                &account.name,
-                expires,
-                t.now,
-            );
+            let _ = self
+                .store
+                .set_default_account(
+                    &t.ev.workspace,
+                    &t.ev.channel,
+                    &account.name,
+                    expires,
+                    t.now,
+                )
+                .await;
         } else if let Some(var) = param.strip_prefix('$') {
             if let Some(a) = pc.alias.as_mut() {
                 a.vars.insert(var.to_string(), value.to_string());
                 pc.text = crate::pending::expand(&a.template, &a.vars);
             }
             if let Some(missing) = self.next_alias_var(&pc) {
-                return self.ask_alias_var(t, pc, &missing, Some(p));
+                return self.ask_alias_var(t, pc, &missing, Some(p)).await;
             }
             pc.alias = None;
         } else {
@@ -405,22 +436,25 @@ impl Engine {
     }
 
     /// A write: shows the full command, account, region and role with Run and Cancel.
-    fn confirm(
+    async fn confirm(
         &self,
-        t: &mut Turn,
+        t: &mut Turn<'_>,
         pc: PendingCall,
         call: &Call,
         p: &Plan,
         existing: Option<PendingCommand>,
     ) {
         let message_id = crate::engine::new_message_id();
-        let Some(stored) = self.keep_pending(
-            t,
-            &pc,
-            Waiting::AwaitingConfirmation,
-            existing.clone(),
-            &message_id,
-        ) else {
+        let Some(stored) = self
+            .keep_pending(
+                t,
+                &pc,
+                Waiting::AwaitingConfirmation,
+                existing.clone(),
+                &message_id,
+            )
+            .await
+        else {
             t.tell(say("error: the command could not be kept; try again"));
             return;
         };
@@ -480,7 +514,7 @@ impl Engine {
 }
 
 /// Help or a skeleton, as a code block.
-fn show(t: &mut Turn, text: String) {
+fn show(t: &mut Turn<'_>, text: String) {
     let mut m = Message::default();
     m.code(text.clone());
     t.post(m);
@@ -504,7 +538,7 @@ pub(crate) fn describe_route(p: &Plan) -> String {
 
 /// "answered by @alice (account prod)", in the engine's dialect: what the answered question
 /// became.
-pub(crate) fn answered(t: &Turn, pc: &PendingCall) -> String {
+pub(crate) fn answered(t: &Turn<'_>, pc: &PendingCall) -> String {
     match &pc.account {
         Some(a) => format!(
             "answered by {} (account {})",

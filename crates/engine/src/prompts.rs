@@ -26,15 +26,18 @@ impl Engine {
         existing: Option<PendingCommand>,
     ) {
         let message_id = new_message_id();
-        let Some(p) = self.keep_pending(
-            t,
-            &pc,
-            Waiting::AwaitingInput {
-                parameter: missing.option.clone(),
-            },
-            existing.clone(),
-            &message_id,
-        ) else {
+        let Some(p) = self
+            .keep_pending(
+                t,
+                &pc,
+                Waiting::AwaitingInput {
+                    parameter: missing.option.clone(),
+                },
+                existing.clone(),
+                &message_id,
+            )
+            .await
+        else {
             t.tell(say("error: the command could not be kept; try again"));
             return;
         };
@@ -157,7 +160,7 @@ impl Engine {
         let Ok(command::Parsed::Call(list)) = self.build(&list_pc) else {
             return Vec::new();
         };
-        let p = self.plan_for(t, &list_pc, &list);
+        let p = self.plan_for(t, &list_pc, &list).await;
         if !p.decision.allowed() {
             return Vec::new();
         }

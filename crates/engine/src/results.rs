@@ -16,7 +16,7 @@ use store::{AuditRecord, PendingCommand, Waiting};
 use wire::assume::AssumeParams;
 
 /// The role session a plan asks for, if any.
-pub(crate) fn assume_params(t: &Turn, p: &Plan) -> Option<AssumeParams> {
+pub(crate) fn assume_params(t: &Turn<'_>, p: &Plan) -> Option<AssumeParams> {
     let role_arn = p.role_arn.clone()?;
     let session = p.session.clone().unwrap_or_default();
     Some(AssumeParams {
@@ -48,7 +48,8 @@ impl Engine {
         if call.globals.region.is_some() {
             let _ = self
                 .store
-                .set_last_region(&t.ev.workspace, &t.ev.channel, &p.region, t.now);
+                .set_last_region(&t.ev.workspace, &t.ev.channel, &p.region, t.now)
+                .await;
         }
         let started = std::time::Instant::now();
         let outcome = self.runner.call(call, &route).await;
@@ -58,7 +59,10 @@ impl Engine {
         let (outcome_name, decision_reason) = match &outcome {
             Ok(ran) if crate::alarm_charts::follows(call) => {
                 m = self.alarm_charts(t, pc, &ran.result).await;
-                if let Some(b) = self.next_page_button(t, pc, ran.next_token.as_deref()) {
+                if let Some(b) = self
+                    .next_page_button(t, pc, ran.next_token.as_deref())
+                    .await
+                {
                     m.blocks.push(b);
                 }
                 ("ok".to_string(), p.decision.reason.clone())
@@ -75,7 +79,10 @@ impl Engine {
                     &ran.text,
                     &format!("{}-{}.txt", call.service, call.cli_operation),
                 );
-                if let Some(b) = self.next_page_button(t, pc, ran.next_token.as_deref()) {
+                if let Some(b) = self
+                    .next_page_button(t, pc, ran.next_token.as_deref())
+                    .await
+                {
                     m.blocks.push(b);
                 }
                 ("ok".to_string(), p.decision.reason.clone())
@@ -99,7 +106,7 @@ impl Engine {
         ));
         t.post(m);
         if let Some(id) = pending {
-            let _ = self.store.finish(id, &outcome_name, t.now);
+            let _ = self.store.finish(id, &outcome_name, t.now).await;
         }
         t.outcome = Some(match outcome {
             Ok(ran) => Outcome::Ran { ran: Box::new(ran) },
@@ -113,7 +120,8 @@ impl Engine {
             &decision_reason,
             &outcome_name,
             Some(took),
-        );
+        )
+        .await;
     }
 
     /// The result text as a code block, cut with a note and attached whole when long.
@@ -153,8 +161,13 @@ impl Engine {
 
     /// Keeps the command for its next page; returns the id the button carries.
     /// Next page, when the result has one and the command can be kept to continue.
-    fn next_page_button(&self, t: &Turn, pc: &PendingCall, token: Option<&str>) -> Option<Block> {
-        let id = self.next_page(t, pc, token?)?;
+    async fn next_page_button(
+        &self,
+        t: &Turn<'_>,
+        pc: &PendingCall,
+        token: Option<&str>,
+    ) -> Option<Block> {
+        let id = self.next_page(t, pc, token?).await?;
         Some(Block::Buttons {
             buttons: vec![Button {
                 label: "Next page".into(),
@@ -166,7 +179,7 @@ impl Engine {
         })
     }
 
-    fn next_page(&self, t: &Turn, pc: &PendingCall, token: &str) -> Option<String> {
+    async fn next_page(&self, t: &Turn<'_>, pc: &PendingCall, token: &str) -> Option<String> {
         let mut next = pc.clone();
         next.kind = "next_page".into();
         // The token is a global option: it goes in the text, replacing an earlier one.
@@ -184,14 +197,15 @@ impl Engine {
         let p = self
             .store
             .create_pending(&self.new_pending(t, &next, Waiting::AwaitingConfirmation, None))
+            .await
             .ok()?;
         Some(p.id)
     }
 
     /// Tells the asker why a command will not run and what to ask for; records it.
-    pub(crate) fn refuse(
+    pub(crate) async fn refuse(
         &self,
-        t: &mut Turn,
+        t: &mut Turn<'_>,
         pc: &PendingCall,
         d: &Decision,
         existing: Option<&PendingCommand>,
@@ -213,7 +227,7 @@ impl Engine {
             decision: Box::new(d.clone()),
         });
         if let Some(e) = existing {
-            let _ = self.store.cancel(&e.id, "authorizer", t.now);
+            let _ = self.store.cancel(&e.id, "authorizer", t.now).await;
             if let Some(msg) = &e.message_id {
                 t.update(msg, say(format!("Not run: {}.", literal(&d.reason))));
             }
@@ -224,14 +238,15 @@ impl Engine {
             reason: d.reason.clone(),
             outcome: "refused".into(),
             ..self.turn_record(t, &pc.full_text())
-        });
+        })
+        .await;
     }
 
     /// One audit record for a command that was decided.
     #[allow(clippy::too_many_arguments)]
-    pub(crate) fn audit(
+    pub(crate) async fn audit(
         &self,
-        t: &Turn,
+        t: &Turn<'_>,
         command: &str,
         p: &Plan,
         decision: &str,
@@ -252,11 +267,18 @@ impl Engine {
             outcome: outcome.into(),
             duration_ms: took,
             ..self.turn_record(t, command)
-        });
+        })
+        .await;
     }
 
     /// The audit record of a pending command that ended without running.
-    pub(crate) fn audit_pending(&self, p: &PendingCommand, outcome: &str, reason: &str, now: i64) {
+    pub(crate) async fn audit_pending(
+        &self,
+        p: &PendingCommand,
+        outcome: &str,
+        reason: &str,
+        now: i64,
+    ) {
         self.record(AuditRecord {
             time: now,
             workspace: p.workspace.clone(),
@@ -271,11 +293,12 @@ impl Engine {
             reason: reason.into(),
             outcome: outcome.into(),
             duration_ms: None,
-        });
+        })
+        .await;
     }
 
     /// A record of this turn for `command` (masked); the caller sets the rest.
-    pub(crate) fn turn_record(&self, t: &Turn, command: &str) -> AuditRecord {
+    pub(crate) fn turn_record(&self, t: &Turn<'_>, command: &str) -> AuditRecord {
         AuditRecord {
             time: t.now,
             workspace: t.ev.workspace.clone(),
@@ -294,8 +317,8 @@ impl Engine {
     }
 
     /// Appends to the audit log; a failing store is logged, never a reason to lose the reply.
-    pub(crate) fn record(&self, r: AuditRecord) {
-        if let Err(e) = self.store.append_audit(&r) {
+    pub(crate) async fn record(&self, r: AuditRecord) {
+        if let Err(e) = self.store.append_audit(&r).await {
             tracing::error!(command = %r.command, user = %r.user, error = %e, "audit log: could not record");
         }
     }

@@ -6,7 +6,7 @@ use crate::message::{ActionId, Block, Button, Message, Style};
 use crate::text::{code, literal, mention, strong};
 
 impl Engine {
-    pub(crate) fn set_default_account(&self, t: &mut Turn, name: &str) {
+    pub(crate) async fn set_default_account(&self, t: &mut Turn<'_>, name: &str) {
         let name = name.trim();
         if name.is_empty() {
             let mut m = Message::default();
@@ -25,13 +25,17 @@ impl Engine {
         };
         let ttl = self.account_ttl();
         let expires = t.now + ttl.as_millis() as i64;
-        match self.store.set_default_account(
-            &t.ev.workspace,
-            &t.ev.channel,
-            &account.name,
-            expires,
-            t.now,
-        ) {
+        match self
+            .store
+            .set_default_account(
+                &t.ev.workspace,
+                &t.ev.channel,
+                &account.name,
+                expires,
+                t.now,
+            )
+            .await
+        {
             Ok(()) => {
                 t.post(say(format!(
                     "{} set this channel's account to {} ({}) for {} days.",
@@ -47,7 +51,7 @@ impl Engine {
         }
     }
 
-    pub(crate) fn switch_role(&self, t: &mut Turn, name: &str) {
+    pub(crate) async fn switch_role(&self, t: &mut Turn<'_>, name: &str) {
         let name = name.trim();
         let allowed = &t.channel.user_roles;
         if allowed.is_empty() {
@@ -83,7 +87,8 @@ impl Engine {
         if matches!(name, "clear" | "none") {
             let _ = self
                 .store
-                .clear_user_role(&t.ev.workspace, &t.ev.channel, &t.ev.user);
+                .clear_user_role(&t.ev.workspace, &t.ev.channel, &t.ev.user)
+                .await;
             t.tell(say(
                 "Your role is cleared; commands use the channel's role where it has one.",
             ));
@@ -100,6 +105,7 @@ impl Engine {
         match self
             .store
             .set_user_role(&t.ev.workspace, &t.ev.channel, &t.ev.user, name, t.now)
+            .await
         {
             Ok(()) => {
                 t.tell(say(format!(
@@ -113,10 +119,11 @@ impl Engine {
         }
     }
 
-    pub(crate) fn show_role(&self, t: &mut Turn) {
+    pub(crate) async fn show_role(&self, t: &mut Turn<'_>) {
         let mine = self
             .store
             .user_role(&t.ev.workspace, &t.ev.channel, &t.ev.user)
+            .await
             .ok()
             .flatten();
         let describe = |name: &str| match self.cfg.role(name).and_then(|r| r.role_arn.clone()) {

@@ -15,7 +15,7 @@ const SEVERITIES: &[(&str, &str)] = &[
 ];
 
 impl Engine {
-    pub(crate) fn support_form(&self, t: &mut Turn) {
+    pub(crate) fn support_form(&self, t: &mut Turn<'_>) {
         let field = |name: &str, label: &str, multiline: bool, optional: bool| Field {
             name: name.into(),
             label: label.into(),

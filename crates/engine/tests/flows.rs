@@ -398,7 +398,7 @@ async fn pending_commands_expire() {
         .await;
     let (msg, action, value) = button(&out, "Run").unwrap();
     f.advance(11 * 60_000);
-    let swept = f.engine.sweep_expired();
+    let swept = f.engine.sweep_expired().await;
     assert!(all_text(&swept).contains("Expired"), "{}", all_text(&swept));
     assert_eq!(updates(&swept)[0].0, msg);
     let out = f.press("C-OPS", "alice", &msg, &action, &value).await;

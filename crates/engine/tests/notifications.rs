@@ -133,8 +133,9 @@ impl Chat {
     }
 
     /// What the notification delivery asks before posting `name` in `channel`.
-    fn muted(&self, channel: &str, name: &str) -> Option<Mute> {
-        mutes::matching(self.store.as_ref(), &place(channel), name, self.now())
+    async fn muted(&self, channel: &str, name: &str) -> Option<Mute> {
+        let store = store::AsyncStore::new(self.store.clone());
+        mutes::matching(&store, &place(channel), name, self.now()).await
     }
 
     fn audit(&self) -> Vec<store::AuditRecord> {
@@ -180,7 +181,7 @@ async fn a_mute_silences_matching_names_in_its_channel_for_an_hour_by_default() 
         "{text}"
     );
 
-    let m = c.muted("C-OPS", "orders-high-cpu").expect("muted");
+    let m = c.muted("C-OPS", "orders-high-cpu").await.expect("muted");
     assert_eq!(
         m,
         Mute {
@@ -190,17 +191,23 @@ async fn a_mute_silences_matching_names_in_its_channel_for_an_hour_by_default() 
             at_ms: T0
         }
     );
-    assert!(c.muted("C-OPS", "Orders-Latency").is_some(), "any case");
-    assert!(c.muted("C-OPS", "payments-latency").is_none());
     assert!(
-        c.muted("C-SEC", "orders-high-cpu").is_none(),
+        c.muted("C-OPS", "Orders-Latency").await.is_some(),
+        "any case"
+    );
+    assert!(c.muted("C-OPS", "payments-latency").await.is_none());
+    assert!(
+        c.muted("C-SEC", "orders-high-cpu").await.is_none(),
         "another channel"
     );
 
     c.advance(HOUR - 1);
-    assert!(c.muted("C-OPS", "orders-high-cpu").is_some());
+    assert!(c.muted("C-OPS", "orders-high-cpu").await.is_some());
     c.advance(1);
-    assert!(c.muted("C-OPS", "orders-high-cpu").is_none(), "expired");
+    assert!(
+        c.muted("C-OPS", "orders-high-cpu").await.is_none(),
+        "expired"
+    );
     let out = c.say("C-OPS", "alice", "@aws notifications").await;
     assert!(
         all_text(&out).contains("Nothing is muted here"),
@@ -226,7 +233,10 @@ async fn durations_are_read_as_the_configuration_reads_them() {
             )
             .await;
         assert!(all_text(&out).contains(said), "{typed}: {}", all_text(&out));
-        let m = c.muted("C-OPS", &format!("db-{typed}")).expect("muted");
+        let m = c
+            .muted("C-OPS", &format!("db-{typed}"))
+            .await
+            .expect("muted");
         assert_eq!(m.until_ms, T0 + ms, "{typed}");
     }
 }
@@ -262,7 +272,8 @@ async fn bad_mutes_are_explained_and_nothing_is_kept() {
         assert!(!public, "{typed}: errors go to the asker only");
         assert!(text.contains(expected), "{typed}: {text}");
     }
-    assert!(mutes::active(c.store.as_ref(), &place("C-OPS"), T0).is_empty());
+    let store = store::AsyncStore::new(c.store.clone());
+    assert!(mutes::active(&store, &place("C-OPS"), T0).await.is_empty());
     assert!(c.audit().is_empty(), "refused mutes are not audit records");
 }
 
@@ -281,7 +292,7 @@ async fn a_quoted_name_with_spaces_is_one_pattern() {
         "{}",
         all_text(&out)
     );
-    assert!(c.muted("C-OPS", "orders HIGH cpu").is_some());
+    assert!(c.muted("C-OPS", "orders HIGH cpu").await.is_some());
 }
 
 #[tokio::test]
@@ -314,9 +325,9 @@ async fn unmute_lifts_a_pattern_and_says_when_nothing_matched() {
         ),
         "{text}"
     );
-    assert!(c.muted("C-OPS", "orders-high-cpu").is_none());
+    assert!(c.muted("C-OPS", "orders-high-cpu").await.is_none());
     assert!(
-        c.muted("C-OPS", "payments").is_some(),
+        c.muted("C-OPS", "payments").await.is_some(),
         "the other mute stays"
     );
 
@@ -348,9 +359,15 @@ async fn unmute_all_lifts_every_mute_of_the_channel_only() {
         text.contains("<@bob> lifted every mute in this channel: `orders-*`, `payments-*`."),
         "{text}"
     );
-    assert!(mutes::active(c.store.as_ref(), &place("C-OPS"), c.now()).is_empty());
+    assert!(mutes::active(
+        &store::AsyncStore::new(c.store.clone()),
+        &place("C-OPS"),
+        c.now()
+    )
+    .await
+    .is_empty());
     assert!(
-        c.muted("C-SEC", "Recon:EC2/PortProbe").is_some(),
+        c.muted("C-SEC", "Recon:EC2/PortProbe").await.is_some(),
         "another channel's mute stays"
     );
 
@@ -550,7 +567,13 @@ async fn a_long_list_of_mutes_is_cut() {
     assert!(!text.contains("`alarm-20`"), "{text}");
     assert!(text.contains("… and 5 more."), "{text}");
     assert_eq!(
-        mutes::active(c.store.as_ref(), &place("C-OPS"), c.now()).len(),
+        mutes::active(
+            &store::AsyncStore::new(c.store.clone()),
+            &place("C-OPS"),
+            c.now()
+        )
+        .await
+        .len(),
         25
     );
 }

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use engine::{Clock, Message, Place, PostError, Poster, Rich};
-use store::Store;
+use store::{AsyncStore, Store};
 
 use crate::limit::{Held, Limiter};
 use crate::message::{self, Notification};
@@ -123,7 +123,7 @@ impl From<&config::NotifySettings> for Settings {
 
 /// Delivers notifications to channels through a [`Poster`].
 pub struct Notifier {
-    store: Arc<dyn Store>,
+    store: AsyncStore,
     poster: Arc<dyn Poster>,
     settings: Settings,
     clock: Clock,
@@ -154,7 +154,7 @@ impl Notifier {
         clock: Clock,
     ) -> Notifier {
         Notifier {
-            store,
+            store: AsyncStore::new(store),
             poster,
             settings: Settings::from(settings),
             clock,
@@ -377,78 +377,36 @@ impl Notifier {
         keys
     }
 
-    /// Claims every key for this delivery. A key another delivery holds is `Busy` while its
-    /// lease runs (that delivery may still post) and taken over once it has run out (its
-    /// process died mid-post: better a rare double than a lost alarm); a key whose delivery
-    /// finished is `Done`. Nothing stays claimed unless all keys were taken.
-    fn claim(&self, keys: &[String], now: i64) -> Result<Claim, PostError> {
-        for (i, k) in keys.iter().enumerate() {
-            match self.claim_one(k, now) {
-                Ok(Claim::Taken) => {}
-                other => {
-                    self.release(&keys[..i]);
-                    return other;
-                }
-            }
-        }
-        Ok(Claim::Taken)
-    }
-
-    fn claim_one(&self, k: &str, now: i64) -> Result<Claim, PostError> {
-        let failed = |e: store::StoreError| PostError(format!("the store failed: {e}"));
-        let s = self.store.as_ref();
-        let stamp = |at: i64| {
-            s.put_surface(CLAIM_KIND, k, &at.to_string(), at)
-                .map_err(failed)
-        };
-        if s.mark_event(k, now).map_err(failed)? {
-            stamp(now)?;
-            return Ok(Claim::Taken);
-        }
-        if s.get_surface(DONE_KIND, k).map_err(failed)?.is_some() {
-            return Ok(Claim::Done);
-        }
-        let held_since = s
-            .get_surface(CLAIM_KIND, k)
-            .map_err(failed)?
-            .and_then(|t| t.parse::<i64>().ok());
-        let Some(since) = held_since else {
-            // Marked but not stamped: a delivery between the two writes, or one that died
-            // there. Stamp it now, so its lease runs out if it never finishes.
-            stamp(now)?;
-            return Ok(Claim::Busy);
-        };
-        if now.saturating_sub(since) < CLAIM_LEASE_MS {
-            return Ok(Claim::Busy);
-        }
-        // A stale claim: its delivery never finished (the process died mid-post). One
-        // delivery takes it over: the takeover of this stamp is itself a claim.
-        if s.mark_event(&format!("{k}\u{1f}after-{since}"), now)
-            .map_err(failed)?
-        {
-            tracing::warn!(key = %k, "taking over a notification delivery that never finished");
-            stamp(now)?;
-            Ok(Claim::Taken)
-        } else {
-            Ok(Claim::Busy)
-        }
+    /// Claims every key for this delivery (see [`claim_keys`]), in one trip to the store.
+    async fn claim(&self, keys: &[String], now: i64) -> Result<Claim, PostError> {
+        let keys = keys.to_vec();
+        self.store
+            .call(move |s| Ok::<_, store::StoreError>(claim_keys(s, &keys, now)))
+            .await
+            .unwrap_or_else(|e| Err(PostError(format!("the store failed: {e}"))))
     }
 
     /// The delivery guarded by `keys` is over: later deliveries of the same message skip.
-    fn finish(&self, keys: &[String], now: i64) {
-        for k in keys {
-            if let Err(e) = self.store.put_surface(DONE_KIND, k, "1", now) {
-                tracing::error!(key = %k, error = %e, "cannot record a finished notification delivery; a redelivery after the claim's lease may post it again");
+    async fn finish(&self, keys: &[String], now: i64) {
+        let keys = keys.to_vec();
+        let done = self.store.call(move |s| {
+            for k in &keys {
+                if let Err(e) = s.put_surface(DONE_KIND, k, "1", now) {
+                    tracing::error!(key = %k, error = %e, "cannot record a finished notification delivery; a redelivery after the claim's lease may post it again");
+                }
             }
-        }
+            Ok::<_, store::StoreError>(())
+        });
+        let _ = done.await;
     }
 
-    fn release(&self, keys: &[String]) {
-        for k in keys {
-            if let Err(e) = self.store.forget_event(k) {
-                tracing::error!(key = %k, error = %e, "cannot give back a notification claim; its retry waits for the claim's lease");
-            }
-        }
+    async fn release(&self, keys: &[String]) {
+        let keys = keys.to_vec();
+        let released = self.store.call(move |s| {
+            release_keys(s, &keys);
+            Ok::<_, store::StoreError>(())
+        });
+        let _ = released.await;
     }
 
     fn lock_for(&self, place: &Place) -> Arc<tokio::sync::Mutex<()>> {
@@ -467,14 +425,14 @@ impl Notifier {
             return Delivery::Dropped;
         }
         let keys = self.claims(incoming, u, place);
-        match self.claim(&keys, self.now()) {
+        match self.claim(&keys, self.now()).await {
             Ok(Claim::Taken) => {}
             Ok(Claim::Done) => return Delivery::Duplicate,
             Ok(Claim::Busy) => return Delivery::Busy,
             Err(e) => return Delivery::Failed(e.0),
         }
-        if let Some(pattern) = self.muted(place, &u.facts) {
-            self.finish(&keys, self.now());
+        if let Some(pattern) = self.muted(place, &u.facts).await {
+            self.finish(&keys, self.now()).await;
             return Delivery::Muted { pattern };
         }
         let result = match &u.parsed {
@@ -491,17 +449,19 @@ impl Notifier {
             }
         };
         if matches!(result, Delivery::Failed(_)) {
-            self.release(&keys);
+            self.release(&keys).await;
         } else {
-            self.finish(&keys, self.now());
+            self.finish(&keys, self.now()).await;
         }
         result
     }
 
     /// The mute of the channel that matches, if any.
-    fn muted(&self, place: &Place, facts: &Facts) -> Option<String> {
+    async fn muted(&self, place: &Place, facts: &Facts) -> Option<String> {
         let name = facts.name.as_deref()?;
-        engine::mutes::matching(self.store.as_ref(), place, name, self.now()).map(|m| m.pattern)
+        engine::mutes::matching(&self.store, place, name, self.now())
+            .await
+            .map(|m| m.pattern)
     }
 
     async fn post_notification(&self, n: &Notification, meta: &Meta, place: &Place) -> Delivery {
@@ -519,7 +479,7 @@ impl Notifier {
         let _held = lock.lock().await;
         let now = self.now();
         let state = n.facts().state;
-        let existing = threads::load(self.store.as_ref(), place, &key);
+        let existing = threads::load(&self.store, place, &key).await;
         match threads::decide(
             existing,
             state.as_deref(),
@@ -542,7 +502,7 @@ impl Notifier {
                         updates: 0,
                         summary,
                     };
-                    threads::save(self.store.as_ref(), place, &key, &t, now);
+                    threads::save(&self.store, place, &key, &t, now).await;
                 }
                 d
             }
@@ -562,7 +522,7 @@ impl Notifier {
                 t.updates = t.updates.saturating_add(1);
                 t.last_ms = now;
                 t.state = state;
-                threads::save(self.store.as_ref(), place, &key, &t, now);
+                threads::save(&self.store, place, &key, &t, now).await;
                 let root = root_update(message, &t, &headline);
                 if let Err(e) = self.poster.update(place, root).await {
                     // The reply is in the thread; only the root's summary is stale.
@@ -624,8 +584,73 @@ impl Notifier {
     }
 
     /// Forgets delivery claims older than a day (SNS and SQS retry within hours).
-    pub fn prune(&self) {
-        let _ = self.store.prune_events(self.now() - 24 * 3_600_000);
+    pub async fn prune(&self) {
+        let _ = self.store.prune_events(self.now() - 24 * 3_600_000).await;
+    }
+}
+
+/// Claims every key for one delivery. A key another delivery holds is `Busy` while its
+/// lease runs (that delivery may still post) and taken over once it has run out (its
+/// process died mid-post: better a rare double than a lost alarm); a key whose delivery
+/// finished is `Done`. Nothing stays claimed unless all keys were taken.
+fn claim_keys(s: &dyn Store, keys: &[String], now: i64) -> Result<Claim, PostError> {
+    for (i, k) in keys.iter().enumerate() {
+        match claim_one(s, k, now) {
+            Ok(Claim::Taken) => {}
+            other => {
+                release_keys(s, &keys[..i]);
+                return other;
+            }
+        }
+    }
+    Ok(Claim::Taken)
+}
+
+fn claim_one(s: &dyn Store, k: &str, now: i64) -> Result<Claim, PostError> {
+    let failed = |e: store::StoreError| PostError(format!("the store failed: {e}"));
+    let stamp = |at: i64| {
+        s.put_surface(CLAIM_KIND, k, &at.to_string(), at)
+            .map_err(failed)
+    };
+    if s.mark_event(k, now).map_err(failed)? {
+        stamp(now)?;
+        return Ok(Claim::Taken);
+    }
+    if s.get_surface(DONE_KIND, k).map_err(failed)?.is_some() {
+        return Ok(Claim::Done);
+    }
+    let held_since = s
+        .get_surface(CLAIM_KIND, k)
+        .map_err(failed)?
+        .and_then(|t| t.parse::<i64>().ok());
+    let Some(since) = held_since else {
+        // Marked but not stamped: a delivery between the two writes, or one that died
+        // there. Stamp it now, so its lease runs out if it never finishes.
+        stamp(now)?;
+        return Ok(Claim::Busy);
+    };
+    if now.saturating_sub(since) < CLAIM_LEASE_MS {
+        return Ok(Claim::Busy);
+    }
+    // A stale claim: its delivery never finished (the process died mid-post). One
+    // delivery takes it over: the takeover of this stamp is itself a claim.
+    if s.mark_event(&format!("{k}\u{1f}after-{since}"), now)
+        .map_err(failed)?
+    {
+        tracing::warn!(key = %k, "taking over a notification delivery that never finished");
+        stamp(now)?;
+        Ok(Claim::Taken)
+    } else {
+        Ok(Claim::Busy)
+    }
+}
+
+/// Gives claims back, so a retry of the same message is not taken for a duplicate.
+fn release_keys(s: &dyn Store, keys: &[String]) {
+    for k in keys {
+        if let Err(e) = s.forget_event(k) {
+            tracing::error!(key = %k, error = %e, "cannot give back a notification claim; its retry waits for the claim's lease");
+        }
     }
 }
 

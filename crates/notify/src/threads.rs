@@ -7,7 +7,7 @@
 //! message in the channel; one that flaps back within the window is folded into the thread).
 
 use serde::{Deserialize, Serialize};
-use store::Store;
+use store::AsyncStore;
 
 use engine::Place;
 
@@ -55,8 +55,8 @@ pub fn key(place: &Place, thread_key: &str) -> String {
 
 /// Reads the thread of `thread_key` in `place`; a record that cannot be read is treated as
 /// no thread (logged): the notification then starts a new one rather than being lost.
-pub fn load(store: &dyn Store, place: &Place, thread_key: &str) -> Option<Thread> {
-    match store.get_surface(KIND, &key(place, thread_key)) {
+pub async fn load(store: &AsyncStore, place: &Place, thread_key: &str) -> Option<Thread> {
+    match store.get_surface(KIND, &key(place, thread_key)).await {
         Ok(Some(raw)) => match serde_json::from_str(&raw) {
             Ok(t) => Some(t),
             Err(e) => {
@@ -74,7 +74,7 @@ pub fn load(store: &dyn Store, place: &Place, thread_key: &str) -> Option<Thread
 
 /// Writes the thread record (failures are logged: the next notification starts a new
 /// thread, nothing is lost).
-pub fn save(store: &dyn Store, place: &Place, thread_key: &str, t: &Thread, now: i64) {
+pub async fn save(store: &AsyncStore, place: &Place, thread_key: &str, t: &Thread, now: i64) {
     let value = match serde_json::to_string(t) {
         Ok(v) => v,
         Err(e) => {
@@ -82,7 +82,10 @@ pub fn save(store: &dyn Store, place: &Place, thread_key: &str, t: &Thread, now:
             return;
         }
     };
-    if let Err(e) = store.put_surface(KIND, &key(place, thread_key), &value, now) {
+    if let Err(e) = store
+        .put_surface(KIND, &key(place, thread_key), &value, now)
+        .await
+    {
         tracing::error!(thread_key, error = %e, "cannot store a notification thread record");
     }
 }

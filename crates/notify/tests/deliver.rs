@@ -313,14 +313,14 @@ async fn custom_threads_show_their_summary_on_the_first_message() {
 async fn muted_names_are_not_posted() {
     let f = fixture(unlimited());
     engine::mutes::mute(
-        f.store.as_ref(),
+        &store::AsyncStore::new(f.store.clone()),
         &place("C1"),
         "orders-*",
         Duration::from_secs(3600),
         "U1",
         T0,
     )
-    .unwrap();
+    .await.unwrap();
     let r = f
         .notifier
         .deliver_to(&incoming("a1", alarm("ALARM")), &[place("C1"), place("C2")])

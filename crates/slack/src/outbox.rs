@@ -24,7 +24,7 @@ use engine::{Message, Outbound};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::sync::Arc;
-use store::Store;
+use store::{AsyncStore, Store};
 
 /// Record kinds in the store's surface table.
 pub const KIND_MESSAGE: &str = "slack.message";
@@ -67,17 +67,20 @@ pub struct Origin {
 #[derive(Clone)]
 pub struct Outbox {
     pub tokens: Arc<Tokens>,
-    store: Arc<dyn Store>,
+    store: AsyncStore,
 }
 
 impl Outbox {
     pub fn new(tokens: Arc<Tokens>, store: Arc<dyn Store>) -> Outbox {
-        Outbox { tokens, store }
+        Outbox {
+            tokens,
+            store: AsyncStore::new(store),
+        }
     }
 
     /// The Web API client for `team`, or `None` (logged) when no token serves it.
-    pub fn api_for(&self, team: &str) -> Option<WebApi> {
-        let t = self.tokens.for_team(team);
+    pub async fn api_for(&self, team: &str) -> Option<WebApi> {
+        let t = self.tokens.for_team(team).await;
         if t.is_none() {
             tracing::warn!(
                 team,
@@ -88,38 +91,39 @@ impl Outbox {
     }
 
     /// The full value behind a handle found in a payload.
-    pub fn lookup(&self, handle: &str) -> Option<String> {
-        let raw = self.store.get_surface(KIND_HANDLE, handle).ok()??;
+    pub async fn lookup(&self, handle: &str) -> Option<String> {
+        let raw = self.store.get_surface(KIND_HANDLE, handle).await.ok()??;
         serde_json::from_str(&raw).ok()
     }
 
     /// The view stored for a modal key.
-    pub fn modal(&self, key: &str) -> Option<Value> {
-        let raw = self.store.get_surface(KIND_MODAL, key).ok()??;
+    pub async fn modal(&self, key: &str) -> Option<Value> {
+        let raw = self.store.get_surface(KIND_MODAL, key).await.ok()??;
         serde_json::from_str(&raw).ok()
     }
 
     /// Where the engine message `id` was posted.
-    pub fn posted(&self, id: &str) -> Option<Posted> {
-        let raw = self.store.get_surface(KIND_MESSAGE, id).ok()??;
+    pub async fn posted(&self, id: &str) -> Option<Posted> {
+        let raw = self.store.get_surface(KIND_MESSAGE, id).await.ok()??;
         serde_json::from_str(&raw).ok()
     }
 
-    fn put(&self, kind: &str, key: &str, value: &Value) {
-        if let Err(e) =
-            self.store
-                .put_surface(kind, key, &value.to_string(), crate::clock::now_ms())
+    async fn put(&self, kind: &str, key: &str, value: &Value) {
+        if let Err(e) = self
+            .store
+            .put_surface(kind, key, &value.to_string(), crate::clock::now_ms())
+            .await
         {
             tracing::error!(kind, key, error = %e, "cannot store a Slack record");
         }
     }
 
-    fn remember(&self, r: &Rendered) {
+    async fn remember(&self, r: &Rendered) {
         for (h, v) in &r.handles.pairs {
-            self.put(KIND_HANDLE, h, &json!(v));
+            self.put(KIND_HANDLE, h, &json!(v)).await;
         }
         for m in &r.modals {
-            self.put(KIND_MODAL, &m.key, &m.view);
+            self.put(KIND_MODAL, &m.key, &m.view).await;
         }
     }
 
@@ -128,7 +132,7 @@ impl Outbox {
         if out.is_empty() {
             return;
         }
-        let Some(api) = self.api_for(&origin.team_id) else {
+        let Some(api) = self.api_for(&origin.team_id).await else {
             return;
         };
         let api = &api;
@@ -153,7 +157,7 @@ impl Outbox {
     /// Posts one message and says whether it arrived (notifications need to know, to be
     /// retried when it did not). `m.thread`, when set, is a Slack `ts`.
     pub async fn deliver_checked(&self, origin: &Origin, m: Message) -> Result<(), ApiError> {
-        let api = self.api_for(&origin.team_id).ok_or_else(|| {
+        let api = self.api_for(&origin.team_id).await.ok_or_else(|| {
             ApiError::NotSent(format!("no Slack bot token for team {:?}", origin.team_id))
         })?;
         let mut started = None;
@@ -162,10 +166,10 @@ impl Outbox {
 
     /// Replaces message `m.id` (posted through this outbox) and says whether it worked.
     pub async fn update_checked(&self, origin: &Origin, m: Message) -> Result<(), ApiError> {
-        let api = self.api_for(&origin.team_id).ok_or_else(|| {
+        let api = self.api_for(&origin.team_id).await.ok_or_else(|| {
             ApiError::NotSent(format!("no Slack bot token for team {:?}", origin.team_id))
         })?;
-        if self.posted(&m.id).is_none() {
+        if self.posted(&m.id).await.is_none() {
             return Err(ApiError::NotSent(format!(
                 "message {} was never posted to Slack here",
                 m.id
@@ -187,7 +191,7 @@ impl Outbox {
             channel: origin.channel.clone(),
         };
         let r = render(m, &dest, &RenderOptions::default());
-        self.remember(&r);
+        self.remember(&r).await;
         let channel = origin.channel.as_str();
         let thread = m.thread.clone().or_else(|| started.clone());
         let mut first: Option<Posted> = None;
@@ -230,7 +234,7 @@ impl Outbox {
         }
         if let Some(p) = &first {
             if !m.id.is_empty() {
-                self.put(KIND_MESSAGE, &m.id, &json!(p));
+                self.put(KIND_MESSAGE, &m.id, &json!(p)).await;
             }
             if thread.is_none() && !p.ephemeral {
                 *started = Some(p.ts.clone());
@@ -289,12 +293,12 @@ impl Outbox {
             channel: origin.channel.clone(),
         };
         let r = render(content, &dest, &RenderOptions { max_messages: 1 });
-        self.remember(&r);
+        self.remember(&r).await;
         let Some(sm) = r.messages.first() else {
             return Ok(());
         };
         let acted_on = origin.message.as_deref() == Some(id);
-        let target = self.posted(id).or_else(|| {
+        let target = self.posted(id).await.or_else(|| {
             // Records may have been pruned: the action's own message is still reachable.
             match (&origin.message_ts, acted_on) {
                 (Some(ts), true) => Some(Posted {

@@ -36,9 +36,9 @@ impl SlackPoster {
     }
 
     /// The Slack `ts` of the thread the message goes into (its engine id's first post).
-    fn in_thread(&self, mut m: Message) -> Message {
+    async fn in_thread(&self, mut m: Message) -> Message {
         if let Some(root) = m.thread.take() {
-            match self.outbox.posted(&root) {
+            match self.outbox.posted(&root).await {
                 Some(p) => m.thread = Some(p.ts),
                 None => tracing::warn!(
                     root,
@@ -54,7 +54,7 @@ impl Poster for SlackPoster {
     fn post<'a>(&'a self, place: &'a Place, message: Message) -> PostFuture<'a> {
         Box::pin(async move {
             let origin = self.origin(place)?;
-            let message = self.in_thread(message);
+            let message = self.in_thread(message).await;
             self.outbox
                 .deliver_checked(&origin, message)
                 .await

@@ -31,7 +31,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use store::Store;
+use store::{AsyncStore, Store};
 
 /// Environment variables of single-workspace mode.
 pub const ENV_BOT_TOKEN: &str = "SLACK_BOT_TOKEN";
@@ -75,7 +75,7 @@ pub fn env_credentials() -> Option<(String, String, String)> {
 struct Inner {
     settings: SlackSettings,
     handler: Arc<dyn Handler>,
-    store: Arc<dyn Store>,
+    store: AsyncStore,
     outbox: Outbox,
     in_flight: AtomicUsize,
     idle: tokio::sync::Notify,
@@ -123,7 +123,7 @@ impl Slack {
                 settings,
                 handler,
                 outbox: Outbox::new(Arc::new(tokens), store.clone()),
-                store,
+                store: AsyncStore::new(store),
                 in_flight: AtomicUsize::new(0),
                 idle: tokio::sync::Notify::new(),
                 leftovers: Mutex::new(Vec::new()),
@@ -216,8 +216,8 @@ impl Slack {
 
     /// Hands `inbound` (workspace = team id) to the engine and delivers its answer; dropped
     /// (logged) when no bot token serves the team or no workspace is configured for it.
-    fn run(&self, mut inbound: Inbound, origin: Origin) {
-        if self.tokens().for_team(&origin.team_id).is_none() {
+    async fn run(&self, mut inbound: Inbound, origin: Origin) {
+        if self.tokens().for_team(&origin.team_id).await.is_none() {
             tracing::warn!(team = %origin.team_id, "an event from a Slack team with no bot token (not installed, and not the single-workspace token's team); ignored");
             return;
         }
@@ -240,7 +240,7 @@ impl Slack {
         if let Some(n) = self.inner.names.lock().ok()?.get(&key) {
             return Some(n.clone());
         }
-        let api = self.tokens().for_team(team)?.api;
+        let api = self.tokens().for_team(team).await?.api;
         let info = match api.users_info(user).await {
             Ok(v) => v,
             Err(e) => {
@@ -268,8 +268,8 @@ impl Slack {
 
     /// True the first time `key` is seen (a store failure counts as new: better a rare
     /// double answer than a lost command).
-    fn first_time(&self, key: &str) -> bool {
-        match self.inner.store.mark_event(key, now_ms()) {
+    async fn first_time(&self, key: &str) -> bool {
+        match self.inner.store.mark_event(key, now_ms()).await {
             Ok(first) => first,
             Err(e) => {
                 tracing::error!(error = %e, "cannot record a processed Slack event id");
@@ -281,18 +281,11 @@ impl Slack {
     /// Runs the engine's sweep once and delivers what it can: updates of messages posted in
     /// Slack go out; the others are kept for [`Self::take_leftovers`].
     pub async fn sweep_once(&self) {
-        let handler = self.inner.handler.clone();
-        let out = match tokio::task::spawn_blocking(move || handler.sweep()).await {
-            Ok(out) => out,
-            Err(e) => {
-                tracing::error!(error = %e, "the handler's sweep failed");
-                return;
-            }
-        };
+        let out = self.inner.handler.sweep().await;
         let mut others = Vec::new();
         for o in out {
             let posted = match &o {
-                Outbound::Update { message, .. } => self.inner.outbox.posted(message),
+                Outbound::Update { message, .. } => self.inner.outbox.posted(message).await,
                 Outbound::Post(_) => None,
             };
             match posted {
@@ -321,8 +314,13 @@ impl Slack {
         let _ = self
             .inner
             .store
-            .prune_surface(now_ms() - 30 * 24 * 3600 * 1000);
-        let _ = self.inner.store.prune_events(now_ms() - 24 * 3600 * 1000);
+            .prune_surface(now_ms() - 30 * 24 * 3600 * 1000)
+            .await;
+        let _ = self
+            .inner
+            .store
+            .prune_events(now_ms() - 24 * 3600 * 1000)
+            .await;
     }
 
     /// Sweep updates that were not for Slack (another surface's messages).
@@ -365,8 +363,9 @@ impl Handler for Relay {
     ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<Outbound>> + Send + 'a>> {
         self.0.inner.handler.handle(event)
     }
-    fn sweep(&self) -> Vec<Outbound> {
-        self.0.take_leftovers()
+    fn sweep(&self) -> engine::SweepFuture<'_> {
+        let leftovers = self.0.take_leftovers();
+        Box::pin(async move { leftovers })
     }
 }
 
@@ -425,7 +424,7 @@ async fn on_events(
             .get(events::RETRY_REASON_HEADER)
             .and_then(|v| v.to_str().ok()),
     );
-    match app.accept_event(env, retry) {
+    match app.accept_event(env, retry).await {
         Some(challenge) => axum::Json(json!({ "challenge": challenge })).into_response(),
         None => StatusCode::OK.into_response(),
     }
@@ -439,7 +438,7 @@ async fn on_interactivity(State(app): State<Slack>, VerifiedBody(body): Verified
             return status(StatusCode::BAD_REQUEST, "unreadable payload");
         }
     };
-    app.accept_interaction(interaction, &body);
+    app.accept_interaction(interaction, &body).await;
     // An empty 200 also closes a submitted modal.
     StatusCode::OK.into_response()
 }
@@ -447,7 +446,11 @@ async fn on_interactivity(State(app): State<Slack>, VerifiedBody(body): Verified
 impl Slack {
     /// A verified Events API envelope (over HTTP or Socket Mode): runs each event once;
     /// returns the challenge of a URL verification.
-    pub fn accept_event(&self, env: Envelope, retry: Option<events::Retry>) -> Option<String> {
+    pub async fn accept_event(
+        &self,
+        env: Envelope,
+        retry: Option<events::Retry>,
+    ) -> Option<String> {
         match env {
             Envelope::UrlVerification { challenge } => Some(challenge),
             Envelope::RateLimited { team_id, .. } => {
@@ -458,14 +461,14 @@ impl Slack {
             Envelope::Callback(cb) => {
                 match &cb.event {
                     SlackEvent::AppUninstalled => {
-                        self.uninstalled(&cb.team_id, "app_uninstalled");
+                        self.uninstalled(&cb.team_id, "app_uninstalled").await;
                         return None;
                     }
                     SlackEvent::TokensRevoked { bot, .. } => {
                         // Only the bot token matters here (user tokens are not kept).
-                        match self.tokens().installed_bot_user(&cb.team_id) {
+                        match self.tokens().installed_bot_user(&cb.team_id).await {
                             Some(u) if bot.contains(&u) => {
-                                self.uninstalled(&cb.team_id, "tokens_revoked")
+                                self.uninstalled(&cb.team_id, "tokens_revoked").await
                             }
                             _ => {
                                 tracing::info!(team = %cb.team_id, "tokens_revoked without this app's bot token; kept")
@@ -478,6 +481,7 @@ impl Slack {
                         let own = self
                             .tokens()
                             .for_team(&cb.team_id)
+                            .await
                             .and_then(|t| t.bot.user_id);
                         if own.as_deref() == Some(m.user.as_str()) {
                             tracing::debug!(team = %cb.team_id, "a message from the bot itself; ignored");
@@ -487,7 +491,7 @@ impl Slack {
                     SlackEvent::Ignored(_) => {}
                 }
                 let inbound = cb.to_inbound()?;
-                if !self.first_time(&cb.event_id) {
+                if !self.first_time(&cb.event_id).await {
                     tracing::debug!(event = %cb.event_id, retry = ?retry, "a repeated delivery; already handled");
                     return None;
                 }
@@ -497,15 +501,15 @@ impl Slack {
                     user: inbound.user.clone(),
                     ..Origin::default()
                 };
-                self.run(inbound, origin);
+                self.run(inbound, origin).await;
                 None
             }
         }
     }
 
     /// The app lost `team`'s bot token: forget its installation.
-    fn uninstalled(&self, team: &str, why: &str) {
-        match self.tokens().uninstall(team) {
+    async fn uninstalled(&self, team: &str, why: &str) {
+        match self.tokens().uninstall(team).await {
             Ok(true) => {
                 tracing::info!(team, event = why, "Slack installation removed")
             }
@@ -519,15 +523,14 @@ impl Slack {
     }
 
     /// A verified interactivity payload: buttons, menus, modal submissions, each once.
-    pub fn accept_interaction(&self, interaction: Interaction, raw: &[u8]) {
+    pub async fn accept_interaction(&self, interaction: Interaction, raw: &[u8]) {
         match interaction {
             Interaction::Ignored(_) => {}
             Interaction::BlockActions(a) => {
-                if !self.first_time(&format!("ia:{}", a.trigger_id)) {
+                if !self.first_time(&format!("ia:{}", a.trigger_id)).await {
                     return;
                 }
                 let outbox = self.inner.outbox.clone();
-                let lookup = |h: &str| outbox.lookup(h);
                 let origin = Origin {
                     team_id: a.team_id.clone(),
                     channel: a.channel_id.clone().unwrap_or_default(),
@@ -537,14 +540,14 @@ impl Slack {
                     message_ts: a.message_ts.clone(),
                     ephemeral: a.is_ephemeral,
                 };
-                match a.target(lookup) {
+                match resolving(&outbox, |lookup| a.target(lookup)).await {
                     Ok(Target::OpenForm { key }) => {
-                        let view = outbox.modal(&key);
+                        let view = outbox.modal(&key).await;
                         let trigger = a.trigger_id.clone();
                         self.spawn(async move {
                             match view {
                                 Some(v) => {
-                                    let Some(api) = outbox.api_for(&origin.team_id) else {
+                                    let Some(api) = outbox.api_for(&origin.team_id).await else {
                                         return;
                                     };
                                     if let Err(e) = api.views_open(&trigger, &v).await {
@@ -555,13 +558,17 @@ impl Slack {
                             }
                         });
                     }
-                    Ok(Target::Engine { message, .. }) => match a.to_inbound(lookup) {
-                        Ok(inbound) => {
-                            let origin = Origin { message, ..origin };
-                            self.run(inbound, origin);
+                    Ok(Target::Engine { message, .. }) => {
+                        match resolving(&outbox, |lookup| a.to_inbound(lookup)).await {
+                            Ok(inbound) => {
+                                let origin = Origin { message, ..origin };
+                                self.run(inbound, origin).await;
+                            }
+                            Err(e) => {
+                                tracing::warn!(error = %e, "an action that cannot be handled")
+                            }
                         }
-                        Err(e) => tracing::warn!(error = %e, "an action that cannot be handled"),
-                    },
+                    }
                     Err(InteractionError::UnknownHandle(h)) => {
                         tracing::info!(handle = %h, "an action on an expired message");
                         self.spawn(async move { expired(&outbox, &origin).await });
@@ -574,11 +581,11 @@ impl Slack {
                     Some(t) => format!("vs:{t}"),
                     None => hash_key("vs", raw),
                 };
-                if !self.first_time(&key) {
+                if !self.first_time(&key).await {
                     return;
                 }
                 let outbox = self.inner.outbox.clone();
-                match v.to_inbound(|h| outbox.lookup(h)) {
+                match resolving(&outbox, |lookup| v.to_inbound(lookup)).await {
                     Ok(inbound) => {
                         let origin = Origin {
                             team_id: v.team_id.clone(),
@@ -586,7 +593,7 @@ impl Slack {
                             user: v.user_id.clone(),
                             ..Origin::default()
                         };
-                        self.run(inbound, origin);
+                        self.run(inbound, origin).await;
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "a form submission that cannot be handled")
@@ -597,12 +604,12 @@ impl Slack {
     }
 
     /// A verified slash command, once.
-    pub fn accept_command(&self, cmd: SlashCommand, raw: &[u8]) {
+    pub async fn accept_command(&self, cmd: SlashCommand, raw: &[u8]) {
         let key = match &cmd.trigger_id {
             Some(t) => format!("sc:{t}"),
             None => hash_key("sc", raw),
         };
-        if self.first_time(&key) {
+        if self.first_time(&key).await {
             let origin = Origin {
                 team_id: cmd.team_id.clone(),
                 channel: cmd.channel_id.clone(),
@@ -610,22 +617,48 @@ impl Slack {
                 response_url: cmd.response_url.clone(),
                 ..Origin::default()
             };
-            self.run(cmd.to_inbound(), origin);
+            self.run(cmd.to_inbound(), origin).await;
         }
     }
 }
 
 impl crate::socket_mode::EnvelopeSink for Slack {
     /// Socket Mode: the same handling as the HTTP endpoints (Slack authenticated the socket).
+    /// The socket's task must not wait on the store: the acceptance runs as a task of its own.
     fn deliver(&self, d: crate::socket_mode::Delivery) {
         use crate::socket_mode::Payload;
-        let raw = d.raw.to_string();
-        match d.payload {
-            Payload::Event(env) => {
-                self.accept_event(env, d.retry);
+        let app = self.clone();
+        tokio::spawn(async move {
+            let raw = d.raw.to_string();
+            match d.payload {
+                Payload::Event(env) => {
+                    app.accept_event(env, d.retry).await;
+                }
+                Payload::Interaction(i) => app.accept_interaction(i, raw.as_bytes()).await,
+                Payload::SlashCommand(c) => app.accept_command(c, raw.as_bytes()).await,
             }
-            Payload::Interaction(i) => self.accept_interaction(i, raw.as_bytes()),
-            Payload::SlashCommand(c) => self.accept_command(c, raw.as_bytes()),
+        });
+    }
+}
+
+/// Interaction parsing resolves handles synchronously, the store is async: the handles it
+/// asks for (a few per payload) are fetched one by one and the parse tried again with them
+/// known.
+async fn resolving<T>(
+    outbox: &Outbox,
+    parse: impl Fn(&dyn Fn(&str) -> Option<String>) -> Result<T, InteractionError>,
+) -> Result<T, InteractionError> {
+    let mut known: std::collections::HashMap<String, Option<String>> = Default::default();
+    loop {
+        let result = parse(&|h: &str| known.get(h).cloned().flatten());
+        match result {
+            Err(InteractionError::UnknownHandle(h))
+                if !known.contains_key(&h) && known.len() < 16 =>
+            {
+                let value = outbox.lookup(&h).await;
+                known.insert(h, value);
+            }
+            other => return other,
         }
     }
 }
@@ -653,7 +686,7 @@ async fn on_command(State(app): State<Slack>, VerifiedBody(body): VerifiedBody) 
             return status(StatusCode::BAD_REQUEST, "unreadable command");
         }
     };
-    app.accept_command(cmd, &body);
+    app.accept_command(cmd, &body).await;
     // `in_channel` with no text shows the command as typed, so the channel sees the question
     // the answer (posted next, threaded under it) belongs to.
     axum::Json(json!({ "response_type": "in_channel" })).into_response()

@@ -101,16 +101,16 @@ impl Tokens {
     }
 
     /// Whether `team` has an OAuth installation (a store failure counts as not installed).
-    pub fn is_installed(&self, team: &str) -> bool {
-        self.installed(team).is_some()
+    pub async fn is_installed(&self, team: &str) -> bool {
+        self.installed(team).await.is_some()
     }
 
-    fn installed(&self, team: &str) -> Option<TeamApi> {
+    async fn installed(&self, team: &str) -> Option<TeamApi> {
         let inst = self.installations.as_ref()?;
         if team.is_empty() {
             return None;
         }
-        let found = match inst.get(team) {
+        let found = match inst.get(team).await {
             Ok(found) => found,
             Err(e) => {
                 tracing::error!(team, error = %e, "cannot read a Slack installation");
@@ -140,8 +140,8 @@ impl Tokens {
     /// The client and bot for `team`: its installation, else the single-workspace token
     /// (for its own team, or any team while that is unknown; an empty team — an old record
     /// without one — also gets it), else `None`.
-    pub fn for_team(&self, team: &str) -> Option<TeamApi> {
-        if let Some(t) = self.installed(team) {
+    pub async fn for_team(&self, team: &str) -> Option<TeamApi> {
+        if let Some(t) = self.installed(team).await {
             return Some(t);
         }
         let s = self.single.as_ref()?;
@@ -157,20 +157,20 @@ impl Tokens {
 
     /// The app was uninstalled from `team` (or its bot token revoked): removes the
     /// installation and its client. True when there was one.
-    pub fn uninstall(&self, team: &str) -> Result<bool, InstallationError> {
+    pub async fn uninstall(&self, team: &str) -> Result<bool, InstallationError> {
         self.cache
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .remove(team);
         match &self.installations {
-            Some(i) => i.remove(team),
+            Some(i) => i.remove(team).await,
             None => Ok(false),
         }
     }
 
     /// The bot user of `team`'s installation, if any (for `tokens_revoked`).
-    pub fn installed_bot_user(&self, team: &str) -> Option<String> {
-        let i = self.installations.as_ref()?.get(team).ok()??;
+    pub async fn installed_bot_user(&self, team: &str) -> Option<String> {
+        let i = self.installations.as_ref()?.get(team).await.ok()??;
         Some(i.bot_user_id)
     }
 }

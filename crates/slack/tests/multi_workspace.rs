@@ -41,10 +41,10 @@ fn installation(team: &str, token: &str, bot: &str) -> Installation {
     }
 }
 
-fn installations() -> Arc<Installations> {
+async fn installations() -> Arc<Installations> {
     let i = Arc::new(Installations::new(&TokenKey::from_bytes([9; 32]), store()));
-    i.save(&installation(TEAM_A, TOKEN_A, BOT_A)).unwrap();
-    i.save(&installation(TEAM_B, TOKEN_B, BOT_B)).unwrap();
+    i.save(&installation(TEAM_A, TOKEN_A, BOT_A)).await.unwrap();
+    i.save(&installation(TEAM_B, TOKEN_B, BOT_B)).await.unwrap();
     i
 }
 
@@ -118,7 +118,7 @@ fn workspaces(heard: &[Inbound]) -> Vec<String> {
 async fn each_team_is_answered_with_its_own_token() {
     let double = Double::start().await;
     let stub = echo();
-    let inst = installations();
+    let inst = installations().await;
     let srv = two_teams(&double, stub.clone(), inst.clone()).await;
 
     srv.event(&mention_from(TEAM_A, "EvA1", "U1", "s3 ls", "1.1"), &[])
@@ -166,8 +166,8 @@ async fn each_team_is_answered_with_its_own_token() {
         &[],
     )
     .await;
-    assert!(inst.get(TEAM_B).unwrap().is_none());
-    assert!(!srv.slack.tokens().is_installed(TEAM_B));
+    assert!(inst.get(TEAM_B).await.unwrap().is_none());
+    assert!(!srv.slack.tokens().is_installed(TEAM_B).await);
     double.clear();
     srv.event(&mention_from(TEAM_B, "EvB2", "U2", "s3 ls", "3.1"), &[])
         .await;
@@ -188,7 +188,7 @@ async fn each_team_is_answered_with_its_own_token() {
         &[],
     )
     .await;
-    assert!(inst.get(TEAM_A).unwrap().is_some());
+    assert!(inst.get(TEAM_A).await.unwrap().is_some());
     srv.event(
         &lifecycle(
             TEAM_A,
@@ -198,7 +198,7 @@ async fn each_team_is_answered_with_its_own_token() {
         &[],
     )
     .await;
-    assert!(inst.get(TEAM_A).unwrap().is_none());
+    assert!(inst.get(TEAM_A).await.unwrap().is_none());
     double.clear();
     srv.event(&mention_from(TEAM_A, "EvA4", "U1", "s3 ls", "4.1"), &[])
         .await;
@@ -221,7 +221,9 @@ async fn installations_only_and_single_token_only() {
     let stub = echo();
     double.accept_token(TOKEN_A);
     let inst = Arc::new(Installations::new(&TokenKey::from_bytes([5; 32]), store()));
-    inst.save(&installation(TEAM_A, TOKEN_A, BOT_A)).unwrap();
+    inst.save(&installation(TEAM_A, TOKEN_A, BOT_A))
+        .await
+        .unwrap();
     let mut s = settings();
     s.bot = BotIdentity::default();
     s.teams = HashMap::new();

@@ -261,7 +261,10 @@ async fn callback_checks_the_state_exchanges_the_code_and_stores_encrypted() {
         !record.contains("xoxb") && !record.contains("Softball"),
         "{record}"
     );
-    assert_eq!(i.installations().get("T9TK3CUKW").unwrap().unwrap(), inst);
+    assert_eq!(
+        i.installations().get("T9TK3CUKW").await.unwrap().unwrap(),
+        inst
+    );
     // The state is single-use.
     assert_eq!(
         i.callback(&q("good", &state), Some(&state), now + 31)
@@ -386,13 +389,13 @@ fn on_disk(path: &std::path::Path) -> String {
     String::from_utf8_lossy(&all).into_owned()
 }
 
-#[test]
-fn tokens_are_encrypted_at_rest_in_the_store_file() {
+#[tokio::test]
+async fn tokens_are_encrypted_at_rest_in_the_store_file() {
     let path = temp_file("chatops.db");
     let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&path).unwrap());
     let inst = Installations::new(&key(), store.clone());
-    inst.save(&installation("T1")).unwrap();
-    inst.save(&installation("T2")).unwrap();
+    inst.save(&installation("T1")).await.unwrap();
+    inst.save(&installation("T2")).await.unwrap();
     let on_disk = on_disk(&path);
     assert!(
         on_disk.contains("v1."),
@@ -409,17 +412,23 @@ fn tokens_are_encrypted_at_rest_in_the_store_file() {
     }
     // A fresh store on the same file (a restart) decrypts both.
     let reopened = Installations::new(&key(), Arc::new(SqliteStore::open(&path).unwrap()));
-    assert_eq!(reopened.get("T1").unwrap().unwrap(), installation("T1"));
-    assert_eq!(reopened.get("T2").unwrap().unwrap().bot_token, BOT_TOKEN);
-    assert_eq!(reopened.get("T3").unwrap(), None);
-    assert_eq!(reopened.teams().unwrap(), vec!["T1", "T2"]);
+    assert_eq!(
+        reopened.get("T1").await.unwrap().unwrap(),
+        installation("T1")
+    );
+    assert_eq!(
+        reopened.get("T2").await.unwrap().unwrap().bot_token,
+        BOT_TOKEN
+    );
+    assert_eq!(reopened.get("T3").await.unwrap(), None);
+    assert_eq!(reopened.teams().await.unwrap(), vec!["T1", "T2"]);
     // Same plaintext, new nonce: a different record.
     let before = sealed(&store, "T1").unwrap();
-    inst.save(&installation("T1")).unwrap();
+    inst.save(&installation("T1")).await.unwrap();
     assert_ne!(before, sealed(&store, "T1").unwrap());
-    assert!(reopened.remove("T2").unwrap());
-    assert!(!reopened.remove("T2").unwrap());
-    assert_eq!(reopened.teams().unwrap(), vec!["T1"]);
+    assert!(reopened.remove("T2").await.unwrap());
+    assert!(!reopened.remove("T2").await.unwrap());
+    assert_eq!(reopened.teams().await.unwrap(), vec!["T1"]);
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }
 
@@ -437,20 +446,20 @@ fn legacy_file(path: &std::path::Path, key: &TokenKey, installs: &[Installation]
     std::fs::write(path, serde_json::to_vec_pretty(&records).unwrap()).unwrap();
 }
 
-#[test]
-fn an_earlier_releases_installations_file_is_imported_once() {
+#[tokio::test]
+async fn an_earlier_releases_installations_file_is_imported_once() {
     let path = temp_file(slack::oauth::LEGACY_FILE);
     let store = mem();
     let inst = Installations::new(&key(), store.clone());
     // No file: nothing to do.
-    assert_eq!(inst.import_legacy_file(&path).unwrap(), None);
+    assert_eq!(inst.import_legacy_file(&path).await.unwrap(), None);
 
     // T2 was installed again since (the store's record is newer): it is kept.
     let mut newer = installation("T2");
     newer.team_name = Some("Acme Ops, reinstalled".into());
-    inst.save(&newer).unwrap();
+    inst.save(&newer).await.unwrap();
     legacy_file(&path, &key(), &[installation("T1"), installation("T2")]);
-    let done = inst.import_legacy_file(&path).unwrap().unwrap();
+    let done = inst.import_legacy_file(&path).await.unwrap().unwrap();
     let mut moved = path.clone().into_os_string();
     moved.push(".imported");
     assert_eq!(
@@ -463,8 +472,8 @@ fn an_earlier_releases_installations_file_is_imported_once() {
     );
     assert!(!path.exists(), "the file is moved away");
     assert!(std::path::Path::new(&moved).exists(), "not deleted");
-    assert_eq!(inst.get("T1").unwrap().unwrap(), installation("T1"));
-    assert_eq!(inst.get("T2").unwrap().unwrap(), newer);
+    assert_eq!(inst.get("T1").await.unwrap().unwrap(), installation("T1"));
+    assert_eq!(inst.get("T2").await.unwrap().unwrap(), newer);
     // Imported as it was: still sealed in the store.
     let record = sealed(&store, "T1").unwrap();
     assert!(
@@ -472,27 +481,27 @@ fn an_earlier_releases_installations_file_is_imported_once() {
         "{record}"
     );
     // Once: the next start finds no file, and an uninstall stays an uninstall.
-    assert!(inst.remove("T1").unwrap());
-    assert_eq!(inst.import_legacy_file(&path).unwrap(), None);
-    assert_eq!(inst.get("T1").unwrap(), None);
+    assert!(inst.remove("T1").await.unwrap());
+    assert_eq!(inst.import_legacy_file(&path).await.unwrap(), None);
+    assert_eq!(inst.get("T1").await.unwrap(), None);
 
     // An empty file (no installations) is imported as nothing and moved away too.
     std::fs::write(&path, "\n").unwrap();
-    let done = inst.import_legacy_file(&path).unwrap().unwrap();
+    let done = inst.import_legacy_file(&path).await.unwrap().unwrap();
     assert!(done.imported.is_empty() && done.kept.is_empty());
     assert!(!path.exists());
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }
 
-#[test]
-fn a_broken_installations_file_is_a_clear_error_and_imports_nothing() {
+#[tokio::test]
+async fn a_broken_installations_file_is_a_clear_error_and_imports_nothing() {
     let path = temp_file(slack::oauth::LEGACY_FILE);
     let store = mem();
     let inst = Installations::new(&key(), store.clone());
 
     // Not JSON.
     std::fs::write(&path, "{not json").unwrap();
-    let err = inst.import_legacy_file(&path).unwrap_err();
+    let err = inst.import_legacy_file(&path).await.unwrap_err();
     assert!(
         matches!(&err, InstallationError::LegacyFormat { path: p, .. } if *p == path),
         "{err:?}"
@@ -510,7 +519,7 @@ fn a_broken_installations_file_is_a_clear_error_and_imports_nothing() {
         &TokenKey::from_bytes([3; 32]),
         &[installation("T1"), installation("T2")],
     );
-    let err = inst.import_legacy_file(&path).unwrap_err();
+    let err = inst.import_legacy_file(&path).await.unwrap_err();
     assert_eq!(
         err,
         InstallationError::LegacyRecord {
@@ -534,7 +543,7 @@ fn a_broken_installations_file_is_a_clear_error_and_imports_nothing() {
         .seal("T1", &serde_json::to_vec(&installation("T1")).unwrap())
         .unwrap();
     std::fs::write(&path, serde_json::json!({ "T9": t1 }).to_string()).unwrap();
-    let err = inst.import_legacy_file(&path).unwrap_err();
+    let err = inst.import_legacy_file(&path).await.unwrap_err();
     assert!(
         matches!(&err, InstallationError::LegacyRecord { team, source, .. }
             if team == "T9" && matches!(**source, InstallationError::Crypto(CryptoError::WrongTeam { .. }))),
@@ -546,17 +555,17 @@ fn a_broken_installations_file_is_a_clear_error_and_imports_nothing() {
     std::fs::remove_file(&path).unwrap();
     std::fs::create_dir(&path).unwrap();
     assert!(matches!(
-        inst.import_legacy_file(&path).unwrap_err(),
+        inst.import_legacy_file(&path).await.unwrap_err(),
         InstallationError::LegacyRead { .. }
     ));
     std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
 }
 
-#[test]
-fn tampering_wrong_team_and_wrong_key_are_clear_errors() {
+#[tokio::test]
+async fn tampering_wrong_team_and_wrong_key_are_clear_errors() {
     let store = mem();
     let inst = Installations::new(&key(), store.clone());
-    inst.save(&installation("T1")).unwrap();
+    inst.save(&installation("T1")).await.unwrap();
     let record = sealed(&store, "T1").unwrap();
 
     // One flipped character in the ciphertext.
@@ -564,7 +573,7 @@ fn tampering_wrong_team_and_wrong_key_are_clear_errors() {
     let at = tampered.len() - 5;
     tampered[at] = if tampered[at] == b'A' { b'B' } else { b'A' };
     file_under(&store, "T1", &String::from_utf8(tampered).unwrap());
-    let err = inst.get("T1").unwrap_err();
+    let err = inst.get("T1").await.unwrap_err();
     assert_eq!(
         err,
         InstallationError::Crypto(CryptoError::Tampered("T1".into()))
@@ -574,7 +583,7 @@ fn tampering_wrong_team_and_wrong_key_are_clear_errors() {
     // T1's record filed under T2.
     file_under(&store, "T2", &record);
     assert_eq!(
-        inst.get("T2").unwrap_err(),
+        inst.get("T2").await.unwrap_err(),
         InstallationError::Crypto(CryptoError::WrongTeam {
             record: "T1".into(),
             requested: "T2".into()
@@ -591,16 +600,17 @@ fn tampering_wrong_team_and_wrong_key_are_clear_errors() {
     );
     file_under(&store, "T2", &forged);
     assert_eq!(
-        inst.get("T2").unwrap_err(),
+        inst.get("T2").await.unwrap_err(),
         InstallationError::Crypto(CryptoError::Tampered("T2".into()))
     );
 
     // Another key.
     file_under(&store, "T1", &record);
-    assert_eq!(inst.get("T1").unwrap().unwrap(), installation("T1"));
+    assert_eq!(inst.get("T1").await.unwrap().unwrap(), installation("T1"));
     let other = Installations::new(&TokenKey::from_bytes([3; 32]), store.clone());
     assert!(other
         .get("T1")
+        .await
         .unwrap_err()
         .to_string()
         .contains("CHATOPS_TOKEN_KEY is not the key"));
@@ -608,7 +618,7 @@ fn tampering_wrong_team_and_wrong_key_are_clear_errors() {
     // Garbage.
     file_under(&store, "T1", "v1.only-two");
     assert!(matches!(
-        inst.get("T1").unwrap_err(),
+        inst.get("T1").await.unwrap_err(),
         InstallationError::Crypto(CryptoError::Malformed(_))
     ));
     let c = TokenCipher::new(&key());

@@ -16,12 +16,14 @@
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
 mod error;
+mod handle;
 mod id;
 mod sqlite;
 mod store;
 mod types;
 
 pub use error::{Result, StoreError};
+pub use handle::AsyncStore;
 pub use id::new_pending_id;
 pub use sqlite::SqliteStore;
 pub use store::Store;

@@ -1,11 +1,9 @@
 //! The one trait every backend implements.
 //!
-//! Synchronous on purpose: SQLite calls are short local transactions and block anyway. The
-//! engine calls the store inline from its async turn (a few calls per event, each well under a
-//! millisecond on a local WAL file); only the surfaces' periodic sweep, which may touch many
-//! rows, runs in `spawn_blocking`. A networked backend will need the turn's store work moved
-//! off the async workers. Object-safe so the engine holds an `Arc<dyn Store>` chosen from
-//! config.
+//! Synchronous on purpose: both backends block (SQLite on its file, PostgreSQL on a pooled
+//! blocking client), and async code reaches them only through [`crate::AsyncStore`], which
+//! runs each call on tokio's blocking pool. Object-safe so the engine holds one store chosen
+//! from config.
 
 use crate::types::{
     Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, NewPending, PendingCommand,

@@ -214,7 +214,7 @@ impl WebChat {
     /// every `every`, until the returned task is aborted.
     pub fn spawn_relay(
         &self,
-        store: Arc<dyn store::Store>,
+        store: store::AsyncStore,
         every: Duration,
     ) -> tokio::task::JoinHandle<()> {
         let app = self.app.clone();
@@ -223,12 +223,7 @@ impl WebChat {
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                let s = store.clone();
-                let Ok(taken) = tokio::task::spawn_blocking(move || relay::take(s.as_ref())).await
-                else {
-                    continue;
-                };
-                for r in taken {
+                for r in relay::take(&store).await {
                     let key = (r.workspace, r.channel);
                     if app.hub.knows(&key) {
                         app.hub.apply(Some(&key), vec![r.outbound]);
@@ -242,12 +237,8 @@ impl WebChat {
 
     /// Runs the handler's sweep once and pushes its updates to the channels they belong to.
     pub async fn sweep_once(&self) {
-        let handler = self.app.handler.clone();
-        // The sweep is synchronous and may touch the store: keep it off the async workers.
-        match tokio::task::spawn_blocking(move || handler.sweep()).await {
-            Ok(out) => self.app.hub.apply(None, out),
-            Err(e) => tracing::error!(error = %e, "the handler's sweep failed"),
-        }
+        let out = self.app.handler.sweep().await;
+        self.app.hub.apply(None, out);
     }
 
     /// Runs [`Self::sweep_once`] every `every`, until the returned task is aborted.

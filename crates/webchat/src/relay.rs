@@ -6,12 +6,11 @@
 //! has taken it; the server takes records oldest first and applies them to its hub as if
 //! its own engine had posted them.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use engine::{Message, Outbound, Place, PostError, PostFuture, Poster};
 use serde::{Deserialize, Serialize};
-use store::Store;
+use store::AsyncStore;
 
 /// The surface-record kind of messages handed to the server.
 pub const KIND: &str = "webchat.relay";
@@ -28,13 +27,13 @@ pub struct Relayed {
 
 /// The tool's side: a [`Poster`] whose posts reach the running server's web chat.
 pub struct RelayPoster {
-    store: Arc<dyn Store>,
+    store: AsyncStore,
     clock: engine::Clock,
     wait: Duration,
 }
 
 impl RelayPoster {
-    pub fn new(store: Arc<dyn Store>, clock: engine::Clock) -> RelayPoster {
+    pub fn new(store: AsyncStore, clock: engine::Clock) -> RelayPoster {
         RelayPoster {
             store,
             clock,
@@ -54,10 +53,11 @@ impl RelayPoster {
         .map_err(|e| PostError(e.to_string()))?;
         self.store
             .put_surface(KIND, &key, &value, now)
+            .await
             .map_err(|e| PostError(format!("cannot hand the message to the server: {e}")))?;
         let deadline = tokio::time::Instant::now() + self.wait;
         loop {
-            match self.store.get_surface(KIND, &key) {
+            match self.store.get_surface(KIND, &key).await {
                 Ok(None) => return Ok(()),
                 Ok(Some(_)) => {}
                 Err(e) => return Err(PostError(format!("the store failed: {e}"))),
@@ -95,8 +95,8 @@ impl Poster for RelayPoster {
 }
 
 /// The server's side: takes what tools handed over and returns it by channel.
-pub fn take(store: &dyn Store) -> Vec<Relayed> {
-    let taken = match store.take_surface(KIND, 100) {
+pub async fn take(store: &AsyncStore) -> Vec<Relayed> {
+    let taken = match store.take_surface(KIND, 100).await {
         Ok(t) => t,
         Err(e) => {
             tracing::error!(error = %e, "cannot read messages handed to the web chat");

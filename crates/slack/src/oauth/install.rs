@@ -207,7 +207,7 @@ impl Installer {
             .ok_or(OAuthError::MissingParameter("code"))?;
         self.states.consume(state, now)?;
         let inst = self.exchange(code, now).await?;
-        self.installations.save(&inst)?;
+        self.installations.save(&inst).await?;
         tracing::info!(team = %inst.team_id, "Slack app installed");
         Ok(inst)
     }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use store::Store;
+use store::{AsyncStore, Store};
 
 /// The surface name Slack installations are filed under in the store.
 pub const STORE_SURFACE: &str = "slack";
@@ -182,18 +182,18 @@ pub struct LegacyImport {
 /// Installations by team, sealed with [`TokenCipher`] in the project's [`Store`].
 pub struct Installations {
     cipher: TokenCipher,
-    store: Arc<dyn Store>,
+    store: AsyncStore,
 }
 
 impl Installations {
     pub fn new(key: &TokenKey, store: Arc<dyn Store>) -> Self {
         Self {
             cipher: TokenCipher::new(key),
-            store,
+            store: AsyncStore::new(store),
         }
     }
 
-    pub fn save(&self, inst: &Installation) -> Result<(), InstallationError> {
+    pub async fn save(&self, inst: &Installation) -> Result<(), InstallationError> {
         let plain = serde_json::to_vec(inst)
             .map_err(|e| InstallationError::Corrupt(inst.team_id.clone(), e.to_string()))?;
         let record = self.cipher.seal(&inst.team_id, &plain)?;
@@ -204,14 +204,16 @@ impl Installations {
                 &record,
                 crate::clock::now_ms(),
             )
+            .await
             .map_err(store_error("save"))
     }
 
     /// The team's installation, decrypted; `None` when the app is not installed there.
-    pub fn get(&self, team_id: &str) -> Result<Option<Installation>, InstallationError> {
+    pub async fn get(&self, team_id: &str) -> Result<Option<Installation>, InstallationError> {
         let Some(record) = self
             .store
             .get_installation(STORE_SURFACE, team_id)
+            .await
             .map_err(store_error("read"))?
         else {
             return Ok(None);
@@ -237,16 +239,18 @@ impl Installations {
 
     /// Forgets the team's installation; whether there was one (for `app_uninstalled` /
     /// `tokens_revoked`).
-    pub fn remove(&self, team_id: &str) -> Result<bool, InstallationError> {
+    pub async fn remove(&self, team_id: &str) -> Result<bool, InstallationError> {
         self.store
             .delete_installation(STORE_SURFACE, team_id)
+            .await
             .map_err(store_error("remove"))
     }
 
     /// The teams the app is installed in, sorted.
-    pub fn teams(&self) -> Result<Vec<String>, InstallationError> {
+    pub async fn teams(&self) -> Result<Vec<String>, InstallationError> {
         self.store
             .list_installations(STORE_SURFACE)
+            .await
             .map_err(store_error("list"))
     }
 
@@ -255,7 +259,7 @@ impl Installations {
     /// error names the team), each is copied into the store as it is (already sealed) unless
     /// the store has that team already, and the file is then renamed to `….imported`.
     /// `Ok(None)` when there is no such file.
-    pub fn import_legacy_file(
+    pub async fn import_legacy_file(
         &self,
         path: &Path,
     ) -> Result<Option<LegacyImport>, InstallationError> {
@@ -291,6 +295,7 @@ impl Installations {
             let present = self
                 .store
                 .get_installation(STORE_SURFACE, &team)
+                .await
                 .map_err(store_error("read"))?;
             if present.is_some() {
                 kept.push(team);
@@ -298,6 +303,7 @@ impl Installations {
             }
             self.store
                 .put_installation(STORE_SURFACE, &team, &record, crate::clock::now_ms())
+                .await
                 .map_err(store_error("import"))?;
             imported.push(team);
         }

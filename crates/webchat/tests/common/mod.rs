@@ -140,8 +140,9 @@ impl Handler for Scripted {
         Box::pin(async move { self.answer(event) })
     }
 
-    fn sweep(&self) -> Vec<Outbound> {
-        std::mem::take(&mut *self.swept.lock().expect("lock"))
+    fn sweep(&self) -> engine::SweepFuture<'_> {
+        let swept = std::mem::take(&mut *self.swept.lock().expect("lock"));
+        Box::pin(async move { swept })
     }
 }
 
