@@ -5,8 +5,8 @@
 //! many times Run is pressed. So every state change that matters is a single conditional
 //! write in the database (see [`Store::claim_for_run`]), never a read-then-write in memory.
 //!
-//! [`SqliteStore`] is the default, embedded backend; PostgreSQL will implement the same trait
-//! and must pass the same `conformance` suite. The suite is behind the `conformance` feature,
+//! [`SqliteStore`] is the default, embedded backend for one process; [`PostgresStore`] is for
+//! several replicas sharing one database. Both pass the same `conformance` suite. The suite is behind the `conformance` feature,
 //! which only tests turn on (`store = { path = "…", features = ["conformance"] }` under
 //! `[dev-dependencies]`), so it is not compiled into the release binary.
 //!
@@ -17,12 +17,15 @@
 pub mod conformance;
 mod error;
 mod id;
+mod migration;
+mod postgres;
 mod sqlite;
 mod store;
 mod types;
 
 pub use error::{Result, StoreError};
 pub use id::new_pending_id;
+pub use postgres::{PostgresOptions, PostgresStore};
 pub use sqlite::SqliteStore;
 pub use store::Store;
 pub use types::{

@@ -8,8 +8,9 @@
 //! store::conformance_tests!(my_backend::Store::fresh_for_test().unwrap());
 //! ```
 //!
-//! expands to one `#[test]` per case. The durability cases ([`restart_cases`]) need to open
-//! the same database twice, so they take an opener instead.
+//! expands to one `#[test]` per case. The durability cases ([`restart_cases`]) and the
+//! several-replica cases ([`several_stores_cases`]) need to open the same database more
+//! than once, so they take an opener instead.
 
 mod pending;
 mod races;
@@ -75,6 +76,12 @@ pub fn restart_cases(open: &dyn Fn() -> Box<dyn Store>) {
     reopen_keeps_everything(open);
     surface_records_survive_reopen(open);
     installations_survive_reopen(open);
+}
+
+/// Cases that need several stores over the same data at once (replicas on one database,
+/// processes on one file). `open` must return a new store over the same data each time.
+pub fn several_stores_cases(open: &dyn Fn() -> Box<dyn Store>) {
+    several_stores_claim_exactly_once(open);
 }
 
 /// A unique workspace name, so cases never see each other's rows even on a shared database.
