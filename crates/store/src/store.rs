@@ -182,4 +182,24 @@ pub trait Store: Send + Sync {
 
     /// The teams `surface` is installed in, sorted.
     fn list_installations(&self, surface: &str) -> Result<Vec<String>>;
+
+    // ----- leases -----
+
+    /// Takes the lease `name` for `holder` until `until` if it is free, expired at `now`
+    /// (`until <= now`), or already held by `holder` (then it is renewed to `until`). True
+    /// if `holder` holds it when this returns. Of any number of replicas trying at once,
+    /// exactly one gets it: background work (sweeps, polling) runs once, and moves to
+    /// another replica when its holder dies and stops renewing.
+    fn try_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<bool>;
+
+    /// Gives the lease up (graceful shutdown), so another replica need not wait for it to
+    /// expire. False if `holder` did not hold it (never did, or it expired and another took
+    /// it).
+    fn release_lease(&self, name: &str, holder: &str) -> Result<bool>;
 }

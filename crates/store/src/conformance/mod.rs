@@ -15,10 +15,12 @@
 mod pending;
 mod races;
 mod records;
+mod work;
 
 pub use pending::*;
 pub use races::*;
 pub use records::*;
+pub use work::*;
 
 use crate::types::{NewPending, UnixMillis, Waiting};
 use crate::Store;
@@ -57,6 +59,8 @@ pub const CASES: &[(&str, Case)] = &[
     ("surface_records_rules", surface_records_rules),
     ("surface_records_take", surface_records_take),
     ("installations_rules", installations_rules),
+    ("lease_rules", lease_rules),
+    ("lease_exclusive_under_race", lease_exclusive_under_race),
 ];
 
 /// Runs every single-store case on `store` in turn (a quick check; the macro gives one test
@@ -137,7 +141,7 @@ macro_rules! conformance_tests {
             expire_due_returns_each_once, prune_pending_keeps_live, call_json_round_trips,
             channel_state_rules, user_roles_rules, alias_crud, audit_filters_and_order,
             event_ids_idempotent, event_ids_concurrent, event_ids_forget, surface_records_rules,
-            surface_records_take, installations_rules);
+            surface_records_take, installations_rules, lease_rules, lease_exclusive_under_race);
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
         $(

@@ -13,11 +13,18 @@ use crate::{Result, StoreError};
 use postgres::Client;
 
 /// Every migration, in order. Append only; never edit one that has shipped.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sql: include_str!("../../migrations/postgres/001_initial.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sql: include_str!("../../migrations/postgres/001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "leases",
+        sql: include_str!("../../migrations/postgres/002_leases.sql"),
+    },
+];
 
 /// The advisory lock's first key ("chop"); the second is a hash of the schema's name, so
 /// stores in different schemas of one database do not wait for each other.

@@ -32,6 +32,7 @@ mod pool;
 mod records;
 mod redact;
 mod rows;
+mod work;
 
 use crate::types::{
     Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, NewPending, PendingCommand,
@@ -384,5 +385,20 @@ impl Store for PostgresStore {
         self.with("list_installations", |c| {
             records::list_installations(c, surface)
         })
+    }
+
+    fn try_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<bool> {
+        self.with("try_lease", |c| {
+            work::try_lease(c, name, holder, until, now)
+        })
+    }
+    fn release_lease(&self, name: &str, holder: &str) -> Result<bool> {
+        self.with("release_lease", |c| work::release_lease(c, name, holder))
     }
 }

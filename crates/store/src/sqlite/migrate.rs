@@ -30,6 +30,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "installations",
         sql: include_str!("../../migrations/004_installations.sql"),
     },
+    Migration {
+        version: 5,
+        name: "leases",
+        sql: include_str!("../../migrations/005_leases.sql"),
+    },
 ];
 
 fn backend(e: rusqlite::Error) -> StoreError {

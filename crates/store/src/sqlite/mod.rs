@@ -10,6 +10,7 @@
 pub(crate) mod migrate;
 mod pending;
 mod records;
+mod work;
 
 use crate::types::{
     Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, NewPending, PendingCommand,
@@ -279,6 +280,19 @@ impl Store for SqliteStore {
     }
     fn list_installations(&self, surface: &str) -> Result<Vec<String>> {
         records::list_installations(&self.lock(), surface)
+    }
+
+    fn try_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<bool> {
+        work::try_lease(&self.lock(), name, holder, until, now)
+    }
+    fn release_lease(&self, name: &str, holder: &str) -> Result<bool> {
+        work::release_lease(&self.lock(), name, holder)
     }
 }
 
