@@ -29,6 +29,6 @@ pub use postgres::{PostgresOptions, PostgresStore};
 pub use sqlite::SqliteStore;
 pub use store::Store;
 pub use types::{
-    Alias, AuditEntry, AuditFilter, AuditOrder, AuditRecord, ChannelState, NewPending,
+    Alias, AuditEntry, AuditFilter, AuditOrder, AuditRecord, ChannelState, InboxItem, NewPending,
     PendingCommand, PendingState, PendingUpdate, Transition, UnixMillis, Waiting,
 };

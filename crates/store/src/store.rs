@@ -8,8 +8,8 @@
 //! config.
 
 use crate::types::{
-    Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, NewPending, PendingCommand,
-    PendingUpdate, Transition, UnixMillis,
+    Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, InboxItem, NewPending,
+    PendingCommand, PendingUpdate, Transition, UnixMillis,
 };
 use crate::Result;
 
@@ -202,4 +202,33 @@ pub trait Store: Send + Sync {
     /// expire. False if `holder` did not hold it (never did, or it expired and another took
     /// it).
     fn release_lease(&self, name: &str, holder: &str) -> Result<bool>;
+
+    // ----- inbox -----
+
+    /// Records an acknowledged input before it is acked (so a crash after the ack loses
+    /// nothing). False if an item with this `id` was already put, on any replica: a retried
+    /// delivery is recorded once. `id` is unique across kinds.
+    fn inbox_put(&self, kind: &str, id: &str, payload: &str, now: UnixMillis) -> Result<bool>;
+
+    /// Hands `holder` up to `limit` items that are not done and whose lease is free or
+    /// expired at `now`, oldest first, leased to it until `lease_until`, each with its
+    /// claim count (`attempts`) incremented. While a lease runs, no other call gets that
+    /// item; when it runs out (the holder died), the next claim gets it again.
+    fn inbox_claim(
+        &self,
+        holder: &str,
+        limit: usize,
+        lease_until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<Vec<InboxItem>>;
+
+    /// Marks the item processed; done items are never claimed again. Only its current
+    /// holder may (false otherwise, e.g. its lease ran out and another replica took it, or
+    /// it is already done).
+    fn inbox_done(&self, id: &str, holder: &str, now: UnixMillis) -> Result<bool>;
+
+    /// Deletes done items created before `before` (after which a delivery with the same id
+    /// would be put again: keep them longer than the senders' retry window). Items not done
+    /// are never pruned. Returns how many.
+    fn prune_inbox(&self, before: UnixMillis) -> Result<usize>;
 }

@@ -61,6 +61,8 @@ pub const CASES: &[(&str, Case)] = &[
     ("installations_rules", installations_rules),
     ("lease_rules", lease_rules),
     ("lease_exclusive_under_race", lease_exclusive_under_race),
+    ("inbox_rules", inbox_rules),
+    ("inbox_claims_never_shared", inbox_claims_never_shared),
 ];
 
 /// Runs every single-store case on `store` in turn (a quick check; the macro gives one test
@@ -141,7 +143,8 @@ macro_rules! conformance_tests {
             expire_due_returns_each_once, prune_pending_keeps_live, call_json_round_trips,
             channel_state_rules, user_roles_rules, alias_crud, audit_filters_and_order,
             event_ids_idempotent, event_ids_concurrent, event_ids_forget, surface_records_rules,
-            surface_records_take, installations_rules, lease_rules, lease_exclusive_under_race);
+            surface_records_take, installations_rules, lease_rules, lease_exclusive_under_race,
+            inbox_rules, inbox_claims_never_shared);
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
         $(

@@ -85,3 +85,144 @@ pub fn lease_exclusive_under_race(s: &dyn Store) {
         }
     }
 }
+
+/// Inbox items of this case only (the inbox is claimed across kinds, so a case on a shared
+/// database would see others' items; each case gets a fresh store, this is belt and braces).
+fn mine(items: Vec<crate::InboxItem>, prefix: &str) -> Vec<crate::InboxItem> {
+    items
+        .into_iter()
+        .filter(|i| i.id.starts_with(prefix))
+        .collect()
+}
+
+/// Put once per id; claim oldest first, up to the limit, once while the lease runs; an
+/// expired lease is claimed again with one more attempt; only the holder marks it done;
+/// done items are never claimed again; pruning removes done items only.
+pub fn inbox_rules(s: &dyn Store) {
+    let p = format!("{}-", unique_workspace());
+    let id = |n: u32| format!("{p}{n}");
+    let odd = "ünïcode \u{0} ' \" \\ 🚀".repeat(200);
+    assert!(s.inbox_put("slack.event", &id(2), &odd, T0 + 2).unwrap());
+    assert!(
+        !s.inbox_put("slack.event", &id(2), "retry", T0 + 3).unwrap(),
+        "put once"
+    );
+    assert!(s.inbox_put("sns", &id(1), "{\"m\":1}", T0 + 1).unwrap());
+    assert!(s.inbox_put("sns", &id(3), "three", T0 + 3).unwrap());
+    assert!(
+        !s.inbox_put("other-kind", &id(3), "x", T0 + 4).unwrap(),
+        "ids span kinds"
+    );
+
+    // Oldest first, at most `limit`, whole items.
+    let a = mine(s.inbox_claim("A", 2, T0 + 100, T0 + 10).unwrap(), &p);
+    assert_eq!(a.len(), 2);
+    assert_eq!(
+        (a[0].id.as_str(), a[0].kind.as_str()),
+        (id(1).as_str(), "sns")
+    );
+    assert_eq!(a[0].payload, "{\"m\":1}");
+    assert_eq!((a[0].attempts, a[0].created_at), (1, T0 + 1));
+    assert_eq!(a[1].id, id(2));
+    assert_eq!(
+        a[1].payload, odd,
+        "payload kept byte for byte, not the retry's"
+    );
+    // While A's lease runs, B gets only what is left.
+    let b = mine(s.inbox_claim("B", 10, T0 + 100, T0 + 20).unwrap(), &p);
+    assert_eq!(b.iter().map(|i| &i.id).collect::<Vec<_>>(), [&id(3)]);
+    assert!(s
+        .inbox_claim("C", 10, T0 + 100, T0 + 99)
+        .unwrap()
+        .is_empty());
+
+    // A finishes item 1; only the holder can.
+    assert!(!s.inbox_done(&id(1), "B", T0 + 30).unwrap(), "not B's");
+    assert!(s.inbox_done(&id(1), "A", T0 + 30).unwrap());
+    assert!(!s.inbox_done(&id(1), "A", T0 + 31).unwrap(), "done once");
+    assert!(!s.inbox_done(&id(9), "A", T0 + 31).unwrap(), "no such item");
+
+    // A dies holding item 2; B finishes item 3. When the leases run out (until <= now),
+    // C gets item 2 again, one attempt more, and never the done ones.
+    assert!(s.inbox_done(&id(3), "B", T0 + 40).unwrap());
+    let c = mine(s.inbox_claim("C", 10, T0 + 200, T0 + 100).unwrap(), &p);
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!((c[0].id.as_str(), c[0].attempts), (id(2).as_str(), 2));
+    assert!(
+        !s.inbox_done(&id(2), "A", T0 + 150).unwrap(),
+        "A lost it to C"
+    );
+    assert!(s.inbox_done(&id(2), "C", T0 + 150).unwrap());
+    assert!(s
+        .inbox_claim("D", 10, T0 + 900, T0 + 800)
+        .unwrap()
+        .is_empty());
+
+    // Pruning: done items created before the cut go; a pending one never does.
+    assert!(s.inbox_put("sns", &id(4), "four", T0 + 4).unwrap());
+    assert_eq!(s.prune_inbox(T0 + 3).unwrap(), 2, "items 1 and 2");
+    assert!(
+        s.inbox_put("sns", &id(1), "again", T0 + 500).unwrap(),
+        "pruned id is new"
+    );
+    assert!(
+        !s.inbox_put("sns", &id(3), "x", T0 + 500).unwrap(),
+        "3 was kept"
+    );
+    assert_eq!(s.prune_inbox(i64::MAX).unwrap(), 1, "only item 3 is done");
+    let left = mine(s.inbox_claim("E", 10, T0 + 2000, T0 + 1000).unwrap(), &p);
+    assert_eq!(
+        left.iter().map(|i| &i.id).collect::<Vec<_>>(),
+        [&id(4), &id(1)],
+        "items not done are never pruned"
+    );
+}
+
+/// Eight replicas claiming from one inbox at once: every item goes to exactly one of them.
+pub fn inbox_claims_never_shared(s: &dyn Store) {
+    const THREADS: usize = 8;
+    const ITEMS: i64 = 60;
+    let p = format!("{}-", unique_workspace());
+    for n in 0..ITEMS {
+        assert!(s
+            .inbox_put("slack.event", &format!("{p}{n:03}"), "{}", T0 + n)
+            .unwrap());
+    }
+    let barrier = Barrier::new(THREADS);
+    let per_thread: Vec<Vec<String>> = std::thread::scope(|sc| {
+        let hs: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let (barrier, p) = (&barrier, &p);
+                sc.spawn(move || {
+                    barrier.wait();
+                    let mut got = Vec::new();
+                    loop {
+                        let batch = s
+                            .inbox_claim(&format!("H{t}"), 3, T0 + 10_000, T0 + 100)
+                            .expect("claim");
+                        if batch.is_empty() {
+                            return got;
+                        }
+                        for item in mine(batch, p) {
+                            assert_eq!(item.attempts, 1, "claimed twice: {item:?}");
+                            got.push(item.id);
+                        }
+                    }
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().expect("thread")).collect()
+    });
+    let mut all: Vec<String> = per_thread.concat();
+    all.sort();
+    let want: Vec<String> = (0..ITEMS).map(|n| format!("{p}{n:03}")).collect();
+    assert_eq!(all, want, "each item exactly once");
+    // Each holder can finish exactly its own items.
+    for (t, ids) in per_thread.iter().enumerate() {
+        for id in ids {
+            let other = format!("H{}", (t + 1) % THREADS);
+            assert!(!s.inbox_done(id, &other, T0 + 200).unwrap());
+            assert!(s.inbox_done(id, &format!("H{t}"), T0 + 200).unwrap());
+        }
+    }
+}

@@ -24,6 +24,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "leases",
         sql: include_str!("../../migrations/postgres/002_leases.sql"),
     },
+    Migration {
+        version: 3,
+        name: "inbox",
+        sql: include_str!("../../migrations/postgres/003_inbox.sql"),
+    },
 ];
 
 /// The advisory lock's first key ("chop"); the second is a hash of the schema's name, so

@@ -35,8 +35,8 @@ mod rows;
 mod work;
 
 use crate::types::{
-    Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, NewPending, PendingCommand,
-    PendingUpdate, Transition, UnixMillis,
+    Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, InboxItem, NewPending,
+    PendingCommand, PendingUpdate, Transition, UnixMillis,
 };
 use crate::{Result, Store, StoreError};
 use migrate::Migration;
@@ -400,5 +400,26 @@ impl Store for PostgresStore {
     }
     fn release_lease(&self, name: &str, holder: &str) -> Result<bool> {
         self.with("release_lease", |c| work::release_lease(c, name, holder))
+    }
+
+    fn inbox_put(&self, kind: &str, id: &str, payload: &str, now: UnixMillis) -> Result<bool> {
+        self.with("inbox_put", |c| work::inbox_put(c, kind, id, payload, now))
+    }
+    fn inbox_claim(
+        &self,
+        holder: &str,
+        limit: usize,
+        lease_until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<Vec<InboxItem>> {
+        self.with("inbox_claim", |c| {
+            work::inbox_claim(c, holder, limit, lease_until, now)
+        })
+    }
+    fn inbox_done(&self, id: &str, holder: &str, now: UnixMillis) -> Result<bool> {
+        self.with("inbox_done", |c| work::inbox_done(c, id, holder, now))
+    }
+    fn prune_inbox(&self, before: UnixMillis) -> Result<usize> {
+        self.with("prune_inbox", |c| work::prune_inbox(c, before))
     }
 }

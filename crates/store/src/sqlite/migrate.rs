@@ -35,6 +35,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "leases",
         sql: include_str!("../../migrations/005_leases.sql"),
     },
+    Migration {
+        version: 6,
+        name: "inbox",
+        sql: include_str!("../../migrations/006_inbox.sql"),
+    },
 ];
 
 fn backend(e: rusqlite::Error) -> StoreError {

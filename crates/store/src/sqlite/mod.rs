@@ -13,8 +13,8 @@ mod records;
 mod work;
 
 use crate::types::{
-    Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, NewPending, PendingCommand,
-    PendingUpdate, Transition, UnixMillis,
+    Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, InboxItem, NewPending,
+    PendingCommand, PendingUpdate, Transition, UnixMillis,
 };
 use crate::{Result, Store, StoreError};
 use rusqlite::Connection;
@@ -293,6 +293,25 @@ impl Store for SqliteStore {
     }
     fn release_lease(&self, name: &str, holder: &str) -> Result<bool> {
         work::release_lease(&self.lock(), name, holder)
+    }
+
+    fn inbox_put(&self, kind: &str, id: &str, payload: &str, now: UnixMillis) -> Result<bool> {
+        work::inbox_put(&self.lock(), kind, id, payload, now)
+    }
+    fn inbox_claim(
+        &self,
+        holder: &str,
+        limit: usize,
+        lease_until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<Vec<InboxItem>> {
+        work::inbox_claim(&self.lock(), holder, limit, lease_until, now)
+    }
+    fn inbox_done(&self, id: &str, holder: &str, now: UnixMillis) -> Result<bool> {
+        work::inbox_done(&self.lock(), id, holder, now)
+    }
+    fn prune_inbox(&self, before: UnixMillis) -> Result<usize> {
+        work::prune_inbox(&self.lock(), before)
     }
 }
 
