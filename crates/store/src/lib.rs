@@ -19,6 +19,7 @@ mod error;
 mod id;
 mod migration;
 mod postgres;
+pub mod pubsub;
 mod sqlite;
 mod store;
 mod types;
@@ -26,6 +27,7 @@ mod types;
 pub use error::{Result, StoreError};
 pub use id::new_pending_id;
 pub use postgres::{PostgresOptions, PostgresStore};
+pub use pubsub::{Sink, Subscription};
 pub use sqlite::SqliteStore;
 pub use store::Store;
 pub use types::{

@@ -1,12 +1,11 @@
 //! The one trait every backend implements.
 //!
-//! Synchronous on purpose: SQLite calls are short local transactions and block anyway. The
-//! engine calls the store inline from its async turn (a few calls per event, each well under a
-//! millisecond on a local WAL file); only the surfaces' periodic sweep, which may touch many
-//! rows, runs in `spawn_blocking`. A networked backend will need the turn's store work moved
-//! off the async workers. Object-safe so the engine holds an `Arc<dyn Store>` chosen from
-//! config.
+//! Synchronous on purpose: SQLite calls are short local transactions, and PostgreSQL's are
+//! one round trip on a pooled connection; async callers run them on tokio's blocking pool
+//! (`spawn_blocking`), so the async workers never wait on the database. Object-safe so the
+//! engine holds an `Arc<dyn Store>` chosen from config.
 
+use crate::pubsub::{Sink, Subscription};
 use crate::types::{
     Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, InboxItem, NewPending,
     PendingCommand, PendingUpdate, Transition, UnixMillis,
@@ -231,4 +230,16 @@ pub trait Store: Send + Sync {
     /// would be put again: keep them longer than the senders' retry window). Items not done
     /// are never pruned. Returns how many.
     fn prune_inbox(&self, before: UnixMillis) -> Result<usize>;
+
+    // ----- publish/subscribe -----
+
+    /// Sends `payload` to every current subscriber of `topic` on every store over the same
+    /// database (every replica). Live only: nothing is kept for later subscribers or for a
+    /// replica whose connection is down. `InvalidTopic` / `InvalidPayload` beyond the
+    /// limits in [`crate::pubsub`] (at most 7900 bytes, no NUL), on every backend.
+    fn publish(&self, topic: &str, payload: &str) -> Result<()>;
+
+    /// Calls `sink` with every payload published on `topic` from now on (once this returns,
+    /// a publish anywhere reaches it), until the returned [`Subscription`] is dropped.
+    fn subscribe(&self, topic: &str, sink: Sink) -> Result<Subscription>;
 }

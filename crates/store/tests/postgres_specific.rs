@@ -291,3 +291,44 @@ async fn dropped_by_an_async_task() {
         .await
         .unwrap();
 }
+
+/// The listener's connection is terminated (as in a server restart): it reconnects,
+/// listens again, and messages published after that are delivered. Dropping the store
+/// stops the listener and closes its connection.
+#[test]
+fn subscriptions_resume_after_the_listener_connection_is_killed() {
+    let schema = Schema::new();
+    let s = schema.open();
+    let got = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let theirs = Arc::clone(&got);
+    let topic = support::unique("live.");
+    let _sub = s
+        .subscribe(&topic, Box::new(move |m| theirs.lock().unwrap().push(m)))
+        .unwrap();
+    s.publish(&topic, "before").unwrap();
+    assert!(wait_until(Duration::from_secs(10), || got
+        .lock()
+        .unwrap()
+        .contains(&"before".to_string())));
+    for round in 0..2 {
+        assert!(schema.kill_connections() >= 1, "round {round}");
+        // Publish until one sent after the kill arrives (the listener is reconnecting).
+        let mut n = 0;
+        let resumed = wait_until(Duration::from_secs(15), || {
+            n += 1;
+            let msg = format!("after-{round}-{n}");
+            s.publish(&topic, &msg).unwrap();
+            std::thread::sleep(Duration::from_millis(20));
+            got.lock()
+                .unwrap()
+                .iter()
+                .any(|m| m.starts_with(&format!("after-{round}-")))
+        });
+        assert!(resumed, "round {round}: nothing delivered after the kill");
+    }
+    drop(s);
+    assert!(
+        wait_until(Duration::from_secs(10), || schema.connections() == 0),
+        "the listener's connection outlived the store"
+    );
+}

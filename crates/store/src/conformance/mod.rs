@@ -13,11 +13,13 @@
 //! than once, so they take an opener instead.
 
 mod pending;
+mod pubsub;
 mod races;
 mod records;
 mod work;
 
 pub use pending::*;
+pub use pubsub::*;
 pub use races::*;
 pub use records::*;
 pub use work::*;
@@ -63,6 +65,11 @@ pub const CASES: &[(&str, Case)] = &[
     ("lease_exclusive_under_race", lease_exclusive_under_race),
     ("inbox_rules", inbox_rules),
     ("inbox_claims_never_shared", inbox_claims_never_shared),
+    ("pubsub_delivers", pubsub_delivers),
+    (
+        "pubsub_unsubscribe_stops_delivery",
+        pubsub_unsubscribe_stops_delivery,
+    ),
 ];
 
 /// Runs every single-store case on `store` in turn (a quick check; the macro gives one test
@@ -88,6 +95,7 @@ pub fn restart_cases(open: &dyn Fn() -> Box<dyn Store>) {
 /// processes on one file). `open` must return a new store over the same data each time.
 pub fn several_stores_cases(open: &dyn Fn() -> Box<dyn Store>) {
     several_stores_claim_exactly_once(open);
+    pubsub_reaches_other_stores(open);
 }
 
 /// A unique workspace name, so cases never see each other's rows even on a shared database.
@@ -144,7 +152,8 @@ macro_rules! conformance_tests {
             channel_state_rules, user_roles_rules, alias_crud, audit_filters_and_order,
             event_ids_idempotent, event_ids_concurrent, event_ids_forget, surface_records_rules,
             surface_records_take, installations_rules, lease_rules, lease_exclusive_under_race,
-            inbox_rules, inbox_claims_never_shared);
+            inbox_rules, inbox_claims_never_shared, pubsub_delivers,
+            pubsub_unsubscribe_stops_delivery);
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
         $(

@@ -26,6 +26,7 @@
 //! (`spawn_blocking`) or plain threads, never directly on an async worker. Dropping it is
 //! safe anywhere, async workers included (see `pool::close_off_runtime`).
 
+mod listen;
 mod migrate;
 mod pending;
 mod pool;
@@ -34,6 +35,7 @@ mod redact;
 mod rows;
 mod work;
 
+use crate::pubsub::{check_payload, check_topic, Sink, Subscription};
 use crate::types::{
     Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, InboxItem, NewPending,
     PendingCommand, PendingUpdate, Transition, UnixMillis,
@@ -84,6 +86,8 @@ impl std::fmt::Debug for PostgresOptions {
 /// The PostgreSQL implementation of [`Store`].
 pub struct PostgresStore {
     pool: Pool,
+    /// Publish/subscribe; its thread and connection start with the first subscription.
+    listener: listen::Listener,
     /// `user@host:port/dbname`, for logs and `Debug`: never the password.
     target: String,
     applied_at_open: Vec<u32>,
@@ -157,6 +161,7 @@ impl PostgresStore {
         let decoded: Vec<&[u8]> = config.get_password().into_iter().chain(extra).collect();
         let redact = Redactor::new(url, &decoded);
         let target = describe(&config);
+        let listener = listen::Listener::new(config.clone(), options.connect_timeout);
         let pool = Pool::new(config, options.pool_size, options.checkout_timeout, redact);
         let applied_at_open = {
             let mut client = pool.connect("connect")?;
@@ -168,6 +173,7 @@ impl PostgresStore {
         };
         Ok(PostgresStore {
             pool,
+            listener,
             target,
             applied_at_open,
         })
@@ -421,5 +427,18 @@ impl Store for PostgresStore {
     }
     fn prune_inbox(&self, before: UnixMillis) -> Result<usize> {
         self.with("prune_inbox", |c| work::prune_inbox(c, before))
+    }
+
+    fn publish(&self, topic: &str, payload: &str) -> Result<()> {
+        check_topic(topic)?;
+        check_payload(topic, payload)?;
+        self.with("publish", |c| {
+            c.query("publish", "SELECT pg_notify($1, $2)", &[&topic, &payload])
+                .map(drop)
+        })
+    }
+    fn subscribe(&self, topic: &str, sink: Sink) -> Result<Subscription> {
+        check_topic(topic)?;
+        self.listener.subscribe(topic, sink)
     }
 }

@@ -7,11 +7,13 @@
 //! WAL mode survives a process kill (the restart-safety requirement) and only risks the last
 //! transactions on power loss, which keeps an audit append to one `write` and no `fsync`.
 
+mod bus;
 pub(crate) mod migrate;
 mod pending;
 mod records;
 mod work;
 
+use crate::pubsub::{check_payload, check_topic, Sink, Subscription, Topics};
 use crate::types::{
     Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, InboxItem, NewPending,
     PendingCommand, PendingUpdate, Transition, UnixMillis,
@@ -19,7 +21,7 @@ use crate::types::{
 use crate::{Result, Store, StoreError};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// How long a connection waits for another process's write lock before failing.
@@ -29,6 +31,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     path: Option<PathBuf>,
+    /// Subscribers of this database in this process (see `bus`).
+    topics: Arc<Topics>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -113,6 +117,7 @@ impl SqliteStore {
         migrate::migrate(&mut conn, migrations)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            topics: bus::for_path(path.as_deref()),
             path,
         })
     }
@@ -312,6 +317,18 @@ impl Store for SqliteStore {
     }
     fn prune_inbox(&self, before: UnixMillis) -> Result<usize> {
         work::prune_inbox(&self.lock(), before)
+    }
+
+    fn publish(&self, topic: &str, payload: &str) -> Result<()> {
+        check_topic(topic)?;
+        check_payload(topic, payload)?;
+        self.topics.deliver(topic, payload);
+        Ok(())
+    }
+    fn subscribe(&self, topic: &str, sink: Sink) -> Result<Subscription> {
+        check_topic(topic)?;
+        let (id, _) = self.topics.add(topic, sink);
+        Ok(Topics::subscription(&self.topics, topic, id, drop))
     }
 }
 
