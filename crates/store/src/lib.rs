@@ -1,14 +1,29 @@
 //! Everything the conversation engine persists, behind one [`Store`] trait.
 //!
-//! The engine must survive restarts and, later, run as several replicas: a command waiting
-//! for confirmation must still be runnable after a crash and must run at most once however
-//! many times Run is pressed. So every state change that matters is a single conditional
-//! write in the database (see [`Store::claim_for_run`]), never a read-then-write in memory.
+//! The engine must survive restarts and run as several replicas: a command waiting for
+//! confirmation must still be runnable after a crash and must run at most once however many
+//! times Run is pressed, on whichever replica. So every state change that matters is a
+//! single conditional write in the database (see [`Store::claim_for_run`]), never a
+//! read-then-write in memory.
 //!
-//! [`SqliteStore`] is the default, embedded backend for one process; [`PostgresStore`] is for
-//! several replicas sharing one database. Both pass the same `conformance` suite. The suite is behind the `conformance` feature,
-//! which only tests turn on (`store = { path = "…", features = ["conformance"] }` under
-//! `[dev-dependencies]`), so it is not compiled into the release binary.
+//! Two backends pass the same `conformance` suite:
+//! - [`SqliteStore`]: the embedded default, one file, one process (`[store] path`).
+//! - [`PostgresStore`]: several replicas on one database (`[store] postgres =
+//!   "postgres://…"`; see the `postgres` module docs for the URL forms, the password kept
+//!   apart, the pool and TLS). An unreachable database is [`StoreError::Unavailable`].
+//!
+//! Besides the engine's records, the trait coordinates replicas: leases
+//! ([`Store::try_lease`]: background work runs on one replica and moves when it dies), an
+//! inbox ([`Store::inbox_put`], [`Store::inbox_claim`]: acknowledged inputs processed at least
+//! once), and publish/subscribe ([`Store::publish`], [`Store::subscribe`]: live updates to
+//! other replicas; in-process only on SQLite).
+//!
+//! The trait is synchronous; async code calls it on tokio's blocking pool
+//! (`spawn_blocking`). A store may be dropped anywhere, async workers included.
+//!
+//! The suite is behind the `conformance` feature, which only tests turn on (`store = { path
+//! = "…", features = ["conformance"] }` under `[dev-dependencies]`), so it is not compiled
+//! into the release binary.
 //!
 //! Times are `i64` Unix milliseconds ([`UnixMillis`]) everywhere, always passed in by the
 //! caller, so tests control the clock and replicas agree on what "now" meant for a decision.
@@ -18,7 +33,7 @@ pub mod conformance;
 mod error;
 mod id;
 mod migration;
-mod postgres;
+pub mod postgres;
 pub mod pubsub;
 mod sqlite;
 mod store;

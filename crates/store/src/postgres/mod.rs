@@ -442,3 +442,128 @@ impl Store for PostgresStore {
         self.listener.subscribe(topic, sink)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::migrate::{Migration, MIGRATIONS};
+    use super::*;
+    use crate::conformance::{sample_pending, T0};
+    use crate::Waiting;
+
+    /// What a future release's migration might do to a live table.
+    const NEXT: Migration = Migration {
+        version: MIGRATIONS.len() as u32 + 1,
+        name: "test_next",
+        sql: "ALTER TABLE pending_commands ADD COLUMN priority INTEGER NOT NULL DEFAULT 0;
+              CREATE INDEX pending_by_priority ON pending_commands (priority);",
+    };
+
+    /// A throwaway schema on the test server (see tests/support for the full fixture).
+    struct Scratch {
+        base: String,
+        name: String,
+    }
+
+    impl Scratch {
+        fn new() -> Scratch {
+            let base = std::env::var("CHATOPS_TEST_POSTGRES")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let name = format!("chatops_u_{}", &crate::new_pending_id().unwrap()[1..17]);
+            postgres::Client::connect(&base, postgres::NoTls)
+                .and_then(|mut c| c.batch_execute(&format!("CREATE SCHEMA {name}")))
+                .unwrap_or_else(|e| panic!("PostgreSQL at {base} is needed for this test: {e}"));
+            Scratch { base, name }
+        }
+        fn url(&self) -> String {
+            let sep = if self.base.contains('?') { '&' } else { '?' };
+            format!("{}{sep}options=-csearch_path%3D{}", self.base, self.name)
+        }
+    }
+
+    impl Drop for Scratch {
+        fn drop(&mut self) {
+            if let Ok(mut c) = postgres::Client::connect(&self.base, postgres::NoTls) {
+                let _ = c.batch_execute(&format!("DROP SCHEMA {} CASCADE", self.name));
+            }
+        }
+    }
+
+    /// A schema written by this release, opened by the next: the new migration is applied
+    /// once, and a command waiting for Run across the upgrade still runs exactly once.
+    #[test]
+    fn a_schema_from_an_older_release_is_upgraded_in_place() {
+        let scratch = Scratch::new();
+        let url = scratch.url();
+        let opts = PostgresOptions::default();
+        let old = PostgresStore::connect_with(&url, &opts, MIGRATIONS).unwrap();
+        let c = old
+            .create_pending(&sample_pending(
+                "W",
+                "U1",
+                Waiting::AwaitingConfirmation,
+                T0,
+            ))
+            .unwrap();
+        drop(old);
+
+        let all: Vec<Migration> = MIGRATIONS.iter().copied().chain([NEXT]).collect();
+        let new = PostgresStore::connect_with(&url, &opts, &all).unwrap();
+        assert_eq!(new.migrations_applied_at_open(), [NEXT.version]);
+        assert_eq!(new.schema_version().unwrap(), NEXT.version);
+        let priority: i32 = new
+            .pool
+            .get("test")
+            .unwrap()
+            .client()
+            .query_one(
+                "SELECT priority FROM pending_commands WHERE id = $1",
+                &[&c.id],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(priority, 0);
+        assert!(new
+            .claim_for_run(&c.id, "U1", T0 + 1)
+            .unwrap()
+            .applied()
+            .is_some());
+        assert!(new
+            .claim_for_run(&c.id, "U1", T0 + 2)
+            .unwrap()
+            .applied()
+            .is_none());
+        drop(new);
+        // The old build is now refused.
+        assert!(matches!(
+            PostgresStore::connect(&url, &opts),
+            Err(StoreError::SchemaTooNew { .. })
+        ));
+    }
+
+    /// A migration that fails leaves the schema as it was (one transaction).
+    #[test]
+    fn a_failed_migration_changes_nothing() {
+        let scratch = Scratch::new();
+        let url = scratch.url();
+        let opts = PostgresOptions::default();
+        let version = PostgresStore::connect(&url, &opts)
+            .unwrap()
+            .schema_version()
+            .unwrap();
+        let broken = Migration {
+            version: version + 1,
+            name: "broken",
+            sql: "ALTER TABLE leases ADD COLUMN size INTEGER; CREATE TABLE oops (;",
+        };
+        let all: Vec<Migration> = MIGRATIONS.iter().copied().chain([broken]).collect();
+        let err = PostgresStore::connect_with(&url, &opts, &all).unwrap_err();
+        assert!(
+            matches!(err, StoreError::Migration { version: v, .. } if v == version + 1),
+            "{err:?}"
+        );
+        let s = PostgresStore::connect(&url, &opts).unwrap();
+        assert_eq!(s.schema_version().unwrap(), version);
+        let mut c = s.pool.get("test").unwrap();
+        assert!(c.client().query("SELECT size FROM leases", &[]).is_err());
+    }
+}
