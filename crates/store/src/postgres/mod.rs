@@ -566,4 +566,33 @@ mod tests {
         let mut c = s.pool.get("test").unwrap();
         assert!(c.client().query("SELECT size FROM leases", &[]).is_err());
     }
+
+    /// A connection lost in the middle of a call is `Unavailable` (HTTP 503, not 500), and
+    /// that connection is not given back to the pool.
+    #[test]
+    fn a_connection_lost_mid_call_is_unavailable_and_retired() {
+        let scratch = Scratch::new();
+        let s = PostgresStore::connect(&scratch.url(), &PostgresOptions::default()).unwrap();
+        let mut lease = s.pool.get("test").unwrap();
+        let pid: i32 = lease
+            .client()
+            .query_one("SELECT pg_backend_pid()", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(s.open_connections(), 1);
+        let mut admin = postgres::Client::connect(&scratch.base, postgres::NoTls).unwrap();
+        admin
+            .execute("SELECT pg_terminate_backend($1, 5000)", &[&pid])
+            .unwrap();
+        let err = lease
+            .query("test", "SELECT 1", &[])
+            .expect_err("the backend is gone");
+        assert!(matches!(err, StoreError::Unavailable { .. }), "{err:?}");
+        drop(lease);
+        assert_eq!(s.open_connections(), 0, "the dead connection was retired");
+        assert!(
+            s.mark_event("after", T0).unwrap(),
+            "a new connection serves the next call"
+        );
+    }
 }

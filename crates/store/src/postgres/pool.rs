@@ -93,10 +93,16 @@ impl Pool {
                 if conn.client.is_valid(VALIDATE_TIMEOUT).is_ok() {
                     return Ok(self.lease(conn));
                 }
-                // Dead (server restarted, backend terminated): forget it and look again.
-                drop(conn);
+                // Dead: the server restarted or dropped it. After a restart every idle
+                // connection is dead, and checking each could take the validation timeout,
+                // so all of them go and a new one is opened.
                 state = self.lock();
-                state.open -= 1;
+                let stale = std::mem::take(&mut state.idle);
+                state.open -= 1 + stale.len();
+                drop(state);
+                drop(conn);
+                drop(stale);
+                state = self.lock();
                 continue;
             }
             if state.open < self.size {

@@ -74,11 +74,12 @@ impl Schema {
         self.open_with(&PostgresOptions::default())
     }
 
-    /// Terminates every server backend of this schema's stores; returns how many.
+    /// Terminates every server backend of this schema's stores, waiting (up to 5 s each)
+    /// until they are gone; returns how many.
     pub fn kill_connections(&self) -> i64 {
         admin()
             .query_one(
-                "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity
+                "SELECT COUNT(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity
                  WHERE application_name = $1",
                 &[&self.app],
             )
