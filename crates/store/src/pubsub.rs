@@ -1,6 +1,6 @@
 //! Publish/subscribe between replicas (live updates for web chat users connected to
 //! another replica): the parts both backends share. [`Subscription`] unsubscribes when
-//! dropped; [`Topics`] keeps one store's subscribers by topic and calls them; topic and
+//! dropped; `Topics` keeps one store's subscribers by topic and calls them; topic and
 //! payload checks are the same everywhere, so code that works on SQLite works on
 //! PostgreSQL, whose NOTIFY sets the limits.
 //!
