@@ -1,12 +1,16 @@
-//! The store's share of one command on a file database (WAL, synchronous=NORMAL): creating
-//! a pending command, the Run press (claim) plus `finish`, one audit append, one event-id
-//! check. The engine's budget for everything but AWS and chat is 1 ms p50.
+//! The store's share of one command: creating a pending command, the Run press (claim)
+//! plus `finish`, one audit append, one event-id check. The engine's budget for everything
+//! but AWS and chat is 1 ms p50.
 //!
-//! `cargo bench -p store --bench store -- --warm-up-time 1 --measurement-time 3`
+//! On a SQLite file (WAL, synchronous=NORMAL) always; on PostgreSQL too when
+//! `CHATOPS_BENCH_POSTGRES` holds a server URL (a throwaway schema is created and dropped):
+//!
+//! `CHATOPS_BENCH_POSTGRES=postgres://postgres@127.0.0.1:5432/postgres \
+//!  cargo bench -p store --bench store -- --warm-up-time 1 --measurement-time 3`
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use store::conformance::{sample_pending, T0};
-use store::{AuditRecord, SqliteStore, Store, Waiting};
+use store::{AuditRecord, PostgresOptions, PostgresStore, SqliteStore, Store, Waiting};
 
 fn audit_record(i: i64) -> AuditRecord {
     AuditRecord {
@@ -26,16 +30,14 @@ fn audit_record(i: i64) -> AuditRecord {
     }
 }
 
-fn bench(c: &mut Criterion) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let s = SqliteStore::open(dir.path().join("bench.db")).expect("open");
+fn bench_store(c: &mut Criterion, backend: &str, s: &dyn Store) {
     let new = sample_pending("T0123", "U1", Waiting::AwaitingConfirmation, T0);
 
-    c.bench_function("create_pending", |b| {
+    c.bench_function(&format!("{backend}/create_pending"), |b| {
         b.iter(|| black_box(s.create_pending(&new).expect("create")))
     });
 
-    c.bench_function("claim_and_finish", |b| {
+    c.bench_function(&format!("{backend}/claim_and_finish"), |b| {
         b.iter_batched(
             || s.create_pending(&new).expect("create").id,
             |id| {
@@ -48,7 +50,7 @@ fn bench(c: &mut Criterion) {
     });
 
     let mut i = 0;
-    c.bench_function("audit_append", |b| {
+    c.bench_function(&format!("{backend}/audit_append"), |b| {
         b.iter(|| {
             i += 1;
             black_box(s.append_audit(&audit_record(i)).expect("append"))
@@ -56,12 +58,38 @@ fn bench(c: &mut Criterion) {
     });
 
     let mut n = 0u64;
-    c.bench_function("mark_event", |b| {
+    c.bench_function(&format!("{backend}/mark_event"), |b| {
         b.iter(|| {
             n += 1;
             black_box(s.mark_event(&format!("Ev{n:012}"), T0).expect("mark"))
         })
     });
+}
+
+fn bench(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let s = SqliteStore::open(dir.path().join("bench.db")).expect("open");
+    bench_store(c, "sqlite", &s);
+
+    let Ok(base) = std::env::var("CHATOPS_BENCH_POSTGRES") else {
+        return;
+    };
+    let schema = format!(
+        "chatops_bench_{}",
+        &store::new_pending_id().expect("id")[1..13]
+    );
+    let mut admin = postgres::Client::connect(&base, postgres::NoTls).expect("admin connection");
+    admin
+        .batch_execute(&format!("CREATE SCHEMA {schema}"))
+        .expect("create schema");
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
+    let pg = PostgresStore::connect(&url, &PostgresOptions::default()).expect("connect");
+    bench_store(c, "postgres", &pg);
+    drop(pg);
+    admin
+        .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+        .expect("drop schema");
 }
 
 criterion_group!(benches, bench);

@@ -1,5 +1,6 @@
-//! Typed errors. Backend errors are boxed so the trait does not leak `rusqlite` (or, later,
-//! `sqlx`) types into the engine.
+//! Typed errors. Backend errors are boxed so the trait does not leak `rusqlite` or
+//! `postgres` types into the engine. No error ever carries a database password: the
+//! PostgreSQL backend redacts it from every message it wraps.
 
 use std::path::PathBuf;
 
@@ -16,6 +17,26 @@ pub enum StoreError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// The database cannot be reached or the connection was lost mid-call (a networked
+    /// backend's server is down, restarting, or refusing connections). Worth retrying later:
+    /// an HTTP front answers 503. Whether a write in flight when the connection was lost took
+    /// effect is unknown (the conditional writes make a retry safe).
+    #[error("the store is unavailable ({op}): {source}")]
+    Unavailable {
+        op: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// The store's connection settings cannot be used (a malformed PostgreSQL URL, ...).
+    #[error("invalid store settings: {detail}")]
+    InvalidSettings { detail: String },
+    /// A publish/subscribe topic name the backends cannot carry safely.
+    #[error("invalid topic `{topic}`: {reason}")]
+    InvalidTopic { topic: String, reason: &'static str },
+    /// A published payload the backends cannot carry (PostgreSQL's NOTIFY takes under 8000
+    /// bytes and no NUL character; every backend applies the same limits).
+    #[error("cannot publish on `{topic}`: {reason}")]
+    InvalidPayload { topic: String, reason: String },
     /// The database engine failed (I/O, lock timeout, constraint, ...).
     #[error("store {op} failed: {source}")]
     Backend {

@@ -9,10 +9,10 @@
 //! `chatops audit`) use the [`Store`] trait directly.
 
 use crate::types::{
-    Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, NewPending, PendingCommand,
-    PendingUpdate, Transition, UnixMillis,
+    Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, InboxItem, NewPending,
+    PendingCommand, PendingUpdate, Transition, UnixMillis,
 };
-use crate::{Result, Store, StoreError};
+use crate::{Result, Sink, Store, StoreError, Subscription};
 use std::sync::Arc;
 
 /// A store for async code: cheap to clone, each call `spawn_blocking`ed.
@@ -320,6 +320,73 @@ impl AsyncStore {
     pub async fn list_installations(&self, surface: &str) -> Result<Vec<String>> {
         let surface = surface.to_owned();
         self.call(move |s| s.list_installations(&surface)).await
+    }
+    // ----- leases -----
+
+    pub async fn try_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<bool> {
+        let (name, holder) = (name.to_owned(), holder.to_owned());
+        self.call(move |s| s.try_lease(&name, &holder, until, now))
+            .await
+    }
+
+    pub async fn release_lease(&self, name: &str, holder: &str) -> Result<bool> {
+        let (name, holder) = (name.to_owned(), holder.to_owned());
+        self.call(move |s| s.release_lease(&name, &holder)).await
+    }
+
+    // ----- inbox -----
+
+    pub async fn inbox_put(
+        &self,
+        kind: &str,
+        id: &str,
+        payload: &str,
+        now: UnixMillis,
+    ) -> Result<bool> {
+        let (kind, id, payload) = (kind.to_owned(), id.to_owned(), payload.to_owned());
+        self.call(move |s| s.inbox_put(&kind, &id, &payload, now))
+            .await
+    }
+
+    pub async fn inbox_claim(
+        &self,
+        holder: &str,
+        limit: usize,
+        lease_until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<Vec<InboxItem>> {
+        let holder = holder.to_owned();
+        self.call(move |s| s.inbox_claim(&holder, limit, lease_until, now))
+            .await
+    }
+
+    pub async fn inbox_done(&self, id: &str, holder: &str, now: UnixMillis) -> Result<bool> {
+        let (id, holder) = (id.to_owned(), holder.to_owned());
+        self.call(move |s| s.inbox_done(&id, &holder, now)).await
+    }
+
+    pub async fn prune_inbox(&self, before: UnixMillis) -> Result<usize> {
+        self.call(move |s| s.prune_inbox(before)).await
+    }
+
+    // ----- publish/subscribe -----
+
+    pub async fn publish(&self, topic: &str, payload: &str) -> Result<()> {
+        let (topic, payload) = (topic.to_owned(), payload.to_owned());
+        self.call(move |s| s.publish(&topic, &payload)).await
+    }
+
+    /// The subscription lasts until the returned value is dropped. Subscribing waits until
+    /// the backend listens (a database round trip), hence async.
+    pub async fn subscribe(&self, topic: &str, sink: Sink) -> Result<Subscription> {
+        let topic = topic.to_owned();
+        self.call(move |s| s.subscribe(&topic, sink)).await
     }
 }
 

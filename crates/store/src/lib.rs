@@ -1,14 +1,29 @@
 //! Everything the conversation engine persists, behind one [`Store`] trait.
 //!
-//! The engine must survive restarts and, later, run as several replicas: a command waiting
-//! for confirmation must still be runnable after a crash and must run at most once however
-//! many times Run is pressed. So every state change that matters is a single conditional
-//! write in the database (see [`Store::claim_for_run`]), never a read-then-write in memory.
+//! The engine must survive restarts and run as several replicas: a command waiting for
+//! confirmation must still be runnable after a crash and must run at most once however many
+//! times Run is pressed, on whichever replica. So every state change that matters is a
+//! single conditional write in the database (see [`Store::claim_for_run`]), never a
+//! read-then-write in memory.
 //!
-//! [`SqliteStore`] is the default, embedded backend; PostgreSQL will implement the same trait
-//! and must pass the same `conformance` suite. The suite is behind the `conformance` feature,
-//! which only tests turn on (`store = { path = "…", features = ["conformance"] }` under
-//! `[dev-dependencies]`), so it is not compiled into the release binary.
+//! Two backends pass the same `conformance` suite:
+//! - [`SqliteStore`]: the embedded default, one file, one process (`[store] path`).
+//! - [`PostgresStore`]: several replicas on one database (`[store] postgres =
+//!   "postgres://…"`; see the `postgres` module docs for the URL forms, the password kept
+//!   apart, the pool and TLS). An unreachable database is [`StoreError::Unavailable`].
+//!
+//! Besides the engine's records, the trait coordinates replicas: leases
+//! ([`Store::try_lease`]: background work runs on one replica and moves when it dies), an
+//! inbox ([`Store::inbox_put`], [`Store::inbox_claim`]: acknowledged inputs processed at least
+//! once), and publish/subscribe ([`Store::publish`], [`Store::subscribe`]: live updates to
+//! other replicas; in-process only on SQLite).
+//!
+//! The trait is synchronous; async code calls it on tokio's blocking pool
+//! (`spawn_blocking`). A store may be dropped anywhere, async workers included.
+//!
+//! The suite is behind the `conformance` feature, which only tests turn on (`store = { path
+//! = "…", features = ["conformance"] }` under `[dev-dependencies]`), so it is not compiled
+//! into the release binary.
 //!
 //! Times are `i64` Unix milliseconds ([`UnixMillis`]) everywhere, always passed in by the
 //! caller, so tests control the clock and replicas agree on what "now" meant for a decision.
@@ -18,6 +33,9 @@ pub mod conformance;
 mod error;
 mod handle;
 mod id;
+mod migration;
+pub mod postgres;
+pub mod pubsub;
 mod sqlite;
 mod store;
 mod types;
@@ -25,9 +43,11 @@ mod types;
 pub use error::{Result, StoreError};
 pub use handle::AsyncStore;
 pub use id::new_pending_id;
+pub use postgres::{PostgresOptions, PostgresStore};
+pub use pubsub::{Sink, Subscription};
 pub use sqlite::SqliteStore;
 pub use store::Store;
 pub use types::{
-    Alias, AuditEntry, AuditFilter, AuditOrder, AuditRecord, ChannelState, NewPending,
+    Alias, AuditEntry, AuditFilter, AuditOrder, AuditRecord, ChannelState, InboxItem, NewPending,
     PendingCommand, PendingState, PendingUpdate, Transition, UnixMillis, Waiting,
 };

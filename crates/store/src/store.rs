@@ -5,9 +5,10 @@
 //! runs each call on tokio's blocking pool. Object-safe so the engine holds one store chosen
 //! from config.
 
+use crate::pubsub::{Sink, Subscription};
 use crate::types::{
-    Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, NewPending, PendingCommand,
-    PendingUpdate, Transition, UnixMillis,
+    Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, InboxItem, NewPending,
+    PendingCommand, PendingUpdate, Transition, UnixMillis,
 };
 use crate::Result;
 
@@ -180,4 +181,65 @@ pub trait Store: Send + Sync {
 
     /// The teams `surface` is installed in, sorted.
     fn list_installations(&self, surface: &str) -> Result<Vec<String>>;
+
+    // ----- leases -----
+
+    /// Takes the lease `name` for `holder` until `until` if it is free, expired at `now`
+    /// (`until <= now`), or already held by `holder` (then it is renewed to `until`). True
+    /// if `holder` holds it when this returns. Of any number of replicas trying at once,
+    /// exactly one gets it: background work (sweeps, polling) runs once, and moves to
+    /// another replica when its holder dies and stops renewing.
+    fn try_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<bool>;
+
+    /// Gives the lease up (graceful shutdown), so another replica need not wait for it to
+    /// expire. False if `holder` did not hold it (never did, or it expired and another took
+    /// it).
+    fn release_lease(&self, name: &str, holder: &str) -> Result<bool>;
+
+    // ----- inbox -----
+
+    /// Records an acknowledged input before it is acked (so a crash after the ack loses
+    /// nothing). False if an item with this `id` was already put, on any replica: a retried
+    /// delivery is recorded once. `id` is unique across kinds.
+    fn inbox_put(&self, kind: &str, id: &str, payload: &str, now: UnixMillis) -> Result<bool>;
+
+    /// Hands `holder` up to `limit` items that are not done and whose lease is free or
+    /// expired at `now`, oldest first, leased to it until `lease_until`, each with its
+    /// claim count (`attempts`) incremented. While a lease runs, no other call gets that
+    /// item; when it runs out (the holder died), the next claim gets it again.
+    fn inbox_claim(
+        &self,
+        holder: &str,
+        limit: usize,
+        lease_until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<Vec<InboxItem>>;
+
+    /// Marks the item processed; done items are never claimed again. Only its current
+    /// holder may (false otherwise, e.g. its lease ran out and another replica took it, or
+    /// it is already done).
+    fn inbox_done(&self, id: &str, holder: &str, now: UnixMillis) -> Result<bool>;
+
+    /// Deletes done items created before `before` (after which a delivery with the same id
+    /// would be put again: keep them longer than the senders' retry window). Items not done
+    /// are never pruned. Returns how many.
+    fn prune_inbox(&self, before: UnixMillis) -> Result<usize>;
+
+    // ----- publish/subscribe -----
+
+    /// Sends `payload` to every current subscriber of `topic` on every store over the same
+    /// database (every replica). Live only: nothing is kept for later subscribers or for a
+    /// replica whose connection is down. `InvalidTopic` / `InvalidPayload` beyond the
+    /// limits in [`crate::pubsub`] (at most 7900 bytes, no NUL), on every backend.
+    fn publish(&self, topic: &str, payload: &str) -> Result<()>;
+
+    /// Calls `sink` with every payload published on `topic` from now on (once this returns,
+    /// a publish anywhere reaches it), until the returned [`Subscription`] is dropped.
+    fn subscribe(&self, topic: &str, sink: Sink) -> Result<Subscription>;
 }

@@ -1,9 +1,8 @@
 //! What only the SQLite backend has: files, WAL, migrations on open, several connections
 //! (processes) on one file.
 
-use std::sync::Barrier;
 use store::conformance::{sample_pending, T0};
-use store::{SqliteStore, Store, StoreError, Transition, Waiting};
+use store::{SqliteStore, Store, StoreError, Waiting};
 
 #[test]
 fn reopening_applies_nothing_new_and_keeps_one_record_per_migration() {
@@ -69,56 +68,15 @@ fn an_unusable_path_is_an_open_error_naming_it() {
     assert!(err.to_string().contains("garbage.db"), "{err}");
 }
 
-/// Two stores on one file are two processes (or a server and `chatops`): the exactly-once
+/// Four stores on one file are four processes (or a server and `chatops`): the exactly-once
 /// guarantee must come from the database, not from the in-process mutex.
 #[test]
-fn two_connections_on_one_file_claim_exactly_once() {
+fn several_stores_on_one_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shared.db");
-    let stores: Vec<SqliteStore> = (0..4).map(|_| SqliteStore::open(&path).unwrap()).collect();
-    for round in 0..20 {
-        let c = stores[0]
-            .create_pending(&sample_pending(
-                "W",
-                "U1",
-                Waiting::AwaitingConfirmation,
-                T0,
-            ))
-            .unwrap();
-        let barrier = Barrier::new(8);
-        let wins = std::thread::scope(|sc| {
-            let hs: Vec<_> = (0..8)
-                .map(|t| {
-                    let (s, id, b) = (&stores[t % 4], &c.id, &barrier);
-                    sc.spawn(move || {
-                        b.wait();
-                        let r = if t % 3 == 2 {
-                            s.cancel(id, "U2", T0 + 1)
-                        } else {
-                            s.claim_for_run(id, "U1", T0 + 1)
-                        };
-                        r.expect("press")
-                    })
-                })
-                .collect();
-            hs.into_iter()
-                .map(|h| h.join().unwrap())
-                .filter(|r| matches!(r, Transition::Applied(_)))
-                .count()
-        });
-        assert_eq!(wins, 1, "round {round}");
-    }
-    let ev_firsts = std::thread::scope(|sc| {
-        let hs: Vec<_> = stores
-            .iter()
-            .map(|s| sc.spawn(move || s.mark_event("Ev-shared", T0).unwrap()))
-            .collect();
-        hs.into_iter()
-            .map(|h| h.join().unwrap())
-            .filter(|b| *b)
-            .count()
+    store::conformance::several_stores_cases(&|| {
+        Box::new(SqliteStore::open(&path).expect("open")) as Box<dyn Store>
     });
-    assert_eq!(ev_firsts, 1);
 }
 
 #[test]

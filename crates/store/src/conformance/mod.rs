@@ -8,16 +8,21 @@
 //! store::conformance_tests!(my_backend::Store::fresh_for_test().unwrap());
 //! ```
 //!
-//! expands to one `#[test]` per case. The durability cases ([`restart_cases`]) need to open
-//! the same database twice, so they take an opener instead.
+//! expands to one `#[test]` per case. The durability cases ([`restart_cases`]) and the
+//! several-replica cases ([`several_stores_cases`]) need to open the same database more
+//! than once, so they take an opener instead.
 
 mod pending;
+mod pubsub;
 mod races;
 mod records;
+mod work;
 
 pub use pending::*;
+pub use pubsub::*;
 pub use races::*;
 pub use records::*;
+pub use work::*;
 
 use crate::types::{NewPending, UnixMillis, Waiting};
 use crate::Store;
@@ -56,6 +61,15 @@ pub const CASES: &[(&str, Case)] = &[
     ("surface_records_rules", surface_records_rules),
     ("surface_records_take", surface_records_take),
     ("installations_rules", installations_rules),
+    ("lease_rules", lease_rules),
+    ("lease_exclusive_under_race", lease_exclusive_under_race),
+    ("inbox_rules", inbox_rules),
+    ("inbox_claims_never_shared", inbox_claims_never_shared),
+    ("pubsub_delivers", pubsub_delivers),
+    (
+        "pubsub_unsubscribe_stops_delivery",
+        pubsub_unsubscribe_stops_delivery,
+    ),
 ];
 
 /// Runs every single-store case on `store` in turn (a quick check; the macro gives one test
@@ -75,6 +89,13 @@ pub fn restart_cases(open: &dyn Fn() -> Box<dyn Store>) {
     reopen_keeps_everything(open);
     surface_records_survive_reopen(open);
     installations_survive_reopen(open);
+}
+
+/// Cases that need several stores over the same data at once (replicas on one database,
+/// processes on one file). `open` must return a new store over the same data each time.
+pub fn several_stores_cases(open: &dyn Fn() -> Box<dyn Store>) {
+    several_stores_claim_exactly_once(open);
+    pubsub_reaches_other_stores(open);
 }
 
 /// A unique workspace name, so cases never see each other's rows even on a shared database.
@@ -130,7 +151,9 @@ macro_rules! conformance_tests {
             expire_due_returns_each_once, prune_pending_keeps_live, call_json_round_trips,
             channel_state_rules, user_roles_rules, alias_crud, audit_filters_and_order,
             event_ids_idempotent, event_ids_concurrent, event_ids_forget, surface_records_rules,
-            surface_records_take, installations_rules);
+            surface_records_take, installations_rules, lease_rules, lease_exclusive_under_race,
+            inbox_rules, inbox_claims_never_shared, pubsub_delivers,
+            pubsub_unsubscribe_stops_delivery);
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {
         $(

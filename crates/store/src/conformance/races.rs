@@ -184,3 +184,58 @@ pub fn restart_keeps_pending_claimable_once(open: &dyn Fn() -> Box<dyn Store>) {
     );
     s.finish(&waiting, "ok", T0 + 5).unwrap();
 }
+
+/// Four stores over the same data (four replicas, or a server and the command-line tool),
+/// Run and Cancel pressed on all at once, and one event delivered to each: exactly one
+/// press and one delivery win.
+pub fn several_stores_claim_exactly_once(open: &dyn Fn() -> Box<dyn Store>) {
+    let stores: Vec<Box<dyn Store>> = (0..4).map(|_| open()).collect();
+    let ws = unique_workspace();
+    for round in 0..20 {
+        let c = stores[0]
+            .create_pending(&sample_pending(
+                &ws,
+                "U1",
+                Waiting::AwaitingConfirmation,
+                T0,
+            ))
+            .unwrap();
+        let barrier = Barrier::new(8);
+        let wins = std::thread::scope(|sc| {
+            let hs: Vec<_> = (0..8)
+                .map(|t| {
+                    let (s, id, b) = (stores[t % 4].as_ref(), &c.id, &barrier);
+                    sc.spawn(move || {
+                        b.wait();
+                        let r = if t % 3 == 2 {
+                            s.cancel(id, "U2", T0 + 1)
+                        } else {
+                            s.claim_for_run(id, "U1", T0 + 1)
+                        };
+                        r.expect("press")
+                    })
+                })
+                .collect();
+            hs.into_iter()
+                .map(|h| h.join().expect("thread"))
+                .filter(|r| matches!(r, Transition::Applied(_)))
+                .count()
+        });
+        assert_eq!(wins, 1, "round {round}");
+    }
+    let event = format!("{ws}-Ev-shared");
+    let firsts = std::thread::scope(|sc| {
+        let hs: Vec<_> = stores
+            .iter()
+            .map(|s| {
+                let (s, event) = (s.as_ref(), &event);
+                sc.spawn(move || s.mark_event(event, T0).expect("mark"))
+            })
+            .collect();
+        hs.into_iter()
+            .map(|h| h.join().expect("thread"))
+            .filter(|b| *b)
+            .count()
+    });
+    assert_eq!(firsts, 1);
+}

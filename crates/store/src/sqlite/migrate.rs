@@ -3,16 +3,10 @@
 //! failed upgrade leaves the database as it was. A checksum of each applied migration is
 //! kept to catch an edited migration or a database from another program.
 
+pub(crate) use crate::migration::Migration;
+use crate::migration::{checksum, now_millis, to_apply};
 use crate::{Result, StoreError};
 use rusqlite::{Connection, TransactionBehavior};
-
-/// One migration: `migrations/NNN_name.sql`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Migration {
-    pub version: u32,
-    pub name: &'static str,
-    pub sql: &'static str,
-}
 
 /// Every migration, in order. Append only; never edit one that has shipped.
 pub(crate) const MIGRATIONS: &[Migration] = &[
@@ -36,17 +30,17 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "installations",
         sql: include_str!("../../migrations/004_installations.sql"),
     },
+    Migration {
+        version: 5,
+        name: "leases",
+        sql: include_str!("../../migrations/005_leases.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "inbox",
+        sql: include_str!("../../migrations/006_inbox.sql"),
+    },
 ];
-
-/// FNV-1a over the SQL with `\r` dropped (a CRLF checkout must not look like an edit).
-fn checksum(sql: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in sql.bytes().filter(|&b| b != b'\r') {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
-}
 
 fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::backend("migrate", e)
@@ -57,7 +51,6 @@ fn backend(e: rusqlite::Error) -> StoreError {
 /// `BEGIN IMMEDIATE` takes the write lock before reading what is applied, so two processes
 /// opening the same new file cannot both apply migration 1.
 pub(crate) fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result<Vec<u32>> {
-    let code_version = migrations.last().map_or(0, |m| m.version);
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(backend)?;
@@ -79,38 +72,10 @@ pub(crate) fn migrate(conn: &mut Connection, migrations: &[Migration]) -> Result
             .map_err(backend)?;
         rows.collect::<rusqlite::Result<_>>().map_err(backend)?
     };
-    if let Some(&(db_version, _, _)) = applied.last() {
-        if db_version > code_version {
-            return Err(StoreError::SchemaTooNew {
-                db_version,
-                code_version,
-            });
-        }
-    }
-    for (version, name, sum) in &applied {
-        let expected = migrations.iter().find(|m| m.version == *version);
-        match expected {
-            Some(m) if m.name == name && checksum(m.sql) == *sum => {}
-            _ => {
-                return Err(StoreError::MigrationMismatch {
-                    version: *version,
-                    expected: expected.map_or_else(
-                        || "no such migration".to_string(),
-                        |m| format!("{} {}", m.name, checksum(m.sql)),
-                    ),
-                    found: format!("{name} {sum}"),
-                })
-            }
-        }
-    }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let pending = to_apply(&applied, migrations)?;
+    let now = now_millis();
     let mut done = Vec::new();
-    for m in migrations {
-        if applied.iter().any(|(v, _, _)| *v == m.version) {
-            continue;
-        }
+    for m in pending {
         let fail = |e: rusqlite::Error| StoreError::Migration {
             version: m.version,
             name: m.name,
@@ -160,27 +125,11 @@ mod tests {
         sql: "ALTER TABLE things ADD COLUMN size INTEGER; CREATE TABLE oops (;",
     };
 
-    #[test]
-    fn shipped_migrations_are_numbered_from_one_without_gaps() {
-        for (i, m) in MIGRATIONS.iter().enumerate() {
-            assert_eq!(m.version as usize, i + 1, "migration {}", m.name);
-        }
-    }
-
     /// Every file in `migrations/` is compiled in under its own number and name.
     #[test]
     fn migration_files_match_the_list() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
-        let mut files: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        files.sort();
-        let listed: Vec<String> = MIGRATIONS
-            .iter()
-            .map(|m| format!("{:03}_{}.sql", m.version, m.name))
-            .collect();
-        assert_eq!(files, listed);
+        crate::migration::assert_files_match(&dir, MIGRATIONS);
     }
 
     #[test]
@@ -247,11 +196,5 @@ mod tests {
             matches!(err, StoreError::MigrationMismatch { version: 1, .. }),
             "{err}"
         );
-    }
-
-    #[test]
-    fn checksum_ignores_carriage_returns() {
-        assert_eq!(checksum("a\r\nb"), checksum("a\nb"));
-        assert_ne!(checksum("a\nb"), checksum("a\nc"));
     }
 }

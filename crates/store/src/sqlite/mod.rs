@@ -7,18 +7,21 @@
 //! WAL mode survives a process kill (the restart-safety requirement) and only risks the last
 //! transactions on power loss, which keeps an audit append to one `write` and no `fsync`.
 
+mod bus;
 pub(crate) mod migrate;
 mod pending;
 mod records;
+mod work;
 
+use crate::pubsub::{check_payload, check_topic, Sink, Subscription, Topics};
 use crate::types::{
-    Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, NewPending, PendingCommand,
-    PendingUpdate, Transition, UnixMillis,
+    Alias, AuditEntry, AuditFilter, AuditRecord, ChannelState, InboxItem, NewPending,
+    PendingCommand, PendingUpdate, Transition, UnixMillis,
 };
 use crate::{Result, Store, StoreError};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// How long a connection waits for another process's write lock before failing.
@@ -28,6 +31,8 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct SqliteStore {
     conn: Mutex<Connection>,
     path: Option<PathBuf>,
+    /// Subscribers of this database in this process (see `bus`).
+    topics: Arc<Topics>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -112,6 +117,7 @@ impl SqliteStore {
         migrate::migrate(&mut conn, migrations)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            topics: bus::for_path(path.as_deref()),
             path,
         })
     }
@@ -279,6 +285,50 @@ impl Store for SqliteStore {
     }
     fn list_installations(&self, surface: &str) -> Result<Vec<String>> {
         records::list_installations(&self.lock(), surface)
+    }
+
+    fn try_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<bool> {
+        work::try_lease(&self.lock(), name, holder, until, now)
+    }
+    fn release_lease(&self, name: &str, holder: &str) -> Result<bool> {
+        work::release_lease(&self.lock(), name, holder)
+    }
+
+    fn inbox_put(&self, kind: &str, id: &str, payload: &str, now: UnixMillis) -> Result<bool> {
+        work::inbox_put(&self.lock(), kind, id, payload, now)
+    }
+    fn inbox_claim(
+        &self,
+        holder: &str,
+        limit: usize,
+        lease_until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<Vec<InboxItem>> {
+        work::inbox_claim(&self.lock(), holder, limit, lease_until, now)
+    }
+    fn inbox_done(&self, id: &str, holder: &str, now: UnixMillis) -> Result<bool> {
+        work::inbox_done(&self.lock(), id, holder, now)
+    }
+    fn prune_inbox(&self, before: UnixMillis) -> Result<usize> {
+        work::prune_inbox(&self.lock(), before)
+    }
+
+    fn publish(&self, topic: &str, payload: &str) -> Result<()> {
+        check_topic(topic)?;
+        check_payload(topic, payload)?;
+        self.topics.deliver(topic, payload);
+        Ok(())
+    }
+    fn subscribe(&self, topic: &str, sink: Sink) -> Result<Subscription> {
+        check_topic(topic)?;
+        let (id, _) = self.topics.add(topic, sink);
+        Ok(Topics::subscription(&self.topics, topic, id, drop))
     }
 }
 

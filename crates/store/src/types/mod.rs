@@ -48,3 +48,21 @@ pub struct Alias {
     pub created_by: String,
     pub created_at: UnixMillis,
 }
+
+/// An acknowledged input waiting to be processed, as handed to one claimer (see
+/// `Store::inbox_claim`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InboxItem {
+    /// Unique across kinds (e.g. `slack:Ev123`, `sns:<MessageId>`): a retried delivery
+    /// carries the same id and is put once.
+    pub id: String,
+    /// What it is, so the claimer knows how to process it (e.g. `slack.event`).
+    pub kind: String,
+    /// The input as received, byte for byte.
+    pub payload: String,
+    /// How many times it has been claimed, this claim included: above 1, an earlier
+    /// claimer died or gave up mid-way (its work may be half done; claims on the commands
+    /// themselves keep AWS calls at most once).
+    pub attempts: u32,
+    pub created_at: UnixMillis,
+}

@@ -1,0 +1,278 @@
+//! A small pool of synchronous `postgres::Client`s.
+//!
+//! Why not `r2d2`: we need three things it does not give directly. (1) Control over the
+//! thread a client is dropped on: each `postgres::Client` owns a private tokio runtime, and
+//! dropping one on a tokio async worker panics, so the pool's clients must be closed on a
+//! plain thread when the store is dropped in async code (see [`close_off_runtime`]).
+//! (2) Errors we can classify: a lost or refused connection must become
+//! [`StoreError::Unavailable`] (HTTP 503), and no message may carry the URL's password;
+//! `r2d2::Error` is an opaque string. (3) No background threads per pool. What is left is
+//! ~150 lines: at most `size` connections, opened on demand, handed out LIFO, checked with
+//! a round trip on checkout (so after a server restart the dead ones are dropped and new
+//! ones opened, without restarting the process), and waited for up to `checkout_timeout`
+//! when all are busy.
+
+use super::redact::Redactor;
+use crate::{Result, StoreError};
+use postgres::types::ToSql;
+use postgres::{Client, Config, NoTls, Row, Statement};
+use std::collections::HashMap;
+use std::sync::{Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// How long the checkout round trip may take before the connection is taken for dead.
+const VALIDATE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// One connection with the statements it has prepared (PostgreSQL prepares per session;
+/// reusing them saves a round trip per call).
+pub(crate) struct PgConn {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+struct State {
+    idle: Vec<PgConn>,
+    /// Connections that exist: idle plus checked out (plus being opened).
+    open: usize,
+}
+
+pub(crate) struct Pool {
+    config: Config,
+    size: usize,
+    checkout_timeout: Duration,
+    redact: Redactor,
+    state: Mutex<State>,
+    freed: Condvar,
+}
+
+impl Pool {
+    pub(crate) fn new(
+        config: Config,
+        size: usize,
+        checkout_timeout: Duration,
+        redact: Redactor,
+    ) -> Pool {
+        Pool {
+            config,
+            size: size.max(1),
+            checkout_timeout,
+            redact,
+            state: Mutex::new(State {
+                idle: Vec::new(),
+                open: 0,
+            }),
+            freed: Condvar::new(),
+        }
+    }
+
+    pub(crate) fn redactor(&self) -> &Redactor {
+        &self.redact
+    }
+
+    /// The pool's bookkeeping stays consistent across a panic (no step leaves it half
+    /// updated), so a poisoned lock is still usable.
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A new connection, outside the pool's accounting (migrations, the listener).
+    pub(crate) fn connect(&self, op: &'static str) -> Result<Client> {
+        self.config
+            .connect(NoTls)
+            .map_err(|e| self.redact.unavailable(op, &e))
+    }
+
+    /// A connection that answered a round trip just now, waiting up to the checkout
+    /// timeout for one to be free.
+    pub(crate) fn get(&self, op: &'static str) -> Result<Lease<'_>> {
+        let deadline = Instant::now() + self.checkout_timeout;
+        let mut state = self.lock();
+        loop {
+            if let Some(mut conn) = state.idle.pop() {
+                drop(state);
+                if conn.client.is_valid(VALIDATE_TIMEOUT).is_ok() {
+                    return Ok(self.lease(conn));
+                }
+                // Dead: the server restarted or dropped it. After a restart every idle
+                // connection is dead, and checking each could take the validation timeout,
+                // so all of them go and a new one is opened.
+                state = self.lock();
+                let stale = std::mem::take(&mut state.idle);
+                state.open -= 1 + stale.len();
+                drop(state);
+                drop(conn);
+                drop(stale);
+                state = self.lock();
+                continue;
+            }
+            if state.open < self.size {
+                state.open += 1;
+                drop(state);
+                return match self.connect(op) {
+                    Ok(client) => Ok(self.lease(PgConn {
+                        client,
+                        statements: HashMap::new(),
+                    })),
+                    Err(e) => {
+                        self.lock().open -= 1;
+                        self.freed.notify_one();
+                        Err(e)
+                    }
+                };
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(StoreError::Unavailable {
+                    op,
+                    source: format!(
+                        "all {} connections of the pool stayed busy for {:?}",
+                        self.size, self.checkout_timeout
+                    )
+                    .into(),
+                });
+            }
+            state = self
+                .freed
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
+    fn lease(&self, conn: PgConn) -> Lease<'_> {
+        Lease {
+            conn: Some(conn),
+            pool: self,
+            broken: false,
+        }
+    }
+
+    /// Takes every idle connection out of the pool (the store is being dropped).
+    pub(crate) fn drain(&self) -> Vec<Client> {
+        let mut state = self.lock();
+        let idle = std::mem::take(&mut state.idle);
+        state.open -= idle.len();
+        idle.into_iter().map(|c| c.client).collect()
+    }
+
+    /// Connections that exist now (idle and in use), for tests and metrics.
+    pub(crate) fn open_connections(&self) -> usize {
+        self.lock().open
+    }
+}
+
+/// A checked-out connection; goes back to the pool when dropped, unless it broke.
+pub(crate) struct Lease<'p> {
+    conn: Option<PgConn>,
+    pool: &'p Pool,
+    broken: bool,
+}
+
+impl Lease<'_> {
+    fn conn(&mut self) -> &mut PgConn {
+        self.conn
+            .as_mut()
+            .expect("a lease holds its connection until dropped")
+    }
+
+    /// Wraps a driver error, redacted; a connection-level one also retires this connection.
+    pub(crate) fn fail(&mut self, op: &'static str, e: postgres::Error) -> StoreError {
+        let err = self.pool.redact.wrap(op, &e);
+        if matches!(err, StoreError::Unavailable { .. }) {
+            self.broken = true;
+        }
+        err
+    }
+
+    fn statement(&mut self, op: &'static str, sql: &str) -> Result<Statement> {
+        if let Some(s) = self.conn().statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let prepared = self.conn().client.prepare(sql);
+        let stmt = prepared.map_err(|e| self.fail(op, e))?;
+        self.conn().statements.insert(sql.to_string(), stmt.clone());
+        Ok(stmt)
+    }
+
+    /// Runs `sql` (prepared once per connection) and returns its rows.
+    pub(crate) fn query(
+        &mut self,
+        op: &'static str,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>> {
+        let stmt = self.statement(op, sql)?;
+        let rows = self.conn().client.query(&stmt, params);
+        rows.map_err(|e| self.fail(op, e))
+    }
+
+    /// Runs `sql` and returns its one row, if any (more than one is a backend error).
+    pub(crate) fn query_opt(
+        &mut self,
+        op: &'static str,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>> {
+        let stmt = self.statement(op, sql)?;
+        let row = self.conn().client.query_opt(&stmt, params);
+        row.map_err(|e| self.fail(op, e))
+    }
+
+    /// Runs `sql` and returns how many rows it changed.
+    pub(crate) fn execute(
+        &mut self,
+        op: &'static str,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64> {
+        let stmt = self.statement(op, sql)?;
+        let n = self.conn().client.execute(&stmt, params);
+        n.map_err(|e| self.fail(op, e))
+    }
+
+    /// The raw client, for statements that are not worth preparing (tests, schema reads).
+    pub(crate) fn client(&mut self) -> &mut Client {
+        &mut self.conn().client
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let Some(conn) = self.conn.take() else {
+            return;
+        };
+        if self.broken || conn.client.is_closed() {
+            // Dropped here, on the caller's thread: store calls run off the async workers
+            // (tokio's blocking pool or plain threads), where a client may be dropped.
+            drop(conn);
+            self.pool.lock().open -= 1;
+        } else {
+            self.pool.lock().idle.push(conn);
+        }
+        self.pool.freed.notify_one();
+    }
+}
+
+/// Drops `clients` where that is allowed. Each `postgres::Client` owns a tokio runtime, and
+/// closing one inside a tokio runtime context panics ("Cannot drop a runtime in a context
+/// where blocking is not allowed"), so inside one (the last `Arc` of the store released by
+/// async code) they are handed to a short-lived plain thread. Outside, they are closed here
+/// and now.
+pub(crate) fn close_off_runtime<T: Send + 'static>(clients: T) {
+    if tokio::runtime::Handle::try_current().is_err() {
+        drop(clients);
+        return;
+    }
+    let slot = std::sync::Arc::new(Mutex::new(Some(clients)));
+    let theirs = std::sync::Arc::clone(&slot);
+    let spawned = std::thread::Builder::new()
+        .name("chatops-pg-close".into())
+        .spawn(move || drop(theirs.lock().unwrap_or_else(|e| e.into_inner()).take()));
+    if spawned.is_err() {
+        // No thread to close them on: leaking the sockets (the server notices they are
+        // gone when the process exits) beats panicking in a destructor.
+        if let Some(c) = slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            std::mem::forget(c);
+        }
+    }
+}
