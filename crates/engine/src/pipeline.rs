@@ -121,6 +121,7 @@ impl Engine {
                 return;
             }
         };
+        t.service = Some(call.service.clone());
         if let Some(d) = self
             .authorizer
             .always_denied_command(&call.iam.actions, &call.aliases())
@@ -182,6 +183,7 @@ impl Engine {
             now: (self.clock)(),
             out: Vec::new(),
             outcome: None,
+            service: None,
         };
         let mut pc = PendingCall::command("");
         pc.account = account.map(str::to_string).or_else(|| self.account_for(&t));

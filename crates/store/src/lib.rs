@@ -17,12 +17,14 @@
 pub mod conformance;
 mod error;
 mod id;
+mod measured;
 mod sqlite;
 mod store;
 mod types;
 
 pub use error::{Result, StoreError};
 pub use id::new_pending_id;
+pub use measured::{Measured, STORE_SECONDS};
 pub use sqlite::SqliteStore;
 pub use store::Store;
 pub use types::{
