@@ -6,10 +6,12 @@
 //! crates (its region and credential lookups chatter at warn).
 //!
 //! How: plain text by default (as before: level, target, fields; no time, as journald and
-//! container runtimes add their own), or JSON lines (`CHATOPS_LOG_FORMAT=json` or
+//! container runtimes add their own; colours only on a terminal), or JSON lines (`CHATOPS_LOG_FORMAT=json` or
 //! `chatops serve --log-format json`) for log pipelines: one object per line with an RFC 3339
 //! UTC `timestamp`, `level`, `target`, the event's `fields`, and the fields of the spans it
 //! happened in (`span`, `spans`).
+
+use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
@@ -98,7 +100,11 @@ pub fn start(format: LogFormat) -> Result<(), String> {
         .with_writer(std::io::stderr)
         .with_target(true);
     let _ = match format {
-        LogFormat::Text => builder.without_time().try_init(),
+        // Colours only for a person watching a terminal, never into a file or pipe.
+        LogFormat::Text => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .without_time()
+            .try_init(),
         LogFormat::Json => builder
             .json()
             .with_current_span(true)
