@@ -218,16 +218,23 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             requests.clone(),
             crate::shutdown::track_requests,
         ));
-        let server = tokio::spawn(
-            axum::serve(listener, router)
-                .with_graceful_shutdown(stop.clone().cancelled_owned())
-                .into_future(),
-        );
+        let serving = axum::serve(listener, router)
+            .with_graceful_shutdown(stop.clone().cancelled_owned())
+            .into_future();
+        let ended = stop.clone();
+        let server = tokio::spawn(async move {
+            let result = serving.await;
+            // A server that fails on its own stops the rest too (its error is the exit's).
+            ended.cancel();
+            result
+        });
         stop.cancelled().await;
         // Socket Mode first: no new events while the rest drains.
         if let Some(socket) = socket {
-            if let Err(e) = socket.shutdown().await {
-                tracing::warn!(error = %e, "Socket Mode did not stop cleanly");
+            match tokio::time::timeout(drain, socket.shutdown()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "Socket Mode did not stop cleanly"),
+                Err(_) => tracing::warn!("Socket Mode did not stop within the drain"),
             }
         }
         crate::shutdown::Drain {
