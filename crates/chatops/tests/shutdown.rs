@@ -110,6 +110,24 @@ fn sigterm_finishes_work_in_flight_refuses_new_connections_and_exits_0() {
         },
     );
 
+    // The ack of the first command was counted.
+    let (_, body) = http_get(&addr, "/metrics", &[]);
+    let m = parse(&body);
+    assert_eq!(
+        m.sum(
+            "chatops_slack_requests_total",
+            &[("kind", "slash_command"), ("status", "200")]
+        ),
+        1.0,
+        "{body}"
+    );
+    assert!(
+        m.sum(
+            "chatops_slack_ack_duration_seconds_count",
+            &[("kind", "slash_command")]
+        ) >= 1.0
+    );
+
     // 3. SIGTERM: new connections are refused from now on.
     let signalled = Instant::now();
     server.signal("TERM");
