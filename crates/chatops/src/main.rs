@@ -5,12 +5,15 @@ mod config_cmd;
 mod dry_run;
 mod exit;
 mod health;
+mod logging;
 mod notifications;
 mod notify_cmd;
 mod policy_cmd;
 mod run;
 mod serve;
 mod shell;
+mod shutdown;
+mod telemetry;
 mod terminal;
 
 use clap::{Parser, Subcommand};

@@ -81,14 +81,24 @@ pub async fn intake(
     )))
 }
 
-/// Runs the notifier's periodic work (rate-limit summaries, pruning) until aborted.
-pub fn spawn_upkeep(intake: Arc<Intake>) -> tokio::task::JoinHandle<()> {
+/// Runs the notifier's periodic work (rate-limit summaries, pruning) until `stop` is
+/// cancelled; then flushes once more, so held summaries are posted before the process ends.
+pub fn spawn_upkeep(
+    intake: Arc<Intake>,
+    stop: tokio_util::sync::CancellationToken,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(2));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut n: u64 = 0;
         loop {
-            tick.tick().await;
+            tokio::select! {
+                _ = stop.cancelled() => {
+                    intake.notifier.flush().await;
+                    break;
+                }
+                _ = tick.tick() => {}
+            }
             intake.notifier.flush().await;
             n += 1;
             if n.is_multiple_of(1800) {

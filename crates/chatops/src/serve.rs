@@ -10,11 +10,15 @@
 //! endpoints (`/slack/events`, `/slack/interactivity`, `/slack/commands`) are served by the
 //! same server, on the same engine and store (`SLACK_API_URL` overrides the Web API's base URL).
 //!
-//! Always served: `GET /healthz` (alive) and `GET /readyz` (the store answers).
+//! Always served: `GET /healthz` (alive), `GET /readyz` (the store answers) and
+//! `GET /metrics` (Prometheus text; see [`crate::telemetry`]). Logs: [`crate::logging`].
+//! SIGTERM or SIGINT stops it gracefully: see [`crate::shutdown`].
 
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use authz::resolve::ConfigCatalog;
 use command::Catalog;
@@ -22,7 +26,11 @@ use config::{Config, Platform};
 use engine::Handler;
 use webchat::{ChannelInfo, WebSettings};
 
+use tokio_util::sync::CancellationToken;
+
+use crate::logging::LogFormat;
 use crate::notifications;
+use crate::shutdown::{InFlight, Task, TrackedHandler};
 
 use crate::exit;
 
@@ -34,14 +42,35 @@ pub struct ServeArgs {
     /// Address to listen on. Port 0 picks a free port; the URL printed names the real one.
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// Log lines as plain text or JSON objects (also CHATOPS_LOG_FORMAT); text by default.
+    #[arg(long, value_enum)]
+    log_format: Option<LogFormat>,
+    /// On SIGTERM or SIGINT, how many seconds the work in flight may take to finish.
+    #[arg(long, default_value_t = crate::shutdown::DEFAULT_DRAIN.as_secs())]
+    drain_seconds: u64,
 }
 
 /// Serves the web chat until the process is stopped; prints
 /// `web chat: http://ADDR/  token: TOKEN` on stdout once it listens.
 pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
-    // The web chat reports what it skipped or could not do (an unreadable line of the history
-    // file, a handler that failed) as log events: show the warnings and errors on stderr.
-    start_logging();
+    let format = match args.log_format.map_or_else(LogFormat::from_env, Ok) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::FAILED;
+        }
+    };
+    if let Err(e) = crate::logging::start(format) {
+        eprintln!("error: {e}");
+        return exit::FAILED;
+    }
+    let metrics = match crate::telemetry::install() {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::FAILED;
+        }
+    };
     let config = match config::load_with(&args.config, &ConfigCatalog) {
         Ok(c) => c,
         Err(e) => {
@@ -88,13 +117,18 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
         }
     };
     let addr = args.addr;
+    let drain = Duration::from_secs(args.drain_seconds);
     let result = runtime.block_on(async move {
+        let stop = CancellationToken::new();
+        crate::shutdown::on_signals(stop.clone(), drain).map_err(std::io::Error::other)?;
         let config = Arc::new(config);
         let cat = Arc::new(cat);
         let (conversation, store) = chat_handler(cat.clone(), config.clone())
             .await
             .map_err(std::io::Error::other)?;
-        let handler: Arc<dyn Handler> = conversation.clone();
+        let turns = Arc::new(InFlight::default());
+        let handler: Arc<dyn Handler> =
+            Arc::new(TrackedHandler::new(conversation.clone(), turns.clone()));
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
         if !local.ip().is_loopback() {
@@ -104,9 +138,15 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             );
         }
         let mut running = Running {
-            router: crate::health::router(store.clone()),
+            router: crate::health::router(store.clone())
+                .merge(crate::telemetry::router(metrics.clone())),
+            stop: stop.clone(),
             ..Running::default()
         };
+        running.spawned(
+            "metrics upkeep",
+            crate::telemetry::spawn_upkeep(metrics, stop.clone()),
+        );
         let with_slack = slack_setup.is_some();
         let web_handler = match slack_setup {
             Some(slack) => {
@@ -118,10 +158,18 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             let chat = webchat::WebChat::new(web_handler, settings.clone())
                 .map_err(|e| std::io::Error::other(e.to_string()))?;
             running.router = std::mem::take(&mut running.router).merge(chat.router());
-            running.tasks.push(chat.spawn_sweeper(webchat::SWEEP_EVERY));
-            running
-                .tasks
-                .push(chat.spawn_relay(store::AsyncStore::new(store.clone()), RELAY_EVERY));
+            running.spawned(
+                "web chat sweep",
+                chat.spawn_sweeper(webchat::SWEEP_EVERY, stop.clone()),
+            );
+            running.spawned(
+                "web chat relay",
+                chat.spawn_relay(
+                    store::AsyncStore::new(store.clone()),
+                    RELAY_EVERY,
+                    stop.clone(),
+                ),
+            );
             let poster = chat.poster();
             for w in config
                 .workspaces
@@ -150,8 +198,13 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             .map_err(std::io::Error::other)?;
             running.router =
                 std::mem::take(&mut running.router).merge(notify::http::router(intake.clone()));
-            running.tasks.extend(notify::sqs::spawn_all(intake.clone()));
-            running.tasks.push(notifications::spawn_upkeep(intake));
+            for poller in notify::sqs::spawn_all(intake.clone(), stop.clone()) {
+                running.spawned("SQS poller", poller);
+            }
+            running.spawned(
+                "notification upkeep",
+                notifications::spawn_upkeep(intake, stop.clone()),
+            );
             println!(
                 "notifications: POST http://{local}/sns  ({} [[notifications]] routes)",
                 config.notifications.len()
@@ -161,19 +214,45 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             router,
             tasks,
             socket,
+            slack,
             ..
         } = running;
-        let result = axum::serve(listener, router).await;
-        for t in tasks {
-            t.abort();
-        }
+        let requests = Arc::new(InFlight::default());
+        let router = router.layer(axum::middleware::from_fn_with_state(
+            requests.clone(),
+            crate::shutdown::track_requests,
+        ));
+        let serving = axum::serve(listener, router)
+            .with_graceful_shutdown(stop.clone().cancelled_owned())
+            .into_future();
+        let ended = stop.clone();
+        let server = tokio::spawn(async move {
+            let result = serving.await;
+            // A server that fails on its own stops the rest too (its error is the exit's).
+            ended.cancel();
+            result
+        });
+        stop.cancelled().await;
+        // Socket Mode first: no new events while the rest drains.
         if let Some(socket) = socket {
-            if let Err(e) = socket.shutdown().await {
-                eprintln!("warning: Socket Mode did not stop cleanly: {e}");
+            match tokio::time::timeout(drain, socket.shutdown()).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => tracing::warn!(error = %e, "Socket Mode did not stop cleanly"),
+                Err(_) => tracing::warn!("Socket Mode did not stop within the drain"),
             }
         }
-        result
+        crate::shutdown::Drain {
+            server,
+            tasks,
+            requests,
+            turns,
+            slack,
+        }
+        .run(drain)
+        .await
     });
+    // Tasks the drain gave up on (and open web chat sockets) are not waited for.
+    runtime.shutdown_timeout(Duration::from_secs(1));
     match result {
         Ok(()) => exit::OK,
         Err(e) => {
@@ -186,13 +265,23 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
 /// How often the web chat shows messages other processes handed over (`notify send`).
 const RELAY_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// What the server runs: its routes, its background tasks, and every surface it can post to.
+/// What the server runs: its routes, its background tasks (stopped through `stop`), and
+/// every surface it can post to.
 #[derive(Default)]
 struct Running {
     router: axum::Router,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    stop: CancellationToken,
+    tasks: Vec<Task>,
     socket: Option<slack::socket_mode::SocketModeHandle>,
+    /// The Slack surface, whose work after an ack the drain waits for.
+    slack: Option<slack::Slack>,
     surfaces: notifications::Surfaces,
+}
+
+impl Running {
+    fn spawned(&mut self, name: &'static str, handle: tokio::task::JoinHandle<()>) {
+        self.tasks.push(Task { name, handle });
+    }
 }
 
 /// The Slack surface's settings when the configuration has a Slack workspace and the
@@ -336,9 +425,9 @@ async fn start_slack(
         running.router = std::mem::take(&mut running.router).merge(installer.router());
         println!("slack: install at http://{local}/slack/install");
     }
-    running
-        .tasks
-        .push(slack.spawn_sweeper(webchat::SWEEP_EVERY));
+    let sweeper = slack.spawn_sweeper(webchat::SWEEP_EVERY, running.stop.clone());
+    running.spawned("Slack sweep", sweeper);
+    running.slack = Some(slack.clone());
     let poster: Arc<dyn engine::Poster> = Arc::new(slack.poster());
     for w in config
         .workspaces
@@ -450,8 +539,10 @@ pub(crate) async fn chat_handler(
             return Err("the PostgreSQL store is not supported yet; use [store] sqlite".into())
         }
     };
-    let store: Arc<dyn store::Store> =
-        Arc::new(store::SqliteStore::open(&path).map_err(|e| e.to_string())?);
+    // Every store call timed (a metric; free where no exporter is installed).
+    let store: Arc<dyn store::Store> = Arc::new(store::Measured::new(Arc::new(
+        store::SqliteStore::open(&path).map_err(|e| e.to_string())?,
+    )));
     let runner = engine::Runner::new(
         cat.models.clone(),
         wire::client::Client::from_environment().await,
@@ -465,20 +556,4 @@ pub(crate) async fn chat_handler(
         engine::Options::default(),
     );
     Ok((Arc::new(engine), store))
-}
-
-/// Log events on stderr, one line each: warnings and errors of every crate of the project
-/// (the engine's audit failures included), errors only from the AWS SDK (its region lookup
-/// chatters); `CHATOPS_LOG` takes an `EnvFilter` directive list instead (`info`,
-/// `slack=debug`, …).
-fn start_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CHATOPS_LOG").unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new("warn,aws_config=error,aws_smithy_runtime=error")
-    });
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_target(true)
-        .without_time()
-        .try_init();
 }

@@ -147,6 +147,7 @@ impl Engine {
                 return;
             }
         };
+        t.service = Some(call.service.clone());
         // Authorization is checked again: guardrails or the user's role may have changed.
         let plan = self.plan_for(t, &pc, &call).await;
         if !plan.decision.allowed() {

@@ -173,6 +173,7 @@ impl Engine {
             now: (self.clock)(),
             out: Vec::new(),
             outcome: None,
+            service: None,
         };
         let a = Alarm { v: alarm };
         let query = a
@@ -219,6 +220,7 @@ impl Engine {
             now: (self.clock)(),
             out: Vec::new(),
             outcome: None,
+            service: None,
         };
         let call = match parse_line(&self.cat, line) {
             Ok(Parsed::Call(c)) if c.missing.is_empty() => c,

@@ -64,6 +64,8 @@ pub(crate) struct Turn<'a> {
     pub now: i64,
     pub out: Vec<Outbound>,
     pub outcome: Option<crate::outcome::Outcome>,
+    /// The command's service once its line parsed (a metric label).
+    pub service: Option<String>,
 }
 
 impl<'a> Turn<'a> {
@@ -165,12 +167,14 @@ impl Engine {
                 outcome: None,
             };
         };
+        let started = std::time::Instant::now();
         let mut turn = Turn {
             ev,
             channel,
             now: (self.clock)(),
             out: Vec::new(),
             outcome: None,
+            service: None,
         };
         match &ev.event {
             Event::Text { text } => self.on_text(&mut turn, text).await,
@@ -191,6 +195,7 @@ impl Engine {
                     .await
             }
         }
+        crate::telemetry::turn_done(turn.outcome.as_ref(), turn.service.as_deref(), started);
         crate::outcome::Reply {
             out: turn.out,
             outcome: turn.outcome,

@@ -22,6 +22,7 @@ mod results;
 pub mod runner;
 mod settings;
 mod support;
+pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod text;

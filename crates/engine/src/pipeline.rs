@@ -122,6 +122,7 @@ impl Engine {
                 return;
             }
         };
+        t.service = Some(call.service.clone());
         if let Some(d) = self
             .authorizer
             .always_denied_command(&call.iam.actions, &call.aliases())
@@ -191,6 +192,7 @@ impl Engine {
             now: (self.clock)(),
             out: Vec::new(),
             outcome: None,
+            service: None,
         };
         let mut pc = PendingCall::command("");
         pc.account = match account {

@@ -78,6 +78,8 @@ pub struct Report {
     pub channels: Vec<(Place, Delivery)>,
     /// Why the message was not understood, when it was not.
     pub unsupported: Option<String>,
+    /// Its kind as a metric label (see [`crate::telemetry::kind`]).
+    pub kind: &'static str,
 }
 
 impl Report {
@@ -331,6 +333,7 @@ impl Notifier {
         let mut report = Report {
             channels: Vec::new(),
             unsupported: u.unsupported.clone(),
+            kind: crate::telemetry::kind(u.parsed.as_ref()),
         };
         for (place, admitted) in places {
             let d = if !admitted {
@@ -363,6 +366,7 @@ impl Notifier {
                 }
                 Delivery::Filtered | Delivery::Dropped | Delivery::Busy => {}
             }
+            crate::telemetry::delivery(&d);
             report.channels.push((place, d));
         }
         report

@@ -135,6 +135,7 @@ impl Intake {
         match env.message_type {
             MessageType::Notification => {
                 let report = self.notifier.deliver(&incoming(&env), &routes).await;
+                crate::telemetry::received("sns", &report);
                 answer(&env.message_id, &report)
             }
             MessageType::SubscriptionConfirmation => self.confirm(&env, &routes).await,
@@ -212,6 +213,7 @@ impl Intake {
             incoming(&env)
         };
         let report = self.notifier.deliver(&incoming, &routes).await;
+        crate::telemetry::received("sqs", &report);
         report.complete()
     }
 }

@@ -21,6 +21,7 @@ pub mod message;
 pub mod render;
 pub mod route;
 pub mod sqs;
+pub mod telemetry;
 pub mod threads;
 
 /// What routing filters, mutes and threads look at, the same for every kind of

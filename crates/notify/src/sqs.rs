@@ -6,27 +6,33 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio_util::sync::CancellationToken;
+
 use crate::intake::Intake;
 use crate::route::Route;
 
 /// SQS's longest long-poll wait.
 pub const WAIT_SECS: u32 = 20;
 
-/// Polls every queue of the routes (each once) until the returned tasks are aborted.
-pub fn spawn_all(intake: Arc<Intake>) -> Vec<tokio::task::JoinHandle<()>> {
+/// Polls every queue of the routes (each once) until `stop` is cancelled.
+pub fn spawn_all(intake: Arc<Intake>, stop: CancellationToken) -> Vec<tokio::task::JoinHandle<()>> {
     let routes: Vec<Route> = intake.routes.queues().into_iter().cloned().collect();
     routes
         .into_iter()
         .map(|r| {
             let intake = intake.clone();
-            tokio::spawn(async move { poll(intake, r).await })
+            let stop = stop.clone();
+            tokio::spawn(async move { poll(intake, r, stop).await })
         })
         .collect()
 }
 
-/// One queue, forever: receive, deliver, delete what was delivered; back off (up to 30 s)
-/// while the queue cannot be read.
-pub async fn poll(intake: Arc<Intake>, route: Route) {
+/// One queue until `stop` is cancelled: receive, deliver, delete what was delivered; back
+/// off (up to 30 s) while the queue cannot be read. Stopping ends a long poll at once (what
+/// it would have received stays in the queue) and otherwise waits for the message being
+/// delivered and deleted; messages received but not yet started reappear after their
+/// visibility timeout.
+pub async fn poll(intake: Arc<Intake>, route: Route, stop: CancellationToken) {
     let config::NotificationSource::Queue { url, raw } = route.source.clone() else {
         return;
     };
@@ -36,19 +42,29 @@ pub async fn poll(intake: Arc<Intake>, route: Route) {
     };
     let mut backoff = Duration::from_secs(1);
     loop {
-        let messages = match intake.aws().receive(&account, &url, WAIT_SECS).await {
+        let received = tokio::select! {
+            _ = stop.cancelled() => break,
+            r = intake.aws().receive(&account, &url, WAIT_SECS) => r,
+        };
+        let messages = match received {
             Ok(m) => {
                 backoff = Duration::from_secs(1);
                 m
             }
             Err(e) => {
                 tracing::warn!(route = %route.name, queue = %url, error = %e, retry_in = ?backoff, "cannot read the queue");
-                tokio::time::sleep(backoff).await;
+                tokio::select! {
+                    _ = stop.cancelled() => break,
+                    _ = tokio::time::sleep(backoff) => {}
+                }
                 backoff = (backoff * 2).min(Duration::from_secs(30));
                 continue;
             }
         };
         for m in messages {
+            if stop.is_cancelled() {
+                break;
+            }
             failpoint("sqs-after-receive").await;
             if intake.sqs_message(&route, raw, &m).await {
                 failpoint("sqs-before-delete").await;

@@ -320,7 +320,8 @@ async fn muted_names_are_not_posted() {
         "U1",
         T0,
     )
-    .await.unwrap();
+    .await
+    .unwrap();
     let r = f
         .notifier
         .deliver_to(&incoming("a1", alarm("ALARM")), &[place("C1"), place("C2")])

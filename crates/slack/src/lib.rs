@@ -37,6 +37,7 @@ pub mod poster;
 pub mod server;
 pub mod signature;
 pub mod socket_mode;
+pub mod telemetry;
 pub mod text;
 pub mod tokens;
 pub mod webapi;

@@ -158,6 +158,7 @@ impl Slack {
             .route("/slack/events", post(on_events))
             .route("/slack/interactivity", post(on_interactivity))
             .route("/slack/commands", post(on_command))
+            .layer(axum::middleware::from_fn(crate::telemetry::count_requests))
             .with_state(self.clone())
     }
 
@@ -334,14 +335,22 @@ impl Slack {
         )
     }
 
-    /// Runs [`Self::sweep_once`] every `every` until the task is aborted.
-    pub fn spawn_sweeper(&self, every: Duration) -> tokio::task::JoinHandle<()> {
+    /// Runs [`Self::sweep_once`] every `every` until `stop` is cancelled (between two
+    /// sweeps, never inside one).
+    pub fn spawn_sweeper(
+        &self,
+        every: Duration,
+        stop: tokio_util::sync::CancellationToken,
+    ) -> tokio::task::JoinHandle<()> {
         let me = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    _ = stop.cancelled() => break,
+                    _ = tick.tick() => {}
+                }
                 me.sweep_once().await;
             }
         })
@@ -451,6 +460,7 @@ impl Slack {
         env: Envelope,
         retry: Option<events::Retry>,
     ) -> Option<String> {
+        crate::telemetry::retry_seen(retry.as_ref());
         match env {
             Envelope::UrlVerification { challenge } => Some(challenge),
             Envelope::RateLimited { team_id, .. } => {

@@ -137,6 +137,18 @@ impl WebApi {
         body: Body<'_>,
         auth: bool,
     ) -> Result<Value, ApiError> {
+        let result = self.send_with_retries(method, url, body, auth).await;
+        crate::telemetry::api_call(method, &result);
+        result
+    }
+
+    async fn send_with_retries(
+        &self,
+        method: &str,
+        url: &str,
+        body: Body<'_>,
+        auth: bool,
+    ) -> Result<Value, ApiError> {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -162,6 +174,7 @@ impl WebApi {
             })?;
             let status = resp.status().as_u16();
             if status == 429 {
+                crate::telemetry::rate_limited(method);
                 if attempt > self.max_retries {
                     return Err(ApiError::RateLimited {
                         method: method.to_string(),

@@ -27,6 +27,7 @@ pub mod protocol;
 pub mod relay;
 pub mod routes;
 mod socket;
+pub mod telemetry;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,6 +35,7 @@ use std::time::Duration;
 
 use engine::Handler;
 use serde::Serialize;
+use tokio_util::sync::CancellationToken;
 
 /// Messages kept per channel for reloads and late joiners.
 pub const HISTORY_LIMIT: usize = 500;
@@ -211,18 +213,22 @@ impl WebChat {
     }
 
     /// Shows the messages other processes handed over through `store` (see [`relay`]),
-    /// every `every`, until the returned task is aborted.
+    /// every `every`, until `stop` is cancelled (between two rounds, never inside one).
     pub fn spawn_relay(
         &self,
         store: store::AsyncStore,
         every: Duration,
+        stop: CancellationToken,
     ) -> tokio::task::JoinHandle<()> {
         let app = self.app.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    _ = stop.cancelled() => break,
+                    _ = tick.tick() => {}
+                }
                 for r in relay::take(&store).await {
                     let key = (r.workspace, r.channel);
                     if app.hub.knows(&key) {
@@ -241,14 +247,22 @@ impl WebChat {
         self.app.hub.apply(None, out);
     }
 
-    /// Runs [`Self::sweep_once`] every `every`, until the returned task is aborted.
-    pub fn spawn_sweeper(&self, every: Duration) -> tokio::task::JoinHandle<()> {
+    /// Runs [`Self::sweep_once`] every `every`, until `stop` is cancelled (between two
+    /// sweeps, never inside one).
+    pub fn spawn_sweeper(
+        &self,
+        every: Duration,
+        stop: CancellationToken,
+    ) -> tokio::task::JoinHandle<()> {
         let chat = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
-                tick.tick().await;
+                tokio::select! {
+                    _ = stop.cancelled() => break,
+                    _ = tick.tick() => {}
+                }
                 chat.sweep_once().await;
             }
         })
@@ -317,8 +331,10 @@ pub async fn serve(
     settings: WebSettings,
 ) -> Result<(), ServeError> {
     let chat = WebChat::new(handler, settings)?;
-    let sweeper = chat.spawn_sweeper(SWEEP_EVERY);
+    let stop = CancellationToken::new();
+    let sweeper = chat.spawn_sweeper(SWEEP_EVERY, stop.clone());
     let result = axum::serve(listener, chat.router()).await;
-    sweeper.abort();
+    stop.cancel();
+    let _ = sweeper.await;
     Ok(result?)
 }

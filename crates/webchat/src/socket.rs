@@ -18,12 +18,14 @@ use crate::App;
 const CLOSE_TOO_SLOW: u16 = 1008;
 
 pub(crate) async fn run(app: Arc<App>, user: String, mut socket: WebSocket) {
+    let _connected = crate::telemetry::Connected::open();
     let (id, mut outbox) = app.hub.connect(&user);
     app.hub.tell(id, &ServerFrame::Hello { user: &user });
     loop {
         tokio::select! {
             incoming = socket.recv() => match incoming {
                 Some(Ok(WsMessage::Text(text))) => {
+                    crate::telemetry::message("received");
                     if let Err((code, error)) = on_frame(&app, id, &user, text.as_str()) {
                         app.hub.tell(id, &ServerFrame::Error { code, error });
                     }
@@ -44,6 +46,7 @@ pub(crate) async fn run(app: Arc<App>, user: String, mut socket: WebSocket) {
             },
             queued = outbox.recv() => match queued {
                 Some(text) => {
+                    crate::telemetry::message("sent");
                     if socket.send(WsMessage::Text(text.into())).await.is_err() {
                         break;
                     }

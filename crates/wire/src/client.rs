@@ -284,7 +284,7 @@ impl Client {
         deadline: Duration,
     ) -> Result<Value, CallError> {
         let started = Instant::now();
-        match tokio::time::timeout(
+        let result = match tokio::time::timeout(
             deadline,
             self.send_with_retries(model, op, prepared, started, deadline),
         )
@@ -292,7 +292,9 @@ impl Client {
         {
             Ok(r) => r,
             Err(_) => Err(CallError::TimedOut { after: deadline }),
-        }
+        };
+        crate::telemetry::call_done(&model.model_name, &result, started);
+        result
     }
 
     async fn send_with_retries(

@@ -33,6 +33,7 @@ pub mod paging;
 pub mod parse;
 pub mod serialize;
 pub mod target;
+pub mod telemetry;
 mod traits;
 
 pub use error::WireError;

@@ -12,6 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub use testkit::{venv, Moto};
 
 pub mod notices;
+pub mod prometheus;
 pub mod slack_api;
 pub mod web;
 
@@ -119,6 +120,51 @@ pub fn read_request(s: &mut TcpStream) -> Vec<u8> {
         }
     }
     buf
+}
+
+/// `GET path` on `addr` with extra headers, on a fresh connection; the status (0 when the
+/// answer is unreadable) and the body.
+pub fn http_get(addr: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    let _ = s.set_read_timeout(Some(Duration::from_secs(30)));
+    let mut req = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    s.write_all(req.as_bytes()).expect("send");
+    read_answer(&mut s)
+}
+
+/// Reads an HTTP answer to the end of the connection: the status (0 when unreadable) and the
+/// body.
+pub fn read_answer(s: &mut TcpStream) -> (u16, String) {
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = out
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_string();
+    (status, body)
+}
+
+/// A fresh directory under the system's temporary one, unique to this process and moment.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "chatops-{name}-{}-{}",
+        std::process::id(),
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
 }
 
 /// A 200 answer with a JSON body.

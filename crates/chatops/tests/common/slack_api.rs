@@ -119,7 +119,7 @@ pub fn post_to_slack(
     ctype: &str,
     body: &str,
 ) -> (u16, String) {
-    use std::io::{Read, Write};
+    use std::io::Write;
     let mut s = std::net::TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(30)))
         .expect("timeout");
@@ -129,13 +129,5 @@ pub fn post_to_slack(
         body.len()
     )
     .expect("send");
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    let status = out
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    let body = out.split("\r\n\r\n").nth(1).unwrap_or("").to_string();
-    (status, body)
+    super::read_answer(&mut s)
 }

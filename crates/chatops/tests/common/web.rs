@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message as Ws;
@@ -21,6 +22,8 @@ pub struct Server {
     pub token: String,
     /// The Slack endpoints' address, when Slack is served too.
     pub slack: Option<String>,
+    /// Its stderr lines so far, when started with [`Server::start_capturing`].
+    stderr: Arc<Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -30,10 +33,24 @@ impl Server {
 
     /// Starts `chatops serve` with extra environment variables.
     pub fn start_with(config: &Path, vars: &[(&str, &str)]) -> Server {
+        Server::start_opts(config, vars, false)
+    }
+
+    /// Starts `chatops serve` with extra environment variables, keeping its stderr lines
+    /// (see [`Server::stderr_lines`]) instead of passing them through.
+    pub fn start_capturing(config: &Path, vars: &[(&str, &str)]) -> Server {
+        Server::start_opts(config, vars, true)
+    }
+
+    fn start_opts(config: &Path, vars: &[(&str, &str)], capture: bool) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_chatops"))
             .args(["serve", "--config"])
             .arg(config)
             .args(["--addr", "127.0.0.1:0"])
+            // The log settings are the test's, not the developer's shell's.
+            .env_remove("CHATOPS_LOG")
+            .env_remove("RUST_LOG")
+            .env_remove("CHATOPS_LOG_FORMAT")
             .envs(vars.iter().copied())
             .env("AWS_ACCESS_KEY_ID", "testing")
             .env("AWS_SECRET_ACCESS_KEY", "testing")
@@ -44,9 +61,22 @@ impl Server {
             .env_remove("AWS_SESSION_TOKEN")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(if capture {
+                Stdio::piped()
+            } else {
+                Stdio::inherit()
+            })
             .spawn()
             .expect("start chatops serve");
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        if let Some(err) = child.stderr.take() {
+            let lines = stderr.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(err).lines().map_while(Result::ok) {
+                    lines.lock().expect("stderr lines").push(line);
+                }
+            });
+        }
         let stdout = child.stdout.take().expect("stdout");
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
@@ -78,6 +108,51 @@ impl Server {
             addr: addr.parse().expect("address"),
             token: token.trim().to_string(),
             slack,
+            stderr,
+        }
+    }
+
+    /// The stderr lines read so far (none unless started with [`Server::start_capturing`]).
+    pub fn stderr_lines(&self) -> Vec<String> {
+        self.stderr.lock().expect("stderr lines").clone()
+    }
+
+    /// Waits (up to `within`) until a stderr line satisfies `want`; returns it.
+    pub fn wait_stderr(&self, within: Duration, want: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
+            if let Some(l) = self.stderr_lines().into_iter().find(|l| want(l)) {
+                return l;
+            }
+            assert!(
+                started.elapsed() < within,
+                "no such stderr line within {within:?}; saw {:#?}",
+                self.stderr_lines()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Sends a signal by name (`TERM`, `INT`) to the server process.
+    pub fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .args(["-s", name, &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -s {name} failed: {status}");
+    }
+
+    /// Waits (up to `within`) for the process to exit; `None` if it is still running then.
+    pub fn wait_exit(&mut self, within: Duration) -> Option<ExitStatus> {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return Some(status);
+            }
+            if started.elapsed() >= within {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
         }
     }
 
