@@ -43,6 +43,10 @@ pub struct Policy {
     pub pace: Pace,
     /// A 429 holds every call of the method in the workspace (false: only the call waits).
     pub hold_family: bool,
+    /// The longest a call of this method waits, when less than the client's own limit: a
+    /// lookup that only adds a detail (the asker's name for the audit log) is not worth
+    /// holding up a command's answer.
+    pub patience: Option<Duration>,
 }
 
 /// The policy of `method`, from the tiers Slack documents on each method's page.
@@ -65,6 +69,7 @@ pub fn policy(method: &str) -> Policy {
     Policy {
         pace,
         hold_family: method != "response_url",
+        patience: (method == "users.info").then_some(Duration::from_secs(2)),
     }
 }
 
@@ -125,12 +130,19 @@ impl Gate {
 
     /// Reserves the next slot for a call of `method` (to `channel`) and says how long to
     /// wait for it. Slots are handed out in call order, so waiting calls keep their order.
-    pub fn reserve(&self, method: &str, channel: Option<&str>, now: Instant) -> Duration {
+    /// A slot further away than `patience` is not taken: `Err` says how far it is.
+    pub fn reserve(
+        &self,
+        method: &str,
+        channel: Option<&str>,
+        now: Instant,
+        patience: Duration,
+    ) -> Result<Duration, Duration> {
         if !self.is_paced() {
-            return Duration::ZERO;
+            return Ok(Duration::ZERO);
         }
         let (interval, burst, channel) = match policy(method).pace {
-            Pace::Unpaced => return Duration::ZERO,
+            Pace::Unpaced => return Ok(Duration::ZERO),
             Pace::PerChannel { interval, burst } => (interval, burst, channel.unwrap_or("")),
             Pace::Tier(per_minute) => (
                 Duration::from_secs(60) / per_minute.max(1),
@@ -145,9 +157,12 @@ impl Gate {
             .checked_sub(interval * (burst - 1))
             .unwrap_or(now)
             .max(now);
+        if allowed - now > patience {
+            return Err(allowed - now);
+        }
         s.buckets.insert(key, tat + interval);
         s.sweep(now);
-        allowed - now
+        Ok(allowed - now)
     }
 
     /// Until when calls of `method` are held by a 429, if they are.
@@ -195,24 +210,55 @@ impl State {
 mod tests {
     use super::*;
 
+    const FOREVER: Duration = Duration::from_secs(3600);
+
+    #[test]
+    fn a_slot_beyond_patience_is_not_taken() {
+        let g = Gate::default();
+        let now = Instant::now();
+        for _ in 0..20 {
+            assert_eq!(
+                g.reserve("users.info", None, now, FOREVER),
+                Ok(Duration::ZERO)
+            );
+        }
+        let patience = policy("users.info")
+            .patience
+            .expect("users.info is best effort");
+        assert_eq!(
+            g.reserve("users.info", None, now, Duration::from_millis(500)),
+            Err(Duration::from_millis(600))
+        );
+        // Refusing took nothing: the same slot is still the next one.
+        assert_eq!(
+            g.reserve("users.info", None, now, patience),
+            Ok(Duration::from_millis(600))
+        );
+        assert_eq!(policy("chat.postMessage").patience, None);
+    }
+
     #[test]
     fn posts_burst_then_go_one_a_second_per_channel() {
         let g = Gate::default();
         let now = Instant::now();
         let waits: Vec<u64> = (0..6)
-            .map(|_| g.reserve("chat.postMessage", Some("C1"), now).as_millis() as u64)
+            .map(|_| {
+                g.reserve("chat.postMessage", Some("C1"), now, FOREVER)
+                    .unwrap()
+                    .as_millis() as u64
+            })
             .collect();
         assert_eq!(waits, [0, 0, 0, 1000, 2000, 3000]);
         // Another channel has its own pace.
         assert_eq!(
-            g.reserve("chat.postMessage", Some("C2"), now),
-            Duration::ZERO
+            g.reserve("chat.postMessage", Some("C2"), now, FOREVER),
+            Ok(Duration::ZERO)
         );
         // Later, the bucket has refilled.
         let later = now + Duration::from_secs(60);
         assert_eq!(
-            g.reserve("chat.postMessage", Some("C1"), later),
-            Duration::ZERO
+            g.reserve("chat.postMessage", Some("C1"), later, FOREVER),
+            Ok(Duration::ZERO)
         );
     }
 
@@ -221,21 +267,36 @@ mod tests {
         let g = Gate::default();
         let now = Instant::now();
         let waits: Vec<u128> = (0..12)
-            .map(|_| g.reserve("chat.update", Some("C1"), now).as_millis())
+            .map(|_| {
+                g.reserve("chat.update", Some("C1"), now, FOREVER)
+                    .unwrap()
+                    .as_millis()
+            })
             .collect();
         assert_eq!(&waits[..10], &[0; 10], "Tier 3: a burst of 10");
         assert_eq!(&waits[10..], &[1200, 2400], "then 50 a minute");
         // The tier is per method for the workspace, whatever the channel.
-        assert_eq!(g.reserve("chat.update", Some("C2"), now).as_millis(), 3600);
+        assert_eq!(
+            g.reserve("chat.update", Some("C2"), now, FOREVER)
+                .unwrap()
+                .as_millis(),
+            3600
+        );
         for _ in 0..100 {
-            assert_eq!(g.reserve("views.open", None, now), Duration::ZERO);
-            assert_eq!(g.reserve("response_url", None, now), Duration::ZERO);
+            assert_eq!(
+                g.reserve("views.open", None, now, Duration::ZERO),
+                Ok(Duration::ZERO)
+            );
+            assert_eq!(
+                g.reserve("response_url", None, now, Duration::ZERO),
+                Ok(Duration::ZERO)
+            );
         }
         let off = Gate::new(false);
         for _ in 0..100 {
             assert_eq!(
-                off.reserve("chat.postMessage", Some("C1"), now),
-                Duration::ZERO
+                off.reserve("chat.postMessage", Some("C1"), now, Duration::ZERO),
+                Ok(Duration::ZERO)
             );
         }
     }
@@ -268,7 +329,7 @@ mod tests {
         let now = Instant::now();
         let held = g.channel_turn("C-busy");
         for i in 0..2_000 {
-            g.reserve("chat.postMessage", Some(&format!("C{i}")), now);
+            let _ = g.reserve("chat.postMessage", Some(&format!("C{i}")), now, FOREVER);
             drop(g.channel_turn(&format!("C{i}")));
         }
         assert!(

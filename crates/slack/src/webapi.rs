@@ -215,7 +215,10 @@ impl WebApi {
         auth: bool,
     ) -> Result<Value, ApiError> {
         let started = Instant::now();
-        let deadline = started + self.max_total_wait;
+        let patience = crate::pacing::policy(method)
+            .patience
+            .map_or(self.max_total_wait, |p| p.min(self.max_total_wait));
+        let deadline = started + patience;
         // One call at a time per channel, in arrival order: a message waiting out a 429 is
         // not overtaken by the next one to the same channel.
         let channel = body.channel();
@@ -228,8 +231,18 @@ impl WebApi {
             ),
             None => None,
         };
-        let slot = Instant::now() + self.gate.reserve(method, channel, Instant::now());
-        self.wait_until(method, slot, deadline, 0, started).await?;
+        let now = Instant::now();
+        let slot = self
+            .gate
+            .reserve(
+                method,
+                channel,
+                now,
+                deadline.saturating_duration_since(now),
+            )
+            .map_err(|_| self.gave_up(method, 0, started))?;
+        self.wait_until(method, now + slot, deadline, 0, started)
+            .await?;
         let mut attempt = 0u32;
         loop {
             if let Some(until) = self.gate.held_until(method, Instant::now()) {
