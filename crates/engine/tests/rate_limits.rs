@@ -262,3 +262,56 @@ async fn help_answers_run_and_cancel_are_not_counted() {
     );
     requests_settle_at(&moto, made).await;
 }
+
+#[tokio::test]
+async fn an_alias_counts_once_however_many_variables_it_asks_for() {
+    let (f, _moto) = limited_fixture().await;
+    let out = f
+        .say("C-RO", "alice", "alias create qurl sqs get-queue-url --queue-name $name --queue-owner-aws-account-id $owner")
+        .await;
+    assert!(
+        all_text(&out).contains("created alias"),
+        "{}",
+        all_text(&out)
+    );
+    // 1: the alias, asking for both variables; the answers are not new commands.
+    let r = f.reply("C-RO", "alice", "run qurl").await;
+    assert!(
+        all_text(&r.out).contains("needs *name*"),
+        "{}",
+        all_text(&r.out)
+    );
+    let r = f.reply("C-RO", "alice", "name jobs").await;
+    assert!(
+        all_text(&r.out).contains("needs *owner*"),
+        "{}",
+        all_text(&r.out)
+    );
+    let r = f.reply("C-RO", "alice", "owner 123456789012").await;
+    assert!(
+        !matches!(r.outcome, Some(Outcome::Limited { .. })),
+        "{}",
+        all_text(&r.out)
+    );
+    // 2 and 3: the alias with its values, and a typed command.
+    let r = f.reply("C-RO", "alice", "run qurl jobs 123456789012").await;
+    assert!(
+        !matches!(r.outcome, Some(Outcome::Limited { .. })),
+        "{}",
+        all_text(&r.out)
+    );
+    let r = f.reply("C-RO", "alice", "sqs list-queues").await;
+    assert!(
+        matches!(r.outcome, Some(Outcome::Ran { .. })),
+        "{}",
+        all_text(&r.out)
+    );
+    // 4: refused, before it asks for anything.
+    let r = f.reply("C-RO", "alice", "run qurl").await;
+    assert!(
+        matches!(r.outcome, Some(Outcome::Limited { .. })),
+        "{}",
+        all_text(&r.out)
+    );
+    assert!(!all_text(&r.out).contains("needs"), "{}", all_text(&r.out));
+}
