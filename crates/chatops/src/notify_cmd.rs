@@ -192,7 +192,9 @@ fn slack_poster(
     let api_url = slack::server::env_var(slack::server::ENV_API_URL)
         .unwrap_or_else(|| slack::webapi::DEFAULT_BASE_URL.to_string());
     let api = slack::WebApi::new(token, api_url.clone());
-    let tokens = slack::Tokens::new(api_url).with_single(api, slack::BotIdentity::default(), None);
+    let tokens = slack::Tokens::new(api_url)
+        .with_pacing(config.limits.slack_pacing)
+        .with_single(api, slack::BotIdentity::default(), None);
     let outbox = slack::outbox::Outbox::new(Arc::new(tokens), store);
     let teams = config
         .workspaces

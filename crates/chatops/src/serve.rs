@@ -374,7 +374,8 @@ async fn start_slack(
         api_url,
         install,
     } = setup;
-    let mut tokens = slack::Tokens::new(api_url);
+    // `[limits] slack_pacing`: Slack's tiers are kept per workspace (per replica).
+    let mut tokens = slack::Tokens::new(api_url).with_pacing(config.limits.slack_pacing);
     if let Some(api) = api {
         // The bot's own user id, so it never answers itself, and the token's team, so it
         // answers only that team (installed teams use their own tokens).

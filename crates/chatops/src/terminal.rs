@@ -427,6 +427,7 @@ pub fn printed(reply: &Reply) -> Printed {
             ),
             exit::NEEDS_INPUT,
         ),
+        Outcome::Limited { message, .. } => Printed::error(message.clone(), exit::DENIED),
         Outcome::Cancelled => Printed::error("cancelled", exit::OK),
         Outcome::Ran { ran } => Printed {
             stdout: ran.text.clone(),

@@ -535,6 +535,8 @@ async fn notify_send_posts_a_file_as_if_it_had_arrived() {
         p
     };
 
+    // Slack answers the first call 429 (Retry-After: 1 s): it is sent again, and posted once.
+    slack.rate_limit(1, "1");
     let out = notify_send(
         &cfg,
         "alerts",
@@ -557,6 +559,14 @@ async fn notify_send_posts_a_file_as_if_it_had_arrived() {
         .filter(|c| c.method == "chat.postMessage")
         .collect();
     assert_eq!(posts.len(), 2, "{posts:#?}");
+    assert_eq!(
+        calls
+            .iter()
+            .filter(|c| c.method.starts_with("429:"))
+            .count(),
+        1,
+        "{calls:#?}"
+    );
     assert!(posts[0].body.to_string().contains("orders-api-errors"));
     assert_eq!(
         posts[1].body["thread_ts"],

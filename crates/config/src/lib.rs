@@ -73,6 +73,13 @@
 //! show_unsupported = true           # note + raw JSON for messages of no known format (default true)
 //! chart_window = "3h"               # how much of a metric alarm charts show (default 3h)
 //!
+//! [limits]                          # optional; flood control, kept per process (per replica)
+//! commands_per_user = "20/1m"       # commands one user may start in one channel (default 20/1m)
+//! commands_per_channel = "60/1m"    # commands everyone may start in one channel (default 60/1m)
+//!                                   # rates: "N/<duration>" ("20/1m", "100/1h", "5/10s", "20/min"),
+//!                                   # a whole number per minute (20), or "off" / 0 (no limit)
+//! slack_pacing = true               # pace Slack Web API calls within Slack's tiers (default true)
+//!
 //! [[notifications]]                 # where notifications come from and which channels get them
 //! name = "prod-alarms"              # optional, else notifications[i]; unique
 //! topic_arn = "arn:aws:sns:us-east-1:123456789012:alarms"   # exactly one of topic_arn / queue_url
@@ -101,6 +108,7 @@
 
 mod catalog;
 mod error;
+mod limits;
 mod model;
 mod node;
 mod reader;
@@ -114,8 +122,8 @@ pub use catalog::{PermissiveCatalog, PolicyCatalog};
 pub use error::{ConfigError, ConfigErrors};
 pub use model::{
     Account, Channel, Config, ConfirmBy, Criterion, CustomAction, CustomPolicy, Defaults,
-    Guardrails, NotificationFilter, NotificationRoute, NotificationSource, NotifySettings,
-    Platform, PolicyRef, Role, RoleSetting, Store, User, Workspace,
+    Guardrails, Limits, NotificationFilter, NotificationRoute, NotificationSource, NotifySettings,
+    Platform, PolicyRef, Rate, Role, RoleSetting, Store, User, Workspace,
 };
 
 /// Parses a duration as the configuration writes it: a number and a unit (`s`, `m`, `h`,

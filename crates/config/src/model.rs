@@ -23,6 +23,8 @@ pub struct Config {
     pub notify: NotifySettings,
     /// `[[actions]]`: custom buttons on notifications.
     pub actions: Vec<CustomAction>,
+    /// `[limits]`: flood control for commands and Slack pacing.
+    pub limits: Limits,
 }
 
 /// `[[actions]]`: a button on notifications that runs a command with values of the
@@ -311,6 +313,87 @@ pub struct NotificationFilter {
     /// `informational`, `low`, `medium`, `high` or `critical`: findings below it are left out;
     /// notifications without a severity pass.
     pub min_severity: Option<String>,
+}
+
+/// A number of events per period, as `[limits]` writes it (`"20/1m"`): the size of a token
+/// bucket that refills continuously, so `count` may come at once and then one every
+/// `per / count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate {
+    /// At least 1.
+    pub count: u32,
+    /// Longer than zero.
+    pub per: Duration,
+}
+
+impl Rate {
+    /// `count` a minute.
+    pub const fn per_minute(count: u32) -> Rate {
+        Rate {
+            count,
+            per: Duration::from_secs(60),
+        }
+    }
+
+    /// The rate as users read it: `20/min`, `100/h`, `5/10s`.
+    pub fn describe(&self) -> String {
+        format!("{}/{}", self.count, short_period(self.per))
+    }
+
+    /// The period in words, for "… in the last minute": `minute`, `hour`, `10 s`.
+    pub fn period_words(&self) -> String {
+        match self.per.as_secs() {
+            1 => "second".into(),
+            60 => "minute".into(),
+            3600 => "hour".into(),
+            86_400 => "day".into(),
+            _ => short_period(self.per),
+        }
+    }
+}
+
+/// `min`, `h`, `10s`, `90s`: a period the way a rate's denominator is written.
+fn short_period(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        1 => "s".into(),
+        60 => "min".into(),
+        3600 => "h".into(),
+        86_400 => "d".into(),
+        _ if s.is_multiple_of(3600) => format!("{}h", s / 3600),
+        _ if s.is_multiple_of(60) => format!("{}min", s / 60),
+        _ => format!("{s}s"),
+    }
+}
+
+/// `[limits]`, with the built-in defaults filled in. Every limit is kept in memory by each
+/// `chatops serve` process: with several replicas behind a load balancer each applies them
+/// on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Commands one user may start in one channel; `None` = no limit. Default 20/min.
+    pub commands_per_user: Option<Rate>,
+    /// Commands everyone together may start in one channel; `None` = no limit.
+    /// Default 60/min.
+    pub commands_per_channel: Option<Rate>,
+    /// Whether Slack Web API calls are paced within Slack's rate tiers (a 429 is honoured
+    /// either way). Default true; false only for a local Slack double under load tests.
+    pub slack_pacing: bool,
+}
+
+impl Limits {
+    pub const COMMANDS_PER_USER: Rate = Rate::per_minute(20);
+    pub const COMMANDS_PER_CHANNEL: Rate = Rate::per_minute(60);
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            commands_per_user: Some(Self::COMMANDS_PER_USER),
+            commands_per_channel: Some(Self::COMMANDS_PER_CHANNEL),
+            slack_pacing: true,
+        }
+    }
 }
 
 /// `[notify]`, with the built-in defaults filled in.

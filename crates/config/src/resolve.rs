@@ -366,6 +366,7 @@ pub(crate) fn resolve(
         notifications,
         notify: s.notify,
         actions,
+        limits: s.limits,
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::error::Reporter;
 use crate::model::{
-    ConfirmBy, Defaults, NotificationFilter, NotifySettings, Platform, RoleSetting, Store,
+    ConfirmBy, Defaults, Limits, NotificationFilter, NotifySettings, Platform, RoleSetting, Store,
 };
 use crate::node::{Kind, Node};
 use crate::reader::{did_you_mean, Fields, Spanned};
@@ -25,6 +25,7 @@ pub(crate) const SECTIONS: &[&str] = &[
     "notify",
     "notifications",
     "actions",
+    "limits",
 ];
 
 /// Every section, read.
@@ -40,6 +41,7 @@ pub(crate) struct Sections {
     pub notify: NotifySettings,
     pub notifications: Vec<RawRoute>,
     pub actions: Vec<RawAction>,
+    pub limits: Limits,
 }
 
 /// Fields common to every `[[...]]` entry: its name, when valid.
@@ -153,6 +155,7 @@ pub(crate) fn read(r: &mut Reporter, root: &Node, config_dir: &Path) -> Sections
             notify: NotifySettings::default(),
             notifications: Vec::new(),
             actions: Vec::new(),
+            limits: Limits::default(),
         };
     };
     let defaults = read_defaults(r, &top);
@@ -166,6 +169,7 @@ pub(crate) fn read(r: &mut Reporter, root: &Node, config_dir: &Path) -> Sections
     let notify = read_notify(r, &top);
     let notifications = each(r, &top, "notifications", read_route);
     let actions = each(r, &top, "actions", read_action);
+    let limits = crate::limits::read_limits(r, &top);
     Sections {
         defaults,
         store,
@@ -178,6 +182,7 @@ pub(crate) fn read(r: &mut Reporter, root: &Node, config_dir: &Path) -> Sections
         notify,
         notifications,
         actions,
+        limits,
     }
 }
 

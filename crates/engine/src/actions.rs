@@ -148,6 +148,10 @@ impl Engine {
             }
         };
         t.service = Some(call.service.clone());
+        // Next page is a new call and counts; Run belongs to a change counted when asked.
+        if pc.kind == "next_page" && self.over_limit(t, &pc.full_text()).await {
+            return;
+        }
         // Authorization is checked again: guardrails or the user's role may have changed.
         let plan = self.plan_for(t, &pc, &call).await;
         if !plan.decision.allowed() {

@@ -210,6 +210,10 @@ impl Engine {
         let mut pc = PendingCall::command(&expand(&run.template, &run.vars));
         pc.alias = Some(run);
         if let Some(missing) = self.next_alias_var(&pc) {
+            // Counted now: the answers that complete it are not new commands.
+            if self.over_limit(t, &pc.full_text()).await {
+                return;
+            }
             return self.ask_alias_var(t, pc, &missing, None).await;
         }
         pc.alias = None;
@@ -257,6 +261,10 @@ impl Engine {
         let mut pc = PendingCall::command(&expand(&run.template, &run.vars));
         pc.alias = Some(run);
         if let Some(missing) = self.next_alias_var(&pc) {
+            // Counted now: the answers that complete it are not new commands.
+            if self.over_limit(t, &pc.full_text()).await {
+                return;
+            }
             return self.ask_alias_var(t, pc, &missing, None).await;
         }
         pc.alias = None;

@@ -55,6 +55,8 @@ pub struct Engine {
     pub(crate) runner: Runner,
     pub(crate) clock: Clock,
     pub(crate) opts: Options,
+    /// `[limits]`: commands per user and per channel, in this process's memory.
+    pub(crate) limits: crate::rate_limits::CommandLimits,
 }
 
 /// One event being answered.
@@ -121,6 +123,7 @@ impl Engine {
     ) -> Engine {
         Engine {
             authorizer: Authorizer::new(cat.iam.clone()),
+            limits: crate::rate_limits::CommandLimits::new(cfg.limits.clone()),
             cfg,
             cat,
             store: AsyncStore::new(store),

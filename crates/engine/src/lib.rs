@@ -17,6 +17,7 @@ pub mod pending;
 mod pipeline;
 pub mod poster;
 pub mod prompts;
+pub mod rate_limits;
 pub mod render;
 mod results;
 pub mod runner;

@@ -35,6 +35,13 @@ pub enum Outcome {
     },
     /// A change waiting for Run or Cancel.
     AwaitingRun { pending: String, call: Box<Call> },
+    /// Not started: the user or the channel ran too many commands lately (`[limits]`).
+    Limited {
+        /// What the asker was told, naming the limit and the wait.
+        message: String,
+        /// Milliseconds until one more command is allowed.
+        retry_after_ms: i64,
+    },
     /// Cancelled before it ran.
     Cancelled,
     /// Sent, and AWS answered.

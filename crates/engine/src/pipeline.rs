@@ -88,6 +88,12 @@ impl Engine {
         existing: Option<PendingCommand>,
     ) {
         let call = match self.build(&pc) {
+            // A new command counts against the limits; an answer belongs to one counted.
+            Ok(Parsed::Call(_))
+                if existing.is_none() && self.over_limit(t, &pc.full_text()).await =>
+            {
+                return
+            }
             Ok(Parsed::Call(call)) => *call,
             Ok(Parsed::Help(text)) => return show(t, text),
             Ok(Parsed::Skeleton(v)) => {

@@ -23,6 +23,7 @@ impl Outcome {
             Outcome::Cancelled => "cancelled",
             Outcome::Ran { .. } => "ran",
             Outcome::Failed { .. } => "failed",
+            Outcome::Limited { .. } => "limited",
         }
     }
 
@@ -31,6 +32,7 @@ impl Outcome {
     pub fn decision(&self) -> &'static str {
         match self {
             Outcome::Refused { decision } => decision.outcome.as_str(),
+            Outcome::Limited { .. } => "rateLimited",
             Outcome::AwaitingRun { .. }
             | Outcome::Cancelled
             | Outcome::Ran { .. }

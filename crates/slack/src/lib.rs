@@ -9,7 +9,8 @@
 //!   and slash commands → [`engine::Inbound`]);
 //! - **answer**: [`tokens`] (which bot token answers a team: its installation's, else the
 //!   single one), [`outbox`] (delivers the engine's answers and keeps what updating them
-//!   needs), [`webapi`] (the Web API client), [`blocks`] ([`engine::Message`] → Block Kit
+//!   needs), [`webapi`] (the Web API client), [`pacing`] (Slack's rate limits per
+//!   workspace: tiers, 429 holds, order per channel), [`blocks`] ([`engine::Message`] → Block Kit
 //!   messages, files and modals within Slack's limits), [`ids`] (how the engine's actions,
 //!   values and message ids travel through Slack), [`text`] (escaping outgoing text, reading
 //!   incoming text);
@@ -33,6 +34,7 @@ pub mod limits;
 pub mod manifest;
 pub mod oauth;
 pub mod outbox;
+pub mod pacing;
 pub mod poster;
 pub mod server;
 pub mod signature;

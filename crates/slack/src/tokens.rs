@@ -42,6 +42,8 @@ pub struct Tokens {
     cache: Mutex<HashMap<String, (String, WebApi)>>,
     /// A client without a token, for `response_url`s.
     anonymous: WebApi,
+    /// Whether clients pace their calls within Slack's tiers ([`crate::pacing`]).
+    paced: bool,
 }
 
 impl std::fmt::Debug for Tokens {
@@ -65,7 +67,19 @@ impl Tokens {
             single: None,
             installations: None,
             cache: Mutex::new(HashMap::new()),
+            paced: true,
         }
+    }
+
+    /// Turns pacing within Slack's tiers on or off for every client (on by default; off
+    /// only in front of a local double under load). 429s are honoured either way.
+    pub fn with_pacing(mut self, on: bool) -> Tokens {
+        self.paced = on;
+        self.anonymous.set_pacing(on);
+        if let Some(s) = &self.single {
+            s.api.set_pacing(on);
+        }
+        self
     }
 
     /// Single-workspace mode: `api` answers every team (its base URL is used for all clients).
@@ -75,6 +89,11 @@ impl Tokens {
 
     /// The single-workspace token, its bot, and its team when known (`None`: any team).
     pub fn with_single(mut self, api: WebApi, bot: BotIdentity, team: Option<String>) -> Tokens {
+        let api = match &team {
+            Some(t) if api.workspace().is_empty() => api.for_workspace(t.clone()),
+            _ => api,
+        };
+        api.set_pacing(self.paced);
         self.single = Some(Single { api, bot, team });
         self
     }
@@ -125,7 +144,8 @@ impl Tokens {
         let api = match cache.get(team) {
             Some((token, api)) if *token == i.bot_token => api.clone(),
             _ => {
-                let api = WebApi::new(i.bot_token.clone(), self.base.clone());
+                let api = WebApi::new(i.bot_token.clone(), self.base.clone()).for_workspace(team);
+                api.set_pacing(self.paced);
                 cache.insert(team.to_string(), (i.bot_token.clone(), api.clone()));
                 api
             }

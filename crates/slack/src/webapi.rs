@@ -1,14 +1,21 @@
 //! A small client for Slack's Web API: the ten methods the bot calls, a configurable base URL
 //! (a local double in tests), the bot token as a bearer header, `ok: false` as a typed error
-//! carrying Slack's `error` code, and `429 Too Many Requests` honoured with its `Retry-After`
-//! (a bounded number of times, each wait capped).
+//! carrying Slack's `error` code, and Slack's rate limits kept per workspace
+//! ([`crate::pacing`]): calls paced within their tier, a `429 Too Many Requests` honoured by
+//! holding the method until its `Retry-After` and sending the same call again (delivered
+//! once, late, never dropped nor doubled), calls to one channel kept in order. One call
+//! waits at most [`WebApi::max_total_wait`] in all, then fails naming the method and the
+//! workspace.
 //!
 //! Write methods (`chat.*`, `views.open`) send JSON bodies; read methods and the file upload
 //! steps send form bodies, which every method accepts (some read methods ignore JSON).
 
 use crate::blocks::FileUpload;
+use crate::pacing::Gate;
 use serde_json::{json, Value};
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::time::Instant;
 
 /// Slack's production API.
 pub const DEFAULT_BASE_URL: &str = "https://slack.com/api/";
@@ -20,9 +27,17 @@ pub enum ApiError {
     /// `not_in_channel`, `invalid_auth`, …).
     #[error("{method}: Slack answered error `{error}`")]
     Slack { method: String, error: String },
-    /// Still rate limited after the allowed retries.
-    #[error("{method}: rate limited (429) after {attempts} attempts")]
-    RateLimited { method: String, attempts: u32 },
+    /// Still rate limited (429s, holds and pacing) when the call's wait ran out, or after the
+    /// allowed retries: not sent.
+    #[error("{method}: rate limited by Slack in workspace {}: not sent after {attempts} attempt(s) and {:.1} s of waiting", workspace_label(workspace), *waited_ms as f64 / 1000.0)]
+    RateLimited {
+        method: String,
+        /// The team the token serves (empty when unknown).
+        workspace: String,
+        /// Requests made (0: the wait ran out before the first).
+        attempts: u32,
+        waited_ms: u64,
+    },
     /// Another HTTP status.
     #[error("{method}: HTTP {status}")]
     Status { method: String, status: u16 },
@@ -44,6 +59,15 @@ impl ApiError {
             ApiError::Slack { error, .. } => Some(error),
             _ => None,
         }
+    }
+}
+
+/// The workspace as errors name it.
+fn workspace_label(team: &str) -> &str {
+    if team.is_empty() {
+        "(the bot token's)"
+    } else {
+        team
     }
 }
 
@@ -70,8 +94,16 @@ pub struct WebApi {
     token: String,
     /// Retries after a 429 before giving up.
     pub max_retries: u32,
-    /// The longest wait for one `Retry-After` (longer ones are cut to this).
+    /// The longest wait for one `Retry-After` (longer ones are cut to this, and the call
+    /// tried again then).
     pub max_wait: Duration,
+    /// The longest one call waits in all (its turn in the channel, pacing, holds, 429s)
+    /// before it fails with [`ApiError::RateLimited`].
+    pub max_total_wait: Duration,
+    /// Pacing, holds and channel order, shared by every clone (one token, one workspace).
+    gate: Arc<Gate>,
+    /// The team the token serves, for errors and logs (empty when unknown).
+    workspace: String,
 }
 
 impl std::fmt::Debug for WebApi {
@@ -85,6 +117,21 @@ impl std::fmt::Debug for WebApi {
 enum Body<'a> {
     Json(&'a Value),
     Form(&'a [(&'a str, &'a str)]),
+}
+
+impl Body<'_> {
+    /// The channel the call posts to, if it names one (`channel`, or `channel_id` of a
+    /// file upload's completion).
+    fn channel(&self) -> Option<&str> {
+        match self {
+            Body::Json(v) => v.get("channel").and_then(Value::as_str),
+            Body::Form(f) => f
+                .iter()
+                .find(|(k, _)| *k == "channel" || *k == "channel_id")
+                .map(|(_, v)| *v),
+        }
+        .filter(|c| !c.is_empty())
+    }
 }
 
 impl WebApi {
@@ -104,9 +151,39 @@ impl WebApi {
             http,
             base,
             token: token.into(),
-            max_retries: 3,
-            max_wait: Duration::from_secs(30),
+            max_retries: 30,
+            max_wait: Duration::from_secs(60),
+            max_total_wait: Duration::from_secs(120),
+            gate: Arc::new(Gate::default()),
+            workspace: String::new(),
         }
+    }
+
+    /// Names the team this client's token serves (in errors and logs).
+    pub fn for_workspace(mut self, team: impl Into<String>) -> WebApi {
+        self.workspace = team.into();
+        self
+    }
+
+    /// The team this client's token serves, when known.
+    pub fn workspace(&self) -> &str {
+        &self.workspace
+    }
+
+    /// Turns pacing within Slack's tiers on or off for this client and its clones (429s
+    /// are honoured either way). On by default.
+    pub fn set_pacing(&self, on: bool) {
+        self.gate.set_paced(on);
+    }
+
+    pub fn is_paced(&self) -> bool {
+        self.gate.is_paced()
+    }
+
+    /// How much longer calls of `method` are held by a 429 in this workspace (logs, tests).
+    pub fn held_for(&self, method: &str) -> Option<Duration> {
+        let now = Instant::now();
+        self.gate.held_until(method, now).map(|until| until - now)
     }
 
     /// The base URL methods are called under.
@@ -149,8 +226,41 @@ impl WebApi {
         body: Body<'_>,
         auth: bool,
     ) -> Result<Value, ApiError> {
+        let started = Instant::now();
+        let patience = crate::pacing::policy(method)
+            .patience
+            .map_or(self.max_total_wait, |p| p.min(self.max_total_wait));
+        let deadline = started + patience;
+        // One call at a time per channel, in arrival order: a message waiting out a 429 is
+        // not overtaken by the next one to the same channel.
+        let channel = body.channel();
+        let turn = channel.map(|c| self.gate.channel_turn(c));
+        let _turn = match &turn {
+            Some(t) => Some(
+                tokio::time::timeout_at(deadline, t.lock())
+                    .await
+                    .map_err(|_| self.gave_up(method, 0, started))?,
+            ),
+            None => None,
+        };
+        let now = Instant::now();
+        let slot = self
+            .gate
+            .reserve(
+                method,
+                channel,
+                now,
+                deadline.saturating_duration_since(now),
+            )
+            .map_err(|_| self.gave_up(method, 0, started))?;
+        self.wait_until(method, now + slot, deadline, 0, started)
+            .await?;
         let mut attempt = 0u32;
         loop {
+            if let Some(until) = self.gate.held_until(method, Instant::now()) {
+                self.wait_until(method, until, deadline, attempt, started)
+                    .await?;
+            }
             attempt += 1;
             let mut req = self.http.post(url);
             if auth {
@@ -175,19 +285,22 @@ impl WebApi {
             let status = resp.status().as_u16();
             if status == 429 {
                 crate::telemetry::rate_limited(method);
-                if attempt > self.max_retries {
-                    return Err(ApiError::RateLimited {
-                        method: method.to_string(),
-                        attempts: attempt,
-                    });
-                }
                 let wait = retry_after(resp.headers()).min(self.max_wait);
+                let until = Instant::now() + wait;
+                // Every call of this method in the workspace waits, not only this one.
+                self.gate.hold(method, until);
                 tracing::warn!(
                     method,
+                    workspace = %self.workspace,
+                    attempt,
                     wait_ms = wait.as_millis() as u64,
-                    "Slack rate limit: waiting"
+                    "Slack rate limit (429): holding the method, then sending again"
                 );
-                tokio::time::sleep(wait).await;
+                if attempt > self.max_retries {
+                    return Err(self.gave_up(method, attempt, started));
+                }
+                self.wait_until(method, until, deadline, attempt, started)
+                    .await?;
                 continue;
             }
             let bytes = resp.bytes().await.map_err(|e| ApiError::Transport {
@@ -202,6 +315,36 @@ impl WebApi {
             }
             return parse_answer(method, &bytes);
         }
+    }
+
+    /// Sleeps until `until`, or fails at once when that is past the call's `deadline`.
+    async fn wait_until(
+        &self,
+        method: &str,
+        until: Instant,
+        deadline: Instant,
+        attempts: u32,
+        started: Instant,
+    ) -> Result<(), ApiError> {
+        if until > deadline {
+            return Err(self.gave_up(method, attempts, started));
+        }
+        // No wait, no yield: an unpaced call goes out as it did before pacing existed.
+        if until > Instant::now() {
+            tokio::time::sleep_until(until).await;
+        }
+        Ok(())
+    }
+
+    fn gave_up(&self, method: &str, attempts: u32, started: Instant) -> ApiError {
+        let e = ApiError::RateLimited {
+            method: method.to_string(),
+            workspace: self.workspace.clone(),
+            attempts,
+            waited_ms: started.elapsed().as_millis() as u64,
+        };
+        tracing::error!(error = %e, "Slack call given up");
+        e
     }
 
     /// `chat.postMessage` with a body from [`crate::SlackMessage::post_body`]; the new

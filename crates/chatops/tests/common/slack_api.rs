@@ -1,6 +1,7 @@
 //! A local double of Slack's Web API for `chatops serve` (`SLACK_API_URL`): it records every
 //! call (method and body) and answers as Slack documents: `auth.test` names the bot,
-//! `chat.postMessage` returns a fresh `ts`.
+//! `chat.postMessage` returns a fresh `ts`; [`SlackApi::rate_limit`] makes it answer 429
+//! (recorded as `429:<method>`) as Slack does when a rate limit is hit.
 
 use serde_json::{json, Value};
 use std::net::TcpListener;
@@ -22,6 +23,8 @@ pub struct ApiCall {
 pub struct SlackApi {
     pub url: String,
     calls: Arc<Mutex<Vec<ApiCall>>>,
+    /// 429s still to answer, and their `Retry-After`.
+    limited: Arc<Mutex<(u32, String)>>,
 }
 
 impl SlackApi {
@@ -31,6 +34,8 @@ impl SlackApi {
         let upload_base = url.clone();
         let calls = Arc::new(Mutex::new(Vec::<ApiCall>::new()));
         let log = calls.clone();
+        let limited = Arc::new(Mutex::new((0u32, String::new())));
+        let owed = limited.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let mut s = stream;
@@ -50,6 +55,24 @@ impl SlackApi {
                     )
                 };
                 let mut l = log.lock().expect("log");
+                let retry_after = {
+                    let mut o = owed.lock().expect("limits");
+                    (o.0 > 0).then(|| {
+                        o.0 -= 1;
+                        o.1.clone()
+                    })
+                };
+                if let Some(ra) = retry_after {
+                    l.push(ApiCall {
+                        method: format!("429:{method}"),
+                        body,
+                        ts: None,
+                    });
+                    drop(l);
+                    use std::io::Write;
+                    let _ = write!(s, "HTTP/1.1 429 Too Many Requests\r\nretry-after: {ra}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                    continue;
+                }
                 let ts = format!("1700000{:03}.000100", l.len());
                 let answer = match method.as_str() {
                     "auth.test" => json!({"ok": true, "user_id": BOT_USER, "bot_id": "B0BOT",
@@ -81,7 +104,16 @@ impl SlackApi {
                 super::respond_json(&mut s, &answer.to_string());
             }
         });
-        SlackApi { url, calls }
+        SlackApi {
+            url,
+            calls,
+            limited,
+        }
+    }
+
+    /// Answers 429 with `Retry-After: retry_after` (seconds) to the next `times` calls.
+    pub fn rate_limit(&self, times: u32, retry_after: &str) {
+        *self.limited.lock().expect("limits") = (times, retry_after.to_string());
     }
 
     pub fn calls(&self) -> Vec<ApiCall> {

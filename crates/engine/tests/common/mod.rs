@@ -111,8 +111,13 @@ pub fn fixture() -> Fixture {
 
 impl Fixture {
     pub async fn say(&self, channel: &str, user: &str, text: &str) -> Vec<Outbound> {
+        self.reply(channel, user, text).await.out
+    }
+
+    /// The answer to a line, with what became of its command.
+    pub async fn reply(&self, channel: &str, user: &str, text: &str) -> engine::Reply {
         self.engine
-            .handle_event(&Inbound {
+            .reply(&Inbound {
                 workspace: "acme".into(),
                 channel: channel.into(),
                 thread: None,

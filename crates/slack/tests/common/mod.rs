@@ -35,6 +35,8 @@ pub struct Call {
     pub raw: Vec<u8>,
     /// The `ts` the double answered with (posts).
     pub ts: Option<String>,
+    /// When the double received it.
+    pub at: std::time::Instant,
 }
 
 #[derive(Default)]
@@ -49,6 +51,9 @@ struct DoubleState {
     violations: Mutex<Vec<String>>,
     /// Bot tokens accepted besides [`TOKEN`] (other workspaces' installations).
     tokens: Mutex<Vec<String>>,
+    /// token → (429s still to answer its calls, their `Retry-After`): one workspace
+    /// rate limited while the others are not.
+    token_limits: Mutex<HashMap<String, (u32, String)>>,
 }
 
 /// The Web API double.
@@ -95,6 +100,16 @@ impl Double {
     pub fn rate_limit(&self, times: u32, retry_after: &str) {
         *self.state.retry_after.lock().unwrap() = retry_after.to_string();
         self.state.rate_limit.store(times, Ordering::SeqCst);
+    }
+
+    /// Answers 429 with `Retry-After: retry_after` to the next `times` calls made with
+    /// `token` (one workspace's), whatever their method.
+    pub fn rate_limit_token(&self, token: &str, times: u32, retry_after: &str) {
+        self.state
+            .token_limits
+            .lock()
+            .unwrap()
+            .insert(token.to_string(), (times, retry_after.to_string()));
     }
 
     /// Accepts `token` too (another workspace's bot token).
@@ -163,8 +178,24 @@ fn record(
         body: body.clone(),
         raw: raw.to_vec(),
         ts,
+        at: std::time::Instant::now(),
     });
     body
+}
+
+/// The `Retry-After` of a 429 owed to this request's token, if one is.
+fn token_limited(st: &DoubleState, headers: &HeaderMap) -> Option<String> {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))?;
+    let mut limits = st.token_limits.lock().unwrap();
+    let (left, retry_after) = limits.get_mut(token)?;
+    if *left == 0 {
+        return None;
+    }
+    *left -= 1;
+    Some(retry_after.clone())
 }
 
 fn check_limits(st: &DoubleState, method: &str, body: &Value) {
@@ -190,13 +221,14 @@ async fn api(
     headers: HeaderMap,
     raw: Bytes,
 ) -> Response {
-    if st
-        .rate_limit
-        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-        .is_ok()
-    {
+    let owed = token_limited(&st, &headers).or_else(|| {
+        st.rate_limit
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+            .then(|| st.retry_after.lock().unwrap().clone())
+    });
+    if let Some(ra) = owed {
         record(&st, &format!("429:{method}"), &headers, &raw, None);
-        let ra = st.retry_after.lock().unwrap().clone();
         return (
             StatusCode::TOO_MANY_REQUESTS,
             [("retry-after", ra)],
