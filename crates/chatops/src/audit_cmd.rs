@@ -4,7 +4,7 @@ use crate::exit;
 use authz::resolve::ConfigCatalog;
 use std::io::Write;
 use std::path::PathBuf;
-use store::{AuditFilter, AuditOrder, SqliteStore, Store};
+use store::{AuditFilter, AuditOrder};
 
 #[derive(clap::Args)]
 pub struct AuditArgs {
@@ -46,13 +46,6 @@ pub fn audit(args: &AuditArgs) -> i32 {
             return exit::FAILED;
         }
     };
-    let path = match &cfg.store {
-        config::Store::Sqlite(p) => p.clone(),
-        config::Store::Postgres(_) => {
-            eprintln!("error: reading the audit log from PostgreSQL is not supported yet");
-            return exit::FAILED;
-        }
-    };
     let (since, until) = match (
         time_arg("since", &args.since),
         time_arg("until", &args.until),
@@ -70,7 +63,7 @@ pub fn audit(args: &AuditArgs) -> i32 {
         },
         None => (None, None),
     };
-    let store = match SqliteStore::open(&path) {
+    let store = match crate::store_open::open(&cfg) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");

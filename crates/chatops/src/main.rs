@@ -13,6 +13,7 @@ mod run;
 mod serve;
 mod shell;
 mod shutdown;
+mod store_open;
 mod telemetry;
 mod terminal;
 

@@ -534,16 +534,7 @@ pub(crate) async fn chat_handler(
     cat: Arc<Catalog>,
     config: Arc<Config>,
 ) -> Result<(Arc<engine::Engine>, Arc<dyn store::Store>), String> {
-    let path = match &config.store {
-        config::Store::Sqlite(p) => p.clone(),
-        config::Store::Postgres(_) => {
-            return Err("the PostgreSQL store is not supported yet; use [store] sqlite".into())
-        }
-    };
-    // Every store call timed (a metric; free where no exporter is installed).
-    let store: Arc<dyn store::Store> = Arc::new(store::Measured::new(Arc::new(
-        store::SqliteStore::open(&path).map_err(|e| e.to_string())?,
-    )));
+    let store = crate::store_open::open_async(config.clone()).await?;
     let runner = engine::Runner::new(
         cat.models.clone(),
         wire::client::Client::from_environment().await,
