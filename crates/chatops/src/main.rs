@@ -5,6 +5,7 @@ mod config_cmd;
 mod dry_run;
 mod exit;
 mod health;
+mod leader;
 mod logging;
 mod notifications;
 mod notify_cmd;

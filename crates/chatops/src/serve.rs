@@ -126,6 +126,8 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
         let (conversation, store) = chat_handler(cat.clone(), config.clone())
             .await
             .map_err(std::io::Error::other)?;
+        let store_for_leases = store.clone();
+        let shared_store = shares_store(&config);
         let turns = Arc::new(InFlight::default());
         let handler: Arc<dyn Handler> =
             Arc::new(TrackedHandler::new(conversation.clone(), turns.clone()));
@@ -162,6 +164,16 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
                 "web chat sweep",
                 chat.spawn_sweeper(webchat::SWEEP_EVERY, stop.clone()),
             );
+            if shared_store {
+                // Several replicas: what is said through one reaches the viewers of all.
+                let tasks = chat
+                    .share_through(store::AsyncStore::new(store.clone()), stop.clone())
+                    .await
+                    .map_err(std::io::Error::other)?;
+                for t in tasks {
+                    running.spawned("web chat sharing", t);
+                }
+            }
             running.spawned(
                 "web chat relay",
                 chat.spawn_relay(
@@ -198,8 +210,23 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             .map_err(std::io::Error::other)?;
             running.router =
                 std::mem::take(&mut running.router).merge(notify::http::router(intake.clone()));
-            for poller in notify::sqs::spawn_all(intake.clone(), stop.clone()) {
-                running.spawned("SQS poller", poller);
+            if !intake.routes.queues().is_empty() {
+                // One replica polls the queues at a time (see `leader`).
+                let (held, lease) = crate::leader::spawn_lease(
+                    store::AsyncStore::new(store_for_leases.clone()),
+                    SQS_LEASE,
+                    crate::leader::holder_id(),
+                    stop.clone(),
+                );
+                running.spawned("SQS lease", lease);
+                let pollers = intake.clone();
+                running.spawned(
+                    "SQS pollers",
+                    crate::leader::while_held(held, stop.clone(), move |work| {
+                        let pollers = pollers.clone();
+                        async move { notify::sqs::spawn_all(pollers, work) }
+                    }),
+                );
             }
             running.spawned(
                 "notification upkeep",
@@ -497,6 +524,14 @@ impl OAuthSetup {
             }
         }
     }
+}
+
+/// The lease of the replica that polls the SQS queues.
+const SQS_LEASE: &str = "chatops.sqs-pollers";
+
+/// Whether other replicas may share this store: PostgreSQL (SQLite is one process's).
+fn shares_store(config: &Config) -> bool {
+    matches!(config.store, config::Store::Postgres(_))
 }
 
 /// Where the web chat keeps its recent messages across restarts: next to the SQLite store

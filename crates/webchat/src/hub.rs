@@ -30,6 +30,15 @@ pub struct Hub {
     limit: usize,
     state: Mutex<State>,
     clock: engine::Clock,
+    /// Where what this hub keeps is also sent, for the other replicas' hubs (see
+    /// [`crate::sharing`]); `None` in a single process.
+    share: std::sync::OnceLock<Share>,
+}
+
+/// This replica's side of sharing: ids it makes carry `tag`, what it keeps goes to `out`.
+struct Share {
+    tag: String,
+    out: tokio::sync::mpsc::UnboundedSender<Record>,
 }
 
 #[derive(Default)]
@@ -105,10 +114,11 @@ impl State {
 /// The number in an id the hub made (`web-u12`, `web-m7`), so ids made after a restart do not
 /// repeat those replayed from the history file.
 fn hub_number(id: &str) -> Option<u64> {
-    id.strip_prefix("web-u")
-        .or_else(|| id.strip_prefix("web-m"))?
-        .parse()
-        .ok()
+    let n = id
+        .strip_prefix("web-u")
+        .or_else(|| id.strip_prefix("web-m"))?;
+    // A shared hub's ids end in `-<replica tag>`.
+    n.split('-').next()?.parse().ok()
 }
 
 struct Socket {
@@ -132,6 +142,61 @@ impl Hub {
             limit: limit.max(1),
             state: Mutex::new(state),
             clock: engine::system_clock(),
+            share: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// From now on, ids this hub makes end in `-tag` (unique among replicas) and every
+    /// message it keeps or updates is also sent to `out`. Once only; false if already set.
+    pub(crate) fn share_to(
+        &self,
+        tag: String,
+        out: tokio::sync::mpsc::UnboundedSender<Record>,
+    ) -> bool {
+        self.share.set(Share { tag, out }).is_ok()
+    }
+
+    /// A message another replica kept or updated: kept here too and pushed to this replica's
+    /// viewers, without being sent on again.
+    pub(crate) fn receive(&self, record: Record) {
+        let key = (record.workspace, record.channel);
+        let mut s = self.lock();
+        let id = record.entry.message.id.clone();
+        let kept = s
+            .rooms
+            .get_mut(&key)
+            .and_then(|room| room.iter_mut().find(|e| e.message.id == id));
+        match kept {
+            Some(old) => {
+                *old = record.entry.clone();
+                s.record(&key, &record.entry);
+                let frame = ServerFrame::Update {
+                    workspace: &key.0,
+                    channel: &key.1,
+                    entry: &record.entry,
+                };
+                push(&mut s, &key, &record.entry, &frame);
+            }
+            None => self.keep_and_push(&mut s, &key, record.entry),
+        }
+    }
+
+    /// The suffix of ids this hub makes: empty unless shared.
+    fn id_tag(&self) -> String {
+        self.share
+            .get()
+            .map(|sh| format!("-{}", sh.tag))
+            .unwrap_or_default()
+    }
+
+    /// Sends a kept or updated message to the other replicas, when shared.
+    fn send_on(&self, key: &Key, entry: &Entry) {
+        if let Some(sh) = self.share.get() {
+            let _ = sh.out.send(Record {
+                workspace: key.0.clone(),
+                channel: key.1.clone(),
+                entry: entry.clone(),
+            });
         }
     }
 
@@ -279,7 +344,7 @@ impl Hub {
     pub fn say(&self, key: &Key, user: &str, thread: Option<String>, text: &str) -> String {
         let mut s = self.lock();
         s.next_message += 1;
-        let id = format!("web-u{}", s.next_message);
+        let id = format!("web-u{}{}", s.next_message, self.id_tag());
         let entry = Entry {
             from: Some(user.to_string()),
             at: self.now_ms(),
@@ -307,7 +372,7 @@ impl Hub {
                 Outbound::Post(mut message) => {
                     if message.id.is_empty() {
                         s.next_message += 1;
-                        message.id = format!("web-m{}", s.next_message);
+                        message.id = format!("web-m{}{}", s.next_message, self.id_tag());
                     }
                     if s.place.contains_key(&message.id) {
                         let id = message.id.clone();
@@ -368,6 +433,7 @@ impl Hub {
         }
         old.message = content;
         let entry = old.clone();
+        self.send_on(&key, &entry);
         s.record(&key, &entry);
         let frame = ServerFrame::Update {
             workspace: &key.0,
@@ -378,6 +444,11 @@ impl Hub {
     }
 
     fn append(&self, s: &mut State, key: &Key, entry: Entry) {
+        self.send_on(key, &entry);
+        self.keep_and_push(s, key, entry);
+    }
+
+    fn keep_and_push(&self, s: &mut State, key: &Key, entry: Entry) {
         if !s.keep(self.limit, key, entry.clone()) {
             tracing::warn!(workspace = %key.0, channel = %key.1, "a message for an unknown channel; not shown");
             return;

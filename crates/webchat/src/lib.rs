@@ -26,6 +26,7 @@ pub mod journal;
 pub mod protocol;
 pub mod relay;
 pub mod routes;
+pub mod sharing;
 mod socket;
 pub mod telemetry;
 
@@ -152,7 +153,7 @@ pub enum ServeError {
 pub(crate) struct App {
     handler: Arc<dyn Handler>,
     auth: auth::Auth,
-    hub: hub::Hub,
+    hub: Arc<hub::Hub>,
     channels: Vec<ChannelInfo>,
 }
 
@@ -193,7 +194,7 @@ impl WebChat {
             app: Arc::new(App {
                 handler,
                 auth,
-                hub,
+                hub: Arc::new(hub),
                 channels: settings.channels,
             }),
         })
@@ -239,6 +240,17 @@ impl WebChat {
                 }
             }
         })
+    }
+
+    /// Shares this web chat with the other replicas on `store` (see [`sharing`]): what is
+    /// said through any of them reaches the viewers of all. Returns the tasks, which end when
+    /// `stop` is cancelled.
+    pub async fn share_through(
+        &self,
+        store: store::AsyncStore,
+        stop: CancellationToken,
+    ) -> Result<Vec<tokio::task::JoinHandle<()>>, String> {
+        sharing::start(self.app.hub.clone(), store, stop).await
     }
 
     /// Runs the handler's sweep once and pushes its updates to the channels they belong to.

@@ -530,3 +530,60 @@ fn settings_that_would_leave_it_open_are_refused() {
         .push(webchat::ChannelInfo::new("web", "C-OPS", "again"));
     assert!(webchat::WebChat::new(handler, settings).is_err());
 }
+
+/// Two replicas of the web chat on one store: what is said through one reaches the viewers of
+/// the other with the same ids, and a button shown through one is pressed through the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_share_the_conversation_through_the_store() {
+    let dir = std::env::temp_dir().join(format!(
+        "webchat-share-{}",
+        store::new_pending_id().expect("id")
+    ));
+    let path = dir.join("store.db");
+    let stop = tokio_util::sync::CancellationToken::new();
+    let (a, _) = web_chat();
+    let (b, _) = web_chat();
+    for chat in [&a, &b] {
+        let s = store::SqliteStore::open(&path).expect("store");
+        chat.share_through(store::AsyncStore::new(std::sync::Arc::new(s)), stop.clone())
+            .await
+            .expect("shared");
+    }
+    let (addr_a, addr_b) = (common::serve(&a).await, common::serve(&b).await);
+    let alice = sign_in(&a.router(), ALICE).await;
+    let bob = sign_in(&b.router(), BOB).await;
+    let mut wa = joined(addr_a, &alice).await;
+    let mut wb = joined(addr_b, &bob).await;
+
+    send(&mut wa, text("web", "C-OPS", "ask")).await;
+    let mine = next(&mut wa).await;
+    let asked = next(&mut wa).await;
+    let seen = next(&mut wb).await;
+    assert_eq!(
+        (seen["type"].as_str(), seen["from"].as_str()),
+        (Some("post"), Some("alice"))
+    );
+    assert_eq!(seen["message"]["id"], mine["message"]["id"]);
+    assert_eq!(text_of(&seen), "ask");
+    let question = next(&mut wb).await;
+    assert_eq!(question["message"]["id"], asked["message"]["id"]);
+    let id = asked["message"]["id"].as_str().expect("id").to_string();
+
+    send(
+        &mut wb,
+        json!({"type": "action", "workspace": "web", "channel": "C-OPS",
+        "message": id, "action": "run", "value": "cmd-1"}),
+    )
+    .await;
+    for ws in [&mut wb, &mut wa] {
+        let update = next(ws).await;
+        assert_eq!(update["type"], "update");
+        assert_eq!(update["message"]["id"], id.as_str());
+        assert_eq!(text_of(&update), "Run by bob");
+        let result = next(ws).await;
+        assert_eq!(result["type"], "post");
+        assert_eq!(result["message"]["blocks"][0]["type"], "code");
+    }
+    stop.cancel();
+    let _ = std::fs::remove_dir_all(&dir);
+}
