@@ -83,6 +83,27 @@ struct Inner {
     leftovers: Mutex<Vec<Outbound>>,
     /// Display names from `users.info`, by (team, user), for the audit log.
     names: Mutex<HashMap<(String, String), String>>,
+    /// This process as the holder of the events it acknowledged (see [`INBOX_KIND`]).
+    replica: String,
+    /// How long an acknowledged event stays this replica's before another may take it over.
+    event_lease_ms: std::sync::atomic::AtomicI64,
+}
+
+/// Inbox items of acknowledged Slack events: recorded (held by the receiving replica) before
+/// the ack, marked done once answered; one whose replica died before answering is taken over
+/// by another replica's sweep once its lease ran out.
+pub const INBOX_KIND: &str = "slack.event";
+/// Default lease of an acknowledged event: longer than a command may run, so a live
+/// replica's slow command is never taken over.
+pub const EVENT_LEASE: Duration = Duration::from_secs(5 * 60);
+/// Takeovers after which an event is given up (logged): a poison event must not loop.
+const MAX_EVENT_ATTEMPTS: u32 = 3;
+
+/// What the inbox keeps of an event: enough to answer it on any replica.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct RecordedEvent {
+    team: String,
+    inbound: Inbound,
 }
 
 /// The Slack surface: its routes, and the tasks it spawns.
@@ -128,6 +149,11 @@ impl Slack {
                 idle: tokio::sync::Notify::new(),
                 leftovers: Mutex::new(Vec::new()),
                 names: Mutex::new(HashMap::new()),
+                replica: format!(
+                    "slack-{}",
+                    store::new_pending_id().unwrap_or_else(|_| std::process::id().to_string())
+                ),
+                event_lease_ms: std::sync::atomic::AtomicI64::new(EVENT_LEASE.as_millis() as i64),
             }),
         }
     }
@@ -217,13 +243,21 @@ impl Slack {
 
     /// Hands `inbound` (workspace = team id) to the engine and delivers its answer; dropped
     /// (logged) when no bot token serves the team or no workspace is configured for it.
-    async fn run(&self, mut inbound: Inbound, origin: Origin) {
+    async fn run(&self, inbound: Inbound, origin: Origin) {
+        self.run_recorded(inbound, origin, None).await
+    }
+
+    /// Answers `inbound`; when it was recorded in the inbox as `recorded`, marks it done
+    /// once answered (or found to need no answer).
+    async fn run_recorded(&self, mut inbound: Inbound, origin: Origin, recorded: Option<String>) {
         if self.tokens().for_team(&origin.team_id).await.is_none() {
             tracing::warn!(team = %origin.team_id, "an event from a Slack team with no bot token (not installed, and not the single-workspace token's team); ignored");
+            self.event_done(recorded).await;
             return;
         }
         let Some(ws) = self.workspace(&inbound.workspace) else {
             tracing::warn!(team = %inbound.workspace, "an event from a Slack team not in the configuration; ignored");
+            self.event_done(recorded).await;
             return;
         };
         inbound.workspace = ws;
@@ -232,7 +266,116 @@ impl Slack {
             inbound.user_name = me.user_name(&origin.team_id, &inbound.user).await;
             let out = me.inner.handler.handle(&inbound).await;
             me.inner.outbox.deliver(&origin, out).await;
+            me.event_done(recorded).await;
         });
+    }
+
+    /// How long an acknowledged event stays this replica's (tests shorten it).
+    pub fn set_event_lease(&self, lease: Duration) {
+        self.inner
+            .event_lease_ms
+            .store(lease.as_millis() as i64, Ordering::SeqCst);
+    }
+
+    fn event_lease_ms(&self) -> i64 {
+        self.inner.event_lease_ms.load(Ordering::SeqCst)
+    }
+
+    /// Records an event before its ack, held by this replica; false when it was recorded
+    /// before (Slack's retry, through any replica). A store that cannot record it counts as
+    /// new: better a rare double answer than a lost command.
+    async fn record_event(&self, key: &str, team: &str, inbound: &Inbound) -> bool {
+        let payload = match serde_json::to_string(&RecordedEvent {
+            team: team.to_string(),
+            inbound: inbound.clone(),
+        }) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot record a Slack event");
+                return true;
+            }
+        };
+        let now = now_ms();
+        let until = now + self.event_lease_ms();
+        match self
+            .inner
+            .store
+            .inbox_put_held((INBOX_KIND, key, &payload), &self.inner.replica, until, now)
+            .await
+        {
+            Ok(first) => first,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot record an acknowledged Slack event; answering it without a record");
+                true
+            }
+        }
+    }
+
+    async fn event_done(&self, recorded: Option<String>) {
+        let Some(key) = recorded else {
+            return;
+        };
+        match self
+            .inner
+            .store
+            .inbox_done(&key, &self.inner.replica, now_ms())
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(event = %key, "a Slack event was answered after another replica took it over")
+            }
+            Err(e) => {
+                tracing::error!(event = %key, error = %e, "cannot mark a Slack event answered; another replica may answer it again after its lease")
+            }
+        }
+    }
+
+    /// Takes over acknowledged events whose replica died before answering (their lease ran
+    /// out) and answers them.
+    async fn recover_events(&self) {
+        let now = now_ms();
+        let until = now + self.event_lease_ms();
+        let items = match self
+            .inner
+            .store
+            .inbox_claim(&self.inner.replica, 16, until, now)
+            .await
+        {
+            Ok(items) => items,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot look for unanswered Slack events");
+                return;
+            }
+        };
+        for item in items {
+            if item.kind != INBOX_KIND {
+                tracing::warn!(kind = %item.kind, id = %item.id, "an inbox item of another kind; left for its owner after the lease");
+                continue;
+            }
+            let recorded: RecordedEvent = match serde_json::from_str(&item.payload) {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!(event = %item.id, error = %e, "an unreadable recorded Slack event; given up");
+                    self.event_done(Some(item.id)).await;
+                    continue;
+                }
+            };
+            if item.attempts > MAX_EVENT_ATTEMPTS {
+                tracing::error!(event = %item.id, attempts = item.attempts, "a Slack event no replica could answer; given up");
+                self.event_done(Some(item.id)).await;
+                continue;
+            }
+            tracing::warn!(event = %item.id, attempts = item.attempts, "answering a Slack event whose replica stopped before answering it");
+            let origin = Origin {
+                team_id: recorded.team,
+                channel: recorded.inbound.channel.clone(),
+                user: recorded.inbound.user.clone(),
+                ..Origin::default()
+            };
+            self.run_recorded(recorded.inbound, origin, Some(item.id))
+                .await;
+        }
     }
 
     /// The user's display name (`users.info`, remembered); `None` when Slack does not say.
@@ -322,6 +465,12 @@ impl Slack {
             .store
             .prune_events(now_ms() - 24 * 3600 * 1000)
             .await;
+        let _ = self
+            .inner
+            .store
+            .prune_inbox(now_ms() - 24 * 3600 * 1000)
+            .await;
+        self.recover_events().await;
     }
 
     /// Sweep updates that were not for Slack (another surface's messages).
@@ -501,7 +650,8 @@ impl Slack {
                     SlackEvent::Ignored(_) => {}
                 }
                 let inbound = cb.to_inbound()?;
-                if !self.first_time(&cb.event_id).await {
+                let key = format!("slack:ev:{}", cb.event_id);
+                if !self.record_event(&key, &cb.team_id, &inbound).await {
                     tracing::debug!(event = %cb.event_id, retry = ?retry, "a repeated delivery; already handled");
                     return None;
                 }
@@ -511,7 +661,7 @@ impl Slack {
                     user: inbound.user.clone(),
                     ..Origin::default()
                 };
-                self.run(inbound, origin).await;
+                self.run_recorded(inbound, origin, Some(key)).await;
                 None
             }
         }

@@ -564,3 +564,51 @@ async fn web_api_errors_and_rate_limits() {
         .unwrap();
     assert!(start.elapsed() < Duration::from_secs(3));
 }
+
+/// An acknowledged event whose replica stops before answering it (its handler never returns,
+/// as if the process had died) is answered once by another replica on the same store, after
+/// the event's lease; Slack's retry of it through that replica is not a second answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_acknowledged_event_is_answered_by_another_replica_when_its_own_stops() {
+    let double = Double::start().await;
+    let shared = store();
+    let stuck = Arc::new(Stub {
+        heard: std::sync::Mutex::new(Vec::new()),
+        delay: Duration::from_secs(3600),
+        answer: Box::new(|_| vec![]),
+    });
+    let a = serve(stuck.clone(), shared.clone(), &double).await;
+    let answering = echo();
+    let b = serve(answering.clone(), shared.clone(), &double).await;
+    for s in [&a.slack, &b.slack] {
+        s.set_event_lease(Duration::from_millis(400));
+    }
+    let event = mention("E-TAKEN", "C1", "U1", "sqs list-queues", "1.000001");
+    assert_eq!(a.event(&event, &[]).await.status, 200);
+    let retry = [
+        ("x-slack-retry-num", "1"),
+        ("x-slack-retry-reason", "http_timeout"),
+    ];
+    assert_eq!(b.event(&event, &retry).await.status, 200);
+    // Replica A heard it and hangs; B does not answer the retry, but takes the event over
+    // once A's lease ran out.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while double.calls_to("chat.postMessage").is_empty() {
+        assert!(Instant::now() < deadline, "no replica took the event over");
+        b.slack.sweep_once().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    b.idle().await;
+    assert_eq!(stuck.heard().len(), 1, "replica A had it first");
+    assert_eq!(answering.heard().len(), 1, "B answered it once");
+    let posts = double.calls_to("chat.postMessage");
+    assert_eq!(posts.len(), 1);
+    assert_eq!(posts[0].body["thread_ts"], "1.000001");
+    assert_eq!(posts[0].body["channel"], "C1");
+    // Answered events are done: later sweeps, on either replica, leave them.
+    a.slack.sweep_once().await;
+    b.slack.sweep_once().await;
+    b.idle().await;
+    assert_eq!(answering.heard().len(), 1);
+    assert_eq!(double.calls_to("chat.postMessage").len(), 1);
+}

@@ -354,6 +354,19 @@ impl AsyncStore {
             .await
     }
 
+    pub async fn inbox_put_held(
+        &self,
+        item: (&str, &str, &str),
+        holder: &str,
+        lease_until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<bool> {
+        let (kind, id, payload) = (item.0.to_owned(), item.1.to_owned(), item.2.to_owned());
+        let holder = holder.to_owned();
+        self.call(move |s| s.inbox_put_held(&kind, &id, &payload, &holder, lease_until, now))
+            .await
+    }
+
     pub async fn inbox_claim(
         &self,
         holder: &str,

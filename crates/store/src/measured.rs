@@ -268,6 +268,21 @@ impl Store for Measured {
         timed("inbox_put", || self.inner.inbox_put(kind, id, payload, now))
     }
 
+    fn inbox_put_held(
+        &self,
+        kind: &str,
+        id: &str,
+        payload: &str,
+        holder: &str,
+        lease_until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<bool> {
+        timed("inbox_put_held", || {
+            self.inner
+                .inbox_put_held(kind, id, payload, holder, lease_until, now)
+        })
+    }
+
     fn inbox_claim(
         &self,
         holder: &str,

@@ -209,6 +209,19 @@ pub trait Store: Send + Sync {
     /// delivery is recorded once. `id` is unique across kinds.
     fn inbox_put(&self, kind: &str, id: &str, payload: &str, now: UnixMillis) -> Result<bool>;
 
+    /// Like [`Store::inbox_put`], for an input the receiving replica processes itself at
+    /// once: recorded already claimed by `holder` until `lease_until` (one attempt), so no
+    /// other replica takes it unless the lease runs out (the receiver died mid-way).
+    fn inbox_put_held(
+        &self,
+        kind: &str,
+        id: &str,
+        payload: &str,
+        holder: &str,
+        lease_until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<bool>;
+
     /// Hands `holder` up to `limit` items that are not done and whose lease is free or
     /// expired at `now`, oldest first, leased to it until `lease_until`, each with its
     /// claim count (`attempts`) incremented. While a lease runs, no other call gets that

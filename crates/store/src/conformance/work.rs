@@ -226,3 +226,45 @@ pub fn inbox_claims_never_shared(s: &dyn Store) {
         }
     }
 }
+
+/// An input put already held by its receiver: nobody else claims it while the lease runs;
+/// the holder marks it done; once the lease ran out (the receiver died) another claims it,
+/// with a second attempt, and the first holder can no longer mark it done.
+pub fn inbox_held_by_its_receiver(s: &dyn Store) {
+    let p = format!("{}-", unique_workspace());
+    let id = |n: u32| format!("{p}{n}");
+    assert!(s
+        .inbox_put_held("slack.event", &id(1), "one", "A", T0 + 100, T0)
+        .unwrap());
+    assert!(
+        !s.inbox_put_held("slack.event", &id(1), "retry", "B", T0 + 100, T0 + 1)
+            .unwrap(),
+        "a retry through another replica is recorded once"
+    );
+    assert!(!s.inbox_put("slack.event", &id(1), "retry", T0 + 1).unwrap());
+    assert!(
+        mine(s.inbox_claim("B", 10, T0 + 200, T0 + 50).unwrap(), &p).is_empty(),
+        "held by its receiver"
+    );
+    assert!(s.inbox_done(&id(1), "A", T0 + 60).unwrap());
+
+    assert!(s
+        .inbox_put_held("slack.event", &id(2), "two", "A", T0 + 100, T0 + 70)
+        .unwrap());
+    let taken = mine(s.inbox_claim("B", 10, T0 + 300, T0 + 100).unwrap(), &p);
+    assert_eq!(
+        taken.len(),
+        1,
+        "the done item is never claimed; the lapsed one is"
+    );
+    assert_eq!(
+        (taken[0].id.as_str(), taken[0].attempts),
+        (id(2).as_str(), 2)
+    );
+    assert_eq!(taken[0].payload, "two");
+    assert!(
+        !s.inbox_done(&id(2), "A", T0 + 110).unwrap(),
+        "the first holder lost it"
+    );
+    assert!(s.inbox_done(&id(2), "B", T0 + 120).unwrap());
+}

@@ -411,6 +411,20 @@ impl Store for PostgresStore {
     fn inbox_put(&self, kind: &str, id: &str, payload: &str, now: UnixMillis) -> Result<bool> {
         self.with("inbox_put", |c| work::inbox_put(c, kind, id, payload, now))
     }
+    fn inbox_put_held(
+        &self,
+        kind: &str,
+        id: &str,
+        payload: &str,
+        holder: &str,
+        lease_until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<bool> {
+        let item = (kind, id, payload);
+        self.with("inbox_put_held", |c| {
+            work::inbox_put_held(c, item, holder, lease_until, now)
+        })
+    }
     fn inbox_claim(
         &self,
         holder: &str,

@@ -51,6 +51,24 @@ pub(super) fn inbox_put(
     .map(|n| n == 1)
 }
 
+pub(super) fn inbox_put_held(
+    c: &mut Lease<'_>,
+    item: (&str, &str, &str),
+    holder: &str,
+    lease_until: UnixMillis,
+    now: UnixMillis,
+) -> Result<bool> {
+    let (kind, id, payload) = item;
+    c.execute(
+        "inbox_put_held",
+        "INSERT INTO inbox (id, kind, payload, created_at, attempts, holder, lease_until)
+         VALUES ($1, $2, $3, $4, 1, $5, $6)
+         ON CONFLICT (id) DO NOTHING",
+        &[&id, &kind, &payload.as_bytes(), &now, &holder, &lease_until],
+    )
+    .map(|n| n == 1)
+}
+
 /// The oldest claimable items not locked by another claimer right now (`FOR UPDATE SKIP
 /// LOCKED`) are leased in the same statement. A row another claimer has just committed is
 /// re-checked against its new lease and skipped, so no item is handed out twice.

@@ -303,6 +303,18 @@ impl Store for SqliteStore {
     fn inbox_put(&self, kind: &str, id: &str, payload: &str, now: UnixMillis) -> Result<bool> {
         work::inbox_put(&self.lock(), kind, id, payload, now)
     }
+    fn inbox_put_held(
+        &self,
+        kind: &str,
+        id: &str,
+        payload: &str,
+        holder: &str,
+        lease_until: UnixMillis,
+        now: UnixMillis,
+    ) -> Result<bool> {
+        let item = (kind, id, payload);
+        work::inbox_put_held(&self.lock(), item, holder, lease_until, now)
+    }
     fn inbox_claim(
         &self,
         holder: &str,

@@ -59,6 +59,25 @@ pub(super) fn inbox_put(
     .map(|n| n == 1)
 }
 
+pub(super) fn inbox_put_held(
+    conn: &Connection,
+    item: (&str, &str, &str),
+    holder: &str,
+    lease_until: UnixMillis,
+    now: UnixMillis,
+) -> Result<bool> {
+    let (kind, id, payload) = item;
+    exec(
+        conn,
+        "inbox_put_held",
+        "INSERT INTO inbox (id, kind, payload, created_at, attempts, holder, lease_until)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6)
+         ON CONFLICT (id) DO NOTHING",
+        params![id, kind, payload, now, holder, lease_until],
+    )
+    .map(|n| n == 1)
+}
+
 /// One `UPDATE … WHERE id IN (oldest claimable) RETURNING`: SQLite runs it under its write
 /// lock, so two claimers (threads or processes) never get the same item.
 pub(super) fn inbox_claim(
