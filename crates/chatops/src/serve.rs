@@ -127,6 +127,7 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             .await
             .map_err(std::io::Error::other)?;
         let store_for_leases = store.clone();
+        let pool_gauges = crate::telemetry::spawn_pool_gauges(store.clone(), stop.clone());
         let shared_store = shares_store(&config);
         let turns = Arc::new(InFlight::default());
         let handler: Arc<dyn Handler> =
@@ -145,6 +146,7 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             stop: stop.clone(),
             ..Running::default()
         };
+        running.spawned("store pool gauges", pool_gauges);
         running.spawned(
             "metrics upkeep",
             crate::telemetry::spawn_upkeep(metrics, stop.clone()),
@@ -435,6 +437,9 @@ async fn start_slack(
         tokens = tokens.with_installations(installer.installations().clone());
     }
     let slack = slack::Slack::with_tokens(settings, handler, store, tokens);
+    if let Some(lease) = event_lease_from_env() {
+        slack.set_event_lease(lease);
+    }
     running.router = std::mem::take(&mut running.router).merge(slack.router());
     // Socket Mode (no public URL): the same handling, fed by Slack's WebSocket.
     running.socket = std::env::var("SLACK_APP_TOKEN")
@@ -522,6 +527,24 @@ impl OAuthSetup {
                 eprintln!("warning: Slack install is off: {e}");
                 None
             }
+        }
+    }
+}
+
+/// `CHATOPS_SLACK_EVENT_LEASE_SECONDS`: how long an acknowledged Slack event stays the
+/// receiving replica's before another may answer it (default 300: longer than a command may
+/// run). Shorter means faster recovery after a crash, and a risk of a slow command answered
+/// twice.
+fn event_lease_from_env() -> Option<Duration> {
+    let raw = std::env::var("CHATOPS_SLACK_EVENT_LEASE_SECONDS").ok()?;
+    match raw.trim().parse::<u64>() {
+        Ok(s) if s > 0 => Some(Duration::from_secs(s)),
+        _ => {
+            eprintln!(
+                "warning: CHATOPS_SLACK_EVENT_LEASE_SECONDS is {raw:?}, not a number of seconds; \
+                 the default (300) applies"
+            );
+            None
         }
     }
 }

@@ -15,6 +15,7 @@
 //! internet; when `CHATOPS_METRICS_TOKEN` is set, a scrape must send
 //! `Authorization: Bearer <token>`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -73,6 +74,31 @@ pub fn spawn_upkeep(
                 _ = stop.cancelled() => break,
                 _ = tick.tick() => handle.run_upkeep(),
             }
+        }
+    })
+}
+
+/// Connections of the store's pool, by `state` (in_use, idle, max); PostgreSQL only.
+pub const POOL_CONNECTIONS: &str = "chatops_store_pool_connections";
+
+/// Samples the store's pool every 5 s into [`POOL_CONNECTIONS`], until `stop`.
+pub fn spawn_pool_gauges(
+    store: Arc<dyn store::Store>,
+    stop: CancellationToken,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(5));
+        loop {
+            tokio::select! {
+                _ = stop.cancelled() => break,
+                _ = tick.tick() => {}
+            }
+            let Some(u) = store.pool_usage() else {
+                break;
+            };
+            metrics::gauge!(POOL_CONNECTIONS, "state" => "in_use").set(u.in_use as f64);
+            metrics::gauge!(POOL_CONNECTIONS, "state" => "idle").set(u.idle as f64);
+            metrics::gauge!(POOL_CONNECTIONS, "state" => "max").set(u.max as f64);
         }
     })
 }

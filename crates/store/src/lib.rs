@@ -49,6 +49,15 @@ pub use postgres::{PostgresOptions, PostgresStore};
 pub use pubsub::{Sink, Subscription};
 pub use sqlite::SqliteStore;
 pub use store::Store;
+
+/// Connections of a backend's pool at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub in_use: usize,
+    pub idle: usize,
+    /// The most the pool opens.
+    pub max: usize,
+}
 pub use types::{
     Alias, AuditEntry, AuditFilter, AuditOrder, AuditRecord, ChannelState, InboxItem, NewPending,
     PendingCommand, PendingState, PendingUpdate, Transition, UnixMillis, Waiting,

@@ -310,4 +310,8 @@ impl Store for Measured {
     fn subscribe(&self, topic: &str, sink: Sink) -> Result<Subscription> {
         timed("subscribe", || self.inner.subscribe(topic, sink))
     }
+
+    fn pool_usage(&self) -> Option<crate::PoolUsage> {
+        self.inner.pool_usage()
+    }
 }

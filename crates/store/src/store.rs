@@ -255,4 +255,9 @@ pub trait Store: Send + Sync {
     /// Calls `sink` with every payload published on `topic` from now on (once this returns,
     /// a publish anywhere reaches it), until the returned [`Subscription`] is dropped.
     fn subscribe(&self, topic: &str, sink: Sink) -> Result<Subscription>;
+
+    /// How full the connection pool is, for backends that have one (a metric).
+    fn pool_usage(&self) -> Option<crate::PoolUsage> {
+        None
+    }
 }

@@ -455,6 +455,10 @@ impl Store for PostgresStore {
         check_topic(topic)?;
         self.listener.subscribe(topic, sink)
     }
+
+    fn pool_usage(&self) -> Option<crate::PoolUsage> {
+        Some(self.pool.usage())
+    }
 }
 
 #[cfg(test)]

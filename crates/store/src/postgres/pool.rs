@@ -159,6 +159,16 @@ impl Pool {
     pub(crate) fn open_connections(&self) -> usize {
         self.lock().open
     }
+
+    /// How full the pool is now.
+    pub(crate) fn usage(&self) -> crate::PoolUsage {
+        let state = self.lock();
+        crate::PoolUsage {
+            in_use: state.open.saturating_sub(state.idle.len()),
+            idle: state.idle.len(),
+            max: self.size,
+        }
+    }
 }
 
 /// A checked-out connection; goes back to the pool when dropped, unless it broke.
