@@ -18,7 +18,6 @@ use common::web::Server;
 use common::{recording_proxy, Moto};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
@@ -616,4 +615,258 @@ fn events_and_presses_spread_over_three_replicas_are_answered_and_run_once() {
     }
     assert_eq!(c.panics(), Vec::<String>::new());
     eprintln!("spread over three replicas: {:?}", started.elapsed());
+}
+
+/// Replica 0 is SIGKILLed right after a burst, while some of the events it acked are still
+/// being processed; a new replica is started. Events sent after the kill (redelivered to a
+/// live replica when they hit the dead one, as Slack does when no ack comes) are answered
+/// once; confirmations posted by the dead replica can be run on the others; nothing is
+/// answered or written twice. Events the dead replica had acked but not finished may be lost
+/// (no inbox yet): counted and printed, and required by the ignored test below.
+#[test]
+fn a_replica_killed_mid_run_loses_nothing_sent_after_and_doubles_nothing() {
+    let started = Instant::now();
+    let mut c = Cluster::start("replicas-kill", 3, false);
+    let mut dice = Dice::new();
+    let pool = c.live();
+    let before_reads = reads("K", 0, 9);
+    let before_writes = writes("K", 100, 3);
+    for t in before_reads
+        .iter()
+        .chain(before_writes.iter().map(|(t, _)| t))
+    {
+        deliver(&c, &mut dice, t, &pool, false);
+    }
+    if let Some(victim) = c.replicas[0].take() {
+        victim.kill();
+    }
+    // Sent to any of the three, the dead one included: Slack redelivers what was not acked.
+    let after_reads = reads("K", 200, 6);
+    let after_writes = writes("K", 300, 3);
+    for t in after_reads
+        .iter()
+        .chain(after_writes.iter().map(|(t, _)| t))
+    {
+        deliver(&c, &mut dice, t, &pool, false);
+    }
+    let fresh = c.add_replica();
+    let pool: Vec<usize> = c.live();
+    assert!(pool.contains(&fresh) && !pool.contains(&0));
+    let late_reads = reads("K", 400, 6);
+    let late_writes = writes("K", 500, 3);
+    for t in late_reads.iter().chain(late_writes.iter().map(|(t, _)| t)) {
+        deliver(&c, &mut dice, t, &pool, true);
+    }
+
+    let sent_after: Vec<&Typed> = after_reads
+        .iter()
+        .chain(&late_reads)
+        .chain(after_writes.iter().chain(&late_writes).map(|(t, _)| t))
+        .collect();
+    first_posts(&c.api, &sent_after);
+    // Run every write that got its confirmation, on the live replicas (the fresh one too).
+    let calls = c.api.calls();
+    let mut pressed = Vec::new();
+    for (t, queue) in before_writes
+        .iter()
+        .chain(&after_writes)
+        .chain(&late_writes)
+    {
+        if let Some(post) = posts_in(&calls, &t.thread).first() {
+            let (at, _) = dice.two(&pool);
+            assert_eq!(press(&c, at, post, &format!("k{}", t.thread)), 200);
+            pressed.push((t, queue));
+        }
+    }
+    wait_for("a result for every Run", Duration::from_secs(60), || {
+        let calls = c.api.calls();
+        pressed
+            .iter()
+            .all(|(t, _)| posts_in(&calls, &t.thread).len() >= 2)
+            .then_some(())
+    });
+    let calls = settle(&c.api, Duration::from_millis(1500));
+
+    for t in &sent_after {
+        let n = posts_in(&calls, &t.thread).len();
+        let want = if t.line.contains("create-queue") {
+            2
+        } else {
+            1
+        };
+        assert_eq!(n, want, "{} sent after the kill: answered once", t.line);
+    }
+    let mut lost = Vec::new();
+    for t in before_reads
+        .iter()
+        .chain(before_writes.iter().map(|(t, _)| t))
+    {
+        let n = posts_in(&calls, &t.thread).len();
+        assert!(
+            n <= 2,
+            "{} sent before the kill: never doubled ({n})",
+            t.line
+        );
+        if n == 0 {
+            lost.push(t.line.clone());
+        }
+    }
+    for (t, queue) in &pressed {
+        assert_eq!(c.writes_of(queue), 1, "{} reached AWS once", t.line);
+    }
+    for (t, queue) in before_writes
+        .iter()
+        .chain(&after_writes)
+        .chain(&late_writes)
+    {
+        assert!(c.writes_of(queue) <= 1, "{}: never twice", t.line);
+    }
+    assert_eq!(c.panics(), Vec::<String>::new());
+    eprintln!(
+        "killed mid-run: {} of {} events acked before the kill were never answered (in flight \
+         on the killed replica); {:?}",
+        lost.len(),
+        before_reads.len() + before_writes.len(),
+        started.elapsed()
+    );
+}
+
+/// What issue 14 asks for and the product does not do yet: an event acked by a replica that
+/// dies before answering is picked up by another one.
+#[test]
+#[ignore = "acked Slack events in flight on a SIGKILLed replica are lost: serve marks the event id and answers in a spawned task, with no inbox or lease for another replica to take it over (issue 14, item 3)"]
+fn events_acked_by_a_replica_that_dies_are_answered_by_another() {
+    let c = Cluster::start("replicas-inflight", 2, false);
+    let mut c = c;
+    let burst = reads("I", 0, 8);
+    let addr = c.slack_addr(0).expect("replica 0");
+    for t in &burst {
+        assert_eq!(post_event(&addr, &t.body, false), 200, "{} acked", t.line);
+    }
+    if let Some(victim) = c.replicas[0].take() {
+        victim.kill();
+    }
+    first_posts(&c.api, &burst.iter().collect::<Vec<_>>());
+    let calls = settle(&c.api, Duration::from_millis(1500));
+    for t in &burst {
+        assert_eq!(
+            posts_in(&calls, &t.thread).len(),
+            1,
+            "{} answered once",
+            t.line
+        );
+    }
+}
+
+/// PostgreSQL cut off under two replicas (every connection dropped, new ones refused), then
+/// back: `/readyz` says 503 naming the store while it is gone, requests fail cleanly or wait,
+/// nothing panics or exits, and a command is answered again after the restore without
+/// restarting anything.
+#[test]
+fn the_database_going_away_and_back_needs_no_restart() {
+    let c = Cluster::start("replicas-pg-down", 2, true);
+    let pg = c._pg.as_ref().expect("proxied");
+    let web: Vec<String> = c
+        .replicas
+        .iter()
+        .flatten()
+        .map(|s| s.addr.to_string())
+        .collect();
+    let mut dice = Dice::new();
+    let pool = c.live();
+    let before = reads("P", 0, 2);
+    for t in &before {
+        deliver(&c, &mut dice, t, &pool, true);
+    }
+    first_posts(&c.api, &before.iter().collect::<Vec<_>>());
+    for addr in &web {
+        assert_eq!(
+            common::http_get(addr, "/readyz", &[]).0,
+            200,
+            "{addr} ready"
+        );
+    }
+
+    pg.cut();
+    for addr in &web {
+        let body = wait_for(
+            "/readyz to fail while the database is down",
+            Duration::from_secs(30),
+            || match common::http_get(addr, "/readyz", &[]) {
+                (503, body) => Some(body),
+                _ => None,
+            },
+        );
+        assert!(body.contains("store"), "the answer names the store: {body}");
+        eprintln!(
+            "{addr} /readyz while the database is down: 503 {}",
+            body.trim()
+        );
+    }
+    // Requests during the outage: acked (or refused with an error status), never a hang or
+    // a crash.
+    let during = reads("P", 100, 2);
+    for (i, t) in during.iter().enumerate() {
+        let addr = c.slack_addr(pool[i % pool.len()]).expect("live");
+        let asked = Instant::now();
+        let status = post_event(&addr, &t.body, false);
+        assert!(
+            status == 200 || (500..600).contains(&status),
+            "a clean answer during the outage, not {status}"
+        );
+        eprintln!(
+            "event during the outage: {status} after {:?}",
+            asked.elapsed()
+        );
+    }
+    for addr in &web {
+        assert_eq!(
+            common::http_get(addr, "/healthz", &[]).0,
+            200,
+            "{addr} alive"
+        );
+    }
+
+    pg.restore();
+    let restored = Instant::now();
+    for addr in &web {
+        wait_for(
+            "/readyz to pass again after the database is back",
+            Duration::from_secs(60),
+            || (common::http_get(addr, "/readyz", &[]).0 == 200).then_some(()),
+        );
+    }
+    let ready_after = restored.elapsed();
+    let after = reads("P", 200, 2);
+    for (i, t) in after.iter().enumerate() {
+        let addr = c.slack_addr(pool[i % pool.len()]).expect("live");
+        assert_eq!(post_event(&addr, &t.body, false), 200, "{} acked", t.line);
+    }
+    first_posts(&c.api, &after.iter().collect::<Vec<_>>());
+    let answered_after = restored.elapsed();
+    let calls = settle(&c.api, Duration::from_millis(1000));
+    for t in before.iter().chain(&after) {
+        assert_eq!(
+            posts_in(&calls, &t.thread).len(),
+            1,
+            "{} answered once",
+            t.line
+        );
+    }
+    for t in &during {
+        let answers: Vec<String> = calls
+            .iter()
+            .filter(|c| c.method.starts_with("chat.post") && c.body["thread_ts"] == t.thread)
+            .map(|c| c.body["text"].to_string())
+            .collect();
+        let n = answers.len();
+        eprintln!("event during the outage: {n} answer(s): {answers:?}");
+        assert!(n <= 1, "{} never answered twice", t.line);
+    }
+    assert_eq!(c.panics(), Vec::<String>::new());
+    assert_eq!(c.live().len(), 2);
+    eprintln!(
+        "database back: every replica ready after {ready_after:?}, a command answered after \
+         {answered_after:?}"
+    );
 }
