@@ -775,10 +775,12 @@ fn the_database_going_away_and_back_needs_no_restart() {
     let mut dice = Dice::new();
     let pool = c.live();
     let before = reads("P", 0, 2);
-    for t in &before {
+    let (write, queue) = writes("P", 50, 1).remove(0);
+    for t in before.iter().chain([&write]) {
         deliver(&c, &mut dice, t, &pool, true);
     }
     first_posts(&c.api, &before.iter().collect::<Vec<_>>());
+    let confirmation = first_posts(&c.api, &[&write]).remove(0);
     for addr in &web {
         assert_eq!(
             common::http_get(addr, "/readyz", &[]).0,
@@ -819,6 +821,20 @@ fn the_database_going_away_and_back_needs_no_restart() {
             asked.elapsed()
         );
     }
+    // Run pressed while the claim cannot be recorded: nothing is sent to AWS.
+    assert_eq!(press(&c, pool[0], &confirmation, "p-during"), 200);
+    let note = wait_for(
+        "a note to the presser during the outage",
+        Duration::from_secs(30),
+        || {
+            c.api
+                .calls()
+                .into_iter()
+                .find(|x| x.method == "chat.postEphemeral" && x.body["thread_ts"] == write.thread)
+        },
+    );
+    eprintln!("Run pressed during the outage: {}", note.body["text"]);
+    assert_eq!(c.writes_of(&queue), 0, "no write without a recorded claim");
     for addr in &web {
         assert_eq!(
             common::http_get(addr, "/healthz", &[]).0,
@@ -844,6 +860,11 @@ fn the_database_going_away_and_back_needs_no_restart() {
     }
     first_posts(&c.api, &after.iter().collect::<Vec<_>>());
     let answered_after = restored.elapsed();
+    // The same confirmation runs once now, on the other replica.
+    assert_eq!(press(&c, pool[1], &confirmation, "p-after"), 200);
+    wait_for("the Run after the restore", Duration::from_secs(30), || {
+        (posts_in(&c.api.calls(), &write.thread).len() >= 2).then_some(())
+    });
     let calls = settle(&c.api, Duration::from_millis(1000));
     for t in before.iter().chain(&after) {
         assert_eq!(
@@ -863,6 +884,12 @@ fn the_database_going_away_and_back_needs_no_restart() {
         eprintln!("event during the outage: {n} answer(s): {answers:?}");
         assert!(n <= 1, "{} never answered twice", t.line);
     }
+    assert_eq!(
+        posts_in(&calls, &write.thread).len(),
+        2,
+        "confirmed, then run once"
+    );
+    assert_eq!(c.writes_of(&queue), 1, "{} reached AWS once", write.line);
     assert_eq!(c.panics(), Vec::<String>::new());
     assert_eq!(c.live().len(), 2);
     eprintln!(
