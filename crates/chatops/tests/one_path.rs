@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::slack_api::{post_to_slack, ApiCall, SlackApi, BOT_USER};
+use common::slack_api::{post_to_slack, run_control, url_encode, ApiCall, SlackApi, BOT_USER};
 use common::web::{next, plain, run_button, send, Server, Socket};
 use common::{recording_proxy, Moto};
 use serde_json::{json, Value};
@@ -296,21 +296,6 @@ fn slack_step(call: &ApiCall) -> Step {
     chat_step(&text, code, has_run)
 }
 
-/// The Run button of a posted message: (block id, action id, value).
-fn run_control(call: &ApiCall) -> Option<(Value, Value, Value)> {
-    call.body["blocks"].as_array()?.iter().find_map(|b| {
-        b["elements"].as_array()?.iter().find_map(|e| {
-            (e["type"] == "button" && e["text"]["text"] == "Run").then(|| {
-                (
-                    b["block_id"].clone(),
-                    e["action_id"].clone(),
-                    e["value"].clone(),
-                )
-            })
-        })
-    })
-}
-
 fn signed_post(addr: &str, path: &str, ctype: &str, body: &str) -> u16 {
     let ts = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -397,17 +382,6 @@ fn last_post(api: &SlackApi, n: usize) -> ApiCall {
         .filter(|c| c.method.starts_with("chat.post"))
         .nth(n - 1)
         .expect("posted")
-}
-
-fn url_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

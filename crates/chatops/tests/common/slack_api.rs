@@ -163,3 +163,108 @@ pub fn post_to_slack(
     .expect("send");
     super::read_answer(&mut s)
 }
+
+/// Posts `body` to `addr` signed now with `secret`, as Slack does; with `retry`, Slack's
+/// redelivery headers (`X-Slack-Retry-Num`, `X-Slack-Retry-Reason`). The status, or 0 when
+/// nobody answers (a dead replica): never panics, so a caller can redeliver elsewhere.
+pub fn signed_post(
+    secret: &str,
+    addr: &str,
+    path: &str,
+    ctype: &str,
+    body: &str,
+    retry: Option<(u32, &str)>,
+) -> u16 {
+    use std::io::Write;
+    let ts = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        .to_string();
+    let sig = slack::sign(secret, &ts, body.as_bytes());
+    let Ok(mut s) = std::net::TcpStream::connect(addr) else {
+        return 0;
+    };
+    if s.set_read_timeout(Some(Duration::from_secs(30))).is_err() {
+        return 0;
+    }
+    let retry = retry.map_or(String::new(), |(n, why)| {
+        format!("X-Slack-Retry-Num: {n}\r\nX-Slack-Retry-Reason: {why}\r\n")
+    });
+    let sent = write!(
+        s,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: {ctype}\r\nX-Slack-Request-Timestamp: {ts}\r\nX-Slack-Signature: {sig}\r\n{retry}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    if sent.is_err() {
+        return 0;
+    }
+    super::read_answer(&mut s).0
+}
+
+/// An Events API `app_mention` of the bot by `user` in channel `C0001` of team `T0001`, with
+/// Slack's encoding of `&`, `<` and `>`; the answer goes to the thread `ts`.
+pub fn mention_event(event_id: &str, ts: &str, user: &str, line: &str) -> String {
+    let text = line
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    json!({
+        "token": "x", "team_id": "T0001", "api_app_id": "A1", "type": "event_callback",
+        "event_id": event_id, "event_time": 1_700_000_000,
+        "authorizations": [{"team_id": "T0001", "user_id": BOT_USER, "is_bot": true}],
+        "event": {"type": "app_mention", "user": user, "channel": "C0001", "ts": ts,
+                  "event_ts": ts, "text": format!("<@{BOT_USER}> {text}")},
+    })
+    .to_string()
+}
+
+/// The Run button of a posted message: (block id, action id, value).
+pub fn run_control(call: &ApiCall) -> Option<(Value, Value, Value)> {
+    call.body["blocks"].as_array()?.iter().find_map(|b| {
+        b["elements"].as_array()?.iter().find_map(|e| {
+            (e["type"] == "button" && e["text"]["text"] == "Run").then(|| {
+                (
+                    b["block_id"].clone(),
+                    e["action_id"].clone(),
+                    e["value"].clone(),
+                )
+            })
+        })
+    })
+}
+
+/// The interactivity form (`payload=…`) of `user` pressing Run on `post` (a message posted in
+/// channel `C0001` of team `T0001`), with Slack's `trigger_id`; `None` without a Run button.
+pub fn run_press(
+    post: &ApiCall,
+    user: &str,
+    trigger_id: &str,
+    response_url: &str,
+) -> Option<String> {
+    let (block, action, value) = run_control(post)?;
+    let payload = json!({
+        "type": "block_actions", "user": {"id": user, "team_id": "T0001"},
+        "api_app_id": "A1", "token": "x", "trigger_id": trigger_id,
+        "team": {"id": "T0001"}, "channel": {"id": "C0001"},
+        "container": {"type": "message", "message_ts": post.ts, "channel_id": "C0001"},
+        "message": {"type": "message", "ts": post.ts, "thread_ts": post.body["thread_ts"],
+                    "user": BOT_USER, "blocks": post.body["blocks"]},
+        "response_url": response_url,
+        "actions": [{"type": "button", "block_id": block, "action_id": action,
+                     "value": value, "action_ts": "1.1"}],
+    });
+    Some(format!("payload={}", url_encode(&payload.to_string())))
+}
+
+/// Percent-encoding of everything but RFC 3986's unreserved characters.
+pub fn url_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
