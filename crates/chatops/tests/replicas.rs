@@ -329,6 +329,8 @@ fn start_replica(cfg: &Path, api: &str) -> Server {
             ("SLACK_SIGNING_SECRET", SECRET),
             ("SLACK_API_URL", api),
             ("RUST_LOG", "info"),
+            // An event acked by a replica that dies is answered by another after this.
+            ("CHATOPS_SLACK_EVENT_LEASE_SECONDS", "2"),
         ],
     )
 }
@@ -621,8 +623,8 @@ fn events_and_presses_spread_over_three_replicas_are_answered_and_run_once() {
 /// being processed; a new replica is started. Events sent after the kill (redelivered to a
 /// live replica when they hit the dead one, as Slack does when no ack comes) are answered
 /// once; confirmations posted by the dead replica can be run on the others; nothing is
-/// answered or written twice. Events the dead replica had acked but not finished may be lost
-/// (no inbox yet): counted and printed, and required by the ignored test below.
+/// answered or written twice. Events the dead replica had acked but not finished are answered
+/// by another replica once their lease (2 s here) ran out.
 #[test]
 fn a_replica_killed_mid_run_loses_nothing_sent_after_and_doubles_nothing() {
     let started = Instant::now();
@@ -664,6 +666,12 @@ fn a_replica_killed_mid_run_loses_nothing_sent_after_and_doubles_nothing() {
         .chain(after_writes.iter().chain(&late_writes).map(|(t, _)| t))
         .collect();
     first_posts(&c.api, &sent_after);
+    // What the dead replica had acked is answered by the others once its lease ran out.
+    let sent_before: Vec<&Typed> = before_reads
+        .iter()
+        .chain(before_writes.iter().map(|(t, _)| t))
+        .collect();
+    first_posts(&c.api, &sent_before);
     // Run every write that got its confirmation, on the live replicas (the fresh one too).
     let calls = c.api.calls();
     let mut pressed = Vec::new();
@@ -711,6 +719,11 @@ fn a_replica_killed_mid_run_loses_nothing_sent_after_and_doubles_nothing() {
             lost.push(t.line.clone());
         }
     }
+    assert_eq!(
+        lost,
+        Vec::<String>::new(),
+        "acked before the kill and never answered"
+    );
     for (t, queue) in &pressed {
         assert_eq!(c.writes_of(queue), 1, "{} reached AWS once", t.line);
     }
@@ -731,10 +744,9 @@ fn a_replica_killed_mid_run_loses_nothing_sent_after_and_doubles_nothing() {
     );
 }
 
-/// What issue 14 asks for and the product does not do yet: an event acked by a replica that
-/// dies before answering is picked up by another one.
+/// An event acked by a replica that dies before answering is answered by another one (the
+/// inbox: recorded before the ack, held by the receiver under a lease).
 #[test]
-#[ignore = "acked Slack events in flight on a SIGKILLed replica are lost: serve marks the event id and answers in a spawned task, with no inbox or lease for another replica to take it over (issue 14, item 3)"]
 fn events_acked_by_a_replica_that_dies_are_answered_by_another() {
     let c = Cluster::start("replicas-inflight", 2, false);
     let mut c = c;
