@@ -8,12 +8,12 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::notices::{alarm, aws_file, config, custom, TOPIC};
+use common::notices::{alarm, aws_file, config, custom, post_sns, TOPIC};
 use common::slack_api::SlackApi;
 use common::web::{drain, plain, until, Server};
 use common::{aws, Moto};
@@ -33,33 +33,6 @@ fn guardduty() -> String {
     .to_string()
 }
 
-/// `POST /sns` with a JSON body as SNS sends it; returns status and body.
-fn post_sns(addr: &str, body: &str, kind: Option<&str>) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
-    let kind = kind
-        .map(|k| format!("x-amz-sns-message-type: {k}\r\n"))
-        .unwrap_or_default();
-    write!(
-        s,
-        "POST /sns HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain; charset=UTF-8\r\n{kind}\
-         User-Agent: Amazon Simple Notification Service Agent\r\nContent-Length: {}\r\n\
-         Connection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut out = String::new();
-    let _ = s.read_to_string(&mut out);
-    let status = out
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (
-        status,
-        out.split("\r\n\r\n").nth(1).unwrap_or("").to_string(),
-    )
-}
 
 /// A TCP listener that records every connection's first bytes (a proxy that never
 /// answers): the server's outbound HTTPS requests go through it (`HTTPS_PROXY`).

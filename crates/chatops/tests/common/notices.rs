@@ -2,7 +2,10 @@
 //! Slack one) and routes, alarm and custom notification messages, and the AWS CLI with a
 //! message in a file.
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
+use std::time::Duration;
 
 use serde_json::json;
 
@@ -100,4 +103,32 @@ pub fn aws_file(moto: &Moto, dir: &Path, args: &str, content: &str) -> Out {
     let file = dir.join("aws-input.json");
     std::fs::write(&file, content).unwrap();
     aws(moto, &args.replace("{file}", &file.display().to_string()))
+}
+
+/// `POST /sns` with a JSON body as SNS sends it; returns status and body.
+pub fn post_sns(addr: &str, body: &str, kind: Option<&str>) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let kind = kind
+        .map(|k| format!("x-amz-sns-message-type: {k}\r\n"))
+        .unwrap_or_default();
+    write!(
+        s,
+        "POST /sns HTTP/1.1\r\nHost: {addr}\r\nContent-Type: text/plain; charset=UTF-8\r\n{kind}\
+         User-Agent: Amazon Simple Notification Service Agent\r\nContent-Length: {}\r\n\
+         Connection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    let status = out
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (
+        status,
+        out.split("\r\n\r\n").nth(1).unwrap_or("").to_string(),
+    )
 }
