@@ -105,6 +105,14 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
         }
     };
     settings.history_path = history_path(&config);
+    settings.members = web_members(&config);
+    let fixed_token = std::env::var(webchat::auth::TOKEN_ENV).ok();
+    if let Some(token) = &fixed_token {
+        if let Err(e) = settings.use_token(token) {
+            eprintln!("error: {e}");
+            return exit::FAILED;
+        }
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -159,6 +167,9 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             None => handler,
         };
         if !settings.channels.is_empty() {
+            // Sessions in the shared store: signing in survives a restart and works on
+            // every replica.
+            settings.sessions.store = Some(store::AsyncStore::new(store.clone()));
             let chat = webchat::WebChat::new(web_handler, settings.clone())
                 .map_err(|e| std::io::Error::other(e.to_string()))?;
             running.router = std::mem::take(&mut running.router).merge(chat.router());
@@ -192,7 +203,11 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             {
                 running.surfaces.add(&w.name, poster.clone());
             }
-            println!("web chat: http://{local}/  token: {}", settings.token);
+            let shown = match fixed_token {
+                Some(_) => format!("from {}", webchat::auth::TOKEN_ENV),
+                None => settings.token.clone(),
+            };
+            println!("web chat: http://{local}/  token: {shown}");
         }
         if with_slack {
             println!("slack: http://{local}/slack/events  /slack/interactivity  /slack/commands");
@@ -570,6 +585,25 @@ fn history_path(config: &Config) -> Option<PathBuf> {
         }
         config::Store::Postgres(_) => None,
     }
+}
+
+/// The `[[users]]` given `channels`, each restricted to those (by web channel id).
+fn web_members(config: &Config) -> webchat::membership::Members {
+    let mut members = webchat::membership::Members::everyone();
+    for user in &config.users {
+        let Some(names) = &user.channels else {
+            continue;
+        };
+        let keys = names.iter().filter_map(|name| {
+            config
+                .channels
+                .iter()
+                .find(|c| &c.name == name)
+                .map(|c| (c.workspace.clone(), c.platform_id.clone()))
+        });
+        members.restrict(&user.name, keys);
+    }
+    members
 }
 
 /// The configuration's channels in web workspaces, as the web chat lists them.

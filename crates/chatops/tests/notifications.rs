@@ -33,7 +33,6 @@ fn guardduty() -> String {
     .to_string()
 }
 
-
 /// A TCP listener that records every connection's first bytes (a proxy that never
 /// answers): the server's outbound HTTPS requests go through it (`HTTPS_PROXY`).
 fn recording_listener() -> (String, Arc<Mutex<Vec<String>>>) {

@@ -444,6 +444,10 @@ impl Default for NotifySettings {
 pub struct User {
     pub name: String,
     pub token: String,
+    /// The web channels (`[[channels]]` names in `platform = "web"` workspaces) the user is a
+    /// member of: the only ones they see and post in. `None` (no `channels` key) is every
+    /// web channel, as before memberships existed.
+    pub channels: Option<Vec<String>>,
 }
 
 impl std::fmt::Debug for User {
@@ -451,6 +455,7 @@ impl std::fmt::Debug for User {
         f.debug_struct("User")
             .field("name", &self.name)
             .field("token", &"<redacted>")
+            .field("channels", &self.channels)
             .finish()
     }
 }

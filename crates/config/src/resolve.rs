@@ -8,7 +8,7 @@ use crate::catalog::PolicyCatalog;
 use crate::error::Reporter;
 use crate::model::{
     Account, Channel, Config, CustomPolicy, Guardrails, NotificationRoute, NotificationSource,
-    PolicyRef, Role, RoleSetting, User, Workspace,
+    Platform, PolicyRef, Role, RoleSetting, User, Workspace,
 };
 use crate::reader::{did_you_mean, Spanned};
 use crate::sections::{Head, PolicySource, RawRoute, RawSource, Sections};
@@ -337,10 +337,14 @@ pub(crate) fn resolve(
             continue;
         }
         tokens.insert(token.value.clone(), line);
+        let member_of = u
+            .channels
+            .map(|list| web_channels_of(r, list, &channel_names, &channels, &workspaces));
         if let Some(name) = u.head.name {
             users.push(User {
                 name: name.value,
                 token: token.value,
+                channels: member_of,
             });
         }
     }
@@ -368,6 +372,59 @@ pub(crate) fn resolve(
         actions,
         limits: s.limits,
     }
+}
+
+/// A `[[users]]` entry's `channels`: each a known channel, of a web workspace, listed once.
+fn web_channels_of(
+    r: &mut Reporter,
+    list: Spanned<Vec<Spanned<String>>>,
+    channel_names: &Names,
+    channels: &[Channel],
+    workspaces: &[Workspace],
+) -> Vec<String> {
+    if list.value.is_empty() {
+        r.error(
+            &list.span,
+            &list.key,
+            "no channels; expected at least one web [[channels]] name (without the `channels` key the user is a member of every web channel)",
+        );
+    }
+    let mut out: Vec<String> = Vec::new();
+    for c in list.value {
+        if out.contains(&c.value) {
+            r.error(
+                &c.span,
+                &c.key,
+                format!(
+                    "channel `{}` is listed twice; expected each channel once",
+                    c.value
+                ),
+            );
+            continue;
+        }
+        if !channel_names.check(r, &c) {
+            continue;
+        }
+        let platform = channels
+            .iter()
+            .find(|ch| ch.name == c.value)
+            .and_then(|ch| workspaces.iter().find(|w| w.name == ch.workspace))
+            .map(|w| w.platform);
+        if let Some(p) = platform.filter(|p| *p != Platform::Web) {
+            r.error(
+                &c.span,
+                &c.key,
+                format!(
+                    "channel `{}` is in a {} workspace; web chat users can only be members of channels in workspaces with platform = \"web\"",
+                    c.value,
+                    p.as_str()
+                ),
+            );
+            continue;
+        }
+        out.push(c.value);
+    }
+    out
 }
 
 /// The `[[actions]]` entries: names unique, channels known.

@@ -97,6 +97,8 @@ pub(crate) struct RawChannel {
 pub(crate) struct RawUser {
     pub head: Head,
     pub token: Option<Spanned<String>>,
+    /// `channels`: the web channels the user is a member of; `None` (no key) is all.
+    pub channels: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// Where a `[[notifications]]` entry's messages come from, with the account id its ARN or
@@ -221,7 +223,7 @@ fn allowed_keys(section: &str) -> &'static [&'static str] {
             "guardrails",
             "confirm_by",
         ],
-        "users" => &["name", "token"],
+        "users" => &["name", "token", "channels"],
         "actions" => &[
             "name",
             "button_text",
@@ -702,7 +704,12 @@ fn read_user(r: &mut Reporter, f: &Fields) -> RawUser {
             }
         },
     );
-    RawUser { head, token }
+    let channels = f.opt_str_list(r, "channels");
+    RawUser {
+        head,
+        token,
+        channels,
+    }
 }
 
 /// `[notify]`: the built-in defaults, overridden by what the file sets.

@@ -291,6 +291,17 @@ impl AsyncStore {
         self.call(move |s| s.prune_surface(before)).await
     }
 
+    pub async fn delete_surface(&self, kind: &str, key: &str) -> Result<bool> {
+        let (kind, key) = (kind.to_owned(), key.to_owned());
+        self.call(move |s| s.delete_surface(&kind, &key)).await
+    }
+
+    pub async fn prune_surface_kind(&self, kind: &str, before: UnixMillis) -> Result<usize> {
+        let kind = kind.to_owned();
+        self.call(move |s| s.prune_surface_kind(&kind, before))
+            .await
+    }
+
     // ----- chat app installations -----
 
     pub async fn put_installation(

@@ -219,6 +219,16 @@ impl Store for Measured {
         timed("prune_surface", || self.inner.prune_surface(before))
     }
 
+    fn delete_surface(&self, kind: &str, key: &str) -> Result<bool> {
+        timed("delete_surface", || self.inner.delete_surface(kind, key))
+    }
+
+    fn prune_surface_kind(&self, kind: &str, before: UnixMillis) -> Result<usize> {
+        timed("prune_surface_kind", || {
+            self.inner.prune_surface_kind(kind, before)
+        })
+    }
+
     fn put_installation(
         &self,
         surface: &str,

@@ -159,6 +159,14 @@ pub trait Store: Send + Sync {
     /// Forgets records last written before `before`; returns how many.
     fn prune_surface(&self, before: UnixMillis) -> Result<usize>;
 
+    /// Forgets the record under `(kind, key)` (e.g. a web chat session signed out, on every
+    /// replica at once); false if there was none.
+    fn delete_surface(&self, kind: &str, key: &str) -> Result<bool>;
+
+    /// Forgets the records of `kind` last written before `before` (a kind with a shorter life
+    /// than the others, e.g. expired web chat sessions); returns how many.
+    fn prune_surface_kind(&self, kind: &str, before: UnixMillis) -> Result<usize>;
+
     // ----- chat app installations -----
 
     /// Stores (or replaces) `surface`'s installation in workspace `team` (e.g. the Slack app

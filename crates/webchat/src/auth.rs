@@ -1,4 +1,5 @@
-//! Sign-in: who may use the web chat, and the sessions of those who signed in.
+//! Sign-in: who may use the web chat, and the session cookie of those who signed in (the
+//! sessions themselves are kept by [`crate::sessions`]).
 //!
 //! The web chat runs AWS commands, so it is never open to whoever reaches the port: every API
 //! and WebSocket request must carry a session cookie, and a session is only opened for a known
@@ -6,9 +7,7 @@
 //! guess leaks nothing either), and against every user, so timing tells nothing about which
 //! user or which prefix came close.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::http::header::COOKIE;
 use axum::http::HeaderMap;
@@ -21,21 +20,25 @@ use crate::SettingsError;
 pub const COOKIE_NAME: &str = "chatops_session";
 /// How long a session lasts; the browser forgets the cookie at the same time.
 pub const SESSION_TTL: Duration = Duration::from_secs(12 * 60 * 60);
-/// Sessions kept at most; the oldest goes first, so a token holder signing in in a loop cannot
-/// grow memory without bound.
-const MAX_SESSIONS: usize = 10_000;
 /// Shortest token accepted: anything shorter could be guessed.
 pub const MIN_TOKEN_LEN: usize = 16;
 
-/// Known users (by token digest) and open sessions.
+/// The environment variable that fixes the start-up token (see [`check_start_token`]), so
+/// that every replica accepts the same one.
+pub const TOKEN_ENV: &str = "CHATOPS_WEB_TOKEN";
+
+/// Known users, by token digest. (Their sessions are in [`crate::sessions`].)
 pub struct Auth {
     users: Vec<(String, [u8; 32])>,
-    sessions: Mutex<HashMap<String, Session>>,
 }
 
-struct Session {
-    user: String,
-    opened: Instant,
+/// Refuses a fixed start-up token that could be guessed or mistyped: shorter than
+/// [`MIN_TOKEN_LEN`], or with whitespace.
+pub fn check_start_token(token: &str) -> Result<(), SettingsError> {
+    if token.chars().count() < MIN_TOKEN_LEN || token.chars().any(char::is_whitespace) {
+        return Err(SettingsError::BadStartToken);
+    }
+    Ok(())
 }
 
 fn digest(token: &str) -> [u8; 32] {
@@ -69,10 +72,7 @@ impl Auth {
             }
             known.push((name.clone(), d));
         }
-        Ok(Auth {
-            users: known,
-            sessions: Mutex::new(HashMap::new()),
-        })
+        Ok(Auth { users: known })
     }
 
     /// The user whose token this is. Every user's digest is compared, whatever matched before.
@@ -86,55 +86,10 @@ impl Auth {
         }
         found
     }
-
-    /// Opens a session for `user`, returning its id (the cookie value).
-    pub fn open(&self, user: &str) -> Result<String, getrandom::Error> {
-        let id = random_hex(32)?;
-        let mut sessions = self.lock();
-        let now = Instant::now();
-        sessions.retain(|_, s| now.duration_since(s.opened) < SESSION_TTL);
-        if sessions.len() >= MAX_SESSIONS {
-            if let Some(oldest) = sessions
-                .iter()
-                .min_by_key(|(_, s)| s.opened)
-                .map(|(k, _)| k.clone())
-            {
-                sessions.remove(&oldest);
-            }
-        }
-        sessions.insert(
-            id.clone(),
-            Session {
-                user: user.to_string(),
-                opened: now,
-            },
-        );
-        Ok(id)
-    }
-
-    /// The signed-in user of a request, from its session cookie.
-    pub fn user_of(&self, headers: &HeaderMap) -> Option<String> {
-        let id = session_cookie(headers)?;
-        let sessions = self.lock();
-        let s = sessions.get(&id)?;
-        (s.opened.elapsed() < SESSION_TTL).then(|| s.user.clone())
-    }
-
-    /// Ends the request's session, if any.
-    pub fn close(&self, headers: &HeaderMap) {
-        if let Some(id) = session_cookie(headers) {
-            self.lock().remove(&id);
-        }
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Session>> {
-        // A panic while holding this lock cannot leave the map half-changed, so go on.
-        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
-    }
 }
 
 /// The session id from the request's `Cookie` headers.
-fn session_cookie(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -201,19 +156,20 @@ mod tests {
     }
 
     #[test]
-    fn sessions_come_from_the_cookie() {
-        let a = auth();
-        let id = a.open("bob").expect("random");
+    fn the_session_id_comes_from_the_cookie() {
         let mut h = HeaderMap::new();
         h.insert(
             COOKIE,
-            HeaderValue::from_str(&format!("x=1; {COOKIE_NAME}={id}; y=2")).expect("ascii"),
+            HeaderValue::from_static("x=1; chatops_session=abc; y=2"),
         );
-        assert_eq!(a.user_of(&h).as_deref(), Some("bob"));
-        a.close(&h);
-        assert_eq!(a.user_of(&h), None);
-        let mut forged = HeaderMap::new();
-        forged.insert(COOKIE, HeaderValue::from_static("chatops_session=00"));
-        assert_eq!(a.user_of(&forged), None);
+        assert_eq!(session_cookie(&h).as_deref(), Some("abc"));
+        assert_eq!(session_cookie(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn start_tokens_must_be_long_and_plain() {
+        assert!(check_start_token("start-token-0123456789").is_ok());
+        assert!(check_start_token("short").is_err());
+        assert!(check_start_token("has a space 0123456789").is_err());
     }
 }

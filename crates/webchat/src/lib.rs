@@ -23,9 +23,11 @@ pub mod auth;
 mod controls;
 mod hub;
 pub mod journal;
+pub mod membership;
 pub mod protocol;
 pub mod relay;
 pub mod routes;
+pub mod sessions;
 pub mod sharing;
 mod socket;
 pub mod telemetry;
@@ -80,6 +82,10 @@ pub struct WebSettings {
     /// Where the channels' recent messages are kept across restarts (JSON lines, see
     /// [`journal`]); `None` keeps them in memory only.
     pub history_path: Option<PathBuf>,
+    /// Which channels each user may use (see [`membership`]); everyone all by default.
+    pub members: membership::Members,
+    /// Where sessions are kept (see [`sessions`]); in memory by default.
+    pub sessions: sessions::SessionSettings,
 }
 
 impl std::fmt::Debug for WebSettings {
@@ -93,6 +99,8 @@ impl std::fmt::Debug for WebSettings {
             .field("token", &"<redacted>")
             .field("token_user", &self.token_user)
             .field("history_path", &self.history_path)
+            .field("members", &self.members)
+            .field("sessions", &self.sessions)
             .finish()
     }
 }
@@ -113,7 +121,17 @@ impl WebSettings {
             token,
             token_user: Self::TOKEN_USER.to_string(),
             history_path: None,
+            members: membership::Members::everyone(),
+            sessions: sessions::SessionSettings::default(),
         })
+    }
+
+    /// Replaces the random start-up token with a fixed one (e.g. from
+    /// [`auth::TOKEN_ENV`]), so every replica accepts the same token.
+    pub fn use_token(&mut self, token: &str) -> Result<(), SettingsError> {
+        auth::check_start_token(token)?;
+        self.token = token.to_string();
+        Ok(())
     }
 }
 
@@ -133,6 +151,20 @@ pub enum SettingsError {
     DuplicateChannel { workspace: String, channel: String },
     #[error("the operating system's random source failed: {0}")]
     Random(String),
+    #[error(
+        "the start-up token ({}) is shorter than {} characters or contains whitespace",
+        auth::TOKEN_ENV,
+        auth::MIN_TOKEN_LEN
+    )]
+    BadStartToken,
+    #[error("user {user:?} is given channel {channel:?} of workspace {workspace:?}, which the web chat does not offer")]
+    UnknownMemberChannel {
+        user: String,
+        workspace: String,
+        channel: String,
+    },
+    #[error("user {0:?} is the start-up token's user, which is a member of every channel; give the [[users]] entry another name")]
+    RestrictedTokenUser(String),
     #[error("cannot use the web chat history file {path}: {error}")]
     History {
         path: PathBuf,
@@ -153,6 +185,8 @@ pub enum ServeError {
 pub(crate) struct App {
     handler: Arc<dyn Handler>,
     auth: auth::Auth,
+    sessions: sessions::Sessions,
+    members: membership::Members,
     hub: Arc<hub::Hub>,
     channels: Vec<ChannelInfo>,
 }
@@ -168,7 +202,7 @@ impl WebChat {
     /// the history file when there is one.
     pub fn new(handler: Arc<dyn Handler>, settings: WebSettings) -> Result<WebChat, SettingsError> {
         let mut users = settings.users;
-        users.push((settings.token_user, settings.token));
+        users.push((settings.token_user.clone(), settings.token));
         let auth = auth::Auth::new(&users)?;
         let mut keys = Vec::new();
         for c in &settings.channels {
@@ -181,6 +215,7 @@ impl WebChat {
             }
             keys.push(key);
         }
+        settings.members.check(&settings.token_user, &keys)?;
         let hub = match &settings.history_path {
             Some(path) => hub::Hub::open(keys, HISTORY_LIMIT, path).map_err(|error| {
                 SettingsError::History {
@@ -194,6 +229,8 @@ impl WebChat {
             app: Arc::new(App {
                 handler,
                 auth,
+                sessions: sessions::Sessions::new(settings.sessions),
+                members: settings.members,
                 hub: Arc::new(hub),
                 channels: settings.channels,
             }),

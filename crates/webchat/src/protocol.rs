@@ -94,6 +94,8 @@ pub enum ErrorCode {
     Binary,
     /// No such channel in the server's list.
     UnknownChannel,
+    /// The user is not a member of the channel (see [`crate::membership`]).
+    NotMember,
     /// The message is not in the channel's recent history, or not shown to this user.
     UnknownMessage,
     /// The message has no such button, menu option, form or form field (any more).

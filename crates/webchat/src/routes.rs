@@ -6,10 +6,13 @@
 //! | `POST /api/login` `{"token": "…"}` | 200 `{"user"}` and the session cookie; 401 `{"error"}` for a wrong token; 400 for a body that is not that JSON | same |
 //! | `POST /api/logout` | 401 | 200; the session ends and the cookie is cleared |
 //! | `GET /api/me` | 401 | `{"user": "alice"}` |
-//! | `GET /api/channels` | 401 | `{"channels": [{"workspace", "id", "name"}]}` |
-//! | `GET /api/history?workspace=W&channel=C` | 401 | `{"messages": [entry…]}` (what this user may see); 404 for an unknown channel |
+//! | `GET /api/channels` | 401 | `{"channels": [{"workspace", "id", "name"}]}`: the channels this user is a member of |
+//! | `GET /api/history?workspace=W&channel=C` | 401 | `{"messages": [entry…]}` (what this user may see); 404 for an unknown channel, 403 for one the user is not a member of |
 //! | `GET /api/ws` | 401 | the WebSocket (see [`crate::protocol`]) |
 //! | any other `/api/…` | 401 | 404 |
+//!
+//! A session is checked against the shared store on every request (see [`crate::sessions`]);
+//! when the store cannot be reached the answer is 503, never a sign-in.
 //!
 //! Errors are JSON `{"error": "…"}`. Requests to `/api/…` whose `Origin` header names another
 //! host get 403, so another site's page cannot drive the chat even in a browser that ignores
@@ -130,13 +133,34 @@ fn origin_matches(headers: &HeaderMap) -> bool {
 }
 
 async fn require_session(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
-    match app.auth.user_of(req.headers()) {
-        Some(user) => {
+    let Some(id) = auth::session_cookie(req.headers()) else {
+        return error(StatusCode::UNAUTHORIZED, "sign in first");
+    };
+    match app.sessions.user_of(&id).await {
+        Ok(Some(user)) => {
             req.extensions_mut().insert(SignedIn(user));
             next.run(req).await
         }
-        None => error(StatusCode::UNAUTHORIZED, "sign in first"),
+        Ok(None) => error(
+            StatusCode::UNAUTHORIZED,
+            "sign in first (the session ended or expired)",
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot check a web chat session");
+            error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("cannot check the session now: {e}"),
+            )
+        }
     }
+}
+
+/// The 403 for a channel `user` is not a member of.
+pub(crate) fn not_member(key: &crate::hub::Key) -> String {
+    format!(
+        "you are not a member of channel {:?} in workspace {:?}",
+        key.1, key.0
+    )
 }
 
 #[derive(Deserialize)]
@@ -158,7 +182,7 @@ async fn login(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let Some(user) = app.auth.check_token(login.token.trim()) else {
         return error(StatusCode::UNAUTHORIZED, "wrong token");
     };
-    match app.auth.open(&user) {
+    match app.sessions.open(&user).await {
         Ok(id) => (
             [(header::SET_COOKIE, auth::set_cookie(&id))],
             Json(json!({ "user": user })),
@@ -172,7 +196,14 @@ async fn login(State(app): State<Arc<App>>, body: Bytes) -> Response {
 }
 
 async fn logout(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    app.auth.close(&headers);
+    if let Some(id) = auth::session_cookie(&headers) {
+        if let Err(e) = app.sessions.close(&id).await {
+            return error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("cannot end the session now: {e}"),
+            );
+        }
+    }
     (
         [(header::SET_COOKIE, auth::clear_cookie())],
         Json(json!({ "ok": true })),
@@ -184,8 +215,19 @@ async fn me(Extension(SignedIn(user)): Extension<SignedIn>) -> Response {
     Json(json!({ "user": user })).into_response()
 }
 
-async fn channels(State(app): State<Arc<App>>) -> Response {
-    Json(json!({ "channels": app.channels })).into_response()
+async fn channels(
+    State(app): State<Arc<App>>,
+    Extension(SignedIn(user)): Extension<SignedIn>,
+) -> Response {
+    let mine: Vec<&crate::ChannelInfo> = app
+        .channels
+        .iter()
+        .filter(|c| {
+            app.members
+                .allows(&user, &(c.workspace.clone(), c.id.clone()))
+        })
+        .collect();
+    Json(json!({ "channels": mine })).into_response()
 }
 
 #[derive(Deserialize)]
@@ -205,7 +247,11 @@ async fn history(
             "expected ?workspace=W&channel=C naming a channel",
         );
     };
-    match app.hub.history(&(q.workspace, q.channel), &user) {
+    let key = (q.workspace, q.channel);
+    if app.hub.knows(&key) && !app.members.allows(&user, &key) {
+        return error(StatusCode::FORBIDDEN, not_member(&key));
+    }
+    match app.hub.history(&key, &user) {
         Some(messages) => Json(json!({ "messages": messages })).into_response(),
         None => error(StatusCode::NOT_FOUND, "no such channel"),
     }

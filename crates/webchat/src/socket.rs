@@ -87,7 +87,7 @@ fn on_frame(app: &Arc<App>, id: SocketId, user: &str, text: &str) -> Result<(), 
     })?;
     match frame {
         ClientFrame::Join { workspace, channel } => {
-            let key = known(app, workspace, channel)?;
+            let key = known(app, user, workspace, channel)?;
             app.hub.join(id, &key);
         }
         ClientFrame::Text {
@@ -96,7 +96,7 @@ fn on_frame(app: &Arc<App>, id: SocketId, user: &str, text: &str) -> Result<(), 
             thread,
             text,
         } => {
-            let key = known(app, workspace, channel)?;
+            let key = known(app, user, workspace, channel)?;
             let text = text.trim();
             if text.is_empty() {
                 return Err((ErrorCode::Empty, "the message is empty".into()));
@@ -114,7 +114,7 @@ fn on_frame(app: &Arc<App>, id: SocketId, user: &str, text: &str) -> Result<(), 
             action,
             value,
         } => {
-            let key = known(app, workspace, channel)?;
+            let key = known(app, user, workspace, channel)?;
             let shown = shown(app, &key, &message, user)?;
             crate::controls::check_action(&shown, &action, &value)
                 .map_err(|e| (ErrorCode::UnknownControl, e.to_string()))?;
@@ -132,7 +132,7 @@ fn on_frame(app: &Arc<App>, id: SocketId, user: &str, text: &str) -> Result<(), 
             action,
             values,
         } => {
-            let key = known(app, workspace, channel)?;
+            let key = known(app, user, workspace, channel)?;
             let shown = shown(app, &key, &message, user)?;
             crate::controls::check_form(&shown, &action, &values)
                 .map_err(|e| (ErrorCode::UnknownControl, e.to_string()))?;
@@ -147,10 +147,15 @@ fn on_frame(app: &Arc<App>, id: SocketId, user: &str, text: &str) -> Result<(), 
     Ok(())
 }
 
-fn known(app: &App, workspace: String, channel: String) -> Result<Key, Refusal> {
+/// The channel, if the server offers it and `user` is a member of it.
+fn known(app: &App, user: &str, workspace: String, channel: String) -> Result<Key, Refusal> {
     let key = (workspace, channel);
     if app.hub.knows(&key) {
-        Ok(key)
+        if app.members.allows(user, &key) {
+            Ok(key)
+        } else {
+            Err((ErrorCode::NotMember, crate::routes::not_member(&key)))
+        }
     } else {
         Err((
             ErrorCode::UnknownChannel,

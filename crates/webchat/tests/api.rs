@@ -3,65 +3,14 @@
 
 mod common;
 
-use std::time::Duration;
-
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use common::{web_chat, ALICE, BOB};
+use common::{call, get, login_request, next, open, send, sign_in, web_chat, Socket, ALICE, BOB};
 use engine::{Message, Outbound};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use serde_json::{json, Value};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message as Ws;
 use tower::ServiceExt;
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn call(
-    router: &axum::Router,
-    req: Request<Body>,
-) -> (StatusCode, axum::http::HeaderMap, Value) {
-    let res = router.clone().oneshot(req).await.expect("infallible");
-    let status = res.status();
-    let headers = res.headers().clone();
-    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
-        .await
-        .expect("body");
-    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    (status, headers, body)
-}
-
-fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
-    let mut b = Request::get(path);
-    if let Some(c) = cookie {
-        b = b.header(header::COOKIE, c);
-    }
-    b.body(Body::empty()).expect("request")
-}
-
-fn login_request(body: &str) -> Request<Body> {
-    Request::post("/api/login")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .expect("request")
-}
-
-/// Signs in with `token`; returns the `Cookie` header value.
-async fn sign_in(router: &axum::Router, token: &str) -> String {
-    let (status, headers, _) = call(
-        router,
-        login_request(&json!({ "token": token }).to_string()),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK);
-    let set = headers
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .expect("a session cookie")
-        .to_string();
-    set.split(';').next().expect("name=value").to_string()
-}
 
 #[tokio::test]
 async fn every_api_needs_a_session() {
@@ -181,19 +130,6 @@ async fn sign_in_checks_the_token_and_sets_a_strict_cookie() {
     );
 }
 
-async fn open(addr: std::net::SocketAddr, cookie: &str) -> Socket {
-    let mut req = format!("ws://{addr}/api/ws")
-        .into_client_request()
-        .expect("request");
-    req.headers_mut()
-        .insert(header::COOKIE, cookie.parse().expect("header"));
-    let (mut ws, _) = tokio_tungstenite::connect_async(req)
-        .await
-        .expect("upgrade");
-    assert_eq!(next(&mut ws).await["type"], "hello");
-    ws
-}
-
 /// The first block's text of a posted or updated message: spans (never a string), written
 /// back in the engine's dialect as `Message::plain` shows them.
 fn text_of(frame: &Value) -> String {
@@ -201,25 +137,6 @@ fn text_of(frame: &Value) -> String {
     assert!(spans.is_array(), "text is an array of spans: {frame}");
     let rich: engine::Rich = serde_json::from_value(spans.clone()).expect("spans");
     rich.plain()
-}
-
-async fn next(ws: &mut Socket) -> Value {
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
-            .await
-            .expect("a frame within 5 s")
-            .expect("open")
-            .expect("frame");
-        if let Ws::Text(t) = msg {
-            return serde_json::from_str(t.as_str()).expect("JSON frame");
-        }
-    }
-}
-
-async fn send(ws: &mut Socket, frame: Value) {
-    ws.send(Ws::Text(frame.to_string().into()))
-        .await
-        .expect("send");
 }
 
 fn text(workspace: &str, channel: &str, text: &str) -> Value {

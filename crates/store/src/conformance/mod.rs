@@ -60,6 +60,7 @@ pub const CASES: &[(&str, Case)] = &[
     ("event_ids_forget", event_ids_forget),
     ("surface_records_rules", surface_records_rules),
     ("surface_records_take", surface_records_take),
+    ("surface_records_delete", surface_records_delete),
     ("installations_rules", installations_rules),
     ("lease_rules", lease_rules),
     ("lease_exclusive_under_race", lease_exclusive_under_race),
@@ -152,7 +153,7 @@ macro_rules! conformance_tests {
             expire_due_returns_each_once, prune_pending_keeps_live, call_json_round_trips,
             channel_state_rules, user_roles_rules, alias_crud, audit_filters_and_order,
             event_ids_idempotent, event_ids_concurrent, event_ids_forget, surface_records_rules,
-            surface_records_take, installations_rules, lease_rules, lease_exclusive_under_race,
+            surface_records_take, surface_records_delete, installations_rules, lease_rules, lease_exclusive_under_race,
             inbox_rules, inbox_claims_never_shared, inbox_held_by_its_receiver, pubsub_delivers,
             pubsub_unsubscribe_stops_delivery);
     };

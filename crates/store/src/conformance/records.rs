@@ -343,6 +343,31 @@ pub fn event_ids_forget(s: &dyn Store) {
     );
 }
 
+/// Deleting one surface record, and pruning one kind: only what was named goes.
+pub fn surface_records_delete(s: &dyn Store) {
+    let kind = format!("d-{}", unique_workspace());
+    let other = format!("{kind}-other");
+    assert!(!s.delete_surface(&kind, "a").unwrap(), "nothing to delete");
+    s.put_surface(&kind, "a", "1", T0).unwrap();
+    s.put_surface(&kind, "b", "2", T0).unwrap();
+    s.put_surface(&other, "a", "x", T0).unwrap();
+    assert!(s.delete_surface(&kind, "a").unwrap());
+    assert_eq!(s.get_surface(&kind, "a").unwrap(), None);
+    assert!(!s.delete_surface(&kind, "a").unwrap(), "already gone");
+    assert_eq!(s.get_surface(&kind, "b").unwrap().as_deref(), Some("2"));
+    assert_eq!(s.get_surface(&other, "a").unwrap().as_deref(), Some("x"));
+    s.put_surface(&kind, "c", "3", T0 + 10).unwrap();
+    s.put_surface(&other, "old", "y", T0).unwrap();
+    assert_eq!(s.prune_surface_kind(&kind, T0 + 5).unwrap(), 1, "only b");
+    assert_eq!(s.get_surface(&kind, "b").unwrap(), None);
+    assert_eq!(s.get_surface(&kind, "c").unwrap().as_deref(), Some("3"));
+    assert_eq!(
+        s.get_surface(&other, "old").unwrap().as_deref(),
+        Some("y"),
+        "another kind is untouched"
+    );
+}
+
 /// Taking surface records: oldest written first, at most `limit`, only the kind asked for,
 /// each record returned by exactly one call even when many race.
 pub fn surface_records_take(s: &dyn Store) {

@@ -365,6 +365,14 @@ impl Store for PostgresStore {
     fn prune_surface(&self, before: UnixMillis) -> Result<usize> {
         self.with("prune_surface", |c| records::prune_surface(c, before))
     }
+    fn delete_surface(&self, kind: &str, key: &str) -> Result<bool> {
+        self.with("delete_surface", |c| records::delete_surface(c, kind, key))
+    }
+    fn prune_surface_kind(&self, kind: &str, before: UnixMillis) -> Result<usize> {
+        self.with("prune_surface_kind", |c| {
+            records::prune_surface_kind(c, kind, before)
+        })
+    }
 
     fn put_installation(
         &self,

@@ -410,6 +410,28 @@ pub(super) fn prune_surface(c: &mut Lease<'_>, before: UnixMillis) -> Result<usi
     .map(|n| n as usize)
 }
 
+pub(super) fn delete_surface(c: &mut Lease<'_>, kind: &str, key: &str) -> Result<bool> {
+    c.execute(
+        "delete_surface",
+        "DELETE FROM surface_kv WHERE kind = $1 AND key = $2",
+        &[&kind, &key],
+    )
+    .map(|n| n > 0)
+}
+
+pub(super) fn prune_surface_kind(
+    c: &mut Lease<'_>,
+    kind: &str,
+    before: UnixMillis,
+) -> Result<usize> {
+    c.execute(
+        "prune_surface_kind",
+        "DELETE FROM surface_kv WHERE kind = $1 AND updated_at < $2",
+        &[&kind, &before],
+    )
+    .map(|n| n as usize)
+}
+
 pub(super) fn put_installation(
     c: &mut Lease<'_>,
     surface: &str,

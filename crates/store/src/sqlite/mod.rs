@@ -267,6 +267,12 @@ impl Store for SqliteStore {
     fn prune_surface(&self, before: UnixMillis) -> Result<usize> {
         records::prune_surface(&self.lock(), before)
     }
+    fn delete_surface(&self, kind: &str, key: &str) -> Result<bool> {
+        records::delete_surface(&self.lock(), kind, key)
+    }
+    fn prune_surface_kind(&self, kind: &str, before: UnixMillis) -> Result<usize> {
+        records::prune_surface_kind(&self.lock(), kind, before)
+    }
 
     fn put_installation(
         &self,

@@ -425,6 +425,29 @@ pub(super) fn prune_surface(conn: &Connection, before: UnixMillis) -> Result<usi
     )
 }
 
+pub(super) fn delete_surface(conn: &Connection, kind: &str, key: &str) -> Result<bool> {
+    exec(
+        conn,
+        "delete_surface",
+        "DELETE FROM surface_kv WHERE kind = ?1 AND key = ?2",
+        [kind, key],
+    )
+    .map(|n| n > 0)
+}
+
+pub(super) fn prune_surface_kind(
+    conn: &Connection,
+    kind: &str,
+    before: UnixMillis,
+) -> Result<usize> {
+    exec(
+        conn,
+        "prune_surface_kind",
+        "DELETE FROM surface_kv WHERE kind = ?1 AND updated_at < ?2",
+        params![kind, before],
+    )
+}
+
 pub(super) fn put_installation(
     conn: &Connection,
     surface: &str,

@@ -5,8 +5,17 @@
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message as Ws;
+use tower::ServiceExt;
 
 use engine::text::{code, literal, mention, strong};
 use engine::{Block, Button, Choice, Event, Field, Handler, Inbound, Message, Outbound, Style};
@@ -21,11 +30,17 @@ pub const START_TOKEN: &str = "start-token-0123456789abcdef";
 pub struct Scripted {
     next: AtomicU64,
     swept: Mutex<Vec<Outbound>>,
+    calls: AtomicUsize,
 }
 
 impl Scripted {
     fn id(&self, prefix: &str) -> String {
         format!("{prefix}-{}", self.next.fetch_add(1, Ordering::SeqCst) + 1)
+    }
+
+    /// How many events the handler was given.
+    pub fn calls(&self) -> usize {
+        self.calls.load(Ordering::SeqCst)
     }
 
     pub fn on_sweep(&self, out: Outbound) {
@@ -137,6 +152,7 @@ impl Handler for Scripted {
         &'a self,
         event: &'a Inbound,
     ) -> Pin<Box<dyn Future<Output = Vec<Outbound>> + Send + 'a>> {
+        self.calls.fetch_add(1, Ordering::SeqCst);
         Box::pin(async move { self.answer(event) })
     }
 
@@ -263,6 +279,8 @@ pub fn web_chat() -> (WebChat, Arc<Scripted>) {
         token: START_TOKEN.into(),
         token_user: "admin".into(),
         history_path: None,
+        members: webchat::membership::Members::everyone(),
+        sessions: webchat::sessions::SessionSettings::default(),
     };
     let chat = WebChat::new(handler.clone(), settings).expect("valid settings");
     (chat, handler)
@@ -279,4 +297,86 @@ pub async fn serve(chat: &WebChat) -> std::net::SocketAddr {
         axum::serve(listener, router).await.expect("serve");
     });
     addr
+}
+
+// ----- HTTP and WebSocket helpers, shared by the API and session tests -----
+
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub async fn call(
+    router: &axum::Router,
+    req: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let res = router.clone().oneshot(req).await.expect("infallible");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    (status, headers, body)
+}
+
+pub fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
+    let mut b = Request::get(path);
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::empty()).expect("request")
+}
+
+pub fn login_request(body: &str) -> Request<Body> {
+    Request::post("/api/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request")
+}
+
+/// Signs in with `token`; returns the `Cookie` header value.
+pub async fn sign_in(router: &axum::Router, token: &str) -> String {
+    let (status, headers, _) = call(
+        router,
+        login_request(&json!({ "token": token }).to_string()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let set = headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .expect("a session cookie")
+        .to_string();
+    set.split(';').next().expect("name=value").to_string()
+}
+
+pub async fn open(addr: std::net::SocketAddr, cookie: &str) -> Socket {
+    let mut req = format!("ws://{addr}/api/ws")
+        .into_client_request()
+        .expect("request");
+    req.headers_mut()
+        .insert(header::COOKIE, cookie.parse().expect("header"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(req)
+        .await
+        .expect("upgrade");
+    assert_eq!(next(&mut ws).await["type"], "hello");
+    ws
+}
+
+pub async fn next(ws: &mut Socket) -> Value {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .expect("a frame within 5 s")
+            .expect("open")
+            .expect("frame");
+        if let Ws::Text(t) = msg {
+            return serde_json::from_str(t.as_str()).expect("JSON frame");
+        }
+    }
+}
+
+pub async fn send(ws: &mut Socket, frame: Value) {
+    ws.send(Ws::Text(frame.to_string().into()))
+        .await
+        .expect("send");
 }
