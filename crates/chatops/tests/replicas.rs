@@ -13,8 +13,9 @@
 
 mod common;
 
+use common::notices::TOPIC;
 use common::slack_api::{mention_event, run_press, signed_post, ApiCall, SlackApi};
-use common::web::Server;
+use common::web::{drain, plain, send, until, Server};
 use common::{recording_proxy, Moto};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -191,6 +192,13 @@ fn config(dir: &Path, store_url: &str, endpoint: &str) -> PathBuf {
         r#"[store]
 postgres = "{store_url}"
 
+[notify]
+rate_per_minute = 0
+
+[[notifications]]
+topic_arn = "{TOPIC}"
+channels = ["slack-ops", "ops"]
+
 [limits]
 commands_per_user = "off"
 commands_per_channel = "off"
@@ -331,6 +339,11 @@ fn start_replica(cfg: &Path, api: &str) -> Server {
             ("RUST_LOG", "info"),
             // An event acked by a replica that dies is answered by another after this.
             ("CHATOPS_SLACK_EVENT_LEASE_SECONDS", "2"),
+            ("CHATOPS_WEB_TOKEN", WEB_TOKEN),
+            (
+                "CHATOPS_SNS_TRUSTED_CERT",
+                sns::testing::cert_path().to_str().expect("a UTF-8 path"),
+            ),
         ],
     )
 }
@@ -908,4 +921,95 @@ fn the_database_going_away_and_back_needs_no_restart() {
         "database back: every replica ready after {ready_after:?}, a command answered after \
          {answered_after:?}"
     );
+}
+
+/// The start-up token every replica shares (`CHATOPS_WEB_TOKEN`).
+const WEB_TOKEN: &str = "replicas-web-token-0123456789";
+
+/// Notifications through several replicas, with SNS retrying each through another one, are
+/// posted once per channel; the web chat's viewers on every replica see them once, and see
+/// what a user typed through another replica and its answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notifications_and_the_web_chat_reach_every_replica_once() {
+    let c = Cluster::start("replicas-notify", 3, false);
+    let web = |i: usize| c.replicas[i].as_ref().expect("live");
+    let (mut ws0, _) = web(0)
+        .join(&web(0).sign_in_with(WEB_TOKEN), "web", "ops")
+        .await;
+    let (mut ws2, _) = web(2)
+        .join(&web(2).sign_in_with(WEB_TOKEN), "web", "ops")
+        .await;
+    let mut dice = Dice::new();
+    let pool = c.live();
+    let titles: Vec<String> = (0..6).map(|n| format!("deploy {n} finished")).collect();
+    for title in &titles {
+        let body = sns::testing::signed_notification(
+            TOPIC,
+            &common::notices::custom(title),
+            Some("deploy"),
+            2,
+            chrono::Utc::now(),
+        )
+        .to_string();
+        let (first, again) = dice.two(&pool);
+        for at in [first, again] {
+            let addr = web(at).addr.to_string();
+            let body = body.clone();
+            let (status, answer) = tokio::task::spawn_blocking(move || {
+                common::notices::post_sns(&addr, &body, Some("Notification"))
+            })
+            .await
+            .expect("posted");
+            assert_eq!(status, 200, "{title} through replica {at}: {answer}");
+        }
+    }
+    // Slack: each once in its channel.
+    let calls = settle(&c.api, Duration::from_millis(1500));
+    for title in &titles {
+        let n = calls
+            .iter()
+            .filter(|call| {
+                call.method == "chat.postMessage"
+                    && call.body["channel"] == "C0001"
+                    && call.body.to_string().contains(title.as_str())
+            })
+            .count();
+        assert_eq!(n, 1, "{title} posted in Slack once");
+    }
+    // Web: each once on both replicas' sockets, whichever replica delivered it.
+    for ws in [&mut ws0, &mut ws2] {
+        let mut seen: Vec<String> = Vec::new();
+        while seen.len() < titles.len() {
+            let f = until(ws, "a notification", |f| f["type"] == "post").await;
+            seen.push(plain(&f["message"]));
+        }
+        seen.extend(
+            drain(ws, Duration::from_millis(1000))
+                .await
+                .iter()
+                .filter(|f| f["type"] == "post")
+                .map(|f| plain(&f["message"])),
+        );
+        for title in &titles {
+            let n = seen.iter().filter(|t| t.contains(title.as_str())).count();
+            assert_eq!(n, 1, "{title} shown once: {seen:#?}");
+        }
+    }
+    // A line typed through replica 0 and its answer reach the viewer on replica 2.
+    send(
+        &mut ws0,
+        serde_json::json!({"type": "text", "workspace": "web", "channel": "ops",
+                           "text": "sqs list-queues"}),
+    )
+    .await;
+    let typed = until(&mut ws2, "the typed line", |f| {
+        f["type"] == "post" && f["from"] == "admin"
+    })
+    .await;
+    assert_eq!(plain(&typed["message"]), "sqs list-queues");
+    until(&mut ws2, "the answer", |f| {
+        f["type"] == "post" && f["from"].is_null()
+    })
+    .await;
+    assert_eq!(c.panics(), Vec::<String>::new());
 }

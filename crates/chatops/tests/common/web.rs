@@ -165,7 +165,13 @@ impl Server {
 
     /// `POST /api/login` with the printed token; returns the `Cookie` header value.
     pub fn sign_in(&self) -> String {
-        let body = json!({ "token": self.token }).to_string();
+        self.sign_in_with(&self.token)
+    }
+
+    /// `POST /api/login` with `token` (a replica's start-up token fixed by
+    /// `CHATOPS_WEB_TOKEN`, or a `[[users]]` one); returns the `Cookie` header value.
+    pub fn sign_in_with(&self, token: &str) -> String {
+        let body = json!({ "token": token }).to_string();
         let mut s = TcpStream::connect(self.addr).expect("connect");
         write!(
             s,
