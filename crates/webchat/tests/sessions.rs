@@ -271,6 +271,9 @@ async fn non_members_cannot_join_post_or_receive() {
         (Some("post"), Some("C-READ")),
         "{got}"
     );
+    // The handler's answer follows her line: only then has it been called twice.
+    let answer = next(&mut b).await;
+    assert_eq!(answer["channel"], "C-READ", "{answer}");
     assert_eq!(handler.calls(), 2);
 }
 
