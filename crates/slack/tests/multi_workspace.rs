@@ -114,6 +114,17 @@ fn workspaces(heard: &[Inbound]) -> Vec<String> {
     heard.iter().map(|i| i.workspace.clone()).collect()
 }
 
+/// Who was heard in which workspace, by user: events are handled concurrently, so the order
+/// they reach the handler is not the order they were sent.
+fn workspace_of_user(heard: &[Inbound]) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = heard
+        .iter()
+        .map(|i| (i.user.clone(), i.workspace.clone()))
+        .collect();
+    pairs.sort();
+    pairs
+}
+
 #[tokio::test]
 async fn each_team_is_answered_with_its_own_token() {
     let double = Double::start().await;
@@ -142,7 +153,14 @@ async fn each_team_is_answered_with_its_own_token() {
     assert_eq!(by_thread["1.2"], format!("Bearer {TOKEN_B}"));
     assert_eq!(by_thread["1.3"], format!("Bearer {TOKEN}"));
     // Installed teams map to their workspace by team_id, else to the default one.
-    assert_eq!(workspaces(&stub.heard()), ["alpha", "beta", "acme"]);
+    assert_eq!(
+        workspace_of_user(&stub.heard()),
+        [
+            ("U1".to_string(), "alpha".to_string()),
+            ("U2".to_string(), "beta".to_string()),
+            ("U3".to_string(), "acme".to_string())
+        ]
+    );
 
     // Each installation's bot user is ignored in its own team.
     srv.event(&mention_from(TEAM_A, "EvA2", BOT_A, "s3 ls", "2.1"), &[])
