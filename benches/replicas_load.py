@@ -77,7 +77,8 @@ def free_port():
 
 def slack_double(ready):
     """Answers auth.test, users.info, chat.postMessage/postEphemeral/update (and response_url
-    posts) with ok; records (method, thread or ts, channel, marker, receive time) for each.
+    posts) with ok; records (method, thread or ts, channel, marker, receive time, the start
+    of the text) for each.
     GET /count answers how many were recorded, GET /dump all of them."""
     records = []
     lock = threading.Lock()
@@ -116,6 +117,7 @@ def slack_double(ready):
                 fields = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode("utf-8", "replace")).items()}
             if not isinstance(fields, dict):
                 fields = {}
+            text = json.dumps(fields.get("blocks") or fields.get("text") or "")[:160]
             marker = MARKER.search(raw)
             marker = marker.group(1).decode() if marker else None
             channel = fields.get("channel")
@@ -127,20 +129,20 @@ def slack_double(ready):
             if "/response/" in self.path:
                 key = event_ts(int(method))
                 with lock:
-                    records.append(("response_url", key, ASK_CHANNEL, marker, now))
+                    records.append(("response_url", key, ASK_CHANNEL, marker, now, text))
                 return self.answer({"ok": True})
             if method in ("chat.postMessage", "chat.postEphemeral"):
                 with lock:
                     counter[0] += 1
                     ts = "1800000000.%06d" % counter[0]
-                    records.append((method, fields.get("thread_ts"), channel, marker, now))
+                    records.append((method, fields.get("thread_ts"), channel, marker, now, text))
                 return self.answer({"ok": True, "channel": channel, "ts": ts, "message_ts": ts})
             if method == "chat.update":
                 with lock:
-                    records.append((method, fields.get("ts"), channel, marker, now))
+                    records.append((method, fields.get("ts"), channel, marker, now, text))
                 return self.answer({"ok": True, "channel": channel, "ts": fields.get("ts")})
             with lock:
-                records.append((method, None, channel, marker, now))
+                records.append((method, None, channel, marker, now, text))
             return self.answer({"ok": True})
 
         def log_message(self, *args):
@@ -252,7 +254,7 @@ def sender(index, procs, plan, sns_bodies, addrs, t0, rate, threads, run, comman
             if delay > 0:
                 time.sleep(delay)
             pool.submit(send, n)
-    out.put(results)
+    out.put((results, time.process_time()))
 
 
 # ---- the services --------------------------------------------------------------------------
@@ -331,6 +333,29 @@ def start_replica(cfg, env, log_dir, i):
         out.close()
     threading.Thread(target=drain, daemon=True).start()
     return proc, addr
+
+
+def machine_busy():
+    """(busy, total) jiffies of all CPUs so far (/proc/stat)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def machine_busy_since(before):
+    busy, total = machine_busy()
+    return (busy - before[0]) / max(total - before[1], 1)
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds a running process has used."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
 
 
 def wait_moto(port, deadline):
@@ -432,9 +457,13 @@ def main():
             for i in range(a.senders)]
         for s in senders:
             s.start()
-        sent = []
+        busy_before = machine_busy()
+        sent, sender_cpu = [], 0.0
         for _ in senders:
-            sent.extend(out.get())
+            results, cpu = out.get()
+            sent.extend(results)
+            sender_cpu += cpu
+        busy = machine_busy_since(busy_before)
         for s in senders:
             s.join()
         last_send = max(r[2] for r in sent)
@@ -453,8 +482,12 @@ def main():
             if time.monotonic() - quiet_since > 15:
                 break
             time.sleep(0.5)
+        settled = (time.monotonic() - last_ack, count >= expected)
         records = double_get(double_port, "/dump")
         rss = [peak_rss_kib(p.pid) for p, _ in replicas]
+        cpu = {"replicas": sum(cpu_seconds(p.pid) for p, _ in replicas),
+               "Slack double": cpu_seconds(double.pid), "moto": cpu_seconds(moto.pid),
+               "senders": sender_cpu}
     finally:
         for p, _ in replicas:
             p.send_signal(signal.SIGTERM)
@@ -471,6 +504,10 @@ def main():
             psql(f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
 
     bad = report(a, plan, sent, records, markers, t0, last_send, last_ack, rss, tmp)
+    print(f"machine CPU busy while sending: {busy * 100:.0f}% of {os.cpu_count()} cores; CPU seconds "
+          "for the whole run: " + ", ".join(f"{k} {v:.1f}" for k, v in cpu.items()))
+    print(f"waited {settled[0]:.0f} s after the last ack for answers"
+          f"{'' if settled[1] else ' (stopped waiting before every answer came)'}")
     if bad:
         print(f"logs kept in {tmp}")
         sys.exit(1)
@@ -481,14 +518,14 @@ def main():
 
 def report(a, plan, sent, records, markers, t0, last_send, last_ack, rss, tmp):
     by_n = {r[0]: r for r in sent}
-    answers = collections.defaultdict(list)  # thread ts -> [(method, time)]
+    answers = collections.defaultdict(list)  # thread ts -> [(method, time, text)]
     posts = collections.defaultdict(lambda: collections.defaultdict(list))  # marker -> channel -> times
-    for method, key, channel, marker, t in records:
+    for method, key, channel, marker, t, text in records:
         if marker and method == "chat.postMessage":
             posts[marker][channel].append(t)
         elif key and method in ("chat.postMessage", "chat.postEphemeral", "chat.update",
                                 "response_url"):
-            answers[key].append((method, t))
+            answers[key].append((method, t, text))
     other = collections.Counter(r[0] for r in records
                                 if r[0] not in ("chat.postMessage", "chat.postEphemeral",
                                                 "chat.update", "response_url"))
@@ -499,6 +536,7 @@ def report(a, plan, sent, records, markers, t0, last_send, last_ack, rss, tmp):
           f"achieved (target {a.rate:.0f}/s); last ack {last_ack - t0:.1f} s after the start")
     rows = []
     problems = []
+    samples = {}  # kind -> the start of one answer, to show what was answered
     for kind in ("mention", "press", "sns"):
         ns = [n for n, (k, _) in enumerate(plan) if k == kind]
         if not ns:
@@ -522,9 +560,10 @@ def report(a, plan, sent, records, markers, t0, last_send, last_ack, rss, tmp):
                 if not got:
                     lost.append((n, event_ts(n), by_n[n][1]))
                 elif len(got) > 1:
-                    doubled.append((n, event_ts(n), [m for m, _ in got]))
+                    doubled.append((n, event_ts(n), [m for m, _, _ in got]))
                 if got:
-                    latency.append((min(t for _, t in got) - start) * 1000)
+                    latency.append((min(t for _, t, _ in got) - start) * 1000)
+                    samples.setdefault(kind, got[0][2])
         a50, a99, amax = percentiles(acks)
         l50, l99, _ = percentiles(latency)
         rows.append((kind, len(ns), " ".join(f"{s}:{c}" for s, c in sorted(statuses.items())),
@@ -542,6 +581,8 @@ def report(a, plan, sent, records, markers, t0, last_send, last_ack, rss, tmp):
     print("notifications are counted per channel (" + ", ".join(ALERT_CHANNELS) +
           "): lost = missing in one, doubled = posted twice in one")
     print("replicas' peak RSS: " + ", ".join(f"{k / 1024:.1f} MiB" for k in rss))
+    for kind, text in samples.items():
+        print(f"a {kind}'s answer starts: {text}")
     if other:
         print("other Web API calls: " + ", ".join(f"{m} {c}" for m, c in other.most_common()))
     for p in problems:
