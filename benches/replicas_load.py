@@ -516,6 +516,17 @@ def main():
 
 # ---- the figures ---------------------------------------------------------------------------
 
+def first_words(blocks_json):
+    """The first words of a posted message's text (its blocks as JSON)."""
+    m = re.search(r'"text": "((?:[^"\\]|\\.){0,48})', blocks_json)
+    if not m:
+        return blocks_json[:48]
+    try:
+        return json.loads(f'"{m.group(1)}"')
+    except ValueError:  # cut inside an escape
+        return m.group(1)
+
+
 def report(a, plan, sent, records, markers, t0, last_send, last_ack, rss, tmp):
     by_n = {r[0]: r for r in sent}
     answers = collections.defaultdict(list)  # thread ts -> [(method, time, text)]
@@ -536,7 +547,7 @@ def report(a, plan, sent, records, markers, t0, last_send, last_ack, rss, tmp):
           f"achieved (target {a.rate:.0f}/s); last ack {last_ack - t0:.1f} s after the start")
     rows = []
     problems = []
-    samples = {}  # kind -> the start of one answer, to show what was answered
+    samples = {}  # kind -> how many answers start with which words (results or errors?)
     for kind in ("mention", "press", "sns"):
         ns = [n for n, (k, _) in enumerate(plan) if k == kind]
         if not ns:
@@ -563,7 +574,7 @@ def report(a, plan, sent, records, markers, t0, last_send, last_ack, rss, tmp):
                     doubled.append((n, event_ts(n), [m for m, _, _ in got]))
                 if got:
                     latency.append((min(t for _, t, _ in got) - start) * 1000)
-                    samples.setdefault(kind, got[0][2])
+                    samples.setdefault(kind, collections.Counter())[first_words(got[0][2])] += 1
         a50, a99, amax = percentiles(acks)
         l50, l99, _ = percentiles(latency)
         rows.append((kind, len(ns), " ".join(f"{s}:{c}" for s, c in sorted(statuses.items())),
@@ -581,8 +592,9 @@ def report(a, plan, sent, records, markers, t0, last_send, last_ack, rss, tmp):
     print("notifications are counted per channel (" + ", ".join(ALERT_CHANNELS) +
           "): lost = missing in one, doubled = posted twice in one")
     print("replicas' peak RSS: " + ", ".join(f"{k / 1024:.1f} MiB" for k in rss))
-    for kind, text in samples.items():
-        print(f"a {kind}'s answer starts: {text}")
+    for kind, starts in samples.items():
+        print(f"{kind} answers start with: " +
+              "; ".join(f"{w!r} {c}" for w, c in starts.most_common(4)))
     if other:
         print("other Web API calls: " + ", ".join(f"{m} {c}" for m, c in other.most_common()))
     for p in problems:
