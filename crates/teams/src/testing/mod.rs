@@ -1,0 +1,5 @@
+//! Test doubles of what Teams talks to: the Microsoft identity platform ([`identity`]) and the
+//! Bot Connector ([`connector`]).
+
+pub mod connector;
+pub mod identity;
