@@ -15,6 +15,7 @@ mod serve;
 mod shell;
 mod shutdown;
 mod store_open;
+mod teams_surface;
 mod telemetry;
 mod terminal;
 

@@ -121,6 +121,13 @@ fn send(cat: command::Catalog, args: &SendArgs) -> i32 {
                     return exit::FAILED;
                 }
             },
+            Platform::Teams => match crate::teams_surface::poster(store.clone()) {
+                Ok(p) => surfaces.add(&channel.workspace, p),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::FAILED;
+                }
+            },
         }
         let notifier = Notifier::new(store, Arc::new(surfaces), &config.notify, clock)
             .with_actions(&config)

@@ -84,7 +84,8 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
         config::Store::Postgres(_) => None,
     };
     let slack_setup = slack_setup(&config, store_dir.as_deref());
-    if channels.is_empty() && slack_setup.is_none() {
+    let teams_setup = crate::teams_surface::setup(&config);
+    if channels.is_empty() && slack_setup.is_none() && teams_setup.is_none() {
         eprintln!(
             "error: {}: no [[channels]] entry belongs to a [[workspaces]] entry with platform = \"web\"; \
              the web chat would have no channel to offer",
@@ -160,11 +161,33 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             crate::telemetry::spawn_upkeep(metrics, stop.clone()),
         );
         let with_slack = slack_setup.is_some();
-        let web_handler = match slack_setup {
+        let next_handler = match slack_setup {
             Some(slack) => {
                 start_slack(&mut running, local, &config, handler, store.clone(), slack).await
             }
             None => handler,
+        };
+        let web_handler = match teams_setup {
+            Some(setup) => {
+                let teams = setup.start(next_handler, store.clone());
+                running.router = std::mem::take(&mut running.router).merge(teams.router());
+                running.spawned(
+                    "Teams sweep",
+                    teams.spawn_sweeper(webchat::SWEEP_EVERY, stop.clone()),
+                );
+                let poster: Arc<dyn engine::Poster> = Arc::new(teams.poster());
+                for w in config
+                    .workspaces
+                    .iter()
+                    .filter(|w| w.platform == Platform::Teams)
+                {
+                    running.surfaces.add(&w.name, poster.clone());
+                }
+                println!("teams: http://{local}{}", teams::server::PATH);
+                running.teams = Some(teams.clone());
+                teams.relay_for_others()
+            }
+            None => next_handler,
         };
         if !settings.channels.is_empty() {
             // Sessions in the shared store: signing in survives a restart and works on
@@ -259,6 +282,7 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             tasks,
             socket,
             slack,
+            teams,
             ..
         } = running;
         let requests = Arc::new(InFlight::default());
@@ -291,6 +315,7 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
             requests,
             turns,
             slack,
+            teams,
         }
         .run(drain)
         .await
@@ -319,6 +344,8 @@ struct Running {
     socket: Option<slack::socket_mode::SocketModeHandle>,
     /// The Slack surface, whose work after an ack the drain waits for.
     slack: Option<slack::Slack>,
+    /// The Teams surface, likewise.
+    teams: Option<teams::server::Teams>,
     surfaces: notifications::Surfaces,
 }
 

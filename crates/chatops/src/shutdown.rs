@@ -193,6 +193,7 @@ pub struct Drain {
     pub requests: Arc<InFlight>,
     pub turns: Arc<InFlight>,
     pub slack: Option<slack::Slack>,
+    pub teams: Option<teams::server::Teams>,
 }
 
 impl Drain {
@@ -226,6 +227,12 @@ impl Drain {
                     "{} Slack deliveries after an ack",
                     slack.in_flight()
                 ));
+            }
+        }
+        if let Some(teams) = &self.teams {
+            let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if !teams.wait_idle(remaining).await {
+                left.push(format!("{} Teams deliveries after an ack", teams.in_flight()));
             }
         }
         for t in self.tasks {

@@ -1,1 +1,395 @@
-//! TODO
+//! The Bot Framework endpoint, `POST /teams/messages`.
+//!
+//! Every request: the `Authorization` token is checked **before the body is parsed**
+//! ([`Verifier::verify`]: signature, issuer, audience, expiry; `401` and nothing runs when
+//! it fails); then the activity is read (at most [`MAX_BODY`] bytes, else `413`; unreadable
+//! → `400` naming what is wrong), its `serviceUrl` checked against the token's claim
+//! (`401`), de-duplicated through the store's processed event ids (Teams re-sends an
+//! activity it got no answer to), and answered at once; the engine's work and the Bot
+//! Connector calls run in a spawned task after the answer, so Teams never times out.
+//!
+//! Which workspace: the activity's tenant names the `[[workspaces]]` entry
+//! (`tenant_id`); an activity from another tenant gets a short answer saying so, and
+//! nothing runs.
+
+use crate::activity::{self, Incoming, Place, Turn};
+use crate::auth::Verifier;
+use crate::connector::Connector;
+use crate::outbox::{Destination, Outbox, TeamsPoster};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Json, Router};
+use engine::{Handler, Inbound, Message, Outbound};
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use store::{AsyncStore, Store};
+
+/// Largest activity accepted (Teams' are far smaller).
+pub const MAX_BODY: usize = 1 << 20;
+/// The route.
+pub const PATH: &str = "/teams/messages";
+/// Processed-event ids of Teams activities start with this.
+const EVENT_PREFIX: &str = "teams:";
+
+/// How the Teams surface is set up.
+#[derive(Clone, Debug, Default)]
+pub struct TeamsSettings {
+    /// Microsoft Entra tenant id → the configuration's workspace name.
+    pub tenants: HashMap<String, String>,
+}
+
+struct Inner {
+    settings: TeamsSettings,
+    verifier: Verifier,
+    outbox: Outbox,
+    handler: Arc<dyn Handler>,
+    store: AsyncStore,
+    in_flight: AtomicUsize,
+    idle: tokio::sync::Notify,
+    /// Sweep updates not meant for Teams, for another surface to take.
+    leftovers: Mutex<Vec<Outbound>>,
+    /// The service URL last noted per channel (so it is written once, not per activity).
+    service_urls: Mutex<HashMap<String, String>>,
+}
+
+/// The Teams surface: its route, and the tasks it spawns.
+#[derive(Clone)]
+pub struct Teams {
+    inner: Arc<Inner>,
+}
+
+fn refuse(code: StatusCode, error: String) -> Response {
+    (code, Json(json!({ "error": error }))).into_response()
+}
+
+/// What Teams waits for after an `invoke` (a card's `Action.Execute`): the answer comes
+/// as a message of its own.
+fn invoke_answer() -> Response {
+    Json(json!({
+        "statusCode": 200,
+        "type": "application/vnd.microsoft.activity.message",
+        "value": "Working on it…",
+    }))
+    .into_response()
+}
+
+impl Teams {
+    pub fn new(
+        settings: TeamsSettings,
+        verifier: Verifier,
+        connector: Connector,
+        handler: Arc<dyn Handler>,
+        store: Arc<dyn Store>,
+        default_service_url: String,
+    ) -> Teams {
+        let store = AsyncStore::new(store);
+        Teams {
+            inner: Arc::new(Inner {
+                settings,
+                verifier,
+                outbox: Outbox::new(connector, store.clone(), default_service_url),
+                handler,
+                store,
+                in_flight: AtomicUsize::new(0),
+                idle: tokio::sync::Notify::new(),
+                leftovers: Mutex::new(Vec::new()),
+                service_urls: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// `POST /teams/messages`.
+    pub fn router(&self) -> Router {
+        Router::new()
+            .route(PATH, post(receive))
+            .with_state(self.clone())
+    }
+
+    /// Notifications' way into Teams channels.
+    pub fn poster(&self) -> TeamsPoster {
+        self.inner.outbox.poster()
+    }
+
+    /// Work started after an answer to Teams and not finished yet.
+    pub fn in_flight(&self) -> usize {
+        self.inner.in_flight.load(Ordering::SeqCst)
+    }
+
+    /// Waits until no work is in flight, at most `timeout`; false on timeout.
+    pub async fn wait_idle(&self, timeout: Duration) -> bool {
+        tokio::time::timeout(timeout, async {
+            loop {
+                let notified = self.inner.idle.notified();
+                if self.in_flight() == 0 {
+                    return;
+                }
+                notified.await;
+            }
+        })
+        .await
+        .is_ok()
+    }
+
+    fn spawn<F>(&self, work: F)
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
+        self.inner.in_flight.fetch_add(1, Ordering::SeqCst);
+        let me = self.clone();
+        tokio::spawn(async move {
+            work.await;
+            if me.inner.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
+                me.inner.idle.notify_waiters();
+            }
+        });
+    }
+
+    /// One request, after the body was read.
+    async fn answer(&self, headers: &HeaderMap, body: &[u8]) -> Response {
+        let authorization = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .map(|v| v.to_str().unwrap_or("\u{fffd}"));
+        let claims = match self.inner.verifier.verify(authorization).await {
+            Ok(c) => c,
+            Err(e) => {
+                metrics::counter!("chatops_teams_requests_total", "outcome" => "unauthorized")
+                    .increment(1);
+                tracing::warn!(error = %e, "a Teams request with a token that does not check out; refused");
+                return refuse(StatusCode::UNAUTHORIZED, e.to_string());
+            }
+        };
+        let activity = match activity::parse(body) {
+            Ok(a) => a,
+            Err(e) => return refuse(StatusCode::BAD_REQUEST, e.to_string()),
+        };
+        let service_url = activity.service_url.clone().unwrap_or_default();
+        let channel_id = activity.channel_id.clone().unwrap_or_default();
+        if let Err(e) = claims.check_activity(&service_url, &channel_id) {
+            metrics::counter!("chatops_teams_requests_total", "outcome" => "unauthorized")
+                .increment(1);
+            tracing::warn!(error = %e, "a Teams activity its token does not cover; refused");
+            return refuse(StatusCode::UNAUTHORIZED, e.to_string());
+        }
+        let incoming = match activity.incoming() {
+            Ok(i) => i,
+            Err(e) => {
+                metrics::counter!("chatops_teams_requests_total", "outcome" => "unreadable")
+                    .increment(1);
+                tracing::warn!(error = %e, "an unreadable Teams activity");
+                return refuse(StatusCode::BAD_REQUEST, e.to_string());
+            }
+        };
+        metrics::counter!("chatops_teams_requests_total", "outcome" => "accepted").increment(1);
+        match incoming {
+            Incoming::Ignored(why) => {
+                tracing::debug!(why, "a Teams activity with nothing to do");
+                StatusCode::OK.into_response()
+            }
+            Incoming::Added { place, activity_id } => {
+                if self.first_time(&place, &activity_id).await {
+                    let me = self.clone();
+                    self.spawn(async move { me.welcome(place).await });
+                }
+                StatusCode::OK.into_response()
+            }
+            Incoming::Turn(turn) => {
+                let invoke = turn.invoke;
+                if self.first_time(&turn.place, &turn.activity_id).await {
+                    let me = self.clone();
+                    self.spawn(async move { me.take_turn(turn).await });
+                }
+                if invoke {
+                    invoke_answer()
+                } else {
+                    StatusCode::OK.into_response()
+                }
+            }
+        }
+    }
+
+    /// Whether this activity is new (not a re-delivery); a store that cannot tell lets it
+    /// through, as Slack's events do: answering twice beats never answering, and Run's
+    /// claim keeps a change to one run either way.
+    async fn first_time(&self, place: &Place, activity_id: &str) -> bool {
+        let key = format!("{EVENT_PREFIX}{}:{activity_id}", place.channel);
+        let now = crate::outbox::now_ms();
+        match self.inner.store.mark_event(&key, now).await {
+            Ok(fresh) => {
+                if !fresh {
+                    tracing::info!(activity = activity_id, "a Teams activity delivered again; ignored");
+                }
+                fresh
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot record a Teams activity id; handling it anyway");
+                true
+            }
+        }
+    }
+
+    fn workspace_of(&self, place: &Place) -> Option<String> {
+        let tenants = &self.inner.settings.tenants;
+        match &place.tenant {
+            Some(t) => tenants.get(t).cloned(),
+            // No tenant on the activity (older clients): the one Teams workspace, if one.
+            None if tenants.len() == 1 => tenants.values().next().cloned(),
+            None => None,
+        }
+    }
+
+    async fn note_service_url(&self, place: &Place) {
+        {
+            let known = self
+                .inner
+                .service_urls
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            if known.get(&place.channel) == Some(&place.service_url) {
+                return;
+            }
+        }
+        self.inner
+            .outbox
+            .note_service_url(&place.channel, &place.service_url)
+            .await;
+        self.inner
+            .service_urls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(place.channel.clone(), place.service_url.clone());
+    }
+
+    async fn take_turn(&self, turn: Turn) {
+        self.note_service_url(&turn.place).await;
+        let to = Destination::from(&turn.place);
+        let Some(workspace) = self.workspace_of(&turn.place) else {
+            let tenant = turn.place.tenant.clone().unwrap_or_else(|| "(none)".into());
+            tracing::warn!(tenant = %tenant, "a Teams activity from a tenant no [[workspaces]] entry names");
+            let mut m = Message::default();
+            m.text(format!(
+                "This Microsoft Teams tenant ({}) is not set up for aws-chatops: add a \
+                 `[[workspaces]]` entry with `platform = \"teams\"` and `tenant_id = \"{}\"`.",
+                engine::text::code(&tenant),
+                engine::text::literal(&tenant)
+            ));
+            self.inner.outbox.deliver(&to, vec![Outbound::Post(m)]).await;
+            return;
+        };
+        let inbound: Inbound = turn.to_inbound(&workspace);
+        let outs = self.inner.handler.handle(&inbound).await;
+        self.inner.outbox.deliver(&to, outs).await;
+    }
+
+    async fn welcome(&self, place: Place) {
+        self.note_service_url(&place).await;
+        let mut m = Message::default();
+        m.text("👋 Hi! I run AWS CLI commands for this conversation, under its guardrails.");
+        m.text("Mention me with a command, e.g. `@aws lambda list-functions`, or start with `@aws help`.");
+        m.context(format!(
+            "This conversation's id, for `[[channels]] platform_id`: {}",
+            engine::text::code(&place.channel)
+        ));
+        let to = Destination::from(&place);
+        self.inner.outbox.deliver(&to, vec![Outbound::Post(m)]).await;
+    }
+
+    /// Asks the handler what expired, delivers the updates of Teams' own cards and keeps
+    /// the rest for [`Self::take_leftovers`].
+    pub async fn sweep_once(&self) {
+        let out = self.inner.handler.sweep().await;
+        let mut others = Vec::new();
+        for o in out {
+            let mine = match &o {
+                Outbound::Update { message, .. } => self.inner.outbox.posted(message).await,
+                Outbound::Post(_) => None,
+            };
+            match (mine, o) {
+                (Some(_), Outbound::Update { message, content }) => {
+                    if let Err(e) = self.inner.outbox.update(&message, &content).await {
+                        tracing::warn!(error = %e, "an expired Teams card was not updated");
+                    }
+                }
+                (_, o) => others.push(o),
+            }
+        }
+        if !others.is_empty() {
+            let mut l = self
+                .inner
+                .leftovers
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            l.extend(others);
+            // Bounded: nobody may be taking them.
+            let excess = l.len().saturating_sub(1000);
+            l.drain(..excess);
+        }
+    }
+
+    /// The sweep's updates that were not Teams'.
+    pub fn take_leftovers(&self) -> Vec<Outbound> {
+        std::mem::take(
+            &mut *self
+                .inner
+                .leftovers
+                .lock()
+                .unwrap_or_else(|e| e.into_inner()),
+        )
+    }
+
+    /// Runs [`Self::sweep_once`] every `every` until `stop` is cancelled.
+    pub fn spawn_sweeper(
+        &self,
+        every: Duration,
+        stop: tokio_util::sync::CancellationToken,
+    ) -> tokio::task::JoinHandle<()> {
+        let me = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = stop.cancelled() => break,
+                    _ = tick.tick() => {}
+                }
+                me.sweep_once().await;
+            }
+        })
+    }
+
+    /// A handler for another surface sharing this engine: it handles events with the
+    /// engine, and its sweep returns what Teams' sweep left.
+    pub fn relay_for_others(&self) -> Arc<dyn Handler> {
+        Arc::new(Relay(self.clone()))
+    }
+}
+
+struct Relay(Teams);
+
+impl Handler for Relay {
+    fn handle<'a>(
+        &'a self,
+        event: &'a Inbound,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<Outbound>> + Send + 'a>> {
+        self.0.inner.handler.handle(event)
+    }
+    fn sweep(&self) -> engine::SweepFuture<'_> {
+        let leftovers = self.0.take_leftovers();
+        Box::pin(async move { leftovers })
+    }
+}
+
+async fn receive(State(teams): State<Teams>, headers: HeaderMap, body: Bytes) -> Response {
+    if body.len() > MAX_BODY {
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the activity is {} bytes, over {MAX_BODY}", body.len()),
+        );
+    }
+    teams.answer(&headers, &body).await
+}

@@ -1,0 +1,498 @@
+//! The conversation through Teams: activities shaped like the Bot Framework's, each with a
+//! token the local identity double signed, go to `/teams/messages`; the real engine runs
+//! commands on moto, and the Bot Connector double records what the bot posts and updates.
+
+use engine::Options;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+use store::{AuditFilter, SqliteStore, Store};
+use teams::auth::{AuthSettings, Verifier};
+use teams::connector::Connector;
+use teams::server::{Teams, TeamsSettings};
+use teams::testing::connector::{ConnectorCall, ConnectorDouble};
+use teams::testing::identity::IdentityDouble;
+use teams::token::{TokenSettings, TokenSource};
+use testkit::Moto;
+
+const APP_ID: &str = "6f0c3f4e-1111-4222-8333-944455556666";
+const APP_PASSWORD: &str = "s3cret~value";
+const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const BOT: &str = "28:6f0c3f4e-1111-4222-8333-944455556666";
+const WAIT: Duration = Duration::from_secs(20);
+
+const CONFIG: &str = r#"
+[[workspaces]]
+name = "contoso"
+platform = "teams"
+tenant_id = "72f988bf-86f1-41af-91ab-2d7cd011db47"
+
+[[accounts]]
+name = "dev"
+id = "123456789012"
+region = "us-east-1"
+endpoint = "{moto}"
+
+[[policies]]
+name = "queue-writes"
+document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:*"],"Resource":"*"}]}'
+
+[[roles]]
+name = "readonly"
+policies = ["ReadOnly"]
+
+[[roles]]
+name = "operator"
+policies = ["AdministratorAccess"]
+
+[[channels]]
+name = "ro"
+workspace = "contoso"
+platform_id = "19:ro0000@thread.tacv2"
+accounts = ["dev"]
+role_setting = "channel"
+channel_role = "readonly"
+guardrails = ["ReadOnly"]
+
+[[channels]]
+name = "ops"
+workspace = "contoso"
+platform_id = "19:ops000@thread.tacv2"
+accounts = ["dev"]
+role_setting = "channel"
+channel_role = "operator"
+guardrails = ["ReadOnly", "queue-writes"]
+
+[[channels]]
+name = "me"
+workspace = "contoso"
+platform_id = "a:1personalchat"
+accounts = ["dev"]
+role_setting = "channel"
+channel_role = "readonly"
+guardrails = ["ReadOnly"]
+"#;
+
+struct World {
+    moto: Moto,
+    store: Arc<dyn Store>,
+    identity: IdentityDouble,
+    connector: ConnectorDouble,
+    teams: Teams,
+    url: String,
+    http: reqwest::Client,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+async fn world() -> World {
+    let moto = Moto::start();
+    let toml = CONFIG.replace("{moto}", &moto.url);
+    let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
+    let engine = engine::testing::engine(&toml, store.clone(), Options::default());
+    let identity = IdentityDouble::start(APP_ID, APP_PASSWORD).await;
+    let issued = identity.issued_checker();
+    let connector = ConnectorDouble::start(move |t| issued(t)).await;
+    let http = reqwest::Client::new();
+    let mut auth = AuthSettings::new(APP_ID);
+    auth.openid_metadata_url = identity.metadata_url();
+    let verifier = Verifier::new(auth, http.clone());
+    let tokens = TokenSource::new(
+        TokenSettings {
+            app_id: APP_ID.into(),
+            app_password: APP_PASSWORD.into(),
+            tenant_id: None,
+            token_url: identity.token_url(),
+        },
+        http.clone(),
+    );
+    let teams = Teams::new(
+        TeamsSettings {
+            tenants: HashMap::from([(TENANT.to_string(), "contoso".to_string())]),
+        },
+        verifier,
+        Connector::new(http.clone(), tokens),
+        Arc::new(engine),
+        store.clone(),
+        connector.service_url.clone(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}{}", listener.local_addr().unwrap(), teams::server::PATH);
+    let router = teams.router();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    World {
+        moto,
+        store,
+        identity,
+        connector,
+        teams,
+        url,
+        http,
+        _stop: tx,
+    }
+}
+
+impl World {
+    /// Sends an activity with a valid token; the HTTP status.
+    async fn send(&self, activity: &Value) -> u16 {
+        let service_url = activity["serviceUrl"].as_str().unwrap_or_default();
+        let token = self
+            .identity
+            .mint(&self.identity.valid_claims(APP_ID, service_url));
+        self.send_with(activity, Some(&format!("Bearer {token}"))).await
+    }
+
+    async fn send_with(&self, activity: &Value, authorization: Option<&str>) -> u16 {
+        let mut req = self.http.post(&self.url).json(activity);
+        if let Some(a) = authorization {
+            req = req.header("authorization", a);
+        }
+        req.send().await.unwrap().status().as_u16()
+    }
+
+    async fn idle(&self) {
+        assert!(self.teams.wait_idle(WAIT).await, "the Teams surface never went idle");
+    }
+
+    fn channel_message(&self, id: &str, channel: &str, root: Option<&str>, text: &str) -> Value {
+        let conversation = match root {
+            Some(r) => format!("{channel};messageid={r}"),
+            None => channel.to_string(),
+        };
+        json!({
+            "type": "message",
+            "id": id,
+            "timestamp": "2026-12-04T10:00:00.000Z",
+            "serviceUrl": self.connector.service_url,
+            "channelId": "msteams",
+            "from": {"id": "29:1ana", "name": "Ana Lima", "aadObjectId": "00000000-0000-0000-0000-00000000a11a"},
+            "conversation": {"id": conversation, "conversationType": "channel", "tenantId": TENANT, "isGroup": true},
+            "recipient": {"id": BOT, "name": "aws"},
+            "text": format!("<at>aws</at>&nbsp;{text}\n"),
+            "textFormat": "plain",
+            "entities": [{"type": "mention", "text": "<at>aws</at>", "mentioned": {"id": BOT, "name": "aws"}}],
+            "channelData": {"tenant": {"id": TENANT}, "teamsChannelId": channel},
+        })
+    }
+
+    /// The activity Teams sends when `user` presses the action titled `title` on the card
+    /// of `call` (its data, and the inputs' values beside it), choosing `choice` in the
+    /// card's menu when given.
+    fn press(&self, call: &ConnectorCall, id: &str, title: &str, choice: Option<&str>) -> Value {
+        let card = call.card().expect("a card");
+        let data = find_action(card, title)
+            .unwrap_or_else(|| panic!("no action {title:?} on {card:#}"))
+            .get("data")
+            .cloned()
+            .unwrap_or_else(|| json!({}));
+        let mut value = data.as_object().cloned().unwrap_or_default();
+        if let Some(choice) = choice {
+            let input = find_type(card, "Input.ChoiceSet").expect("a menu");
+            value.insert(input["id"].as_str().unwrap().to_string(), json!(choice));
+        }
+        let (channel, root) = match call.conversation.split_once(";messageid=") {
+            Some((c, r)) => (c.to_string(), Some(r.to_string())),
+            None => (call.conversation.clone(), None),
+        };
+        let conversation = match &root {
+            Some(r) => format!("{channel};messageid={r}"),
+            None => channel.clone(),
+        };
+        let kind = if channel.starts_with("19:") { "channel" } else { "personal" };
+        json!({
+            "type": "message",
+            "id": id,
+            "serviceUrl": self.connector.service_url,
+            "channelId": "msteams",
+            "from": {"id": "29:1ana", "name": "Ana Lima", "aadObjectId": "00000000-0000-0000-0000-00000000a11a"},
+            "conversation": {"id": conversation, "conversationType": kind, "tenantId": TENANT},
+            "recipient": {"id": BOT, "name": "aws"},
+            "replyToId": call.created.clone().or(call.activity.clone()),
+            "value": Value::Object(value),
+            "channelData": {"tenant": {"id": TENANT}},
+        })
+    }
+}
+
+fn find_action<'a>(v: &'a Value, title: &str) -> Option<&'a Value> {
+    match v {
+        Value::Object(m) => {
+            if m.get("type").and_then(Value::as_str) == Some("Action.Submit")
+                && m.get("title").and_then(Value::as_str) == Some(title)
+            {
+                return Some(v);
+            }
+            m.values().find_map(|c| find_action(c, title))
+        }
+        Value::Array(a) => a.iter().find_map(|c| find_action(c, title)),
+        _ => None,
+    }
+}
+
+fn find_type<'a>(v: &'a Value, kind: &str) -> Option<&'a Value> {
+    match v {
+        Value::Object(m) => {
+            if m.get("type").and_then(Value::as_str) == Some(kind) {
+                return Some(v);
+            }
+            m.values().find_map(|c| find_type(c, kind))
+        }
+        Value::Array(a) => a.iter().find_map(|c| find_type(c, kind)),
+        _ => None,
+    }
+}
+
+/// Everything through Teams in one moto: a mention answered in its thread, a personal chat
+/// without a mention, a denial, a write confirmed and its card updated in place, a missing
+/// parameter chosen from the card's menu, and one activity delivered twice run once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn conversations_through_teams() {
+    let w = world().await;
+    let d = &w.connector;
+    let ro = "19:ro0000@thread.tacv2";
+    let ops = "19:ops000@thread.tacv2";
+
+    // Mention in a thread → the answer in that thread.
+    let status = w
+        .send(&w.channel_message("1700000001000", ro, Some("1700000000500"), "sqs list-queues"))
+        .await;
+    assert_eq!(status, 200);
+    w.idle().await;
+    let calls = d.calls();
+    assert_eq!(calls.len(), 1, "{calls:#?}");
+    assert_eq!(calls[0].method, "POST");
+    assert_eq!(calls[0].conversation, format!("{ro};messageid=1700000000500"));
+    assert!(calls[0].text().contains("Done (no output)"), "{}", calls[0].text());
+    assert!(w.identity.is_issued(&calls[0].token), "the connector call carries our token");
+
+    // A new channel post starts its own thread: the answer goes under it.
+    w.send(&w.channel_message("1700000002000", ro, None, "sqs list-queues"))
+        .await;
+    w.idle().await;
+    let calls = d.calls();
+    assert_eq!(calls.len(), 2, "{calls:#?}");
+    assert_eq!(calls[1].conversation, format!("{ro};messageid=1700000002000"));
+
+    // Personal chat: no mention needed, no thread.
+    let mut dm = w.channel_message("1700000003000", "a:1personalchat", None, "");
+    dm["conversation"] = json!({"id": "a:1personalchat", "conversationType": "personal", "tenantId": TENANT});
+    dm["text"] = json!("sqs list-queues");
+    dm["entities"] = json!([]);
+    w.send(&dm).await;
+    w.idle().await;
+    let calls = d.calls();
+    assert_eq!(calls.len(), 3, "{calls:#?}");
+    assert_eq!(calls[2].conversation, "a:1personalchat");
+    assert!(calls[2].text().contains("Done (no output)"), "{}", calls[2].text());
+
+    // Denial: the reason, in the thread, and nothing ran.
+    w.send(&w.channel_message(
+        "1700000004000",
+        ro,
+        Some("1700000004000"),
+        "sqs delete-queue --queue-url http://x/1/q",
+    ))
+    .await;
+    w.idle().await;
+    let calls = d.calls();
+    assert_eq!(calls.len(), 4, "{calls:#?}");
+    assert!(
+        calls[3].text().contains("no guardrail of ro allows sqs:DeleteQueue"),
+        "{}",
+        calls[3].text()
+    );
+
+    // Write → confirmation card → Run → the card updated in place, the result in the thread.
+    let before = d.calls().len();
+    w.send(&w.channel_message(
+        "1700000005000",
+        ops,
+        Some("1700000005000"),
+        "sqs create-queue --queue-name alpha",
+    ))
+    .await;
+    w.idle().await;
+    let calls = d.calls();
+    assert_eq!(calls.len(), before + 1, "{calls:#?}");
+    let confirm = calls[before].clone();
+    assert!(
+        confirm.text().contains("aws sqs create-queue --queue-name alpha"),
+        "{}",
+        confirm.text()
+    );
+    w.send(&w.press(&confirm, "1700000005100", "Run", None)).await;
+    w.idle().await;
+    let calls = d.calls();
+    let after: Vec<_> = calls[before + 1..].to_vec();
+    let update = after
+        .iter()
+        .find(|c| c.method == "PUT")
+        .unwrap_or_else(|| panic!("no update: {after:#?}"));
+    assert_eq!(update.activity, confirm.created, "updated in place");
+    assert!(update.text().contains("Run by"), "{}", update.text());
+    let result = after
+        .iter()
+        .find(|c| c.method == "POST")
+        .unwrap_or_else(|| panic!("no result: {after:#?}"));
+    assert_eq!(result.conversation, format!("{ops};messageid=1700000005000"));
+    assert!(result.text().contains("QueueUrl"), "{}", result.text());
+
+    // Missing parameter → a card with choices → submit → the result.
+    let before = d.calls().len();
+    w.send(&w.channel_message(
+        "1700000006000",
+        ops,
+        Some("1700000006000"),
+        "sqs get-queue-attributes --attribute-names All",
+    ))
+    .await;
+    w.idle().await;
+    let calls = d.calls();
+    let prompt = calls[before].clone();
+    assert!(prompt.text().contains("needs queue-url"), "{}", prompt.text());
+    let alpha = format!("{}/123456789012/alpha", w.moto.url);
+    let submit_title = find_type(prompt.card().unwrap(), "Input.ChoiceSet")
+        .and_then(|_| {
+            // The menu's own submit button.
+            let mut titles = Vec::new();
+            collect_titles(prompt.card().unwrap(), &mut titles);
+            titles.into_iter().next()
+        })
+        .expect("the menu has a submit action");
+    w.send(&w.press(&prompt, "1700000006100", &submit_title, Some(&alpha)))
+        .await;
+    w.idle().await;
+    let all: String = d.calls()[before + 1..].iter().map(|c| c.text()).collect();
+    assert!(all.contains("QueueArn") && all.contains("alpha"), "{all}");
+
+    // The same activity twice (Teams re-sends when it got no answer in time) → one run.
+    let audit_before = w.store.query_audit(&AuditFilter::default()).unwrap().len();
+    let before = d.calls().len();
+    let dup = w.channel_message("1700000007000", ro, Some("1700000007000"), "sqs list-queues");
+    assert_eq!(w.send(&dup).await, 200);
+    assert_eq!(w.send(&dup).await, 200);
+    w.idle().await;
+    assert_eq!(d.calls().len(), before + 1, "{:#?}", d.calls());
+    let audit = w.store.query_audit(&AuditFilter::default()).unwrap();
+    assert_eq!(audit.len() - audit_before, 1, "one command run and audited");
+    assert_eq!(
+        audit.last().unwrap().record.user,
+        "00000000-0000-0000-0000-00000000a11a",
+        "users are their AAD object ids"
+    );
+}
+
+fn collect_titles(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if m.get("type").and_then(Value::as_str) == Some("Action.Submit") {
+                if let Some(t) = m.get("title").and_then(Value::as_str) {
+                    out.push(t.to_string());
+                }
+            }
+            m.values().for_each(|c| collect_titles(c, out));
+        }
+        Value::Array(a) => a.iter().for_each(|c| collect_titles(c, out)),
+        _ => {}
+    }
+}
+
+/// Tokens that do not check out are refused with 401 and nothing runs: a wrong signature,
+/// issuer or audience, an expired one, a `serviceurl` claim that differs from the
+/// activity's, none at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_tokens_are_refused_and_nothing_runs() {
+    let w = world().await;
+    let activity = w.channel_message("1700000009000", "19:ro0000@thread.tacv2", None, "sqs list-queues");
+    let service_url = w.connector.service_url.clone();
+    let good = w.identity.valid_claims(APP_ID, &service_url);
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut c = good.clone();
+        f(&mut c);
+        c
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let cases: Vec<(&str, Option<String>)> = vec![
+        ("wrong signature", Some(w.identity.mint_foreign(&good))),
+        (
+            "wrong issuer",
+            Some(w.identity.mint(&with(&|c| c["iss"] = json!("https://sts.windows.net/evil/")))),
+        ),
+        (
+            "wrong audience",
+            Some(w.identity.mint(&with(&|c| c["aud"] = json!("someone-else")))),
+        ),
+        (
+            "expired",
+            Some(w.identity.mint(&with(&|c| {
+                c["exp"] = json!(now - 3600);
+                c["nbf"] = json!(now - 7200);
+            }))),
+        ),
+        (
+            "another serviceUrl",
+            Some(w.identity.mint(&with(&|c| c["serviceurl"] = json!("https://evil.example/")))),
+        ),
+        ("none", None),
+    ];
+    for (what, token) in cases {
+        let header = token.map(|t| format!("Bearer {t}"));
+        let status = w.send_with(&activity, header.as_deref()).await;
+        assert_eq!(status, 401, "{what}");
+    }
+    // A token for another activity's id is still fine; the same activity with a good one runs.
+    assert_eq!(w.send(&activity).await, 200);
+    w.idle().await;
+    assert_eq!(w.connector.calls().len(), 1, "only the good one ran: {:#?}", w.connector.calls());
+    assert_eq!(
+        w.store.query_audit(&AuditFilter::default()).unwrap().len(),
+        1
+    );
+}
+
+/// The bot added to a channel says hello and names the id `[[channels]]` needs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bot_added_to_a_team_says_hello() {
+    let w = world().await;
+    let update = json!({
+        "type": "conversationUpdate",
+        "id": "f:welcome-1",
+        "serviceUrl": w.connector.service_url,
+        "channelId": "msteams",
+        "from": {"id": "29:1ana", "aadObjectId": "00000000-0000-0000-0000-00000000a11a"},
+        "recipient": {"id": BOT, "name": "aws"},
+        "conversation": {"id": "19:new000@thread.tacv2", "conversationType": "channel", "tenantId": TENANT},
+        "membersAdded": [{"id": BOT}],
+        "channelData": {"tenant": {"id": TENANT}, "eventType": "teamMemberAdded"},
+    });
+    assert_eq!(w.send(&update).await, 200);
+    w.idle().await;
+    let calls = w.connector.calls();
+    assert_eq!(calls.len(), 1, "{calls:#?}");
+    assert_eq!(calls[0].conversation, "19:new000@thread.tacv2");
+    assert!(calls[0].text().contains("@aws help"), "{}", calls[0].text());
+    assert!(calls[0].text().contains("19:new000@thread.tacv2"), "{}", calls[0].text());
+}
+
+/// Throttling: the connector's 429 with Retry-After is waited out and the answer arrives once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttled_answers_arrive_once() {
+    let w = world().await;
+    w.connector.throttle(2, 1);
+    w.send(&w.channel_message("1700000010000", "19:ro0000@thread.tacv2", None, "sqs list-queues"))
+        .await;
+    w.idle().await;
+    let calls = w.connector.calls();
+    assert_eq!(calls.len(), 1, "{calls:#?}");
+    assert!(calls[0].text().contains("Done (no output)"));
+}
