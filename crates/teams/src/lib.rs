@@ -22,6 +22,7 @@ pub mod activity;
 pub mod auth;
 pub mod cards;
 pub mod connector;
+mod http;
 pub mod jwt;
 pub mod manifest;
 pub mod outbox;
