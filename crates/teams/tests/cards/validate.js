@@ -103,6 +103,8 @@ function validate(card, budget) {
     errors.push(`${bytes} bytes of JSON, the budget is ${budget}`);
   }
   const ac = new AC.AdaptiveCard();
+  // Teams' host configuration allows 6 actions in a set (the library's default is 5).
+  ac.hostConfig = new AC.HostConfig({ actions: { maxActions: MAX_ACTIONS_PER_SET } });
   const ctx = new AC.SerializationContext(version);
   try {
     ac.parse(card, ctx);
