@@ -25,6 +25,14 @@ if [ "$(cat "$oracle/node_modules/.lock.sha" 2>/dev/null)" != "$want" ]; then
   (cd "$oracle" && npm ci --no-audit --no-fund --loglevel=error >&2)
   echo "$want" > "$oracle/node_modules/.lock.sha"
 fi
+# The Teams surface's card validator: Microsoft's Adaptive Cards parser (adaptivecards,
+# pinned by its lock file; a test tool only, never linked).
+cards=crates/teams/tests/cards
+want="$(sha256sum "$cards/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$cards/node_modules/.lock.sha" 2>/dev/null)" != "$want" ]; then
+  (cd "$cards" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  echo "$want" > "$cards/node_modules/.lock.sha"
+fi
 # The web chat's browser tests: Debian's Chromium (Playwright never downloads a browser here)
 # and playwright-core, pinned by its lock file.
 if [ ! -x /usr/bin/chromium ]; then
