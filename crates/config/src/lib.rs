@@ -20,8 +20,9 @@
 //!
 //! [[workspaces]]
 //! name = "acme"                     # letters, digits, _ - .
-//! platform = "slack"                # "slack" or "web"
+//! platform = "slack"                # "slack", "web" or "teams"
 //! team_id = "T0123ABCD"             # slack only, optional
+//! # tenant_id = "72f988bf-86f1-41af-91ab-2d7cd011db47"   # teams only, required: the Azure AD tenant (a GUID)
 //!
 //! [[accounts]]
 //! name = "prod"
@@ -45,6 +46,8 @@
 //! name = "ops"                      # display name, unique
 //! workspace = "acme"                # a [[workspaces]] name
 //! platform_id = "C0123ABCD"         # the chat platform's channel id, unique per workspace
+//!                                   # (Teams: the conversation id, "19:…@thread.tacv2", or "a:…"
+//!                                   # for a personal chat; never with ";messageid=…")
 //! accounts = ["prod", "staging"]    # [[accounts]] names, at least one; the first is the default
 //! role_setting = "channel"          # "channel" or "user"
 //! channel_role = "ops"              # a [[roles]] name; required when role_setting = "channel"
@@ -132,6 +135,13 @@ pub use model::{
 /// error says what was expected.
 pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
     values::parse_duration(text)
+}
+
+/// Whether `text` is a GUID as Microsoft writes them (8-4-4-4-12 hexadecimal digits, any
+/// case, no braces): the form of a Teams workspace's `tenant_id`. Public so the Teams surface
+/// checks tenant, app and user (Entra object) ids exactly as the file does.
+pub fn is_guid(text: &str) -> bool {
+    values::is_guid(text)
 }
 
 /// Loads `path` with the [`PermissiveCatalog`]: any policy name that is not a

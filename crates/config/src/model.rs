@@ -105,6 +105,8 @@ pub enum Store {
 pub enum Platform {
     Slack,
     Web,
+    /// Microsoft Teams, through the Bot Framework.
+    Teams,
 }
 
 impl Platform {
@@ -112,17 +114,23 @@ impl Platform {
         match self {
             Platform::Slack => "slack",
             Platform::Web => "web",
+            Platform::Teams => "teams",
         }
     }
 }
 
-/// `[[workspaces]]`: one chat workspace (a Slack team, or the built-in web chat).
+/// `[[workspaces]]`: one chat workspace (a Slack team, the built-in web chat, or a
+/// Microsoft Teams tenant).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Workspace {
     pub name: String,
     pub platform: Platform,
-    /// Slack team id (`T…`), when given.
+    /// Slack team id (`T…`), when given; Slack workspaces only.
     pub team_id: Option<String>,
+    /// The Azure AD (Microsoft Entra) tenant id, a GUID in lowercase; Teams workspaces
+    /// only, where it is required. Teams activities carry it in `channelData.tenant.id`
+    /// (and `conversation.tenantId`).
+    pub tenant_id: Option<String>,
 }
 
 /// `[[accounts]]`: an AWS account commands may run in.
@@ -470,6 +478,16 @@ impl Config {
         self.workspaces
             .iter()
             .find(|w| w.team_id.as_deref() == Some(team_id))
+    }
+
+    /// The Teams workspace of this Azure AD tenant (a GUID; compared ignoring case).
+    pub fn workspace_by_tenant_id(&self, tenant_id: &str) -> Option<&Workspace> {
+        self.workspaces.iter().find(|w| {
+            w.platform == Platform::Teams
+                && w.tenant_id
+                    .as_deref()
+                    .is_some_and(|t| t.eq_ignore_ascii_case(tenant_id))
+        })
     }
 
     pub fn account(&self, name: &str) -> Option<&Account> {

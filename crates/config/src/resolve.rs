@@ -1,7 +1,10 @@
 //! Checks what one section says about another (names unique, references known,
 //! policies readable and valid) and builds the resolved [`Config`].
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::hash::Hash;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::PolicyCatalog;
@@ -32,8 +35,7 @@ impl Names {
         let mut first = HashMap::new();
         for head in heads {
             let Some(name) = &head.name else { continue };
-            let line = r.line_of(name.span.start);
-            if let Some(first_line) = first.get(&name.value) {
+            if let Some(first_line) = earlier_use(r, &mut first, name.value.clone(), &name.span) {
                 r.error(
                     &name.span,
                     &name.key,
@@ -42,8 +44,6 @@ impl Names {
                         name.value
                     ),
                 );
-            } else {
-                first.insert(name.value.clone(), line);
             }
         }
         Names {
@@ -83,6 +83,22 @@ impl Names {
     }
 }
 
+/// Records that `key` is used at `span`; when it was used before, the line of its first use.
+fn earlier_use<K: Eq + Hash>(
+    r: &Reporter,
+    first: &mut HashMap<K, usize>,
+    key: K,
+    span: &Range<usize>,
+) -> Option<usize> {
+    match first.entry(key) {
+        Entry::Occupied(e) => Some(*e.get()),
+        Entry::Vacant(v) => {
+            v.insert(r.line_of(span.start));
+            None
+        }
+    }
+}
+
 pub(crate) fn resolve(
     r: &mut Reporter,
     s: Sections,
@@ -104,6 +120,20 @@ pub(crate) fn resolve(
         Names::collect(r, "channel", "channels", s.channels.iter().map(|c| &c.head));
     let _user_names = Names::collect(r, "user", "users", s.users.iter().map(|u| &u.head));
 
+    // A tenant is one Teams workspace: activities are matched to workspaces by tenant.
+    let mut tenants = HashMap::new();
+    for tenant in s.workspaces.iter().filter_map(|w| w.tenant_id.as_ref()) {
+        if let Some(first) = earlier_use(r, &mut tenants, tenant.value.clone(), &tenant.span) {
+            r.error(
+                &tenant.span,
+                &tenant.key,
+                format!(
+                    "tenant `{}` is already the tenant of the Teams workspace on line {first}; expected each tenant in one [[workspaces]] entry",
+                    tenant.value
+                ),
+            );
+        }
+    }
     let workspaces: Vec<Workspace> = s
         .workspaces
         .into_iter()
@@ -112,6 +142,7 @@ pub(crate) fn resolve(
                 name: w.head.name?.value,
                 platform: w.platform?,
                 team_id: w.team_id,
+                tenant_id: w.tenant_id.map(|t| t.value),
             })
         })
         .collect();
@@ -239,10 +270,18 @@ pub(crate) fn resolve(
     for c in s.channels {
         if let Some(ws) = &c.workspace {
             workspace_names.check(r, ws);
+            let platform = workspaces
+                .iter()
+                .find(|w| w.name == ws.value)
+                .map(|w| w.platform);
+            if let (Some(Platform::Teams), Some(pid)) = (platform, &c.platform_id) {
+                if let Err(m) = values::check_teams_conversation_id(&pid.value) {
+                    r.error(&pid.span, &pid.key, m);
+                }
+            }
             if let Some(pid) = &c.platform_id {
                 let key = (ws.value.clone(), pid.value.clone());
-                let line = r.line_of(pid.span.start);
-                if let Some(first) = platform_ids.get(&key) {
+                if let Some(first) = earlier_use(r, &mut platform_ids, key, &pid.span) {
                     r.error(
                         &pid.span,
                         &pid.key,
@@ -251,8 +290,6 @@ pub(crate) fn resolve(
                             pid.value, ws.value
                         ),
                     );
-                } else {
-                    platform_ids.insert(key, line);
                 }
             }
         }

@@ -53,6 +53,8 @@ pub(crate) struct RawWorkspace {
     pub head: Head,
     pub platform: Option<Platform>,
     pub team_id: Option<String>,
+    /// Teams only: the tenant id, lowercase, with where it was written.
+    pub tenant_id: Option<Spanned<String>>,
 }
 
 pub(crate) struct RawAccount {
@@ -207,7 +209,7 @@ fn each<T>(
 
 fn allowed_keys(section: &str) -> &'static [&'static str] {
     match section {
-        "workspaces" => &["name", "platform", "team_id"],
+        "workspaces" => &["name", "platform", "team_id", "tenant_id"],
         "accounts" => &["name", "id", "region", "role_arn", "endpoint"],
         "policies" => &["name", "file", "document"],
         "roles" => &["name", "role_arn", "policies", "account"],
@@ -414,18 +416,20 @@ fn non_empty(what: &'static str) -> impl Fn(&str) -> Result<(), String> {
     }
 }
 
+/// The values of `platform`, in [`PLATFORM_VALUES`] order.
+const PLATFORMS: [Platform; 3] = [Platform::Slack, Platform::Web, Platform::Teams];
+const PLATFORM_VALUES: [&str; 3] = ["slack", "web", "teams"];
+
 fn read_workspace(r: &mut Reporter, f: &Fields) -> RawWorkspace {
     let head = head(r, f, "the workspace's name", values::check_identifier);
     let platform = if f.has("platform") {
-        choice(r, f, "platform", &["slack", "web"]).map(|i| {
-            if i == 0 {
-                Platform::Slack
-            } else {
-                Platform::Web
-            }
-        })
+        choice(r, f, "platform", &PLATFORM_VALUES).and_then(|i| PLATFORMS.get(i).copied())
     } else {
-        f.missing(r, "platform", "the chat platform: \"slack\" or \"web\"");
+        f.missing(
+            r,
+            "platform",
+            "the chat platform: \"slack\", \"web\" or \"teams\"",
+        );
         None
     };
     let team_id = checked(
@@ -433,17 +437,44 @@ fn read_workspace(r: &mut Reporter, f: &Fields) -> RawWorkspace {
         r,
         non_empty("a Slack team id such as \"T0123ABCD\""),
     );
-    if let (Some(Platform::Web), Some(t)) = (platform, &team_id) {
-        r.error(
+    match (platform, &team_id) {
+        (Some(Platform::Web), Some(t)) => r.error(
             &t.span,
             &t.key,
             "`team_id` is for Slack workspaces only; remove it or set platform = \"slack\"",
-        );
+        ),
+        (Some(Platform::Teams), Some(t)) => r.error(
+            &t.span,
+            &t.key,
+            "`team_id` is for Slack workspaces only; a Teams workspace is named by its Azure AD tenant: tenant_id = \"GUID\"",
+        ),
+        _ => {}
+    }
+    let tenant_id = checked(f.opt_str(r, "tenant_id"), r, values::check_tenant_id);
+    match (platform, &tenant_id) {
+        (Some(Platform::Teams), None) if !f.has("tenant_id") => f.missing(
+            r,
+            "tenant_id",
+            "the Azure AD (Microsoft Entra) tenant id of the Teams organisation, a GUID",
+        ),
+        (Some(p @ (Platform::Slack | Platform::Web)), Some(t)) => r.error(
+            &t.span,
+            &t.key,
+            format!(
+                "`tenant_id` is for Teams workspaces only; remove it or set platform = \"teams\" (this workspace is platform = \"{}\")",
+                p.as_str()
+            ),
+        ),
+        _ => {}
     }
     RawWorkspace {
         head,
         platform,
         team_id: team_id.map(|t| t.value),
+        tenant_id: tenant_id.map(|t| Spanned {
+            value: t.value.to_ascii_lowercase(),
+            ..t
+        }),
     }
 }
 

@@ -1,5 +1,5 @@
 //! Checks for the value formats the configuration uses: durations, regions,
-//! account ids, role ARNs, URLs and names. Each returns what was expected on failure.
+//! account ids, role ARNs, URLs, names, and Teams' tenant and conversation ids. Each returns what was expected on failure.
 
 use std::time::Duration;
 
@@ -391,6 +391,88 @@ pub(crate) fn check_label(text: &str) -> Result<(), String> {
     }
 }
 
+/// Whether `text` is a GUID in its usual form: 8-4-4-4-12 hexadecimal digits, any case.
+pub(crate) fn is_guid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, len)| g.len() == len && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// An Azure AD (Microsoft Entra) tenant id: a GUID.
+pub(crate) fn check_tenant_id(text: &str) -> Result<(), String> {
+    if is_guid(text.trim()) && text.trim() == text {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{text}` is not a tenant id; expected the Azure AD (Microsoft Entra) tenant id, a GUID such as \"72f988bf-86f1-41af-91ab-2d7cd011db47\" (Azure portal: Microsoft Entra ID, Overview, Tenant ID)"
+        ))
+    }
+}
+
+/// What a Teams `platform_id` must be, for errors.
+const TEAMS_CONVERSATION: &str = "expected a Teams conversation id: a channel's or group chat's \"19:…@thread.tacv2\" (the bot's welcome message names it), or a personal chat's \"a:…\"";
+
+/// A Teams conversation id, as activities carry it in `conversation.id`: `19:…@thread.tacv2`
+/// (a channel; older ones `@thread.skype`), `19:…@thread.v2` (a group or meeting chat) or
+/// `a:…` (a personal chat with the bot). A channel's "link to message" id ends in
+/// `;messageid=…`; the conversation is the part before it.
+pub(crate) fn check_teams_conversation_id(text: &str) -> Result<(), String> {
+    if let Some((conversation, _)) = text.split_once(";messageid=") {
+        return Err(format!(
+            "`{text}` names one message (a reply thread), not a conversation; use the part before `;messageid=`: \"{conversation}\""
+        ));
+    }
+    if let Some(id) = channel_id_in_link(text) {
+        return Err(format!(
+            "`{text}` is a link to a channel, not its id; use the id the link holds: \"{id}\""
+        ));
+    }
+    if text.is_empty() || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "`{text}` is empty or contains spaces; {TEAMS_CONVERSATION}"
+        ));
+    }
+    let known_form = match text.strip_prefix("19:") {
+        Some(rest) => rest.contains("@thread.") && !rest.starts_with('@'),
+        None => text.strip_prefix("a:").is_some_and(|rest| !rest.is_empty()),
+    };
+    if known_form {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{text}` is not a Teams conversation id; {TEAMS_CONVERSATION}"
+        ))
+    }
+}
+
+/// The channel id inside a "Get link to channel" URL
+/// (`https://teams.microsoft.com/l/channel/19%3a…%40thread.tacv2/General?groupId=…`), decoded.
+fn channel_id_in_link(text: &str) -> Option<String> {
+    let (_, tail) = text.split_once("/l/channel/")?;
+    let encoded = tail.split(['/', '?']).next()?;
+    let mut bytes = Vec::with_capacity(encoded.len());
+    let mut rest = encoded.as_bytes();
+    while let Some((&b, tail)) = rest.split_first() {
+        let hex = tail.get(..2).and_then(|h| std::str::from_utf8(h).ok());
+        match (b, hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(decoded)) => {
+                bytes.push(decoded);
+                rest = &tail[2..];
+            }
+            _ => {
+                bytes.push(b);
+                rest = tail;
+            }
+        }
+    }
+    String::from_utf8(bytes)
+        .ok()
+        .filter(|id| id.starts_with("19:"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -605,5 +687,56 @@ mod tests {
         assert!(check_label("ReadOnly Command Permissions").is_ok());
         assert!(check_label(" x").is_err());
         assert!(check_label("").is_err());
+    }
+
+    #[test]
+    fn tenant_ids_are_guids() {
+        assert!(check_tenant_id("72f988bf-86f1-41af-91ab-2d7cd011db47").is_ok());
+        assert!(check_tenant_id("72F988BF-86F1-41AF-91AB-2D7CD011DB47").is_ok());
+        for bad in [
+            "",
+            "72f988bf86f141af91ab2d7cd011db47",
+            "{72f988bf-86f1-41af-91ab-2d7cd011db47}",
+            " 72f988bf-86f1-41af-91ab-2d7cd011db47",
+            "72f988bf-86f1-41af-91ab-2d7cd011db4g",
+            "72f988bf-86f1-41af-91ab-2d7cd011db47-0",
+            "contoso.onmicrosoft.com",
+        ] {
+            let e = check_tenant_id(bad).expect_err(bad);
+            assert!(e.contains("expected the Azure AD"), "{e}");
+        }
+    }
+
+    #[test]
+    fn teams_conversation_ids() {
+        for ok in [
+            "19:abc123def456@thread.tacv2",
+            "19:abc@thread.skype",
+            "19:meeting_NjA4@thread.v2",
+            "a:1xYz-AbC_012",
+        ] {
+            assert_eq!(check_teams_conversation_id(ok), Ok(()), "{ok}");
+        }
+        let e =
+            check_teams_conversation_id("19:abc@thread.tacv2;messageid=1712345678901").unwrap_err();
+        assert!(e.contains("the part before `;messageid=`"), "{e}");
+        assert!(e.contains("\"19:abc@thread.tacv2\""), "{e}");
+        let e = check_teams_conversation_id(
+            "https://teams.microsoft.com/l/channel/19%3aabc%40thread.tacv2/General?groupId=1&tenantId=2",
+        )
+        .unwrap_err();
+        assert!(e.contains("\"19:abc@thread.tacv2\""), "{e}");
+        for bad in [
+            "",
+            "C0123ABCD",
+            "19:abc",
+            "19:@thread.tacv2",
+            "a:",
+            "19:a b@thread.tacv2",
+            "29:1abc",
+        ] {
+            let e = check_teams_conversation_id(bad).expect_err(bad);
+            assert!(e.contains("expected a Teams conversation id"), "{bad}: {e}");
+        }
     }
 }
