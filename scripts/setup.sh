@@ -25,7 +25,6 @@ if [ "$(cat "$oracle/node_modules/.lock.sha" 2>/dev/null)" != "$want" ]; then
   (cd "$oracle" && npm ci --no-audit --no-fund --loglevel=error >&2)
   echo "$want" > "$oracle/node_modules/.lock.sha"
 fi
-<<<<<<< HEAD
 # The Teams surface's card validator: Microsoft's Adaptive Cards parser (adaptivecards,
 # pinned by its lock file; a test tool only, never linked).
 cards=crates/teams/tests/cards
@@ -33,7 +32,7 @@ want="$(sha256sum "$cards/package-lock.json" | cut -d' ' -f1)"
 if [ "$(cat "$cards/node_modules/.lock.sha" 2>/dev/null)" != "$want" ]; then
   (cd "$cards" && npm ci --no-audit --no-fund --loglevel=error >&2)
   echo "$want" > "$cards/node_modules/.lock.sha"
-=======
+fi
 # Microsoft's Teams app manifest schema and validator (@microsoft/app-manifest, pinned by its
 # lock file; a test tool only), for crates/teams/tests/package.rs.
 schema=crates/teams/tests/manifest-schema
@@ -41,7 +40,6 @@ want="$(sha256sum "$schema/package-lock.json" | cut -d' ' -f1)"
 if [ "$(cat "$schema/node_modules/.lock.sha" 2>/dev/null)" != "$want" ]; then
   (cd "$schema" && npm ci --no-audit --no-fund --loglevel=error >&2)
   echo "$want" > "$schema/node_modules/.lock.sha"
->>>>>>> teams-config
 fi
 # The web chat's browser tests: Debian's Chromium (Playwright never downloads a browser here)
 # and playwright-core, pinned by its lock file.
