@@ -535,6 +535,10 @@ id = "123456789012"
 region = "us-east-1"
 endpoint = "http://127.0.0.1:9"
 
+[[policies]]
+name = "queue-writes"
+document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:*"],"Resource":"*"}]}'
+
 [[roles]]
 name = "operator"
 policies = ["AdministratorAccess"]
@@ -546,7 +550,7 @@ platform_id = "C-OPS"
 accounts = ["dev"]
 role_setting = "channel"
 channel_role = "operator"
-guardrails = ["ReadOnly"]
+guardrails = ["ReadOnly", "queue-writes"]
 "#;
     let store: Arc<dyn store::Store> = Arc::new(store::SqliteStore::in_memory().expect("sqlite"));
     let engine = engine::testing::engine(config, store, engine::Options::default());
@@ -586,6 +590,20 @@ guardrails = ["ReadOnly"]
         }
     }
     assert!(messages.len() >= 8, "{} messages", messages.len());
+    // The answers have controls: help's menu, the confirmation's buttons.
+    let has = |kind: &Block| {
+        messages.iter().any(|(_, m)| {
+            m.blocks
+                .iter()
+                .any(|b| std::mem::discriminant(b) == std::mem::discriminant(kind))
+        })
+    };
+    assert!(has(&Block::Buttons { buttons: vec![] }), "a confirmation");
+    assert!(has(&Block::Menu {
+        action: String::new(),
+        placeholder: String::new(),
+        options: vec![]
+    }));
     assert_all_valid(&messages);
 }
 
