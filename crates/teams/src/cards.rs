@@ -734,12 +734,7 @@ impl Part<'_> {
 }
 
 fn table(columns: &[String], rows: &[Vec<String>], max_rows: usize) -> Vec<Value> {
-    let ncol = rows
-        .iter()
-        .map(Vec::len)
-        .chain(std::iter::once(columns.len()))
-        .max()
-        .unwrap_or(0);
+    let ncol = rows.iter().map(Vec::len).fold(columns.len(), usize::max);
     if ncol == 0 {
         return vec![note("(empty table)")];
     }

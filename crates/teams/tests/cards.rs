@@ -60,6 +60,7 @@ fn validate(cards: &[Value]) -> (i32, Vec<Vec<String>>) {
     (out.status.code().unwrap_or(-1), errors)
 }
 
+/// A message of the corpus (all on one message id).
 fn msg(blocks: Vec<Block>) -> Message {
     Message {
         id: "m-42".into(),
@@ -68,14 +69,12 @@ fn msg(blocks: Vec<Block>) -> Message {
     }
 }
 
+/// A button in the engine's serialized form (what the goldens hold).
 fn button(label: &str, value: &str, style: Style, confirm: Option<&str>) -> Button {
-    Button {
-        label: label.into(),
-        action: "run".into(),
-        value: value.into(),
-        style,
-        confirm: confirm.map(str::to_string),
-    }
+    serde_json::from_value(json!({
+        "label": label, "action": "run", "value": value, "style": style, "confirm": confirm,
+    }))
+    .expect("a button")
 }
 
 fn choices(n: usize) -> Vec<Choice> {
