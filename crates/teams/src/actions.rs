@@ -71,7 +71,7 @@ pub fn form_prefix(n: usize) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SubmitError {
     #[error("the submission is {found}, expected a JSON object")]
-    NotAnObject { found: &'static str },
+    NotAnObject { found: String },
     #[error("the submission has no \"{DATA_KEY}\" object: not from one of our cards")]
     NotOurs,
     #[error("the invoke has no action.data object")]
@@ -82,7 +82,8 @@ pub enum SubmitError {
     WrongType {
         field: String,
         expected: &'static str,
-        found: &'static str,
+        /// The value received (its JSON, cut).
+        found: String,
     },
     #[error("the button carries no value (\"{DATA_KEY}.v\" missing)")]
     MissingValue,
@@ -92,16 +93,15 @@ pub enum SubmitError {
     UnknownKind(String),
 }
 
-/// What a JSON value is, for error messages.
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+/// A value received, for error messages: its JSON, cut at 40 characters.
+fn shown(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() <= 40 {
+        return text;
     }
+    let mut cut: String = text.chars().take(39).collect();
+    cut.push('…');
+    cut
 }
 
 /// `obj[key]` as a string: `None` when absent or null, an error when another type.
@@ -116,7 +116,7 @@ fn opt_str<'a>(
         Some(other) => Err(SubmitError::WrongType {
             field: format!("{path}{key}"),
             expected: "a string",
-            found: kind_of(other),
+            found: shown(other),
         }),
     }
 }
@@ -130,7 +130,7 @@ fn opt_str<'a>(
 ///   form's field order; empty fields are left out (the engine asks for what is missing).
 pub fn read_submission(value: &Value) -> Result<Event, SubmitError> {
     let top = value.as_object().ok_or(SubmitError::NotAnObject {
-        found: kind_of(value),
+        found: shown(value),
     })?;
     let ours = match top.get(DATA_KEY) {
         Some(Value::Object(o)) => o,
@@ -184,7 +184,7 @@ pub fn read_submission(value: &Value) -> Result<Event, SubmitError> {
                         other => Err(SubmitError::WrongType {
                             field: format!("chatops.f[{i}]"),
                             expected: "a string",
-                            found: kind_of(other),
+                            found: shown(other),
                         }),
                     })
                     .collect::<Result<_, _>>()?,
@@ -192,7 +192,7 @@ pub fn read_submission(value: &Value) -> Result<Event, SubmitError> {
                     return Err(SubmitError::WrongType {
                         field: "chatops.f".to_string(),
                         expected: "an array of field names",
-                        found: kind_of(other),
+                        found: shown(other),
                     })
                 }
             };
@@ -221,7 +221,7 @@ pub fn read_submission(value: &Value) -> Result<Event, SubmitError> {
 pub fn read_execute(value: &Value) -> Result<Event, SubmitError> {
     if !value.is_object() {
         return Err(SubmitError::NotAnObject {
-            found: kind_of(value),
+            found: shown(value),
         });
     }
     match value.get("action").and_then(|a| a.get("data")) {
@@ -350,7 +350,7 @@ mod tests {
         );
         assert_eq!(
             read_execute(&json!(3)),
-            Err(SubmitError::NotAnObject { found: "a number" })
+            Err(SubmitError::NotAnObject { found: "3".into() })
         );
     }
 
@@ -358,41 +358,35 @@ mod tests {
     fn hostile_submissions_are_errors() {
         let cases = [
             (json!(null), "is null"),
-            (json!([1]), "is an array"),
-            (json!("chatops"), "is a string"),
+            (json!([1]), "is [1]"),
+            (json!("chatops"), "is \"chatops\""),
             (json!({}), "not from one of our cards"),
             (json!({"chatops": "x"}), "not from one of our cards"),
             (json!({"chatops": {}}), "names no action"),
             (json!({"chatops": {"a": ""}}), "names no action"),
-            (json!({"chatops": {"a": 1}}), "chatops.a is a number"),
             (
-                json!({"chatops": {"a": "x", "m": {}}}),
-                "chatops.m is an object",
+                json!({"chatops": {"a": 1}}),
+                "chatops.a is 1, expected a string",
             ),
+            (json!({"chatops": {"a": "x", "m": {}}}), "chatops.m is {}"),
             (json!({"chatops": {"a": "x"}}), "no value"),
-            (
-                json!({"chatops": {"a": "x", "v": []}}),
-                "chatops.v is an array",
-            ),
+            (json!({"chatops": {"a": "x", "v": []}}), "chatops.v is []"),
             (
                 json!({"chatops": {"a": "x", "k": "zap"}}),
                 "unknown control kind",
             ),
-            (
-                json!({"chatops": {"a": "x", "k": 5}}),
-                "chatops.k is a number",
-            ),
+            (json!({"chatops": {"a": "x", "k": 5}}), "chatops.k is 5"),
             (
                 json!({"chatops": {"a": "x", "k": "menu", "i": 2}}),
-                "chatops.i is a number",
+                "chatops.i is 2",
             ),
             (
                 json!({"chatops": {"a": "x", "k": "menu"}, "chatops.menu": 7}),
-                "chatops.menu is a number",
+                "chatops.menu is 7",
             ),
             (
                 json!({"chatops": {"a": "x", "k": "form", "f": "a"}}),
-                "chatops.f is a string",
+                "chatops.f is \"a\", expected an array of field names",
             ),
             (
                 json!({"chatops": {"a": "x", "k": "form", "f": [null]}}),
@@ -400,7 +394,7 @@ mod tests {
             ),
             (
                 json!({"chatops": {"a": "x", "k": "form", "f": ["n"]}, "f.n": true}),
-                "f.n is a boolean",
+                "f.n is true",
             ),
         ];
         for (v, want) in cases {
@@ -413,6 +407,12 @@ mod tests {
             deep = json!({ "chatops": deep });
         }
         assert!(read_submission(&deep).is_err());
+        let long = json!({"chatops": {"a": "x".repeat(100_000)}, "v": 1});
+        let err = read_submission(&json!({"chatops": {"a": ["y".repeat(100_000)]}}));
+        assert!(
+            matches!(&err, Err(SubmitError::WrongType { found, .. }) if found.chars().count() == 40)
+        );
+        assert_eq!(read_submission(&long), Err(SubmitError::MissingValue));
         let many: Map<String, Value> = (0..10_000)
             .map(|i| (format!("f.{i}"), json!("v")))
             .chain([(

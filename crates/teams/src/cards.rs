@@ -206,7 +206,7 @@ fn count(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -734,12 +734,7 @@ impl Part<'_> {
 }
 
 fn table(columns: &[String], rows: &[Vec<String>], max_rows: usize) -> Vec<Value> {
-    let ncol = rows
-        .iter()
-        .map(Vec::len)
-        .chain(std::iter::once(columns.len()))
-        .max()
-        .unwrap_or(0);
+    let ncol = rows.iter().map(Vec::len).fold(columns.len(), usize::max);
     if ncol == 0 {
         return vec![note("(empty table)")];
     }

@@ -60,6 +60,7 @@ fn validate(cards: &[Value]) -> (i32, Vec<Vec<String>>) {
     (out.status.code().unwrap_or(-1), errors)
 }
 
+/// A message of the corpus (all on one message id).
 fn msg(blocks: Vec<Block>) -> Message {
     Message {
         id: "m-42".into(),
@@ -68,14 +69,12 @@ fn msg(blocks: Vec<Block>) -> Message {
     }
 }
 
+/// A button in the engine's serialized form (what the goldens hold).
 fn button(label: &str, value: &str, style: Style, confirm: Option<&str>) -> Button {
-    Button {
-        label: label.into(),
-        action: "run".into(),
-        value: value.into(),
-        style,
-        confirm: confirm.map(str::to_string),
-    }
+    serde_json::from_value(json!({
+        "label": label, "action": "run", "value": value, "style": style, "confirm": confirm,
+    }))
+    .expect("a button")
 }
 
 fn choices(n: usize) -> Vec<Choice> {
@@ -535,6 +534,10 @@ id = "123456789012"
 region = "us-east-1"
 endpoint = "http://127.0.0.1:9"
 
+[[policies]]
+name = "queue-writes"
+document = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["sqs:*"],"Resource":"*"}]}'
+
 [[roles]]
 name = "operator"
 policies = ["AdministratorAccess"]
@@ -546,7 +549,7 @@ platform_id = "C-OPS"
 accounts = ["dev"]
 role_setting = "channel"
 channel_role = "operator"
-guardrails = ["ReadOnly"]
+guardrails = ["ReadOnly", "queue-writes"]
 "#;
     let store: Arc<dyn store::Store> = Arc::new(store::SqliteStore::in_memory().expect("sqlite"));
     let engine = engine::testing::engine(config, store, engine::Options::default());
@@ -586,6 +589,20 @@ guardrails = ["ReadOnly"]
         }
     }
     assert!(messages.len() >= 8, "{} messages", messages.len());
+    // The answers have controls: help's menu, the confirmation's buttons.
+    let has = |kind: &Block| {
+        messages.iter().any(|(_, m)| {
+            m.blocks
+                .iter()
+                .any(|b| std::mem::discriminant(b) == std::mem::discriminant(kind))
+        })
+    };
+    assert!(has(&Block::Buttons { buttons: vec![] }), "a confirmation");
+    assert!(has(&Block::Menu {
+        action: String::new(),
+        placeholder: String::new(),
+        options: vec![]
+    }));
     assert_all_valid(&messages);
 }
 
