@@ -220,7 +220,10 @@ async fn headers_algorithms_and_garbage_are_refused_before_any_fetch() {
         })
     );
     let no_kid = id.mint_with_header(&json!({"alg": "RS256"}), &good);
-    assert_eq!(verify_token(&v, &no_kid).await, Err(AuthError::MissingKeyId));
+    assert_eq!(
+        verify_token(&v, &no_kid).await,
+        Err(AuthError::MissingKeyId)
+    );
 
     for garbage in ["garbage", "a.b", "a.b.c", "....", "eyJ.eyJ.eyJ"] {
         assert!(
@@ -258,7 +261,10 @@ async fn errors_never_echo_the_token() {
         let payload = token.split('.').nth(1).unwrap();
         let e = verify_token(&v, token).await.unwrap_err();
         for text in [e.to_string(), format!("{e:?}")] {
-            assert!(!text.contains(signature) && !text.contains(payload), "{text}");
+            assert!(
+                !text.contains(signature) && !text.contains(payload),
+                "{text}"
+            );
         }
     }
 }
@@ -272,9 +278,9 @@ async fn keys_are_fetched_once_for_many_verifies() {
     for _ in 0..16 {
         let v = v.clone();
         let header = bearer(&token);
-        tasks.push(tokio::spawn(
-            async move { v.verify(Some(&header)).await.is_ok() },
-        ));
+        tasks.push(tokio::spawn(async move {
+            v.verify(Some(&header)).await.is_ok()
+        }));
     }
     for task in tasks {
         assert!(task.await.unwrap());
@@ -316,9 +322,11 @@ fn forged(id: &IdentityDouble, n: usize) -> String {
 async fn a_flood_of_unknown_kids_refetches_once_per_window() {
     let id = double().await;
     let v = verifier(&id);
-    assert!(verify_token(&v, &id.mint(&id.valid_claims(APP_ID, SERVICE_URL)))
-        .await
-        .is_ok());
+    assert!(
+        verify_token(&v, &id.mint(&id.valid_claims(APP_ID, SERVICE_URL)))
+            .await
+            .is_ok()
+    );
     let mut tasks = Vec::new();
     for n in 0..40 {
         let v = v.clone();
@@ -483,7 +491,9 @@ async fn a_single_tenant_app_asks_its_own_tenant() {
     let tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     let mut settings = TokenSettings::new(APP_ID, APP_SECRET, Some(tenant.into()));
     // The URL the settings derived, moved onto the double's host.
-    assert!(settings.token_url.starts_with("https://login.microsoftonline.com/"));
+    assert!(settings
+        .token_url
+        .starts_with("https://login.microsoftonline.com/"));
     settings.token_url = settings
         .token_url
         .replace("https://login.microsoftonline.com", id.base_url());
@@ -523,7 +533,10 @@ async fn a_wrong_secret_is_a_clear_error_without_the_secret() {
     // A wrong app id is named too.
     let mut settings = id.token_settings();
     settings.app_id = "not-this-app".into();
-    let e = TokenSource::new(settings, http()).token().await.unwrap_err();
+    let e = TokenSource::new(settings, http())
+        .token()
+        .await
+        .unwrap_err();
     assert!(matches!(&e, TokenError::Rejected { code: Some(c), .. } if c == "AADSTS700016"));
 }
 
@@ -556,7 +569,14 @@ async fn busy_answers_are_retried_honouring_retry_after() {
     id.fail_token_requests(500, Some(0), 10);
     let e = source(&id).token().await.unwrap_err();
     assert!(
-        matches!(e, TokenError::Unavailable { status: 500, attempts: 3, .. }),
+        matches!(
+            e,
+            TokenError::Unavailable {
+                status: 500,
+                attempts: 3,
+                ..
+            }
+        ),
         "{e:?}"
     );
     assert_eq!(id.token_requests(), 3);

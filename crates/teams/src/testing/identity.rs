@@ -232,7 +232,11 @@ impl IdentityDouble {
     /// A token with `claims`, signed with the served key, its `kid` in the header.
     pub fn mint(&self, claims: &Value) -> String {
         let (kid, key) = lock(&self.shared.keys).current.clone();
-        sign(&key, &json!({"alg": "RS256", "typ": "JWT", "kid": kid}), claims)
+        sign(
+            &key,
+            &json!({"alg": "RS256", "typ": "JWT", "kid": kid}),
+            claims,
+        )
     }
 
     /// A token with the served key's `kid` but signed by a key never served: a bad signature.
