@@ -31,6 +31,12 @@ fn verifier(id: &IdentityDouble) -> Verifier {
     Verifier::new(id.auth_settings(), http())
 }
 
+/// A double, a verifier of its tokens, and claims that pass.
+async fn setup() -> (IdentityDouble, Verifier, Value) {
+    let (id, v, claims) = setup().await;
+    (id, v, claims)
+}
+
 fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
@@ -52,9 +58,7 @@ fn with(mut claims: Value, name: &str, value: Value) -> Value {
 
 #[tokio::test]
 async fn a_valid_token_passes_and_yields_its_claims() {
-    let id = double().await;
-    let v = verifier(&id);
-    let claims = id.valid_claims(APP_ID, SERVICE_URL);
+    let (id, v, claims) = setup().await;
     let got = verify_token(&v, &id.mint(&claims)).await.unwrap();
     assert_eq!(got.app_id, APP_ID);
     assert_eq!(got.service_url.as_deref(), Some(SERVICE_URL));
@@ -74,9 +78,7 @@ async fn a_valid_token_passes_and_yields_its_claims() {
 
 #[tokio::test]
 async fn each_wrong_token_gets_its_own_error() {
-    let id = double().await;
-    let v = verifier(&id);
-    let good = id.valid_claims(APP_ID, SERVICE_URL);
+    let (id, v, good) = setup().await;
     let now = unix_now();
     let kid = id.kid();
 
@@ -183,9 +185,7 @@ async fn each_wrong_token_gets_its_own_error() {
 
 #[tokio::test]
 async fn headers_algorithms_and_garbage_are_refused_before_any_fetch() {
-    let id = double().await;
-    let v = verifier(&id);
-    let good = id.valid_claims(APP_ID, SERVICE_URL);
+    let (id, v, good) = setup().await;
     let token = id.mint(&good);
 
     assert_eq!(v.verify(None).await, Err(AuthError::MissingHeader));
@@ -247,9 +247,7 @@ async fn headers_algorithms_and_garbage_are_refused_before_any_fetch() {
 
 #[tokio::test]
 async fn errors_never_echo_the_token() {
-    let id = double().await;
-    let v = verifier(&id);
-    let good = id.valid_claims(APP_ID, SERVICE_URL);
+    let (id, v, good) = setup().await;
     let tokens = [
         id.mint_foreign(&good),
         id.mint(&with(good.clone(), "aud", json!("x"))),
@@ -293,9 +291,7 @@ async fn keys_are_fetched_once_for_many_verifies() {
 
 #[tokio::test]
 async fn a_rotated_key_is_fetched_once_and_accepted() {
-    let id = double().await;
-    let v = verifier(&id);
-    let claims = id.valid_claims(APP_ID, SERVICE_URL);
+    let (id, v, claims) = setup().await;
     let old = id.mint(&claims);
     assert!(verify_token(&v, &old).await.is_ok());
     assert_eq!(id.key_requests(), 1);

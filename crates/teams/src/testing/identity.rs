@@ -438,37 +438,21 @@ async fn token(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    if field("grant_type") != Some("client_credentials") {
-        return aad_error(
-            StatusCode::BAD_REQUEST,
-            "unsupported_grant_type",
-            70003,
-            "The app requested an unsupported grant type.",
-        );
-    }
-    if field("client_id") != Some(shared.app_id.as_str()) {
-        return aad_error(
-            StatusCode::BAD_REQUEST,
-            "unauthorized_client",
-            700016,
-            "Application with identifier was not found in the directory.",
-        );
-    }
-    if field("client_secret") != Some(shared.app_password.as_str()) {
-        return aad_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            7000215,
-            "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
-        );
-    }
-    if field("scope") != Some(BOT_FRAMEWORK_SCOPE) {
-        return aad_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_scope",
-            70011,
-            "The provided request must include a 'scope' input parameter.",
-        );
+    // Each field the identity platform checks, and its answer when the field is wrong.
+    let checks = [
+        ("grant_type", "client_credentials", StatusCode::BAD_REQUEST, "unsupported_grant_type", 70003,
+            "The app requested an unsupported grant type."),
+        ("client_id", shared.app_id.as_str(), StatusCode::BAD_REQUEST, "unauthorized_client", 700016,
+            "Application with identifier was not found in the directory."),
+        ("client_secret", shared.app_password.as_str(), StatusCode::UNAUTHORIZED, "invalid_client", 7000215,
+            "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID."),
+        ("scope", BOT_FRAMEWORK_SCOPE, StatusCode::BAD_REQUEST, "invalid_scope", 70011,
+            "The provided request must include a 'scope' input parameter."),
+    ];
+    for (name, expected, status, error, code, description) in checks {
+        if field(name) != Some(expected) {
+            return aad_error(status, error, code, description);
+        }
     }
     let mut random = [0u8; 16];
     if ring::rand::SystemRandom::new().fill(&mut random).is_err() {
