@@ -33,7 +33,9 @@ fn verifier(id: &IdentityDouble) -> Verifier {
 
 /// A double, a verifier of its tokens, and claims that pass.
 async fn setup() -> (IdentityDouble, Verifier, Value) {
-    let (id, v, claims) = setup().await;
+    let id = double().await;
+    let v = verifier(&id);
+    let claims = id.valid_claims(APP_ID, SERVICE_URL);
     (id, v, claims)
 }
 
