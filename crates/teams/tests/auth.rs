@@ -31,6 +31,19 @@ fn verifier(id: &IdentityDouble) -> Verifier {
     Verifier::new(id.auth_settings(), http())
 }
 
+// Compile-time: both are shareable across tasks, and their futures can run in axum handlers
+// and spawned tasks.
+const _: fn() = || {
+    fn send_sync<T: Send + Sync + Clone + 'static>() {}
+    fn send<T: Send>(_: &T) {}
+    send_sync::<Verifier>();
+    send_sync::<TokenSource>();
+    let v = Verifier::new(AuthSettings::new("a"), reqwest::Client::new());
+    send(&v.verify(None));
+    let t = TokenSource::new(TokenSettings::new("a", "b", None), reqwest::Client::new());
+    send(&t.token());
+};
+
 /// A double, a verifier of its tokens, and claims that pass.
 async fn setup() -> (IdentityDouble, Verifier, Value) {
     let id = double().await;
@@ -481,6 +494,24 @@ async fn invalidate_makes_the_next_call_fetch_a_new_token() {
     assert!(id.is_issued(&second));
     assert_eq!(tokens.token().await.unwrap(), second);
     assert_eq!(id.token_requests(), 2);
+}
+
+#[tokio::test]
+async fn a_token_is_refetched_within_five_minutes_of_its_expiry() {
+    let id = double().await;
+    let tokens = source(&id);
+    // 4 minutes to live: already inside the refresh margin, so never reused.
+    id.set_token_lifetime(240);
+    let first = tokens.token().await.unwrap();
+    let second = tokens.token().await.unwrap();
+    assert_ne!(first, second);
+    assert_eq!(id.token_requests(), 2);
+    // 6 minutes to live: reused (for its first minute).
+    id.set_token_lifetime(360);
+    tokens.invalidate();
+    let third = tokens.token().await.unwrap();
+    assert_eq!(tokens.token().await.unwrap(), third);
+    assert_eq!(id.token_requests(), 3);
 }
 
 #[tokio::test]

@@ -13,7 +13,7 @@
 //! recognises. The server stops when the double is dropped.
 
 use std::collections::{HashSet, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -46,6 +46,10 @@ pub const ENDORSEMENTS: &[&str] = &["msteams"];
 
 /// The path of the OpenID metadata (as on login.botframework.com).
 pub const METADATA_PATH: &str = "/v1/.well-known/openidconfiguration";
+/// The `expires_in` of issued tokens unless [`IdentityDouble::set_token_lifetime`] says
+/// otherwise (an hour, as the identity platform's).
+pub const DEFAULT_TOKEN_LIFETIME: u64 = 3600;
+
 /// The path of the key set.
 pub const KEYS_PATH: &str = "/v1/.well-known/keys";
 
@@ -108,6 +112,7 @@ struct Shared {
     token_requests: AtomicUsize,
     token_tenants: Mutex<Vec<String>>,
     token_failures: Mutex<VecDeque<(u16, Option<u64>)>>,
+    token_lifetime: AtomicU64,
     issued: Mutex<HashSet<String>>,
 }
 
@@ -166,6 +171,7 @@ impl IdentityDouble {
             token_requests: AtomicUsize::new(0),
             token_tenants: Mutex::new(Vec::new()),
             token_failures: Mutex::new(VecDeque::new()),
+            token_lifetime: AtomicU64::new(DEFAULT_TOKEN_LIFETIME),
             issued: Mutex::new(HashSet::new()),
         });
         let router = Router::new()
@@ -294,6 +300,11 @@ impl IdentityDouble {
         for _ in 0..times {
             failures.push_back((status, retry_after));
         }
+    }
+
+    /// Tokens issued from now on say `expires_in: seconds`.
+    pub fn set_token_lifetime(&self, seconds: u64) {
+        self.shared.token_lifetime.store(seconds, Ordering::SeqCst);
     }
 
     /// Requests for the OpenID metadata so far.
@@ -460,10 +471,11 @@ async fn token(
     }
     let access_token = format!("double-access-token-{}", hex::encode(random));
     lock(&shared.issued).insert(access_token.clone());
+    let lifetime = shared.token_lifetime.load(Ordering::SeqCst);
     Json(json!({
         "token_type": "Bearer",
-        "expires_in": 3600,
-        "ext_expires_in": 3600,
+        "expires_in": lifetime,
+        "ext_expires_in": lifetime,
         "access_token": access_token,
     }))
     .into_response()
