@@ -433,6 +433,56 @@ async fn unavailable_keys_are_reported_with_the_url_and_not_hammered() {
 }
 
 #[tokio::test]
+async fn unusable_key_documents_are_reported_with_their_url() {
+    let keys_url = |id: &IdentityDouble| format!("{}/v1/.well-known/keys", id.base_url());
+    let cases: Vec<(Value, Option<Value>, bool, &str)> = vec![
+        // (metadata, jwks, is the metadata at fault, what the reason says)
+        (json!({"issuer": "x"}), None, true, "no \"jwks_uri\" string"),
+        (
+            json!({"jwks_uri": "http://127.0.0.1:9/keys", "id_token_signing_alg_values_supported": ["HS256"]}),
+            None,
+            true,
+            "does not include RS256",
+        ),
+        (
+            json!(null),
+            Some(json!({"nokeys": []})),
+            false,
+            "no \"keys\" array",
+        ),
+        (
+            json!(null),
+            Some(
+                json!({"keys": [{"kty": "EC", "kid": "e"}, {"kty": "RSA", "kid": "small", "n": "AQAB", "e": "AQAB"}]}),
+            ),
+            false,
+            "none of its 2 key(s) is a usable RSA signing key",
+        ),
+        (json!(null), Some(json!([1, 2])), false, "not a JSON object"),
+    ];
+    for (metadata, jwks, metadata_at_fault, reason) in cases {
+        let id = double().await;
+        if !metadata.is_null() {
+            id.set_metadata(Some(metadata));
+        }
+        id.set_jwks(jwks);
+        let token = id.mint(&id.valid_claims(APP_ID, SERVICE_URL));
+        match verify_token(&verifier(&id), &token).await {
+            Err(AuthError::KeysUnavailable { url, reason: got }) => {
+                let expected_url = if metadata_at_fault {
+                    id.metadata_url()
+                } else {
+                    keys_url(&id)
+                };
+                assert_eq!(url, expected_url);
+                assert!(got.contains(reason), "{got:?} should say {reason:?}");
+            }
+            other => panic!("{reason}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
 async fn cached_keys_stay_in_use_while_a_refresh_fails() {
     let id = double().await;
     let mut settings = id.auth_settings();

@@ -107,6 +107,8 @@ struct Shared {
     base_url: String,
     keys: Mutex<Keys>,
     keys_available: AtomicBool,
+    metadata_override: Mutex<Option<Value>>,
+    jwks_override: Mutex<Option<Value>>,
     metadata_requests: AtomicUsize,
     key_requests: AtomicUsize,
     token_requests: AtomicUsize,
@@ -166,6 +168,8 @@ impl IdentityDouble {
                 rotations: 0,
             }),
             keys_available: AtomicBool::new(true),
+            metadata_override: Mutex::new(None),
+            jwks_override: Mutex::new(None),
             metadata_requests: AtomicUsize::new(0),
             key_requests: AtomicUsize::new(0),
             token_requests: AtomicUsize::new(0),
@@ -293,6 +297,16 @@ impl IdentityDouble {
             .store(available, Ordering::SeqCst);
     }
 
+    /// Serves `document` as the OpenID metadata instead of the real one (`None`: back to it).
+    pub fn set_metadata(&self, document: Option<Value>) {
+        *lock(&self.shared.metadata_override) = document;
+    }
+
+    /// Serves `document` as the key set instead of the real one (`None`: back to it).
+    pub fn set_jwks(&self, document: Option<Value>) {
+        *lock(&self.shared.jwks_override) = document;
+    }
+
     /// The next `times` token requests are answered `status` (e.g. 429, 503), with
     /// `Retry-After: retry_after` seconds when given.
     pub fn fail_token_requests(&self, status: u16, retry_after: Option<u64>, times: usize) {
@@ -360,6 +374,9 @@ async fn metadata(State(shared): State<Arc<Shared>>) -> Response {
     if !shared.keys_available.load(Ordering::SeqCst) {
         return unavailable();
     }
+    if let Some(document) = lock(&shared.metadata_override).clone() {
+        return Json(document).into_response();
+    }
     Json(json!({
         "issuer": BOT_FRAMEWORK_ISSUER,
         "authorization_endpoint": "https://invalid.botframework.com",
@@ -386,6 +403,9 @@ async fn jwks(State(shared): State<Arc<Shared>>) -> Response {
     shared.key_requests.fetch_add(1, Ordering::SeqCst);
     if !shared.keys_available.load(Ordering::SeqCst) {
         return unavailable();
+    }
+    if let Some(document) = lock(&shared.jwks_override).clone() {
+        return Json(document).into_response();
     }
     let keys = lock(&shared.keys);
     let mut served = vec![jwk(&keys.current.0, &keys.current.1)];
