@@ -135,7 +135,9 @@ pub enum AuthError {
     #[error("the bearer token is malformed: {0}")]
     Malformed(JwtError),
     /// The token's `alg` is not RS256 (`none`, `HS256`, …).
-    #[error("the bearer token's algorithm {alg:?} is not accepted: the Bot Framework signs with RS256")]
+    #[error(
+        "the bearer token's algorithm {alg:?} is not accepted: the Bot Framework signs with RS256"
+    )]
     UnsupportedAlgorithm {
         /// The `alg` found (shortened if long).
         alg: String,
@@ -198,7 +200,9 @@ pub enum AuthError {
         leeway: Duration,
     },
     /// The token has no `serviceurl` claim to check the activity's `serviceUrl` against.
-    #[error("the bearer token has no \"serviceurl\" claim: the activity's serviceUrl cannot be trusted")]
+    #[error(
+        "the bearer token has no \"serviceurl\" claim: the activity's serviceUrl cannot be trusted"
+    )]
     ServiceUrlMissing,
     /// The token's `serviceurl` is not the activity's `serviceUrl`.
     #[error("the activity's serviceUrl {activity:?} is not the token's serviceurl {claim:?}")]
@@ -494,7 +498,10 @@ impl Verifier {
     async fn refresh(&self, cache: &mut Cache) {
         match self.fetch_keys().await {
             Ok(keys) => {
-                tracing::debug!(count = keys.len(), "fetched the Bot Framework's signing keys");
+                tracing::debug!(
+                    count = keys.len(),
+                    "fetched the Bot Framework's signing keys"
+                );
                 cache.keys = Some(Arc::new(keys));
                 cache.fetched_at = Some(Instant::now());
                 cache.failure = None;
@@ -609,10 +616,7 @@ fn parse_jwk(entry: &Value) -> Result<Option<(String, Arc<Key>)>, String> {
                 .collect()
         })
         .unwrap_or_default();
-    Ok(Some((
-        kid.to_string(),
-        Arc::new(Key { jwk, endorsements }),
-    )))
+    Ok(Some((kid.to_string(), Arc::new(Key { jwk, endorsements }))))
 }
 
 /// The token in `Bearer <token>`.
@@ -626,7 +630,9 @@ fn bearer_token(authorization: Option<&str>) -> Result<&str, AuthError> {
         // Name the scheme only when it looks like one (the header might be a bare token).
         let looks_like_scheme = !rest.is_empty()
             && scheme.len() <= 16
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-');
         return Err(AuthError::NotBearer {
             scheme: looks_like_scheme.then(|| scheme.to_string()),
         });

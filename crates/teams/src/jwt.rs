@@ -373,9 +373,7 @@ mod tests {
         // `alg: none` with an empty signature is still refused by its algorithm.
         assert_eq!(
             Jwt::parse(&format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64("{}"))).unwrap_err(),
-            JwtError::UnsupportedAlg {
-                alg: "none".into()
-            }
+            JwtError::UnsupportedAlg { alg: "none".into() }
         );
     }
 

@@ -473,10 +473,16 @@ mod tests {
     fn debug_hides_the_password() {
         let settings = TokenSettings::new("app-id", "hunter2-secret", None);
         let text = format!("{settings:?}");
-        assert!(text.contains("app-id") && !text.contains("hunter2"), "{text}");
+        assert!(
+            text.contains("app-id") && !text.contains("hunter2"),
+            "{text}"
+        );
         let source = TokenSource::new(settings, reqwest::Client::new());
         let text = format!("{source:?}");
-        assert!(text.contains("app-id") && !text.contains("hunter2"), "{text}");
+        assert!(
+            text.contains("app-id") && !text.contains("hunter2"),
+            "{text}"
+        );
     }
 
     fn answer(status: u16, body: &str) -> Answer {
@@ -505,7 +511,10 @@ mod tests {
         let text = e.to_string();
         assert!(!text.contains("s3cr3t"), "{text}");
         assert!(!text.contains("Trace ID"), "{text}");
-        assert!(text.contains("AADSTS7000215: Invalid client secret"), "{text}");
+        assert!(
+            text.contains("AADSTS7000215: Invalid client secret"),
+            "{text}"
+        );
 
         // A code only in the description; no JSON at all.
         let e = source.rejected(&answer(

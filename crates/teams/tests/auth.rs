@@ -31,6 +31,27 @@ fn verifier(id: &IdentityDouble) -> Verifier {
     Verifier::new(id.auth_settings(), http())
 }
 
+// Compile-time: both are shareable across tasks, and their futures can run in axum handlers
+// and spawned tasks.
+const _: fn() = || {
+    fn send_sync<T: Send + Sync + Clone + 'static>() {}
+    fn send<T: Send>(_: &T) {}
+    send_sync::<Verifier>();
+    send_sync::<TokenSource>();
+    let v = Verifier::new(AuthSettings::new("a"), reqwest::Client::new());
+    send(&v.verify(None));
+    let t = TokenSource::new(TokenSettings::new("a", "b", None), reqwest::Client::new());
+    send(&t.token());
+};
+
+/// A double, a verifier of its tokens, and claims that pass.
+async fn setup() -> (IdentityDouble, Verifier, Value) {
+    let id = double().await;
+    let v = verifier(&id);
+    let claims = id.valid_claims(APP_ID, SERVICE_URL);
+    (id, v, claims)
+}
+
 fn bearer(token: &str) -> String {
     format!("Bearer {token}")
 }
@@ -52,9 +73,7 @@ fn with(mut claims: Value, name: &str, value: Value) -> Value {
 
 #[tokio::test]
 async fn a_valid_token_passes_and_yields_its_claims() {
-    let id = double().await;
-    let v = verifier(&id);
-    let claims = id.valid_claims(APP_ID, SERVICE_URL);
+    let (id, v, claims) = setup().await;
     let got = verify_token(&v, &id.mint(&claims)).await.unwrap();
     assert_eq!(got.app_id, APP_ID);
     assert_eq!(got.service_url.as_deref(), Some(SERVICE_URL));
@@ -74,9 +93,7 @@ async fn a_valid_token_passes_and_yields_its_claims() {
 
 #[tokio::test]
 async fn each_wrong_token_gets_its_own_error() {
-    let id = double().await;
-    let v = verifier(&id);
-    let good = id.valid_claims(APP_ID, SERVICE_URL);
+    let (id, v, good) = setup().await;
     let now = unix_now();
     let kid = id.kid();
 
@@ -183,9 +200,7 @@ async fn each_wrong_token_gets_its_own_error() {
 
 #[tokio::test]
 async fn headers_algorithms_and_garbage_are_refused_before_any_fetch() {
-    let id = double().await;
-    let v = verifier(&id);
-    let good = id.valid_claims(APP_ID, SERVICE_URL);
+    let (id, v, good) = setup().await;
     let token = id.mint(&good);
 
     assert_eq!(v.verify(None).await, Err(AuthError::MissingHeader));
@@ -220,7 +235,10 @@ async fn headers_algorithms_and_garbage_are_refused_before_any_fetch() {
         })
     );
     let no_kid = id.mint_with_header(&json!({"alg": "RS256"}), &good);
-    assert_eq!(verify_token(&v, &no_kid).await, Err(AuthError::MissingKeyId));
+    assert_eq!(
+        verify_token(&v, &no_kid).await,
+        Err(AuthError::MissingKeyId)
+    );
 
     for garbage in ["garbage", "a.b", "a.b.c", "....", "eyJ.eyJ.eyJ"] {
         assert!(
@@ -244,9 +262,7 @@ async fn headers_algorithms_and_garbage_are_refused_before_any_fetch() {
 
 #[tokio::test]
 async fn errors_never_echo_the_token() {
-    let id = double().await;
-    let v = verifier(&id);
-    let good = id.valid_claims(APP_ID, SERVICE_URL);
+    let (id, v, good) = setup().await;
     let tokens = [
         id.mint_foreign(&good),
         id.mint(&with(good.clone(), "aud", json!("x"))),
@@ -258,7 +274,10 @@ async fn errors_never_echo_the_token() {
         let payload = token.split('.').nth(1).unwrap();
         let e = verify_token(&v, token).await.unwrap_err();
         for text in [e.to_string(), format!("{e:?}")] {
-            assert!(!text.contains(signature) && !text.contains(payload), "{text}");
+            assert!(
+                !text.contains(signature) && !text.contains(payload),
+                "{text}"
+            );
         }
     }
 }
@@ -272,9 +291,9 @@ async fn keys_are_fetched_once_for_many_verifies() {
     for _ in 0..16 {
         let v = v.clone();
         let header = bearer(&token);
-        tasks.push(tokio::spawn(
-            async move { v.verify(Some(&header)).await.is_ok() },
-        ));
+        tasks.push(tokio::spawn(async move {
+            v.verify(Some(&header)).await.is_ok()
+        }));
     }
     for task in tasks {
         assert!(task.await.unwrap());
@@ -287,9 +306,7 @@ async fn keys_are_fetched_once_for_many_verifies() {
 
 #[tokio::test]
 async fn a_rotated_key_is_fetched_once_and_accepted() {
-    let id = double().await;
-    let v = verifier(&id);
-    let claims = id.valid_claims(APP_ID, SERVICE_URL);
+    let (id, v, claims) = setup().await;
     let old = id.mint(&claims);
     assert!(verify_token(&v, &old).await.is_ok());
     assert_eq!(id.key_requests(), 1);
@@ -316,9 +333,11 @@ fn forged(id: &IdentityDouble, n: usize) -> String {
 async fn a_flood_of_unknown_kids_refetches_once_per_window() {
     let id = double().await;
     let v = verifier(&id);
-    assert!(verify_token(&v, &id.mint(&id.valid_claims(APP_ID, SERVICE_URL)))
-        .await
-        .is_ok());
+    assert!(
+        verify_token(&v, &id.mint(&id.valid_claims(APP_ID, SERVICE_URL)))
+            .await
+            .is_ok()
+    );
     let mut tasks = Vec::new();
     for n in 0..40 {
         let v = v.clone();
@@ -414,6 +433,56 @@ async fn unavailable_keys_are_reported_with_the_url_and_not_hammered() {
 }
 
 #[tokio::test]
+async fn unusable_key_documents_are_reported_with_their_url() {
+    let keys_url = |id: &IdentityDouble| format!("{}/v1/.well-known/keys", id.base_url());
+    let cases: Vec<(Value, Option<Value>, bool, &str)> = vec![
+        // (metadata, jwks, is the metadata at fault, what the reason says)
+        (json!({"issuer": "x"}), None, true, "no \"jwks_uri\" string"),
+        (
+            json!({"jwks_uri": "http://127.0.0.1:9/keys", "id_token_signing_alg_values_supported": ["HS256"]}),
+            None,
+            true,
+            "does not include RS256",
+        ),
+        (
+            json!(null),
+            Some(json!({"nokeys": []})),
+            false,
+            "no \"keys\" array",
+        ),
+        (
+            json!(null),
+            Some(
+                json!({"keys": [{"kty": "EC", "kid": "e"}, {"kty": "RSA", "kid": "small", "n": "AQAB", "e": "AQAB"}]}),
+            ),
+            false,
+            "none of its 2 key(s) is a usable RSA signing key",
+        ),
+        (json!(null), Some(json!([1, 2])), false, "not a JSON object"),
+    ];
+    for (metadata, jwks, metadata_at_fault, reason) in cases {
+        let id = double().await;
+        if !metadata.is_null() {
+            id.set_metadata(Some(metadata));
+        }
+        id.set_jwks(jwks);
+        let token = id.mint(&id.valid_claims(APP_ID, SERVICE_URL));
+        match verify_token(&verifier(&id), &token).await {
+            Err(AuthError::KeysUnavailable { url, reason: got }) => {
+                let expected_url = if metadata_at_fault {
+                    id.metadata_url()
+                } else {
+                    keys_url(&id)
+                };
+                assert_eq!(url, expected_url);
+                assert!(got.contains(reason), "{got:?} should say {reason:?}");
+            }
+            other => panic!("{reason}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
 async fn cached_keys_stay_in_use_while_a_refresh_fails() {
     let id = double().await;
     let mut settings = id.auth_settings();
@@ -478,12 +547,32 @@ async fn invalidate_makes_the_next_call_fetch_a_new_token() {
 }
 
 #[tokio::test]
+async fn a_token_is_refetched_within_five_minutes_of_its_expiry() {
+    let id = double().await;
+    let tokens = source(&id);
+    // 4 minutes to live: already inside the refresh margin, so never reused.
+    id.set_token_lifetime(240);
+    let first = tokens.token().await.unwrap();
+    let second = tokens.token().await.unwrap();
+    assert_ne!(first, second);
+    assert_eq!(id.token_requests(), 2);
+    // 6 minutes to live: reused (for its first minute).
+    id.set_token_lifetime(360);
+    tokens.invalidate();
+    let third = tokens.token().await.unwrap();
+    assert_eq!(tokens.token().await.unwrap(), third);
+    assert_eq!(id.token_requests(), 3);
+}
+
+#[tokio::test]
 async fn a_single_tenant_app_asks_its_own_tenant() {
     let id = double().await;
     let tenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
     let mut settings = TokenSettings::new(APP_ID, APP_SECRET, Some(tenant.into()));
     // The URL the settings derived, moved onto the double's host.
-    assert!(settings.token_url.starts_with("https://login.microsoftonline.com/"));
+    assert!(settings
+        .token_url
+        .starts_with("https://login.microsoftonline.com/"));
     settings.token_url = settings
         .token_url
         .replace("https://login.microsoftonline.com", id.base_url());
@@ -523,7 +612,10 @@ async fn a_wrong_secret_is_a_clear_error_without_the_secret() {
     // A wrong app id is named too.
     let mut settings = id.token_settings();
     settings.app_id = "not-this-app".into();
-    let e = TokenSource::new(settings, http()).token().await.unwrap_err();
+    let e = TokenSource::new(settings, http())
+        .token()
+        .await
+        .unwrap_err();
     assert!(matches!(&e, TokenError::Rejected { code: Some(c), .. } if c == "AADSTS700016"));
 }
 
@@ -556,7 +648,14 @@ async fn busy_answers_are_retried_honouring_retry_after() {
     id.fail_token_requests(500, Some(0), 10);
     let e = source(&id).token().await.unwrap_err();
     assert!(
-        matches!(e, TokenError::Unavailable { status: 500, attempts: 3, .. }),
+        matches!(
+            e,
+            TokenError::Unavailable {
+                status: 500,
+                attempts: 3,
+                ..
+            }
+        ),
         "{e:?}"
     );
     assert_eq!(id.token_requests(), 3);

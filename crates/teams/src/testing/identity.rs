@@ -13,7 +13,7 @@
 //! recognises. The server stops when the double is dropped.
 
 use std::collections::{HashSet, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -46,6 +46,10 @@ pub const ENDORSEMENTS: &[&str] = &["msteams"];
 
 /// The path of the OpenID metadata (as on login.botframework.com).
 pub const METADATA_PATH: &str = "/v1/.well-known/openidconfiguration";
+/// The `expires_in` of issued tokens unless [`IdentityDouble::set_token_lifetime`] says
+/// otherwise (an hour, as the identity platform's).
+pub const DEFAULT_TOKEN_LIFETIME: u64 = 3600;
+
 /// The path of the key set.
 pub const KEYS_PATH: &str = "/v1/.well-known/keys";
 
@@ -103,11 +107,14 @@ struct Shared {
     base_url: String,
     keys: Mutex<Keys>,
     keys_available: AtomicBool,
+    metadata_override: Mutex<Option<Value>>,
+    jwks_override: Mutex<Option<Value>>,
     metadata_requests: AtomicUsize,
     key_requests: AtomicUsize,
     token_requests: AtomicUsize,
     token_tenants: Mutex<Vec<String>>,
     token_failures: Mutex<VecDeque<(u16, Option<u64>)>>,
+    token_lifetime: AtomicU64,
     issued: Mutex<HashSet<String>>,
 }
 
@@ -161,11 +168,14 @@ impl IdentityDouble {
                 rotations: 0,
             }),
             keys_available: AtomicBool::new(true),
+            metadata_override: Mutex::new(None),
+            jwks_override: Mutex::new(None),
             metadata_requests: AtomicUsize::new(0),
             key_requests: AtomicUsize::new(0),
             token_requests: AtomicUsize::new(0),
             token_tenants: Mutex::new(Vec::new()),
             token_failures: Mutex::new(VecDeque::new()),
+            token_lifetime: AtomicU64::new(DEFAULT_TOKEN_LIFETIME),
             issued: Mutex::new(HashSet::new()),
         });
         let router = Router::new()
@@ -232,7 +242,11 @@ impl IdentityDouble {
     /// A token with `claims`, signed with the served key, its `kid` in the header.
     pub fn mint(&self, claims: &Value) -> String {
         let (kid, key) = lock(&self.shared.keys).current.clone();
-        sign(&key, &json!({"alg": "RS256", "typ": "JWT", "kid": kid}), claims)
+        sign(
+            &key,
+            &json!({"alg": "RS256", "typ": "JWT", "kid": kid}),
+            claims,
+        )
     }
 
     /// A token with the served key's `kid` but signed by a key never served: a bad signature.
@@ -283,6 +297,16 @@ impl IdentityDouble {
             .store(available, Ordering::SeqCst);
     }
 
+    /// Serves `document` as the OpenID metadata instead of the real one (`None`: back to it).
+    pub fn set_metadata(&self, document: Option<Value>) {
+        *lock(&self.shared.metadata_override) = document;
+    }
+
+    /// Serves `document` as the key set instead of the real one (`None`: back to it).
+    pub fn set_jwks(&self, document: Option<Value>) {
+        *lock(&self.shared.jwks_override) = document;
+    }
+
     /// The next `times` token requests are answered `status` (e.g. 429, 503), with
     /// `Retry-After: retry_after` seconds when given.
     pub fn fail_token_requests(&self, status: u16, retry_after: Option<u64>, times: usize) {
@@ -290,6 +314,11 @@ impl IdentityDouble {
         for _ in 0..times {
             failures.push_back((status, retry_after));
         }
+    }
+
+    /// Tokens issued from now on say `expires_in: seconds`.
+    pub fn set_token_lifetime(&self, seconds: u64) {
+        self.shared.token_lifetime.store(seconds, Ordering::SeqCst);
     }
 
     /// Requests for the OpenID metadata so far.
@@ -345,6 +374,9 @@ async fn metadata(State(shared): State<Arc<Shared>>) -> Response {
     if !shared.keys_available.load(Ordering::SeqCst) {
         return unavailable();
     }
+    if let Some(document) = lock(&shared.metadata_override).clone() {
+        return Json(document).into_response();
+    }
     Json(json!({
         "issuer": BOT_FRAMEWORK_ISSUER,
         "authorization_endpoint": "https://invalid.botframework.com",
@@ -371,6 +403,9 @@ async fn jwks(State(shared): State<Arc<Shared>>) -> Response {
     shared.key_requests.fetch_add(1, Ordering::SeqCst);
     if !shared.keys_available.load(Ordering::SeqCst) {
         return unavailable();
+    }
+    if let Some(document) = lock(&shared.jwks_override).clone() {
+        return Json(document).into_response();
     }
     let keys = lock(&shared.keys);
     let mut served = vec![jwk(&keys.current.0, &keys.current.1)];
@@ -434,37 +469,21 @@ async fn token(
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     };
-    if field("grant_type") != Some("client_credentials") {
-        return aad_error(
-            StatusCode::BAD_REQUEST,
-            "unsupported_grant_type",
-            70003,
-            "The app requested an unsupported grant type.",
-        );
-    }
-    if field("client_id") != Some(shared.app_id.as_str()) {
-        return aad_error(
-            StatusCode::BAD_REQUEST,
-            "unauthorized_client",
-            700016,
-            "Application with identifier was not found in the directory.",
-        );
-    }
-    if field("client_secret") != Some(shared.app_password.as_str()) {
-        return aad_error(
-            StatusCode::UNAUTHORIZED,
-            "invalid_client",
-            7000215,
-            "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
-        );
-    }
-    if field("scope") != Some(BOT_FRAMEWORK_SCOPE) {
-        return aad_error(
-            StatusCode::BAD_REQUEST,
-            "invalid_scope",
-            70011,
-            "The provided request must include a 'scope' input parameter.",
-        );
+    // Each field the identity platform checks, and its answer when the field is wrong.
+    let checks = [
+        ("grant_type", "client_credentials", StatusCode::BAD_REQUEST, "unsupported_grant_type", 70003,
+            "The app requested an unsupported grant type."),
+        ("client_id", shared.app_id.as_str(), StatusCode::BAD_REQUEST, "unauthorized_client", 700016,
+            "Application with identifier was not found in the directory."),
+        ("client_secret", shared.app_password.as_str(), StatusCode::UNAUTHORIZED, "invalid_client", 7000215,
+            "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID."),
+        ("scope", BOT_FRAMEWORK_SCOPE, StatusCode::BAD_REQUEST, "invalid_scope", 70011,
+            "The provided request must include a 'scope' input parameter."),
+    ];
+    for (name, expected, status, error, code, description) in checks {
+        if field(name) != Some(expected) {
+            return aad_error(status, error, code, description);
+        }
     }
     let mut random = [0u8; 16];
     if ring::rand::SystemRandom::new().fill(&mut random).is_err() {
@@ -472,10 +491,11 @@ async fn token(
     }
     let access_token = format!("double-access-token-{}", hex::encode(random));
     lock(&shared.issued).insert(access_token.clone());
+    let lifetime = shared.token_lifetime.load(Ordering::SeqCst);
     Json(json!({
         "token_type": "Bearer",
-        "expires_in": 3600,
-        "ext_expires_in": 3600,
+        "expires_in": lifetime,
+        "ext_expires_in": lifetime,
         "access_token": access_token,
     }))
     .into_response()
