@@ -121,6 +121,15 @@ fn send(cat: command::Catalog, args: &SendArgs) -> i32 {
                     return exit::FAILED;
                 }
             },
+            // TODO(teams, lead): the Teams poster (teams::outbox) once `serve` wires Teams;
+            // placeholder arm added by the teams-config branch so the match compiles.
+            Platform::Teams => {
+                eprintln!(
+                    "error: channel {:?} is in a Teams workspace; `notify send` cannot post to Teams yet",
+                    channel.name
+                );
+                return exit::FAILED;
+            }
         }
         let notifier = Notifier::new(store, Arc::new(surfaces), &config.notify, clock)
             .with_actions(&config)
