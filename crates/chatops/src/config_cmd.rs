@@ -43,6 +43,9 @@ fn check_file(file: &Path) -> i32 {
                 cfg.policies.len(),
                 cfg.notifications.len()
             );
+            for line in workspace_lines(&cfg) {
+                println!("{line}");
+            }
             for ch in &cfg.channels {
                 if let Err(e) = authz::resolve::channel_session_policy(&cfg, ch) {
                     println!("warning: channel \"{}\": {e}", ch.name);
@@ -59,6 +62,36 @@ fn check_file(file: &Path) -> i32 {
             exit::FAILED
         }
     }
+}
+
+/// One line per workspace: its platform, what names it on that platform (Slack team,
+/// Teams tenant) and its channels.
+fn workspace_lines(cfg: &config::Config) -> Vec<String> {
+    cfg.workspaces
+        .iter()
+        .map(|w| {
+            let named_by = match (&w.team_id, &w.tenant_id) {
+                (Some(team), _) => format!(", team {team}"),
+                (None, Some(tenant)) => format!(", tenant {tenant}"),
+                (None, None) => String::new(),
+            };
+            let channels: Vec<&str> = cfg
+                .channels
+                .iter()
+                .filter(|c| c.workspace == w.name)
+                .map(|c| c.name.as_str())
+                .collect();
+            format!(
+                "workspace \"{}\" ({}{named_by}): {} channel{}{}{}",
+                w.name,
+                w.platform.as_str(),
+                channels.len(),
+                if channels.len() == 1 { "" } else { "s" },
+                if channels.is_empty() { "" } else { ": " },
+                channels.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// What loads but deserves a second look in the `[[notifications]]` routes: signatures not

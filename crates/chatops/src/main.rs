@@ -16,6 +16,7 @@ mod shell;
 mod shutdown;
 mod store_open;
 mod teams_surface;
+mod teams_cmd;
 mod telemetry;
 mod terminal;
 
@@ -55,6 +56,9 @@ enum Cmd {
     /// Notifications: post one into a channel as if it had arrived.
     #[command(subcommand)]
     Notify(notify_cmd::NotifyCmd),
+    /// Microsoft Teams: the app package to upload.
+    #[command(subcommand)]
+    Teams(teams_cmd::TeamsCmd),
 }
 
 fn main() {
@@ -66,6 +70,7 @@ fn main() {
             Some(config_cmd::check(file, cli.models_dir.as_deref()))
         }
         Cmd::Audit(args) => Some(audit_cmd::audit(args)),
+        Cmd::Teams(teams_cmd::TeamsCmd::Package(args)) => Some(teams_cmd::package(args)),
         _ => None,
     };
     let code = code.unwrap_or_else(|| match command::Catalog::open(cli.models_dir.as_deref()) {
@@ -79,9 +84,10 @@ fn main() {
             Cmd::Policy(policy_cmd::PolicyCmd::Check(args)) => policy_cmd::check(cat, args),
             Cmd::Serve(args) => serve::serve(cat, args),
             Cmd::Notify(cmd) => notify_cmd::run(cat, cmd),
-            Cmd::Policy(policy_cmd::PolicyCmd::Simulate) | Cmd::Config(_) | Cmd::Audit(_) => {
-                exit::OK
-            }
+            Cmd::Policy(policy_cmd::PolicyCmd::Simulate)
+            | Cmd::Config(_)
+            | Cmd::Audit(_)
+            | Cmd::Teams(_) => exit::OK,
         },
     });
     std::process::exit(code);

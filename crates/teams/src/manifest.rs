@@ -301,6 +301,9 @@ mod tests {
 
     const ID: &str = "8f0c2a4e-5b1d-4c3e-9a7f-0123456789ab";
 
+    /// One change to valid details.
+    type Change = fn(&mut AppDetails);
+
     #[test]
     fn the_manifest_has_what_teams_requires() {
         let app = AppDetails::new(ID).with_domain("chatops.example.com");
@@ -366,35 +369,26 @@ mod tests {
         assert!(no_urls.to_string().contains("website URL"), "{no_urls}");
         let ok = AppDetails::new(ID).with_domain("chatops.example.com");
         assert_eq!(ok.validate(), Ok(()));
-        let cases: Vec<(Box<dyn Fn(&mut AppDetails)>, &str)> = vec![
-            (Box::new(|a| a.app_id = "not-a-guid".into()), "a GUID"),
-            (Box::new(|a| a.app_id = format!("{{{ID}}}")), "a GUID"),
-            (Box::new(|a| a.version = "1.0".into()), "MAJOR.MINOR.PATCH"),
+        let cases: Vec<(Change, &str)> = vec![
+            (|a| a.app_id = "not-a-guid".into(), "a GUID"),
+            (|a| a.app_id = format!("{{{ID}}}"), "a GUID"),
+            (|a| a.version = "1.0".into(), "MAJOR.MINOR.PATCH"),
+            (|a| a.version = "01.0.0".into(), "MAJOR.MINOR.PATCH"),
+            (|a| a.short_name = "x".repeat(31), "at most 30"),
+            (|a| a.short_name = " ".into(), "the name is empty"),
+            (|a| a.short_description = "x".repeat(81), "at most 80"),
+            (|a| a.developer.name = "x".repeat(33), "at most 32"),
             (
-                Box::new(|a| a.version = "01.0.0".into()),
-                "MAJOR.MINOR.PATCH",
-            ),
-            (Box::new(|a| a.short_name = "x".repeat(31)), "at most 30"),
-            (Box::new(|a| a.short_name = " ".into()), "the name is empty"),
-            (
-                Box::new(|a| a.short_description = "x".repeat(81)),
-                "at most 80",
-            ),
-            (
-                Box::new(|a| a.developer.name = "x".repeat(33)),
-                "at most 32",
-            ),
-            (
-                Box::new(|a| a.developer.privacy_url = "http://example.com".into()),
+                |a| a.developer.privacy_url = "http://example.com".into(),
                 "privacy URL",
             ),
-            (Box::new(|a| a.accent_color = "#12345".into()), "#RRGGBB"),
+            (|a| a.accent_color = "#12345".into(), "#RRGGBB"),
             (
-                Box::new(|a| a.valid_domains = vec!["https://chatops.example.com/".into()]),
+                |a| a.valid_domains = vec!["https://chatops.example.com/".into()],
                 "without https://",
             ),
             (
-                Box::new(|a| a.valid_domains = vec!["a.example.com".into(); 17]),
+                |a| a.valid_domains = vec!["a.example.com".into(); 17],
                 "at most 16",
             ),
         ];

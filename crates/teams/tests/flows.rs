@@ -13,7 +13,7 @@ use teams::connector::Connector;
 use teams::server::{Teams, TeamsSettings};
 use teams::testing::connector::{ConnectorCall, ConnectorDouble};
 use teams::testing::identity::IdentityDouble;
-use teams::token::{TokenSettings, TokenSource};
+use teams::token::TokenSource;
 use testkit::Moto;
 
 const APP_ID: &str = "6f0c3f4e-1111-4222-8333-944455556666";
@@ -77,7 +77,7 @@ guardrails = ["ReadOnly"]
 struct World {
     moto: Moto,
     store: Arc<dyn Store>,
-    identity: IdentityDouble,
+    identity: Arc<IdentityDouble>,
     connector: ConnectorDouble,
     teams: Teams,
     url: String,
@@ -90,22 +90,14 @@ async fn world() -> World {
     let toml = CONFIG.replace("{moto}", &moto.url);
     let store: Arc<dyn Store> = Arc::new(SqliteStore::in_memory().unwrap());
     let engine = engine::testing::engine(&toml, store.clone(), Options::default());
-    let identity = IdentityDouble::start(APP_ID, APP_PASSWORD).await;
-    let issued = identity.issued_checker();
-    let connector = ConnectorDouble::start(move |t| issued(t)).await;
+    let identity = Arc::new(IdentityDouble::start(APP_ID, APP_PASSWORD).await);
+    let issuer = identity.clone();
+    let connector = ConnectorDouble::start(move |t| issuer.is_issued(t)).await;
     let http = reqwest::Client::new();
     let mut auth = AuthSettings::new(APP_ID);
     auth.openid_metadata_url = identity.metadata_url();
     let verifier = Verifier::new(auth, http.clone());
-    let tokens = TokenSource::new(
-        TokenSettings {
-            app_id: APP_ID.into(),
-            app_password: APP_PASSWORD.into(),
-            tenant_id: None,
-            token_url: identity.token_url(),
-        },
-        http.clone(),
-    );
+    let tokens = TokenSource::new(identity.token_settings(), http.clone());
     let teams = Teams::new(
         TeamsSettings {
             tenants: HashMap::from([(TENANT.to_string(), "contoso".to_string())]),

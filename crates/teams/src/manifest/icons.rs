@@ -16,9 +16,14 @@ const GLYPH: [u8; 3] = [0xFF, 0x99, 0x00];
 /// Samples per pixel side for the coverage of the strokes.
 const SUPERSAMPLE: u32 = 4;
 
-/// The strokes of `>_` in a unit square, as capsules (segment ends, half-width): the
-/// chevron's two arms and the underscore.
-const STROKES: [((f32, f32), (f32, f32), f32); 3] = [
+/// A point of the unit square, (x, y), y down.
+type Point = (f32, f32);
+
+/// A round-ended stroke: from, to, half its width.
+type Stroke = (Point, Point, f32);
+
+/// The strokes of `>_` in a unit square: the chevron's two arms and the underscore.
+const STROKES: [Stroke; 3] = [
     ((0.24, 0.28), (0.48, 0.50), 0.065),
     ((0.48, 0.50), (0.24, 0.72), 0.065),
     ((0.56, 0.72), (0.78, 0.72), 0.065),
@@ -75,7 +80,7 @@ fn coverage(x: u32, y: u32, size: u32) -> f32 {
     inside as f32 / (n * n) as f32
 }
 
-fn distance_to_segment(p: (f32, f32), a: (f32, f32), b: (f32, f32)) -> f32 {
+fn distance_to_segment(p: Point, a: Point, b: Point) -> f32 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let len2 = dx * dx + dy * dy;
     let t = if len2 == 0.0 {
