@@ -15,8 +15,8 @@ mod serve;
 mod shell;
 mod shutdown;
 mod store_open;
-mod teams_surface;
 mod teams_cmd;
+mod teams_surface;
 mod telemetry;
 mod terminal;
 

@@ -232,7 +232,10 @@ impl Drain {
         if let Some(teams) = &self.teams {
             let remaining = deadline.saturating_duration_since(tokio::time::Instant::now());
             if !teams.wait_idle(remaining).await {
-                left.push(format!("{} Teams deliveries after an ack", teams.in_flight()));
+                left.push(format!(
+                    "{} Teams deliveries after an ack",
+                    teams.in_flight()
+                ));
             }
         }
         for t in self.tasks {

@@ -62,7 +62,11 @@ fn http() -> reqwest::Client {
 
 impl TeamsSetup {
     /// The surface, answering with `handler`.
-    pub(crate) fn start(self, handler: Arc<dyn Handler>, store: Arc<dyn store::Store>) -> teams::server::Teams {
+    pub(crate) fn start(
+        self,
+        handler: Arc<dyn Handler>,
+        store: Arc<dyn store::Store>,
+    ) -> teams::server::Teams {
         let http = http();
         let verifier = teams::auth::Verifier::new(self.auth, http.clone());
         let tokens = teams::token::TokenSource::new(self.token, http.clone());

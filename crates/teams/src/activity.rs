@@ -187,7 +187,10 @@ impl Turn {
 pub enum Incoming {
     Turn(Turn),
     /// The bot was added to a conversation.
-    Added { place: Place, activity_id: String },
+    Added {
+        place: Place,
+        activity_id: String,
+    },
     /// Nothing to do, and why (for the debug log).
     Ignored(&'static str),
 }
@@ -218,7 +221,9 @@ impl Activity {
             "invoke" if self.name.as_deref() == Some(EXECUTE_INVOKE) => self.execute(),
             "invoke" => Ok(Incoming::Ignored("an invoke other than a card action")),
             "conversationUpdate" => self.conversation_update(),
-            _ => Ok(Incoming::Ignored("an activity type the bot does not act on")),
+            _ => Ok(Incoming::Ignored(
+                "an activity type the bot does not act on",
+            )),
         }
     }
 
@@ -288,7 +293,7 @@ impl Activity {
             .ok_or(ActivityError::Missing("id"))
     }
 
-    fn from_bot(&self) -> bool {
+    fn sent_by_the_bot(&self) -> bool {
         match (&self.from, &self.recipient) {
             (Some(f), Some(r)) => !f.id.is_empty() && f.id == r.id,
             _ => false,
@@ -296,7 +301,7 @@ impl Activity {
     }
 
     fn message(&self) -> Result<Incoming, ActivityError> {
-        if self.from_bot() {
+        if self.sent_by_the_bot() {
             return Ok(Incoming::Ignored("the bot's own message"));
         }
         let place = self.place()?;
@@ -362,7 +367,9 @@ impl Activity {
             .iter()
             .any(|m| !bot.is_empty() && m.id == bot);
         if !added {
-            return Ok(Incoming::Ignored("a membership change that does not add the bot"));
+            return Ok(Incoming::Ignored(
+                "a membership change that does not add the bot",
+            ));
         }
         let mut place = self.place()?;
         // A welcome starts its own thread, not one under the update.
@@ -473,7 +480,10 @@ mod tests {
 
     #[test]
     fn a_mention_in_a_channel_thread_is_a_line_for_the_engine() {
-        let a = channel_message("\r\n<at>aws</at>&nbsp;lambda list-functions --query 'F[?x&lt;`2`]'\r\n", true);
+        let a = channel_message(
+            "\r\n<at>aws</at>&nbsp;lambda list-functions --query 'F[?x&lt;`2`]'\r\n",
+            true,
+        );
         let Incoming::Turn(t) = a.incoming().unwrap() else {
             panic!()
         };
@@ -485,7 +495,10 @@ mod tests {
         );
         assert_eq!(t.place.channel, "19:chan@thread.tacv2");
         assert_eq!(t.place.thread.as_deref(), Some("1700000000000"));
-        assert_eq!(t.place.conversation(), "19:chan@thread.tacv2;messageid=1700000000000");
+        assert_eq!(
+            t.place.conversation(),
+            "19:chan@thread.tacv2;messageid=1700000000000"
+        );
         assert_eq!(t.user, "aad-ana");
         assert_eq!(t.place.tenant.as_deref(), Some("tid"));
     }
@@ -496,7 +509,9 @@ mod tests {
         assert!(matches!(a.incoming().unwrap(), Incoming::Ignored(_)));
         // Another user's mention is not the bot's.
         let mut a = channel_message("<at>Bob</at> hi", false);
-        a.entities = Some(vec![json!({"type":"mention","text":"<at>Bob</at>","mentioned":{"id":"29:bob"}})]);
+        a.entities = Some(vec![
+            json!({"type":"mention","text":"<at>Bob</at>","mentioned":{"id":"29:bob"}}),
+        ]);
         assert!(matches!(a.incoming().unwrap(), Incoming::Ignored(_)));
     }
 
@@ -513,7 +528,12 @@ mod tests {
         };
         assert_eq!(t.place.scope, Scope::Personal);
         assert_eq!(t.place.thread, None);
-        assert_eq!(t.event, Event::Text { text: "s3 ls".into() });
+        assert_eq!(
+            t.event,
+            Event::Text {
+                text: "s3 ls".into()
+            }
+        );
     }
 
     #[test]
@@ -534,7 +554,9 @@ mod tests {
             "conversation": {"id": "19:chan@thread.tacv2", "conversationType": "channel"}
         }))
         .unwrap();
-        assert!(matches!(a.incoming().unwrap(), Incoming::Added { place, .. } if place.channel == "19:chan@thread.tacv2" && place.thread.is_none()));
+        assert!(
+            matches!(a.incoming().unwrap(), Incoming::Added { place, .. } if place.channel == "19:chan@thread.tacv2" && place.thread.is_none())
+        );
         let mut b = a.clone();
         b.members_added = Some(vec![ChannelAccount {
             id: "29:someone".into(),
@@ -558,7 +580,10 @@ mod tests {
 
     #[test]
     fn entities_decode_and_odd_ampersands_stay() {
-        assert_eq!(read_text("a &amp;&amp; b &foo; &#x41;&#66; & c"), "a && b &foo; AB & c");
+        assert_eq!(
+            read_text("a &amp;&amp; b &foo; &#x41;&#66; & c"),
+            "a && b &foo; AB & c"
+        );
         assert_eq!(read_text("&#0;x"), "&#0;x");
         assert_eq!(read_text("&"), "&");
     }

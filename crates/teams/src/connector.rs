@@ -76,7 +76,9 @@ impl Connector {
             "v3/conversations/{}/activities",
             utf8_percent_encode(conversation, SEGMENT)
         );
-        let answer = self.call(Method::POST, service_url, &path, activity).await?;
+        let answer = self
+            .call(Method::POST, service_url, &path, activity)
+            .await?;
         Ok(answer
             .get("id")
             .and_then(Value::as_str)
@@ -165,7 +167,12 @@ impl Connector {
                         waited,
                     });
                 }
-                tracing::info!(status = status.as_u16(), wait_ms = wait.as_millis() as u64, path, "Bot Connector throttling; retrying");
+                tracing::info!(
+                    status = status.as_u16(),
+                    wait_ms = wait.as_millis() as u64,
+                    path,
+                    "Bot Connector throttling; retrying"
+                );
                 tokio::time::sleep(wait).await;
                 backoff = (backoff * 2).min(Duration::from_secs(30));
                 continue;

@@ -182,16 +182,21 @@ impl Outbox {
     /// when it started one.
     async fn thread_root(&self, engine_id: &str) -> Option<String> {
         let p = self.posted(engine_id).await?;
-        Some(match p.conversation.split_once(crate::activity::THREAD_MARK) {
-            Some((_, root)) if !root.is_empty() => root.to_string(),
-            _ => p.activity,
-        })
+        Some(
+            match p.conversation.split_once(crate::activity::THREAD_MARK) {
+                Some((_, root)) if !root.is_empty() => root.to_string(),
+                _ => p.activity,
+            },
+        )
     }
 
     /// Replaces the card the engine message `engine_id` was posted as.
     pub async fn update(&self, engine_id: &str, content: &Message) -> Result<(), ConnectorError> {
         let Some(p) = self.posted(engine_id).await else {
-            tracing::debug!(message = engine_id, "an update of a message Teams never showed");
+            tracing::debug!(
+                message = engine_id,
+                "an update of a message Teams never showed"
+            );
             return Ok(());
         };
         let mut activity = Self::activity(content);

@@ -222,7 +222,10 @@ impl Teams {
         match self.inner.store.mark_event(&key, now).await {
             Ok(fresh) => {
                 if !fresh {
-                    tracing::info!(activity = activity_id, "a Teams activity delivered again; ignored");
+                    tracing::info!(
+                        activity = activity_id,
+                        "a Teams activity delivered again; ignored"
+                    );
                 }
                 fresh
             }
@@ -278,7 +281,10 @@ impl Teams {
                 engine::text::code(&tenant),
                 engine::text::literal(&tenant)
             ));
-            self.inner.outbox.deliver(&to, vec![Outbound::Post(m)]).await;
+            self.inner
+                .outbox
+                .deliver(&to, vec![Outbound::Post(m)])
+                .await;
             return;
         };
         let inbound: Inbound = turn.to_inbound(&workspace);
@@ -296,7 +302,10 @@ impl Teams {
             engine::text::code(&place.channel)
         ));
         let to = Destination::from(&place);
-        self.inner.outbox.deliver(&to, vec![Outbound::Post(m)]).await;
+        self.inner
+            .outbox
+            .deliver(&to, vec![Outbound::Post(m)])
+            .await;
     }
 
     /// Asks the handler what expired, delivers the updates of Teams' own cards and keeps

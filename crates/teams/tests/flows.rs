@@ -109,7 +109,11 @@ async fn world() -> World {
         connector.service_url.clone(),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}{}", listener.local_addr().unwrap(), teams::server::PATH);
+    let url = format!(
+        "http://{}{}",
+        listener.local_addr().unwrap(),
+        teams::server::PATH
+    );
     let router = teams.router();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(async move {
@@ -138,7 +142,8 @@ impl World {
         let token = self
             .identity
             .mint(&self.identity.valid_claims(APP_ID, service_url));
-        self.send_with(activity, Some(&format!("Bearer {token}"))).await
+        self.send_with(activity, Some(&format!("Bearer {token}")))
+            .await
     }
 
     async fn send_with(&self, activity: &Value, authorization: Option<&str>) -> u16 {
@@ -150,7 +155,10 @@ impl World {
     }
 
     async fn idle(&self) {
-        assert!(self.teams.wait_idle(WAIT).await, "the Teams surface never went idle");
+        assert!(
+            self.teams.wait_idle(WAIT).await,
+            "the Teams surface never went idle"
+        );
     }
 
     fn channel_message(&self, id: &str, channel: &str, root: Option<&str>, text: &str) -> Value {
@@ -197,7 +205,11 @@ impl World {
             Some(r) => format!("{channel};messageid={r}"),
             None => channel.clone(),
         };
-        let kind = if channel.starts_with("19:") { "channel" } else { "personal" };
+        let kind = if channel.starts_with("19:") {
+            "channel"
+        } else {
+            "personal"
+        };
         json!({
             "type": "message",
             "id": id,
@@ -210,6 +222,50 @@ impl World {
             "value": Value::Object(value),
             "channelData": {"tenant": {"id": TENANT}},
         })
+    }
+}
+
+impl World {
+    /// The activity Teams sends when the user picks `value` on the card of `call`: the
+    /// button titled with it, else the menu offering it and the menu's own submit.
+    fn choose(&self, call: &ConnectorCall, id: &str, value: &str) -> Value {
+        let card = call.card().expect("a card");
+        let mut submits = Vec::new();
+        all_of(card, "Action.Submit", &mut submits);
+        if let Some(b) = submits.iter().find(|a| a["title"] == value) {
+            let title = b["title"].as_str().unwrap().to_string();
+            return self.press(call, id, &title, None);
+        }
+        let mut menus = Vec::new();
+        all_of(card, "Input.ChoiceSet", &mut menus);
+        let menu = menus
+            .iter()
+            .find(|m| {
+                m["choices"]
+                    .as_array()
+                    .is_some_and(|c| c.iter().any(|c| c["value"] == value))
+            })
+            .unwrap_or_else(|| panic!("nothing offers {value:?} on {card:#}"));
+        let input = menu["id"].as_str().unwrap();
+        let submit = submits
+            .iter()
+            .find(|a| a.pointer("/data/chatops/i").and_then(Value::as_str) == Some(input))
+            .unwrap_or_else(|| panic!("the menu {input} has no submit on {card:#}"));
+        let title = submit["title"].as_str().unwrap().to_string();
+        self.press(call, id, &title, Some(value))
+    }
+}
+
+fn all_of<'a>(v: &'a Value, kind: &str, out: &mut Vec<&'a Value>) {
+    match v {
+        Value::Object(m) => {
+            if m.get("type").and_then(Value::as_str) == Some(kind) {
+                out.push(v);
+            }
+            m.values().for_each(|c| all_of(c, kind, out));
+        }
+        Value::Array(a) => a.iter().for_each(|c| all_of(c, kind, out)),
+        _ => {}
     }
 }
 
@@ -253,16 +309,31 @@ async fn conversations_through_teams() {
 
     // Mention in a thread → the answer in that thread.
     let status = w
-        .send(&w.channel_message("1700000001000", ro, Some("1700000000500"), "sqs list-queues"))
+        .send(&w.channel_message(
+            "1700000001000",
+            ro,
+            Some("1700000000500"),
+            "sqs list-queues",
+        ))
         .await;
     assert_eq!(status, 200);
     w.idle().await;
     let calls = d.calls();
     assert_eq!(calls.len(), 1, "{calls:#?}");
     assert_eq!(calls[0].method, "POST");
-    assert_eq!(calls[0].conversation, format!("{ro};messageid=1700000000500"));
-    assert!(calls[0].text().contains("Done (no output)"), "{}", calls[0].text());
-    assert!(w.identity.is_issued(&calls[0].token), "the connector call carries our token");
+    assert_eq!(
+        calls[0].conversation,
+        format!("{ro};messageid=1700000000500")
+    );
+    assert!(
+        calls[0].text().contains("Done (no output)"),
+        "{}",
+        calls[0].text()
+    );
+    assert!(
+        w.identity.is_issued(&calls[0].token),
+        "the connector call carries our token"
+    );
 
     // A new channel post starts its own thread: the answer goes under it.
     w.send(&w.channel_message("1700000002000", ro, None, "sqs list-queues"))
@@ -270,11 +341,15 @@ async fn conversations_through_teams() {
     w.idle().await;
     let calls = d.calls();
     assert_eq!(calls.len(), 2, "{calls:#?}");
-    assert_eq!(calls[1].conversation, format!("{ro};messageid=1700000002000"));
+    assert_eq!(
+        calls[1].conversation,
+        format!("{ro};messageid=1700000002000")
+    );
 
     // Personal chat: no mention needed, no thread.
     let mut dm = w.channel_message("1700000003000", "a:1personalchat", None, "");
-    dm["conversation"] = json!({"id": "a:1personalchat", "conversationType": "personal", "tenantId": TENANT});
+    dm["conversation"] =
+        json!({"id": "a:1personalchat", "conversationType": "personal", "tenantId": TENANT});
     dm["text"] = json!("sqs list-queues");
     dm["entities"] = json!([]);
     w.send(&dm).await;
@@ -282,7 +357,11 @@ async fn conversations_through_teams() {
     let calls = d.calls();
     assert_eq!(calls.len(), 3, "{calls:#?}");
     assert_eq!(calls[2].conversation, "a:1personalchat");
-    assert!(calls[2].text().contains("Done (no output)"), "{}", calls[2].text());
+    assert!(
+        calls[2].text().contains("Done (no output)"),
+        "{}",
+        calls[2].text()
+    );
 
     // Denial: the reason, in the thread, and nothing ran.
     w.send(&w.channel_message(
@@ -296,7 +375,9 @@ async fn conversations_through_teams() {
     let calls = d.calls();
     assert_eq!(calls.len(), 4, "{calls:#?}");
     assert!(
-        calls[3].text().contains("no guardrail of ro allows sqs:DeleteQueue"),
+        calls[3]
+            .text()
+            .contains("no guardrail of ro allows sqs:DeleteQueue"),
         "{}",
         calls[3].text()
     );
@@ -315,11 +396,14 @@ async fn conversations_through_teams() {
     assert_eq!(calls.len(), before + 1, "{calls:#?}");
     let confirm = calls[before].clone();
     assert!(
-        confirm.text().contains("aws sqs create-queue --queue-name alpha"),
+        confirm
+            .text()
+            .contains("aws sqs create-queue --queue-name alpha"),
         "{}",
         confirm.text()
     );
-    w.send(&w.press(&confirm, "1700000005100", "Run", None)).await;
+    w.send(&w.press(&confirm, "1700000005100", "Run", None))
+        .await;
     w.idle().await;
     let calls = d.calls();
     let after: Vec<_> = calls[before + 1..].to_vec();
@@ -333,7 +417,10 @@ async fn conversations_through_teams() {
         .iter()
         .find(|c| c.method == "POST")
         .unwrap_or_else(|| panic!("no result: {after:#?}"));
-    assert_eq!(result.conversation, format!("{ops};messageid=1700000005000"));
+    assert_eq!(
+        result.conversation,
+        format!("{ops};messageid=1700000005000")
+    );
     assert!(result.text().contains("QueueUrl"), "{}", result.text());
 
     // Missing parameter → a card with choices → submit → the result.
@@ -348,18 +435,13 @@ async fn conversations_through_teams() {
     w.idle().await;
     let calls = d.calls();
     let prompt = calls[before].clone();
-    assert!(prompt.text().contains("needs queue-url"), "{}", prompt.text());
+    assert!(
+        prompt.text().contains("needs queue-url"),
+        "{}",
+        prompt.text()
+    );
     let alpha = format!("{}/123456789012/alpha", w.moto.url);
-    let submit_title = find_type(prompt.card().unwrap(), "Input.ChoiceSet")
-        .and_then(|_| {
-            // The menu's own submit button.
-            let mut titles = Vec::new();
-            collect_titles(prompt.card().unwrap(), &mut titles);
-            titles.into_iter().next()
-        })
-        .expect("the menu has a submit action");
-    w.send(&w.press(&prompt, "1700000006100", &submit_title, Some(&alpha)))
-        .await;
+    w.send(&w.choose(&prompt, "1700000006100", &alpha)).await;
     w.idle().await;
     let all: String = d.calls()[before + 1..].iter().map(|c| c.text()).collect();
     assert!(all.contains("QueueArn") && all.contains("alpha"), "{all}");
@@ -367,7 +449,12 @@ async fn conversations_through_teams() {
     // The same activity twice (Teams re-sends when it got no answer in time) → one run.
     let audit_before = w.store.query_audit(&AuditFilter::default()).unwrap().len();
     let before = d.calls().len();
-    let dup = w.channel_message("1700000007000", ro, Some("1700000007000"), "sqs list-queues");
+    let dup = w.channel_message(
+        "1700000007000",
+        ro,
+        Some("1700000007000"),
+        "sqs list-queues",
+    );
     assert_eq!(w.send(&dup).await, 200);
     assert_eq!(w.send(&dup).await, 200);
     w.idle().await;
@@ -381,28 +468,18 @@ async fn conversations_through_teams() {
     );
 }
 
-fn collect_titles(v: &Value, out: &mut Vec<String>) {
-    match v {
-        Value::Object(m) => {
-            if m.get("type").and_then(Value::as_str) == Some("Action.Submit") {
-                if let Some(t) = m.get("title").and_then(Value::as_str) {
-                    out.push(t.to_string());
-                }
-            }
-            m.values().for_each(|c| collect_titles(c, out));
-        }
-        Value::Array(a) => a.iter().for_each(|c| collect_titles(c, out)),
-        _ => {}
-    }
-}
-
 /// Tokens that do not check out are refused with 401 and nothing runs: a wrong signature,
 /// issuer or audience, an expired one, a `serviceurl` claim that differs from the
 /// activity's, none at all.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_tokens_are_refused_and_nothing_runs() {
     let w = world().await;
-    let activity = w.channel_message("1700000009000", "19:ro0000@thread.tacv2", None, "sqs list-queues");
+    let activity = w.channel_message(
+        "1700000009000",
+        "19:ro0000@thread.tacv2",
+        None,
+        "sqs list-queues",
+    );
     let service_url = w.connector.service_url.clone();
     let good = w.identity.valid_claims(APP_ID, &service_url);
     let with = |f: &dyn Fn(&mut Value)| {
@@ -418,11 +495,16 @@ async fn bad_tokens_are_refused_and_nothing_runs() {
         ("wrong signature", Some(w.identity.mint_foreign(&good))),
         (
             "wrong issuer",
-            Some(w.identity.mint(&with(&|c| c["iss"] = json!("https://sts.windows.net/evil/")))),
+            Some(w.identity.mint(&with(&|c| {
+                c["iss"] = json!("https://sts.windows.net/evil/")
+            }))),
         ),
         (
             "wrong audience",
-            Some(w.identity.mint(&with(&|c| c["aud"] = json!("someone-else")))),
+            Some(
+                w.identity
+                    .mint(&with(&|c| c["aud"] = json!("someone-else"))),
+            ),
         ),
         (
             "expired",
@@ -433,7 +515,10 @@ async fn bad_tokens_are_refused_and_nothing_runs() {
         ),
         (
             "another serviceUrl",
-            Some(w.identity.mint(&with(&|c| c["serviceurl"] = json!("https://evil.example/")))),
+            Some(
+                w.identity
+                    .mint(&with(&|c| c["serviceurl"] = json!("https://evil.example/"))),
+            ),
         ),
         ("none", None),
     ];
@@ -445,7 +530,12 @@ async fn bad_tokens_are_refused_and_nothing_runs() {
     // A token for another activity's id is still fine; the same activity with a good one runs.
     assert_eq!(w.send(&activity).await, 200);
     w.idle().await;
-    assert_eq!(w.connector.calls().len(), 1, "only the good one ran: {:#?}", w.connector.calls());
+    assert_eq!(
+        w.connector.calls().len(),
+        1,
+        "only the good one ran: {:#?}",
+        w.connector.calls()
+    );
     assert_eq!(
         w.store.query_audit(&AuditFilter::default()).unwrap().len(),
         1
@@ -473,7 +563,11 @@ async fn the_bot_added_to_a_team_says_hello() {
     assert_eq!(calls.len(), 1, "{calls:#?}");
     assert_eq!(calls[0].conversation, "19:new000@thread.tacv2");
     assert!(calls[0].text().contains("@aws help"), "{}", calls[0].text());
-    assert!(calls[0].text().contains("19:new000@thread.tacv2"), "{}", calls[0].text());
+    assert!(
+        calls[0].text().contains("19:new000@thread.tacv2"),
+        "{}",
+        calls[0].text()
+    );
 }
 
 /// Throttling: the connector's 429 with Retry-After is waited out and the answer arrives once.
@@ -481,8 +575,13 @@ async fn the_bot_added_to_a_team_says_hello() {
 async fn throttled_answers_arrive_once() {
     let w = world().await;
     w.connector.throttle(2, 1);
-    w.send(&w.channel_message("1700000010000", "19:ro0000@thread.tacv2", None, "sqs list-queues"))
-        .await;
+    w.send(&w.channel_message(
+        "1700000010000",
+        "19:ro0000@thread.tacv2",
+        None,
+        "sqs list-queues",
+    ))
+    .await;
     w.idle().await;
     let calls = w.connector.calls();
     assert_eq!(calls.len(), 1, "{calls:#?}");

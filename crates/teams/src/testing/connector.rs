@@ -35,7 +35,10 @@ impl ConnectorCall {
             .get("attachments")?
             .as_array()?
             .iter()
-            .find(|a| a.get("contentType").and_then(Value::as_str) == Some(crate::cards::CARD_CONTENT_TYPE))?
+            .find(|a| {
+                a.get("contentType").and_then(Value::as_str)
+                    == Some(crate::cards::CARD_CONTENT_TYPE)
+            })?
             .get("content")
     }
 
@@ -117,7 +120,10 @@ impl ConnectorDouble {
             token_ok: Arc::new(token_ok),
         };
         let router = Router::new()
-            .route("/amer/v3/conversations/{conversation}/activities", post(create))
+            .route(
+                "/amer/v3/conversations/{conversation}/activities",
+                post(create),
+            )
             .route(
                 "/amer/v3/conversations/{conversation}/activities/{activity}",
                 put(replace).post(reply),
@@ -205,10 +211,18 @@ fn record(
 ) -> Response {
     let token = bearer(headers);
     if !(app.token_ok)(&token) {
-        return (StatusCode::UNAUTHORIZED, Json(json!({"error": {"code": "Unauthorized"}}))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            Json(json!({"error": {"code": "Unauthorized"}})),
+        )
+            .into_response();
     }
     let Ok(body) = serde_json::from_slice::<Value>(body) else {
-        return (StatusCode::BAD_REQUEST, Json(json!({"error": {"code": "BadArgument"}}))).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            Json(json!({"error": {"code": "BadArgument"}})),
+        )
+            .into_response();
     };
     let mut s = app.shared.lock().unwrap_or_else(|e| e.into_inner());
     if s.throttle > 0 {
