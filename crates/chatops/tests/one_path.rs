@@ -1,9 +1,10 @@
 //! One conversation for every surface: the same chat lines typed through `chatops run
-//! --config --channel` (with and without `AWS_REGION`), the web chat and Slack (one
-//! `chatops serve`, Slack's requests signed as Slack signs them, a local double of its Web
-//! API) get the same decisions, the same questions, the same AWS requests (recorded by a
-//! proxy in front of moto) and the same results. Typed `&amp;`, `<`, `>` and `<@U…>` reach
-//! the parser exactly as typed from every surface.
+//! --config --channel` (with and without `AWS_REGION`), the web chat, Slack and Microsoft
+//! Teams (one `chatops serve`; Slack's requests signed as Slack signs them, a local double
+//! of its Web API; Teams' activities with tokens a local identity double signed, a local
+//! Bot Connector double) get the same decisions, the same questions, the same AWS requests
+//! (recorded by a proxy in front of moto) and the same results. Typed `&amp;`, `<`, `>` and
+//! `<@U…>` reach the parser exactly as typed from every surface.
 
 mod common;
 
@@ -14,9 +15,15 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use teams::testing::connector::{ConnectorCall, ConnectorDouble};
+use teams::testing::identity::IdentityDouble;
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
+const TEAMS_APP: &str = "6f0c3f4e-1111-4222-8333-944455556666";
+const TEAMS_BOT: &str = "28:6f0c3f4e-1111-4222-8333-944455556666";
+const TEAMS_CHANNEL: &str = "19:ops0000@thread.tacv2";
 
 /// What one surface did with one line: a step per turn (a write takes two: the
 /// confirmation, then Run).
@@ -72,9 +79,15 @@ document = '{{"Version":"2012-10-17","Statement":{{"Effect":"Allow","Action":"sq
 [[roles]]
 name = "admin"
 policies = ["AdministratorAccess"]
-{}{}"#,
+
+[[workspaces]]
+name = "contoso"
+platform = "teams"
+tenant_id = "{TENANT}"
+{}{}{}"#,
         channel("ops", "web", "ops"),
         channel("slack-ops", "acme", "C0001"),
+        channel("teams-ops", "contoso", TEAMS_CHANNEL),
     );
     std::fs::write(&file, text).unwrap();
     file
@@ -375,6 +388,147 @@ fn through_slack(
     all
 }
 
+// ---- Microsoft Teams -----------------------------------------------------------------------
+
+/// What a card shows, in the engine's dialect where it matters to [`chat_step`]: bold runs
+/// as `*…*`, and the code block apart.
+fn teams_step(call: &ConnectorCall) -> Step {
+    fn walk(v: &Value, text: &mut Vec<String>, code: &mut Option<String>) {
+        match v {
+            Value::Object(m) => {
+                let kind = m.get("type").and_then(Value::as_str).unwrap_or("");
+                if kind == "Container" && m.get("style").and_then(Value::as_str) == Some("emphasis")
+                {
+                    let mut inner = Vec::new();
+                    walk(&m["items"], &mut inner, &mut None);
+                    *code = Some(inner.join("\n").replace('\u{a0}', " "));
+                    return;
+                }
+                if kind == "RichTextBlock" {
+                    let line: String = m["inlines"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|r| {
+                            let t = r["text"].as_str().unwrap_or("");
+                            if r["weight"] == "Bolder" {
+                                format!("*{t}*")
+                            } else {
+                                t.to_string()
+                            }
+                        })
+                        .collect();
+                    text.push(line);
+                    return;
+                }
+                if kind == "Action.Submit" || kind == "Action.ShowCard" {
+                    return;
+                }
+                m.values().for_each(|c| walk(c, text, code));
+            }
+            Value::Array(a) => a.iter().for_each(|c| walk(c, text, code)),
+            _ => {}
+        }
+    }
+    let card = call.card().expect("a card");
+    let (mut text, mut code) = (Vec::new(), None);
+    walk(card, &mut text, &mut code);
+    let has_run = teams_action(card, "Run").is_some();
+    chat_step(&text.join("\n"), code, has_run)
+}
+
+/// The `Action.Submit` titled `title` on a card (inside a confirmation too).
+fn teams_action<'a>(v: &'a Value, title: &str) -> Option<&'a Value> {
+    match v {
+        Value::Object(m) => {
+            if m.get("type").and_then(Value::as_str) == Some("Action.Submit") && m["title"] == title {
+                return Some(v);
+            }
+            m.values().find_map(|c| teams_action(c, title))
+        }
+        Value::Array(a) => a.iter().find_map(|c| teams_action(c, title)),
+        _ => None,
+    }
+}
+
+/// How Teams sends typed text: `&`, `<` and `>` as HTML entities, the bot's mention first.
+fn teams_text(line: &str) -> String {
+    format!(
+        "<at>aws</at>&nbsp;{}",
+        line.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    )
+}
+
+async fn through_teams(
+    url: &str,
+    identity: &IdentityDouble,
+    connector: &ConnectorDouble,
+    lines: &[String],
+    log: &Arc<Mutex<Vec<String>>>,
+) -> Vec<Vec<Step>> {
+    let http = reqwest::Client::new();
+    let send = |activity: Value| {
+        let token = identity.mint(&identity.valid_claims(TEAMS_APP, &connector.service_url));
+        let req = http.post(url).bearer_auth(token).json(&activity);
+        async move { req.send().await.unwrap().status().as_u16() }
+    };
+    let posts = |n: usize| {
+        connector.wait_for(Duration::from_secs(60), move |calls| {
+            calls.iter().filter(|c| c.method == "POST").count() >= n
+        })
+    };
+    let activity = |id: String, root: &str, extra: Value| {
+        let mut a = json!({
+            "type": "message", "id": id, "serviceUrl": connector.service_url, "channelId": "msteams",
+            "from": {"id": "29:u1", "name": "U One", "aadObjectId": "U1"},
+            "recipient": {"id": TEAMS_BOT, "name": "aws"},
+            "conversation": {"id": format!("{TEAMS_CHANNEL};messageid={root}"),
+                             "conversationType": "channel", "tenantId": TENANT},
+            "channelData": {"tenant": {"id": TENANT}},
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            a[k] = v.clone();
+        }
+        a
+    };
+    let mut from = log.lock().unwrap().len();
+    let mut count = 0;
+    let mut all = Vec::new();
+    for (n, line) in lines.iter().enumerate() {
+        let id = format!("1700000{n:03}000");
+        let status = send(activity(
+            id.clone(),
+            &id,
+            json!({"text": teams_text(line), "textFormat": "plain",
+                   "entities": [{"type": "mention", "text": "<at>aws</at>",
+                                 "mentioned": {"id": TEAMS_BOT, "name": "aws"}}]}),
+        ))
+        .await;
+        assert_eq!(status, 200, "{line}");
+        count += 1;
+        let post = posts(count).await.into_iter().filter(|c| c.method == "POST").nth(count - 1).unwrap();
+        let mut step = teams_step(&post);
+        step.requests = since(log, &mut from);
+        let mut steps = vec![step];
+        if let Some(run) = post.card().and_then(|c| teams_action(c, "Run")) {
+            let status = send(activity(
+                format!("1700000{n:03}500"),
+                &id,
+                json!({"replyToId": post.created, "value": run["data"]}),
+            ))
+            .await;
+            assert_eq!(status, 200, "Run of {line}");
+            count += 1;
+            let post = posts(count).await.into_iter().filter(|c| c.method == "POST").nth(count - 1).unwrap();
+            let mut step = teams_step(&post);
+            step.requests = since(log, &mut from);
+            steps.push(step);
+        }
+        all.push(steps);
+    }
+    all
+}
+
 /// The `n`-th posted message (waiting for it).
 fn last_post(api: &SlackApi, n: usize) -> ApiCall {
     api.wait_posts(n)
@@ -398,12 +552,19 @@ async fn every_surface_decides_asks_sends_and_answers_the_same() {
     let with_region = through_terminal(&cfg, &lines, Some("us-west-2"), &log);
 
     let api = SlackApi::start();
+    let identity = Arc::new(IdentityDouble::start(TEAMS_APP, "teams-secret").await);
+    let issuer = identity.clone();
+    let connector = ConnectorDouble::start(move |t| issuer.is_issued(t)).await;
     let server = Server::start_with(
         &cfg,
         &[
             ("SLACK_BOT_TOKEN", "xoxb-test"),
             ("SLACK_SIGNING_SECRET", SECRET),
             ("SLACK_API_URL", &api.url),
+            ("TEAMS_APP_ID", TEAMS_APP),
+            ("TEAMS_APP_PASSWORD", "teams-secret"),
+            ("TEAMS_OPENID_METADATA_URL", &identity.metadata_url()),
+            ("TEAMS_TOKEN_URL", &identity.token_url()),
             ("AWS_REGION", "us-west-2"),
         ],
     );
@@ -415,6 +576,8 @@ async fn every_surface_decides_asks_sends_and_answers_the_same() {
             .await
             .unwrap()
     };
+    let teams_url = format!("http://{}/teams/messages", server.addr);
+    let teams = through_teams(&teams_url, &identity, &connector, &lines, &log).await;
 
     // What each line did, checked once on the terminal's record.
     let decisions: Vec<Vec<&str>> = plain_env
@@ -483,6 +646,19 @@ async fn every_surface_decides_asks_sends_and_answers_the_same() {
         })
         .collect();
     assert_eq!(slack, plain_env, "Slack");
+    let teams: Vec<Vec<Step>> = teams
+        .into_iter()
+        .map(|steps| {
+            steps
+                .into_iter()
+                .map(|s| Step {
+                    detail: s.detail.replace("of teams-ops ", "of ops "),
+                    ..s
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(teams, plain_env, "Teams");
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
