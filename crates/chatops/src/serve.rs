@@ -183,7 +183,6 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
                 {
                     running.surfaces.add(&w.name, poster.clone());
                 }
-                println!("teams: http://{local}{}", teams::server::PATH);
                 running.teams = Some(teams.clone());
                 teams.relay_for_others()
             }
@@ -234,6 +233,9 @@ pub fn serve(cat: Catalog, args: &ServeArgs) -> i32 {
         }
         if with_slack {
             println!("slack: http://{local}/slack/events  /slack/interactivity  /slack/commands");
+        }
+        if running.teams.is_some() {
+            println!("teams: http://{local}{}", teams::server::PATH);
         }
         if !config.notifications.is_empty() {
             let surfaces = Arc::new(std::mem::take(&mut running.surfaces));
