@@ -441,7 +441,8 @@ fn teams_step(call: &ConnectorCall) -> Step {
 fn teams_action<'a>(v: &'a Value, title: &str) -> Option<&'a Value> {
     match v {
         Value::Object(m) => {
-            if m.get("type").and_then(Value::as_str) == Some("Action.Submit") && m["title"] == title {
+            if m.get("type").and_then(Value::as_str) == Some("Action.Submit") && m["title"] == title
+            {
                 return Some(v);
             }
             m.values().find_map(|c| teams_action(c, title))
@@ -455,7 +456,9 @@ fn teams_action<'a>(v: &'a Value, title: &str) -> Option<&'a Value> {
 fn teams_text(line: &str) -> String {
     format!(
         "<at>aws</at>&nbsp;{}",
-        line.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+        line.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
     )
 }
 
@@ -506,7 +509,12 @@ async fn through_teams(
         .await;
         assert_eq!(status, 200, "{line}");
         count += 1;
-        let post = posts(count).await.into_iter().filter(|c| c.method == "POST").nth(count - 1).unwrap();
+        let post = posts(count)
+            .await
+            .into_iter()
+            .filter(|c| c.method == "POST")
+            .nth(count - 1)
+            .unwrap();
         let mut step = teams_step(&post);
         step.requests = since(log, &mut from);
         let mut steps = vec![step];
@@ -519,7 +527,12 @@ async fn through_teams(
             .await;
             assert_eq!(status, 200, "Run of {line}");
             count += 1;
-            let post = posts(count).await.into_iter().filter(|c| c.method == "POST").nth(count - 1).unwrap();
+            let post = posts(count)
+                .await
+                .into_iter()
+                .filter(|c| c.method == "POST")
+                .nth(count - 1)
+                .unwrap();
             let mut step = teams_step(&post);
             step.requests = since(log, &mut from);
             steps.push(step);

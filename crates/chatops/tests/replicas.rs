@@ -727,7 +727,11 @@ fn a_replica_killed_mid_run_loses_nothing_sent_after_and_doubles_nothing() {
         // An answer the dead replica posted just before it died (not yet marked done) is
         // posted again by the taker (the README's at-least-once case): a read's answer, or a
         // write's confirmation (whose Run still runs once, checked below), at most twice.
-        let most = if t.line.contains("create-queue") { 3 } else { 2 };
+        let most = if t.line.contains("create-queue") {
+            3
+        } else {
+            2
+        };
         assert!(
             n <= most,
             "{} sent before the kill: answered at most twice ({n} posts)",

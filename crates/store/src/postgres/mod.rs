@@ -201,9 +201,20 @@ impl PostgresStore {
         &self.target
     }
 
-    fn with<T>(&self, op: &'static str, f: impl FnOnce(&mut Lease<'_>) -> Result<T>) -> Result<T> {
+    /// Runs `f` on a pooled connection. A connection handed out without the checkout round
+    /// trip (it answered moments ago) may have been cut since: when its very first statement
+    /// fails because the connection is gone, nothing ran, so `f` runs once more on a checked
+    /// one.
+    fn with<T>(&self, op: &'static str, f: impl Fn(&mut Lease<'_>) -> Result<T>) -> Result<T> {
         let mut c = self.pool.get(op)?;
-        f(&mut c)
+        let result = f(&mut c);
+        if result.is_err() && c.cut_before_answering() {
+            // Dropping it first marks its idle siblings for the round trip too.
+            drop(c);
+            let mut c = self.pool.get(op)?;
+            return f(&mut c);
+        }
+        result
     }
 }
 

@@ -15,11 +15,12 @@
 //!
 //! Why not a round trip on every checkout: under load a connection is back in the pool
 //! within milliseconds of its last answer, and the check doubled the round trips of every
-//! store call. A connection that answered less than [`TRUSTED_IDLE`] ago is checked without one:
-//! a non-blocking read of what the server sent since ([`still_open`]) sees a terminated
-//! backend, a server shutting down or a closed socket. Only a connection that sat idle
-//! longer (which a silent network failure could have cut without a word) gets the round
-//! trip.
+//! store call. A connection that answered less than [`TRUSTED_IDLE`] ago is handed out
+//! unchecked; if it was cut since (a terminated backend, a restart), its first statement
+//! fails before the server answered anything, so nothing ran, and the store redoes the work
+//! once on a checked connection ([`Lease::cut_before_answering`]); every idle sibling is
+//! checked on its next checkout. Only a connection idle for longer (which a silent network
+//! failure could have cut without a word) gets the round trip.
 
 use super::redact::Redactor;
 use crate::{Result, StoreError};
@@ -104,13 +105,10 @@ impl Pool {
             if let Some(mut conn) = state.idle.pop() {
                 drop(state);
                 let trusted = conn.trusted_until.is_some_and(|t| Instant::now() < t);
-                let alive = if trusted {
-                    still_open(&mut conn.client)
-                } else {
-                    conn.client.is_valid(VALIDATE_TIMEOUT).is_ok()
-                };
-                if alive {
-                    return Ok(self.lease(conn));
+                if trusted || conn.client.is_valid(VALIDATE_TIMEOUT).is_ok() {
+                    let mut lease = self.lease(conn);
+                    lease.unchecked = trusted;
+                    return Ok(lease);
                 }
                 // Dead: the server restarted or dropped it. After a restart every idle
                 // connection is dead, and checking each could take the validation timeout,
@@ -164,6 +162,8 @@ impl Pool {
             conn: Some(conn),
             pool: self,
             broken: false,
+            unchecked: false,
+            answered: 0,
         }
     }
 
@@ -196,6 +196,10 @@ pub(crate) struct Lease<'p> {
     conn: Option<PgConn>,
     pool: &'p Pool,
     broken: bool,
+    /// Handed out without the checkout round trip (see [`TRUSTED_IDLE`]).
+    unchecked: bool,
+    /// Statements the server answered on this lease.
+    answered: u32,
 }
 
 impl Lease<'_> {
@@ -203,6 +207,28 @@ impl Lease<'_> {
         self.conn
             .as_mut()
             .expect("a lease holds its connection until dropped")
+    }
+
+    /// Whether this lease's connection was handed out unchecked and found cut at its first
+    /// statement: the server never answered it, so nothing ran and the work may be redone
+    /// on another connection.
+    pub(crate) fn cut_before_answering(&self) -> bool {
+        self.unchecked && self.broken && self.answered == 0
+    }
+
+    /// Counts a statement the server answered (see [`Self::cut_before_answering`]).
+    fn answered<T>(
+        &mut self,
+        op: &'static str,
+        r: std::result::Result<T, postgres::Error>,
+    ) -> Result<T> {
+        match r {
+            Ok(v) => {
+                self.answered += 1;
+                Ok(v)
+            }
+            Err(e) => Err(self.fail(op, e)),
+        }
     }
 
     /// Wraps a driver error, redacted; a connection-level one also retires this connection.
@@ -219,7 +245,7 @@ impl Lease<'_> {
             return Ok(s.clone());
         }
         let prepared = self.conn().client.prepare(sql);
-        let stmt = prepared.map_err(|e| self.fail(op, e))?;
+        let stmt = self.answered(op, prepared)?;
         self.conn().statements.insert(sql.to_string(), stmt.clone());
         Ok(stmt)
     }
@@ -233,7 +259,7 @@ impl Lease<'_> {
     ) -> Result<Vec<Row>> {
         let stmt = self.statement(op, sql)?;
         let rows = self.conn().client.query(&stmt, params);
-        rows.map_err(|e| self.fail(op, e))
+        self.answered(op, rows)
     }
 
     /// Runs `sql` and returns its one row, if any (more than one is a backend error).
@@ -245,7 +271,7 @@ impl Lease<'_> {
     ) -> Result<Option<Row>> {
         let stmt = self.statement(op, sql)?;
         let row = self.conn().client.query_opt(&stmt, params);
-        row.map_err(|e| self.fail(op, e))
+        self.answered(op, row)
     }
 
     /// Runs `sql` and returns how many rows it changed.
@@ -257,7 +283,7 @@ impl Lease<'_> {
     ) -> Result<u64> {
         let stmt = self.statement(op, sql)?;
         let n = self.conn().client.execute(&stmt, params);
-        n.map_err(|e| self.fail(op, e))
+        self.answered(op, n)
     }
 
     /// The raw client, for statements that are not worth preparing (tests, schema reads).
@@ -287,16 +313,6 @@ impl Drop for Lease<'_> {
         }
         self.pool.freed.notify_one();
     }
-}
-
-/// Whether the server has neither closed `client`'s connection nor ended its session since
-/// its last answer, without a round trip: polls the socket once without blocking. The
-/// server's parting message (a terminated backend, a shutdown) or the closed socket ends
-/// the connection, which the client then reports as closed.
-fn still_open(client: &mut Client) -> bool {
-    use postgres::fallible_iterator::FallibleIterator;
-    // Pool connections never LISTEN, so nothing real is dropped here.
-    client.notifications().iter().next().is_ok() && !client.is_closed()
 }
 
 /// Drops `clients` where that is allowed. Each `postgres::Client` owns a tokio runtime, and
