@@ -39,6 +39,7 @@ pub const PROJECT_CRATES: &[&str] = &[
     "slack",
     "sns",
     "store",
+    "teams",
     "testkit",
     "webchat",
     "wire",

@@ -57,6 +57,8 @@ pub struct Destination {
     /// The thread's root message id (channels).
     pub thread: Option<String>,
     pub scope: Scope,
+    /// Display names of the users the answers mention (the asker's, from the activity).
+    pub names: std::collections::HashMap<String, String>,
 }
 
 impl From<&crate::activity::Place> for Destination {
@@ -66,6 +68,7 @@ impl From<&crate::activity::Place> for Destination {
             channel: p.channel.clone(),
             thread: p.thread.clone(),
             scope: p.scope,
+            names: Default::default(),
         }
     }
 }
@@ -94,8 +97,8 @@ impl Outbox {
         }
     }
 
-    /// The activity that carries `message` as a card.
-    pub fn activity(message: &Message) -> Value {
+    /// The activity that carries `message` as a card; `names` shows mentioned users.
+    pub fn activity(message: &Message, options: &RenderOptions) -> Value {
         let mut message = message.clone();
         if let Some(user) = message.only_to.take() {
             message.blocks.insert(
@@ -105,7 +108,7 @@ impl Outbox {
                 },
             );
         }
-        let rendered = cards::render(&message, &RenderOptions::default());
+        let rendered = cards::render(&message, options);
         json!({
             "type": "message",
             "summary": rendered.summary,
@@ -118,7 +121,9 @@ impl Outbox {
         for out in outs {
             let result = match &out {
                 Outbound::Post(m) => self.post(to, m).await.map(|_| ()),
-                Outbound::Update { message, content } => self.update(message, content).await,
+                Outbound::Update { message, content } => {
+                    self.update(message, content, &to.names).await
+                }
             };
             if let Err(e) = result {
                 tracing::warn!(channel = %to.channel, error = %e, "a Teams answer was not delivered");
@@ -139,7 +144,10 @@ impl Outbox {
             }
             Scope::Personal | Scope::GroupChat => to.channel.clone(),
         };
-        let activity = Self::activity(m);
+        let options = RenderOptions {
+            names: to.names.clone(),
+        };
+        let activity = Self::activity(m, &options);
         let id = self
             .connector
             .send(&to.service_url, &conversation, &activity)
@@ -191,7 +199,12 @@ impl Outbox {
     }
 
     /// Replaces the card the engine message `engine_id` was posted as.
-    pub async fn update(&self, engine_id: &str, content: &Message) -> Result<(), ConnectorError> {
+    pub async fn update(
+        &self,
+        engine_id: &str,
+        content: &Message,
+        names: &std::collections::HashMap<String, String>,
+    ) -> Result<(), ConnectorError> {
         let Some(p) = self.posted(engine_id).await else {
             tracing::debug!(
                 message = engine_id,
@@ -199,7 +212,10 @@ impl Outbox {
             );
             return Ok(());
         };
-        let mut activity = Self::activity(content);
+        let options = RenderOptions {
+            names: names.clone(),
+        };
+        let mut activity = Self::activity(content, &options);
         activity["id"] = json!(p.activity);
         self.connector
             .update(&p.service_url, &p.conversation, &p.activity, &activity)
@@ -251,6 +267,7 @@ impl Poster for TeamsPoster {
                 channel: place.channel.clone(),
                 thread: None,
                 scope,
+                names: Default::default(),
             };
             self.outbox
                 .post(&to, &message)
@@ -264,7 +281,7 @@ impl Poster for TeamsPoster {
         Box::pin(async move {
             let id = message.id.clone();
             self.outbox
-                .update(&id, &message)
+                .update(&id, &message, &Default::default())
                 .await
                 .map_err(|e| PostError(e.to_string()))
         })

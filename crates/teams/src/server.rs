@@ -270,7 +270,10 @@ impl Teams {
 
     async fn take_turn(&self, turn: Turn) {
         self.note_service_url(&turn.place).await;
-        let to = Destination::from(&turn.place);
+        let mut to = Destination::from(&turn.place);
+        if let Some(name) = &turn.user_name {
+            to.names.insert(turn.user.clone(), name.clone());
+        }
         let Some(workspace) = self.workspace_of(&turn.place) else {
             let tenant = turn.place.tenant.clone().unwrap_or_else(|| "(none)".into());
             tracing::warn!(tenant = %tenant, "a Teams activity from a tenant no [[workspaces]] entry names");
@@ -320,7 +323,8 @@ impl Teams {
             };
             match (mine, o) {
                 (Some(_), Outbound::Update { message, content }) => {
-                    if let Err(e) = self.inner.outbox.update(&message, &content).await {
+                    let names = Default::default();
+                    if let Err(e) = self.inner.outbox.update(&message, &content, &names).await {
                         tracing::warn!(error = %e, "an expired Teams card was not updated");
                     }
                 }

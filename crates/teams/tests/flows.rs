@@ -466,6 +466,22 @@ async fn conversations_through_teams() {
         "00000000-0000-0000-0000-00000000a11a",
         "users are their AAD object ids"
     );
+    w.all_cards_valid();
+}
+
+impl World {
+    /// Every card the bot sent is valid at the version it declares (Microsoft's parser).
+    fn all_cards_valid(&self) {
+        let cards: Vec<Value> = self
+            .connector
+            .calls()
+            .iter()
+            .map(|c| c.card().cloned().expect("every activity carries a card"))
+            .collect();
+        let (code, errors) = teams::testing::cards::validate(&cards);
+        assert_eq!(code, 0, "{errors:#?}");
+        assert!(errors.iter().all(Vec::is_empty), "{errors:#?}");
+    }
 }
 
 /// Tokens that do not check out are refused with 401 and nothing runs: a wrong signature,
@@ -586,4 +602,86 @@ async fn throttled_answers_arrive_once() {
     let calls = w.connector.calls();
     assert_eq!(calls.len(), 1, "{calls:#?}");
     assert!(calls[0].text().contains("Done (no output)"));
+}
+
+/// Only the asker confirms (the channel's default): another user's press of Run is refused
+/// with a note and runs nothing; the asker's runs once. A card action sent as an
+/// `Action.Execute` invoke is answered with the invoke response Teams waits for, and runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_the_asker_confirms_and_execute_invokes_work() {
+    let w = world().await;
+    let d = &w.connector;
+    let ops = "19:ops000@thread.tacv2";
+    w.send(&w.channel_message(
+        "1700000020000",
+        ops,
+        Some("1700000020000"),
+        "sqs create-queue --queue-name gamma",
+    ))
+    .await;
+    w.idle().await;
+    let confirm = d.calls().last().cloned().unwrap();
+    assert!(
+        confirm.text().contains("create-queue"),
+        "{}",
+        confirm.text()
+    );
+
+    // Bob presses Run.
+    let mut bob = w.press(&confirm, "1700000020100", "Run", None);
+    bob["from"] = json!({"id": "29:1bob", "name": "Bob", "aadObjectId": "00000000-0000-0000-0000-000000000b0b"});
+    let before = d.calls().len();
+    w.send(&bob).await;
+    w.idle().await;
+    let after = d.calls()[before..].to_vec();
+    assert!(
+        after.iter().all(|c| c.method == "POST"),
+        "Bob's press changes no card: {after:#?}"
+    );
+    assert!(
+        after.iter().all(|c| !c.text().contains("QueueUrl")),
+        "nothing ran on Bob's press: {after:#?}"
+    );
+
+    // Ana confirms through an Action.Execute invoke.
+    let run = find_action(confirm.card().unwrap(), "Run").unwrap().clone();
+    let invoke = json!({
+        "type": "invoke", "name": "adaptiveCard/action", "id": "1700000020200",
+        "serviceUrl": d.service_url, "channelId": "msteams",
+        "from": {"id": "29:1ana", "name": "Ana Lima", "aadObjectId": "00000000-0000-0000-0000-00000000a11a"},
+        "recipient": {"id": BOT, "name": "aws"},
+        "conversation": {"id": confirm.conversation, "conversationType": "channel", "tenantId": TENANT},
+        "replyToId": confirm.created,
+        "value": {"action": {"type": "Action.Execute", "verb": "run", "data": run["data"]}, "trigger": "manual"},
+        "channelData": {"tenant": {"id": TENANT}},
+    });
+    let token = w
+        .identity
+        .mint(&w.identity.valid_claims(APP_ID, &d.service_url));
+    let resp = w
+        .http
+        .post(&w.url)
+        .bearer_auth(token)
+        .json(&invoke)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["statusCode"], 200, "{body}");
+    w.idle().await;
+    let calls = d.calls();
+    let put = calls
+        .iter()
+        .find(|c| c.method == "PUT")
+        .unwrap_or_else(|| panic!("no update: {calls:#?}"));
+    assert_eq!(put.activity, confirm.created);
+    assert!(put.text().contains("Run by"), "{}", put.text());
+    let results: Vec<_> = calls
+        .iter()
+        .filter(|c| c.method == "POST" && c.text().contains("QueueUrl"))
+        .collect();
+    assert_eq!(results.len(), 1, "Ana's Run ran once: {calls:#?}");
+    assert!(results[0].text().contains("gamma"), "{}", results[0].text());
+    w.all_cards_valid();
 }
