@@ -23,6 +23,7 @@ mod results;
 pub mod runner;
 mod settings;
 mod support;
+pub mod surface;
 pub mod telemetry;
 #[cfg(feature = "testing")]
 pub mod testing;

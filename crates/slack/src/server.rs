@@ -28,7 +28,7 @@ use engine::{Handler, Inbound, Outbound};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use store::{AsyncStore, Store};
@@ -77,10 +77,9 @@ struct Inner {
     handler: Arc<dyn Handler>,
     store: AsyncStore,
     outbox: Outbox,
-    in_flight: AtomicUsize,
-    idle: tokio::sync::Notify,
+    in_flight: Arc<engine::surface::InFlight>,
     /// Sweep updates not meant for Slack, for another surface to take.
-    leftovers: Mutex<Vec<Outbound>>,
+    leftovers: Arc<engine::surface::Leftovers>,
     /// Display names from `users.info`, by (team, user), for the audit log.
     names: Mutex<HashMap<(String, String), String>>,
     /// This process as the holder of the events it acknowledged (see [`INBOX_KIND`]).
@@ -145,9 +144,8 @@ impl Slack {
                 handler,
                 outbox: Outbox::new(Arc::new(tokens), store.clone()),
                 store: AsyncStore::new(store),
-                in_flight: AtomicUsize::new(0),
-                idle: tokio::sync::Notify::new(),
-                leftovers: Mutex::new(Vec::new()),
+                in_flight: Arc::default(),
+                leftovers: Arc::default(),
                 names: Mutex::new(HashMap::new()),
                 replica: format!(
                     "slack-{}",
@@ -190,22 +188,12 @@ impl Slack {
 
     /// Work started after an ack and not finished yet.
     pub fn in_flight(&self) -> usize {
-        self.inner.in_flight.load(Ordering::SeqCst)
+        self.inner.in_flight.count()
     }
 
     /// Waits until no work is in flight, at most `timeout`; false on timeout.
     pub async fn wait_idle(&self, timeout: Duration) -> bool {
-        tokio::time::timeout(timeout, async {
-            loop {
-                let notified = self.inner.idle.notified();
-                if self.in_flight() == 0 {
-                    return;
-                }
-                notified.await;
-            }
-        })
-        .await
-        .is_ok()
+        self.inner.in_flight.wait_idle(timeout).await
     }
 
     /// Runs `work` after the ack, counted in [`Self::in_flight`].
@@ -213,21 +201,7 @@ impl Slack {
     where
         F: std::future::Future<Output = ()> + Send + 'static,
     {
-        self.inner.in_flight.fetch_add(1, Ordering::SeqCst);
-        let me = self.clone();
-        tokio::spawn(async move {
-            // A panic in the handler must not leave the counter up.
-            struct Done(Slack);
-            impl Drop for Done {
-                fn drop(&mut self) {
-                    if self.0.inner.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
-                        self.0.inner.idle.notify_waiters();
-                    }
-                }
-            }
-            let _done = Done(me);
-            work.await;
-        });
+        self.inner.in_flight.spawn(work);
     }
 
     /// The engine's workspace for a Slack team: the configuration's workspace with that
@@ -444,17 +418,7 @@ impl Slack {
                 None => others.push(o),
             }
         }
-        if !others.is_empty() {
-            let mut l = self
-                .inner
-                .leftovers
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            l.extend(others);
-            // Bounded: nobody may be taking them.
-            let excess = l.len().saturating_sub(1000);
-            l.drain(..excess);
-        }
+        self.inner.leftovers.keep(others);
         let _ = self
             .inner
             .store
@@ -473,15 +437,8 @@ impl Slack {
         self.recover_events().await;
     }
 
-    /// Sweep updates that were not for Slack (another surface's messages).
     pub fn take_leftovers(&self) -> Vec<Outbound> {
-        std::mem::take(
-            &mut *self
-                .inner
-                .leftovers
-                .lock()
-                .unwrap_or_else(|e| e.into_inner()),
-        )
+        self.inner.leftovers.take()
     }
 
     /// Runs [`Self::sweep_once`] every `every` until `stop` is cancelled (between two
@@ -492,38 +449,16 @@ impl Slack {
         stop: tokio_util::sync::CancellationToken,
     ) -> tokio::task::JoinHandle<()> {
         let me = self.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tokio::select! {
-                    _ = stop.cancelled() => break,
-                    _ = tick.tick() => {}
-                }
-                me.sweep_once().await;
-            }
+        engine::surface::spawn_every(every, stop, move || {
+            let me = me.clone();
+            async move { me.sweep_once().await }
         })
     }
 
     /// A handler for another surface sharing this engine: it handles events with the engine,
     /// and its sweep returns what Slack's sweep left (so one sweep serves both surfaces).
     pub fn relay_for_others(&self) -> Arc<dyn Handler> {
-        Arc::new(Relay(self.clone()))
-    }
-}
-
-struct Relay(Slack);
-
-impl Handler for Relay {
-    fn handle<'a>(
-        &'a self,
-        event: &'a Inbound,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<Outbound>> + Send + 'a>> {
-        self.0.inner.handler.handle(event)
-    }
-    fn sweep(&self) -> engine::SweepFuture<'_> {
-        let leftovers = self.0.take_leftovers();
-        Box::pin(async move { leftovers })
+        engine::surface::relay(self.inner.handler.clone(), self.inner.leftovers.clone())
     }
 }
 

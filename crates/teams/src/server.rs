@@ -25,7 +25,6 @@ use axum::{Json, Router};
 use engine::{Handler, Inbound, Message, Outbound};
 use serde_json::json;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use store::{AsyncStore, Store};
@@ -50,10 +49,9 @@ struct Inner {
     outbox: Outbox,
     handler: Arc<dyn Handler>,
     store: AsyncStore,
-    in_flight: AtomicUsize,
-    idle: tokio::sync::Notify,
+    in_flight: Arc<engine::surface::InFlight>,
     /// Sweep updates not meant for Teams, for another surface to take.
-    leftovers: Mutex<Vec<Outbound>>,
+    leftovers: Arc<engine::surface::Leftovers>,
     /// The service URL last noted per channel (so it is written once, not per activity).
     service_urls: Mutex<HashMap<String, String>>,
 }
@@ -96,9 +94,8 @@ impl Teams {
                 outbox: Outbox::new(connector, store.clone(), default_service_url),
                 handler,
                 store,
-                in_flight: AtomicUsize::new(0),
-                idle: tokio::sync::Notify::new(),
-                leftovers: Mutex::new(Vec::new()),
+                in_flight: Arc::default(),
+                leftovers: Arc::default(),
                 service_urls: Mutex::new(HashMap::new()),
             }),
         }
@@ -118,36 +115,19 @@ impl Teams {
 
     /// Work started after an answer to Teams and not finished yet.
     pub fn in_flight(&self) -> usize {
-        self.inner.in_flight.load(Ordering::SeqCst)
+        self.inner.in_flight.count()
     }
 
     /// Waits until no work is in flight, at most `timeout`; false on timeout.
     pub async fn wait_idle(&self, timeout: Duration) -> bool {
-        tokio::time::timeout(timeout, async {
-            loop {
-                let notified = self.inner.idle.notified();
-                if self.in_flight() == 0 {
-                    return;
-                }
-                notified.await;
-            }
-        })
-        .await
-        .is_ok()
+        self.inner.in_flight.wait_idle(timeout).await
     }
 
     fn spawn<F>(&self, work: F)
     where
         F: std::future::Future<Output = ()> + Send + 'static,
     {
-        self.inner.in_flight.fetch_add(1, Ordering::SeqCst);
-        let me = self.clone();
-        tokio::spawn(async move {
-            work.await;
-            if me.inner.in_flight.fetch_sub(1, Ordering::SeqCst) == 1 {
-                me.inner.idle.notify_waiters();
-            }
-        });
+        self.inner.in_flight.spawn(work);
     }
 
     /// One request, after the body was read.
@@ -331,28 +311,7 @@ impl Teams {
                 (_, o) => others.push(o),
             }
         }
-        if !others.is_empty() {
-            let mut l = self
-                .inner
-                .leftovers
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            l.extend(others);
-            // Bounded: nobody may be taking them.
-            let excess = l.len().saturating_sub(1000);
-            l.drain(..excess);
-        }
-    }
-
-    /// The sweep's updates that were not Teams'.
-    pub fn take_leftovers(&self) -> Vec<Outbound> {
-        std::mem::take(
-            &mut *self
-                .inner
-                .leftovers
-                .lock()
-                .unwrap_or_else(|e| e.into_inner()),
-        )
+        self.inner.leftovers.keep(others);
     }
 
     /// Runs [`Self::sweep_once`] every `every` until `stop` is cancelled.
@@ -362,38 +321,16 @@ impl Teams {
         stop: tokio_util::sync::CancellationToken,
     ) -> tokio::task::JoinHandle<()> {
         let me = self.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tokio::select! {
-                    _ = stop.cancelled() => break,
-                    _ = tick.tick() => {}
-                }
-                me.sweep_once().await;
-            }
+        engine::surface::spawn_every(every, stop, move || {
+            let me = me.clone();
+            async move { me.sweep_once().await }
         })
     }
 
     /// A handler for another surface sharing this engine: it handles events with the
     /// engine, and its sweep returns what Teams' sweep left.
     pub fn relay_for_others(&self) -> Arc<dyn Handler> {
-        Arc::new(Relay(self.clone()))
-    }
-}
-
-struct Relay(Teams);
-
-impl Handler for Relay {
-    fn handle<'a>(
-        &'a self,
-        event: &'a Inbound,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<Outbound>> + Send + 'a>> {
-        self.0.inner.handler.handle(event)
-    }
-    fn sweep(&self) -> engine::SweepFuture<'_> {
-        let leftovers = self.0.take_leftovers();
-        Box::pin(async move { leftovers })
+        engine::surface::relay(self.inner.handler.clone(), self.inner.leftovers.clone())
     }
 }
 

@@ -304,16 +304,9 @@ impl WebChat {
         stop: CancellationToken,
     ) -> tokio::task::JoinHandle<()> {
         let chat = self.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tokio::select! {
-                    _ = stop.cancelled() => break,
-                    _ = tick.tick() => {}
-                }
-                chat.sweep_once().await;
-            }
+        engine::surface::spawn_every(every, stop, move || {
+            let chat = chat.clone();
+            async move { chat.sweep_once().await }
         })
     }
 }
