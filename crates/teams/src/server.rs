@@ -141,7 +141,10 @@ impl Teams {
                 metrics::counter!("chatops_teams_requests_total", "outcome" => "unauthorized")
                     .increment(1);
                 tracing::warn!(error = %e, "a Teams request with a token that does not check out; refused");
-                return refuse(StatusCode::UNAUTHORIZED, e.to_string());
+                // 401, or 503 when the signing keys could not be fetched (Teams retries).
+                let code =
+                    StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
+                return refuse(code, e.to_string());
             }
         };
         let activity = match activity::parse(body) {

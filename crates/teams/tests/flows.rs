@@ -96,6 +96,8 @@ async fn world() -> World {
     let http = reqwest::Client::new();
     let mut auth = AuthSettings::new(APP_ID);
     auth.openid_metadata_url = identity.metadata_url();
+    // Asking again for keys after a failed fetch: sooner than in production, for the test.
+    auth.retry_after_failure = Duration::from_millis(300);
     let verifier = Verifier::new(auth, http.clone());
     let tokens = TokenSource::new(identity.token_settings(), http.clone());
     let teams = Teams::new(
@@ -684,4 +686,39 @@ async fn only_the_asker_confirms_and_execute_invokes_work() {
     assert_eq!(results.len(), 1, "Ana's Run ran once: {calls:#?}");
     assert!(results[0].text().contains("gamma"), "{}", results[0].text());
     w.all_cards_valid();
+}
+
+/// When the Bot Framework's signing keys cannot be fetched, nothing can be checked: the
+/// activity is refused with 503 (Teams retries it) and nothing runs; once they are back, the
+/// same activity runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_signing_keys_refuse_with_503_until_they_are_back() {
+    let w = world().await;
+    w.identity.set_keys_available(false);
+    let activity = w.channel_message(
+        "1700000030000",
+        "19:ro0000@thread.tacv2",
+        None,
+        "sqs list-queues",
+    );
+    assert_eq!(w.send(&activity).await, 503);
+    w.idle().await;
+    assert!(w.connector.calls().is_empty());
+    w.identity.set_keys_available(true);
+    // The verifier waits a moment before asking again after a failure; Teams' retries do too.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = w.send(&activity).await;
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 503);
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the keys never came back"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    w.idle().await;
+    assert_eq!(w.connector.calls().len(), 1, "{:#?}", w.connector.calls());
 }
