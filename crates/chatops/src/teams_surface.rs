@@ -25,7 +25,11 @@ pub(crate) fn setup(config: &Config) -> Option<TeamsSetup> {
         .workspaces
         .iter()
         .filter(|w| w.platform == Platform::Teams)
-        .filter_map(|w| w.tenant_id.clone().map(|t| (t, w.name.clone())))
+        .filter_map(|w| {
+            w.tenant_id
+                .as_ref()
+                .map(|t| (t.to_ascii_lowercase(), w.name.clone()))
+        })
         .collect();
     if tenants.is_empty() {
         return None;

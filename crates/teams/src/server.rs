@@ -222,7 +222,8 @@ impl Teams {
     fn workspace_of(&self, place: &Place) -> Option<String> {
         let tenants = &self.inner.settings.tenants;
         match &place.tenant {
-            Some(t) => tenants.get(t).cloned(),
+            // The configuration keeps tenant ids lower-case.
+            Some(t) => tenants.get(&t.to_ascii_lowercase()).cloned(),
             // No tenant on the activity (older clients): the one Teams workspace, if one.
             None if tenants.len() == 1 => tenants.values().next().cloned(),
             None => None,

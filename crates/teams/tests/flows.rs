@@ -350,8 +350,8 @@ async fn conversations_through_teams() {
 
     // Personal chat: no mention needed, no thread.
     let mut dm = w.channel_message("1700000003000", "a:1personalchat", None, "");
-    dm["conversation"] =
-        json!({"id": "a:1personalchat", "conversationType": "personal", "tenantId": TENANT});
+    // Tenant ids are GUIDs, whatever their case.
+    dm["conversation"] = json!({"id": "a:1personalchat", "conversationType": "personal", "tenantId": TENANT.to_uppercase()});
     dm["text"] = json!("sqs list-queues");
     dm["entities"] = json!([]);
     w.send(&dm).await;
