@@ -2,11 +2,11 @@
 //! Teams channel arrives there once as a card (through the Bot Connector double, with the
 //! bot's own token from the identity double), its recovery goes into the alarm's thread, and
 //! SNS's retry of the same message posts nothing more. Then a person mentions the bot in that
-//! thread and is answered there.
+//! thread and is answered there, and `chatops notify send` posts to the channel on its own.
 
 mod common;
 
-use common::notices::{alarm, config, post_sns, TOPIC};
+use common::notices::{alarm, config, custom, post_sns, TOPIC};
 use common::web::Server;
 use serde_json::json;
 use std::sync::Arc;
@@ -152,6 +152,38 @@ channel_role = "admin"
     assert_eq!(
         calls[before].conversation,
         format!("{ALERTS};messageid={root}")
+    );
+
+    // `chatops notify send` posts to the Teams channel itself, with the app's credentials,
+    // through the service URL the server recorded for the channel.
+    let file = dir.join("deploy.json");
+    std::fs::write(&file, custom("deploy of orders-api done")).unwrap();
+    let before = connector.calls().len();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chatops"))
+        .args(["notify", "send", "--config"])
+        .arg(&cfg)
+        .args(["--channel", "teams-alerts"])
+        .arg(&file)
+        .env("TEAMS_APP_ID", APP)
+        .env("TEAMS_APP_PASSWORD", "teams-secret")
+        .env("TEAMS_TOKEN_URL", identity.token_url())
+        .env_remove("TEAMS_SERVICE_URL")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("posted to teams-alerts"), "{stdout}");
+    let calls = connector.wait_for(wait, |c| c.len() > before).await;
+    assert_eq!(calls[before].conversation, ALERTS);
+    assert!(
+        calls[before].text().contains("deploy of orders-api done"),
+        "{}",
+        calls[before].text()
     );
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
