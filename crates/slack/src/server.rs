@@ -313,7 +313,7 @@ impl Slack {
         let items = match self
             .inner
             .store
-            .inbox_claim(&self.inner.replica, 16, until, now)
+            .inbox_claim(Some(INBOX_KIND), &self.inner.replica, 16, until, now)
             .await
         {
             Ok(items) => items,

@@ -380,13 +380,14 @@ impl AsyncStore {
 
     pub async fn inbox_claim(
         &self,
+        kind: Option<&str>,
         holder: &str,
         limit: usize,
         lease_until: UnixMillis,
         now: UnixMillis,
     ) -> Result<Vec<InboxItem>> {
-        let holder = holder.to_owned();
-        self.call(move |s| s.inbox_claim(&holder, limit, lease_until, now))
+        let (kind, holder) = (kind.map(str::to_owned), holder.to_owned());
+        self.call(move |s| s.inbox_claim(kind.as_deref(), &holder, limit, lease_until, now))
             .await
     }
 

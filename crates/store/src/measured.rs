@@ -295,13 +295,15 @@ impl Store for Measured {
 
     fn inbox_claim(
         &self,
+        kind: Option<&str>,
         holder: &str,
         limit: usize,
         lease_until: UnixMillis,
         now: UnixMillis,
     ) -> Result<Vec<InboxItem>> {
         timed("inbox_claim", || {
-            self.inner.inbox_claim(holder, limit, lease_until, now)
+            self.inner
+                .inbox_claim(kind, holder, limit, lease_until, now)
         })
     }
 

@@ -230,12 +230,14 @@ pub trait Store: Send + Sync {
         now: UnixMillis,
     ) -> Result<bool>;
 
-    /// Hands `holder` up to `limit` items that are not done and whose lease is free or
-    /// expired at `now`, oldest first, leased to it until `lease_until`, each with its
-    /// claim count (`attempts`) incremented. While a lease runs, no other call gets that
-    /// item; when it runs out (the holder died), the next claim gets it again.
+    /// Hands `holder` up to `limit` items (of `kind` only, when given) that are not done and
+    /// whose lease is free or expired at `now`, oldest first, leased to it until
+    /// `lease_until`, each with its claim count (`attempts`) incremented. While a lease runs,
+    /// no other call gets that item; when it runs out (the holder died), the next claim gets
+    /// it again. Each surface claims its own kind, so none holds another's items.
     fn inbox_claim(
         &self,
+        kind: Option<&str>,
         holder: &str,
         limit: usize,
         lease_until: UnixMillis,

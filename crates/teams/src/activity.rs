@@ -112,7 +112,7 @@ pub struct IdOnly {
 }
 
 /// What kind of conversation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub enum Scope {
     /// A 1:1 chat with the bot: no mention needed, no threads.
     Personal,
@@ -123,7 +123,7 @@ pub enum Scope {
 }
 
 /// Where an activity happened, and so where its answer goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Place {
     /// The Bot Connector that sent it (answers go back there).
     pub service_url: String,
@@ -152,8 +152,9 @@ pub fn conversation_id(channel: &str, thread: Option<&str>) -> String {
     }
 }
 
-/// A user's turn: what the engine hears, and where it came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A user's turn: what the engine hears, and where it came from (kept in the store's inbox
+/// until answered, so it is serializable).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct Turn {
     /// The activity's id (de-duplication; a reply's `replyToId`).
     pub activity_id: String,

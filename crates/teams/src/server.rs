@@ -8,6 +8,12 @@
 //! activity it got no answer to), and answered at once; the engine's work and the Bot
 //! Connector calls run in a spawned task after the answer, so Teams never times out.
 //!
+//! A user's turn is recorded in the store's inbox, held by this replica, before the answer
+//! ([`INBOX_KIND`]), and marked done once answered: a replica that dies in between leaves it
+//! to the others, whose sweep answers it once its lease ran out (at least once, never lost;
+//! given up after [`MAX_ACTIVITY_ATTEMPTS`] takeovers). The same record de-duplicates Teams'
+//! re-deliveries, through any replica.
+//!
 //! Which workspace: the activity's tenant names the `[[workspaces]]` entry
 //! (`tenant_id`); an activity from another tenant gets a short answer saying so, and
 //! nothing runs.
@@ -33,8 +39,15 @@ use store::{AsyncStore, Store};
 pub const MAX_BODY: usize = 1 << 20;
 /// The route.
 pub const PATH: &str = "/teams/messages";
-/// Processed-event ids of Teams activities start with this.
+/// Processed-event ids (welcomes) and inbox ids (turns) of Teams activities start with this.
 const EVENT_PREFIX: &str = "teams:";
+/// Inbox items of users' turns (see the module's documentation).
+pub const INBOX_KIND: &str = "teams.activity";
+/// Default lease of a recorded turn: longer than a command may run, so a live replica's slow
+/// command is never taken over.
+pub const ACTIVITY_LEASE: Duration = Duration::from_secs(5 * 60);
+/// Takeovers after which a turn is given up (logged): a poison activity must not loop.
+pub const MAX_ACTIVITY_ATTEMPTS: u32 = 3;
 
 /// How the Teams surface is set up.
 #[derive(Clone, Debug, Default)]
@@ -54,6 +67,10 @@ struct Inner {
     leftovers: Arc<engine::surface::Leftovers>,
     /// The service URL last noted per channel (so it is written once, not per activity).
     service_urls: Mutex<HashMap<String, String>>,
+    /// This process as the holder of the turns it recorded.
+    replica: String,
+    /// How long a recorded turn stays this replica's, in milliseconds.
+    lease_ms: std::sync::atomic::AtomicI64,
 }
 
 /// The Teams surface: its route, and the tasks it spawns.
@@ -97,6 +114,11 @@ impl Teams {
                 in_flight: Arc::default(),
                 leftovers: Arc::default(),
                 service_urls: Mutex::new(HashMap::new()),
+                replica: format!(
+                    "teams-{}",
+                    store::new_pending_id().unwrap_or_else(|_| std::process::id().to_string())
+                ),
+                lease_ms: std::sync::atomic::AtomicI64::new(ACTIVITY_LEASE.as_millis() as i64),
             }),
         }
     }
@@ -111,6 +133,115 @@ impl Teams {
     /// Notifications' way into Teams channels.
     pub fn poster(&self) -> TeamsPoster {
         self.inner.outbox.poster()
+    }
+
+    /// How long a recorded turn stays this replica's before another may take it over.
+    pub fn set_activity_lease(&self, lease: Duration) {
+        let ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
+        self.inner
+            .lease_ms
+            .store(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn lease_ms(&self) -> i64 {
+        self.inner
+            .lease_ms
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Records a turn before the answer to Teams, held by this replica: its inbox id, or
+    /// `None` when it was recorded before (a re-delivery, through any replica). A store that
+    /// cannot record it lets it through unrecorded: better a rare double answer than a lost
+    /// command (Run's claim keeps a change to one run either way).
+    async fn record(&self, turn: &Turn) -> Option<Option<String>> {
+        let key = format!("{EVENT_PREFIX}{}:{}", turn.place.channel, turn.activity_id);
+        let payload = match serde_json::to_string(turn) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot record a Teams activity");
+                return Some(None);
+            }
+        };
+        let now = crate::outbox::now_ms();
+        let until = now + self.lease_ms();
+        match self
+            .inner
+            .store
+            .inbox_put_held(
+                (INBOX_KIND, &key, &payload),
+                &self.inner.replica,
+                until,
+                now,
+            )
+            .await
+        {
+            Ok(true) => Some(Some(key)),
+            Ok(false) => {
+                tracing::info!(activity = %turn.activity_id, "a Teams activity delivered again; ignored");
+                None
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot record a Teams activity; answering it without a record");
+                Some(None)
+            }
+        }
+    }
+
+    async fn done(&self, key: Option<String>) {
+        let Some(key) = key else {
+            return;
+        };
+        let now = crate::outbox::now_ms();
+        match self
+            .inner
+            .store
+            .inbox_done(&key, &self.inner.replica, now)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(activity = %key, "a Teams activity was answered after another replica took it over")
+            }
+            Err(e) => {
+                tracing::warn!(activity = %key, error = %e, "cannot mark a Teams activity answered")
+            }
+        }
+    }
+
+    /// Answers the turns whose replica stopped before answering them (their lease ran out).
+    async fn recover(&self) {
+        let now = crate::outbox::now_ms();
+        let until = now + self.lease_ms();
+        let items = match self
+            .inner
+            .store
+            .inbox_claim(Some(INBOX_KIND), &self.inner.replica, 16, until, now)
+            .await
+        {
+            Ok(items) => items,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot look for unanswered Teams activities");
+                return;
+            }
+        };
+        for item in items {
+            let turn: Turn = match serde_json::from_str(&item.payload) {
+                Ok(t) => t,
+                Err(e) => {
+                    tracing::error!(activity = %item.id, error = %e, "an unreadable recorded Teams activity; given up");
+                    self.done(Some(item.id)).await;
+                    continue;
+                }
+            };
+            if item.attempts > MAX_ACTIVITY_ATTEMPTS {
+                tracing::error!(activity = %item.id, attempts = item.attempts, "a Teams activity no replica could answer; given up");
+                self.done(Some(item.id)).await;
+                continue;
+            }
+            tracing::warn!(activity = %item.id, attempts = item.attempts, "answering a Teams activity whose replica stopped before answering it");
+            self.take_turn(turn).await;
+            self.done(Some(item.id)).await;
+        }
     }
 
     /// Work started after an answer to Teams and not finished yet.
@@ -183,9 +314,12 @@ impl Teams {
             }
             Incoming::Turn(turn) => {
                 let invoke = turn.invoke;
-                if self.first_time(&turn.place, &turn.activity_id).await {
+                if let Some(key) = self.record(&turn).await {
                     let me = self.clone();
-                    self.spawn(async move { me.take_turn(turn).await });
+                    self.spawn(async move {
+                        me.take_turn(turn).await;
+                        me.done(key).await;
+                    });
                 }
                 if invoke {
                     invoke_answer()
@@ -196,9 +330,8 @@ impl Teams {
         }
     }
 
-    /// Whether this activity is new (not a re-delivery); a store that cannot tell lets it
-    /// through, as Slack's events do: answering twice beats never answering, and Run's
-    /// claim keeps a change to one run either way.
+    /// Whether this welcome is new (not a re-delivery); a store that cannot tell lets it
+    /// through: a second welcome beats none.
     async fn first_time(&self, place: &Place, activity_id: &str) -> bool {
         let key = format!("{EVENT_PREFIX}{}:{activity_id}", place.channel);
         let now = crate::outbox::now_ms();
@@ -295,9 +428,14 @@ impl Teams {
             .await;
     }
 
-    /// Asks the handler what expired, delivers the updates of Teams' own cards and keeps
-    /// the rest for [`Self::take_leftovers`].
+    /// Answers the turns other replicas left unanswered, asks the handler what expired,
+    /// delivers the updates of Teams' own cards and keeps the rest for the next surface.
     pub async fn sweep_once(&self) {
+        self.recover().await;
+        // Done turns (and welcomes' ids) are kept a day: longer than Teams re-sends.
+        let day_ago = crate::outbox::now_ms() - 24 * 3600 * 1000;
+        let _ = self.inner.store.prune_inbox(day_ago).await;
+        let _ = self.inner.store.prune_events(day_ago).await;
         let out = self.inner.handler.sweep().await;
         let mut others = Vec::new();
         for o in out {

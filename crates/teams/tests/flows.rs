@@ -722,3 +722,100 @@ async fn unreachable_signing_keys_refuse_with_503_until_they_are_back() {
     w.idle().await;
     assert_eq!(w.connector.calls().len(), 1, "{:#?}", w.connector.calls());
 }
+
+/// A handler that never answers: a replica that dies (or hangs) after answering Teams 200.
+struct Hang;
+
+impl engine::Handler for Hang {
+    fn handle<'a>(
+        &'a self,
+        _event: &'a engine::Inbound,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Vec<engine::Outbound>> + Send + 'a>>
+    {
+        Box::pin(std::future::pending())
+    }
+}
+
+/// An activity answered 200 by a replica that then never answers it is answered once by
+/// another replica on the same store, after its lease; a re-delivery of it to that replica
+/// is recognised and not answered again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_activity_its_replica_never_answers_is_answered_by_another() {
+    let w = world().await;
+    let http = reqwest::Client::new();
+    let surface = |handler: Arc<dyn engine::Handler>| {
+        let mut auth = AuthSettings::new(APP_ID);
+        auth.openid_metadata_url = w.identity.metadata_url();
+        let teams = Teams::new(
+            TeamsSettings {
+                tenants: HashMap::from([(TENANT.to_string(), "contoso".to_string())]),
+            },
+            Verifier::new(auth, http.clone()),
+            Connector::new(
+                http.clone(),
+                TokenSource::new(w.identity.token_settings(), http.clone()),
+            ),
+            handler,
+            w.store.clone(),
+            w.connector.service_url.clone(),
+        );
+        teams.set_activity_lease(Duration::from_millis(500));
+        teams
+    };
+    let hung = surface(Arc::new(Hang));
+    w.teams.set_activity_lease(Duration::from_millis(500));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "http://{}{}",
+        listener.local_addr().unwrap(),
+        teams::server::PATH
+    );
+    let router = hung.router();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    let activity = w.channel_message(
+        "1700000040000",
+        "19:ro0000@thread.tacv2",
+        None,
+        "sqs list-queues",
+    );
+    let token = w
+        .identity
+        .mint(&w.identity.valid_claims(APP_ID, &w.connector.service_url));
+    let status = http
+        .post(&url)
+        .bearer_auth(&token)
+        .json(&activity)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 200, "the hung replica answered Teams");
+    // The other replica's sweep takes it once the lease ran out.
+    let deadline = std::time::Instant::now() + WAIT;
+    while w.connector.calls().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "never taken over");
+        w.teams.sweep_once().await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let calls = w.connector.calls();
+    assert_eq!(calls.len(), 1, "{calls:#?}");
+    assert_eq!(
+        calls[0].conversation,
+        "19:ro0000@thread.tacv2;messageid=1700000040000"
+    );
+    assert!(
+        calls[0].text().contains("Done (no output)"),
+        "{}",
+        calls[0].text()
+    );
+    // Teams re-sends it to the live replica: recognised, not answered again; later sweeps
+    // find nothing more to take.
+    assert_eq!(w.send(&activity).await, 200);
+    w.idle().await;
+    for _ in 0..3 {
+        w.teams.sweep_once().await;
+    }
+    assert_eq!(w.connector.calls().len(), 1, "{:#?}", w.connector.calls());
+}

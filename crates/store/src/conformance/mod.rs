@@ -67,6 +67,10 @@ pub const CASES: &[(&str, Case)] = &[
     ("inbox_rules", inbox_rules),
     ("inbox_claims_never_shared", inbox_claims_never_shared),
     ("inbox_held_by_its_receiver", inbox_held_by_its_receiver),
+    (
+        "inbox_claims_only_the_kind_asked",
+        inbox_claims_only_the_kind_asked,
+    ),
     ("pubsub_delivers", pubsub_delivers),
     (
         "pubsub_unsubscribe_stops_delivery",
@@ -154,7 +158,8 @@ macro_rules! conformance_tests {
             channel_state_rules, user_roles_rules, alias_crud, audit_filters_and_order,
             event_ids_idempotent, event_ids_concurrent, event_ids_forget, surface_records_rules,
             surface_records_take, surface_records_delete, installations_rules, lease_rules, lease_exclusive_under_race,
-            inbox_rules, inbox_claims_never_shared, inbox_held_by_its_receiver, pubsub_delivers,
+            inbox_rules, inbox_claims_never_shared, inbox_held_by_its_receiver,
+            inbox_claims_only_the_kind_asked, pubsub_delivers,
             pubsub_unsubscribe_stops_delivery);
     };
     (@cases $make:expr; $($case:ident),* $(,)?) => {

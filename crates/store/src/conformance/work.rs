@@ -115,7 +115,7 @@ pub fn inbox_rules(s: &dyn Store) {
     );
 
     // Oldest first, at most `limit`, whole items.
-    let a = mine(s.inbox_claim("A", 2, T0 + 100, T0 + 10).unwrap(), &p);
+    let a = mine(s.inbox_claim(None, "A", 2, T0 + 100, T0 + 10).unwrap(), &p);
     assert_eq!(a.len(), 2);
     assert_eq!(
         (a[0].id.as_str(), a[0].kind.as_str()),
@@ -129,10 +129,10 @@ pub fn inbox_rules(s: &dyn Store) {
         "payload kept byte for byte, not the retry's"
     );
     // While A's lease runs, B gets only what is left.
-    let b = mine(s.inbox_claim("B", 10, T0 + 100, T0 + 20).unwrap(), &p);
+    let b = mine(s.inbox_claim(None, "B", 10, T0 + 100, T0 + 20).unwrap(), &p);
     assert_eq!(b.iter().map(|i| &i.id).collect::<Vec<_>>(), [&id(3)]);
     assert!(s
-        .inbox_claim("C", 10, T0 + 100, T0 + 99)
+        .inbox_claim(None, "C", 10, T0 + 100, T0 + 99)
         .unwrap()
         .is_empty());
 
@@ -145,7 +145,10 @@ pub fn inbox_rules(s: &dyn Store) {
     // A dies holding item 2; B finishes item 3. When the leases run out (until <= now),
     // C gets item 2 again, one attempt more, and never the done ones.
     assert!(s.inbox_done(&id(3), "B", T0 + 40).unwrap());
-    let c = mine(s.inbox_claim("C", 10, T0 + 200, T0 + 100).unwrap(), &p);
+    let c = mine(
+        s.inbox_claim(None, "C", 10, T0 + 200, T0 + 100).unwrap(),
+        &p,
+    );
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!((c[0].id.as_str(), c[0].attempts), (id(2).as_str(), 2));
     assert!(
@@ -154,7 +157,7 @@ pub fn inbox_rules(s: &dyn Store) {
     );
     assert!(s.inbox_done(&id(2), "C", T0 + 150).unwrap());
     assert!(s
-        .inbox_claim("D", 10, T0 + 900, T0 + 800)
+        .inbox_claim(None, "D", 10, T0 + 900, T0 + 800)
         .unwrap()
         .is_empty());
 
@@ -170,7 +173,10 @@ pub fn inbox_rules(s: &dyn Store) {
         "3 was kept"
     );
     assert_eq!(s.prune_inbox(i64::MAX).unwrap(), 1, "only item 3 is done");
-    let left = mine(s.inbox_claim("E", 10, T0 + 2000, T0 + 1000).unwrap(), &p);
+    let left = mine(
+        s.inbox_claim(None, "E", 10, T0 + 2000, T0 + 1000).unwrap(),
+        &p,
+    );
     assert_eq!(
         left.iter().map(|i| &i.id).collect::<Vec<_>>(),
         [&id(4), &id(1)],
@@ -198,7 +204,7 @@ pub fn inbox_claims_never_shared(s: &dyn Store) {
                     let mut got = Vec::new();
                     loop {
                         let batch = s
-                            .inbox_claim(&format!("H{t}"), 3, T0 + 10_000, T0 + 100)
+                            .inbox_claim(None, &format!("H{t}"), 3, T0 + 10_000, T0 + 100)
                             .expect("claim");
                         if batch.is_empty() {
                             return got;
@@ -243,7 +249,7 @@ pub fn inbox_held_by_its_receiver(s: &dyn Store) {
     );
     assert!(!s.inbox_put("slack.event", &id(1), "retry", T0 + 1).unwrap());
     assert!(
-        mine(s.inbox_claim("B", 10, T0 + 200, T0 + 50).unwrap(), &p).is_empty(),
+        mine(s.inbox_claim(None, "B", 10, T0 + 200, T0 + 50).unwrap(), &p).is_empty(),
         "held by its receiver"
     );
     assert!(s.inbox_done(&id(1), "A", T0 + 60).unwrap());
@@ -251,7 +257,10 @@ pub fn inbox_held_by_its_receiver(s: &dyn Store) {
     assert!(s
         .inbox_put_held("slack.event", &id(2), "two", "A", T0 + 100, T0 + 70)
         .unwrap());
-    let taken = mine(s.inbox_claim("B", 10, T0 + 300, T0 + 100).unwrap(), &p);
+    let taken = mine(
+        s.inbox_claim(None, "B", 10, T0 + 300, T0 + 100).unwrap(),
+        &p,
+    );
     assert_eq!(
         taken.len(),
         1,
@@ -267,4 +276,47 @@ pub fn inbox_held_by_its_receiver(s: &dyn Store) {
         "the first holder lost it"
     );
     assert!(s.inbox_done(&id(2), "B", T0 + 120).unwrap());
+}
+
+/// A claim for one kind gets only that kind's items (each surface claims its own inputs and
+/// never holds another's); a claim for any kind gets the rest.
+pub fn inbox_claims_only_the_kind_asked(s: &dyn Store) {
+    let p = format!("{}-", unique_workspace());
+    let id = |n: u32| format!("{p}{n}");
+    assert!(s.inbox_put("slack.event", &id(1), "s1", T0).unwrap());
+    assert!(s.inbox_put("teams.activity", &id(2), "t2", T0 + 1).unwrap());
+    assert!(s.inbox_put("slack.event", &id(3), "s3", T0 + 2).unwrap());
+    let teams = mine(
+        s.inbox_claim(Some("teams.activity"), "T", 1000, T0 + 100, T0 + 10)
+            .unwrap(),
+        &p,
+    );
+    assert_eq!(
+        teams.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        vec![id(2).as_str()]
+    );
+    let slack = mine(
+        s.inbox_claim(Some("slack.event"), "S", 1000, T0 + 100, T0 + 10)
+            .unwrap(),
+        &p,
+    );
+    assert_eq!(
+        slack.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(),
+        vec![id(1).as_str(), id(3).as_str()]
+    );
+    assert!(slack.iter().all(|i| i.kind == "slack.event"));
+    assert!(mine(
+        s.inbox_claim(Some("nothing.here"), "N", 1000, T0 + 100, T0 + 10)
+            .unwrap(),
+        &p
+    )
+    .is_empty());
+    assert!(
+        mine(
+            s.inbox_claim(None, "X", 1000, T0 + 100, T0 + 20).unwrap(),
+            &p
+        )
+        .is_empty(),
+        "all three are leased"
+    );
 }

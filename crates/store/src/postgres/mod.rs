@@ -446,13 +446,14 @@ impl Store for PostgresStore {
     }
     fn inbox_claim(
         &self,
+        kind: Option<&str>,
         holder: &str,
         limit: usize,
         lease_until: UnixMillis,
         now: UnixMillis,
     ) -> Result<Vec<InboxItem>> {
         self.with("inbox_claim", |c| {
-            work::inbox_claim(c, holder, limit, lease_until, now)
+            work::inbox_claim(c, kind, holder, limit, lease_until, now)
         })
     }
     fn inbox_done(&self, id: &str, holder: &str, now: UnixMillis) -> Result<bool> {

@@ -74,6 +74,7 @@ pub(super) fn inbox_put_held(
 /// re-checked against its new lease and skipped, so no item is handed out twice.
 pub(super) fn inbox_claim(
     c: &mut Lease<'_>,
+    kind: Option<&str>,
     holder: &str,
     limit: usize,
     lease_until: UnixMillis,
@@ -85,10 +86,11 @@ pub(super) fn inbox_claim(
         "UPDATE inbox SET holder = $1, lease_until = $3, attempts = attempts + 1
          WHERE id IN (SELECT id FROM inbox
                       WHERE done_at IS NULL AND (lease_until IS NULL OR lease_until <= $4)
+                        AND ($5::text IS NULL OR kind = $5)
                       ORDER BY created_at, id LIMIT $2
                       FOR UPDATE SKIP LOCKED)
          RETURNING id, kind, payload, attempts, created_at",
-        &[&holder, &limit, &lease_until, &now],
+        &[&holder, &limit, &lease_until, &now, &kind],
     )?;
     const W: &str = "inbox";
     let mut items = rows

@@ -323,12 +323,13 @@ impl Store for SqliteStore {
     }
     fn inbox_claim(
         &self,
+        kind: Option<&str>,
         holder: &str,
         limit: usize,
         lease_until: UnixMillis,
         now: UnixMillis,
     ) -> Result<Vec<InboxItem>> {
-        work::inbox_claim(&self.lock(), holder, limit, lease_until, now)
+        work::inbox_claim(&self.lock(), kind, holder, limit, lease_until, now)
     }
     fn inbox_done(&self, id: &str, holder: &str, now: UnixMillis) -> Result<bool> {
         work::inbox_done(&self.lock(), id, holder, now)

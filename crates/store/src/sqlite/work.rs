@@ -82,6 +82,7 @@ pub(super) fn inbox_put_held(
 /// lock, so two claimers (threads or processes) never get the same item.
 pub(super) fn inbox_claim(
     conn: &Connection,
+    kind: Option<&str>,
     holder: &str,
     limit: usize,
     lease_until: UnixMillis,
@@ -94,12 +95,13 @@ pub(super) fn inbox_claim(
             "UPDATE inbox SET holder = ?1, lease_until = ?3, attempts = attempts + 1
              WHERE id IN (SELECT id FROM inbox
                           WHERE done_at IS NULL AND (lease_until IS NULL OR lease_until <= ?4)
+                            AND (?5 IS NULL OR kind = ?5)
                           ORDER BY created_at, id LIMIT ?2)
              RETURNING id, kind, payload, attempts, created_at",
         )
         .map_err(db)?;
     let mut items = stmt
-        .query_map(params![holder, limit, lease_until, now], |r| {
+        .query_map(params![holder, limit, lease_until, now, kind], |r| {
             Ok(InboxItem {
                 id: r.get(0)?,
                 kind: r.get(1)?,
