@@ -130,3 +130,99 @@ impl Handler for Relay {
         Box::pin(async move { leftovers })
     }
 }
+
+/// Inputs a surface acknowledged to its platform but has not answered yet, kept in the
+/// store's inbox so that they outlive this replica: recorded (held by this replica, under a
+/// lease) before the platform gets its acknowledgement, marked done once answered; one whose
+/// replica died first is taken over by another replica's sweep once the lease ran out.
+pub struct Inbox {
+    store: store::AsyncStore,
+    kind: &'static str,
+    holder: String,
+    lease_ms: std::sync::atomic::AtomicI64,
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+impl Inbox {
+    /// The inbox of `kind` items, held as `holder` (unique per process) for `lease`.
+    pub fn new(
+        store: store::AsyncStore,
+        kind: &'static str,
+        holder: String,
+        lease: Duration,
+    ) -> Inbox {
+        let inbox = Inbox {
+            store,
+            kind,
+            holder,
+            lease_ms: std::sync::atomic::AtomicI64::new(0),
+        };
+        inbox.set_lease(lease);
+        inbox
+    }
+
+    /// How long a recorded input stays this replica's before another may take it over.
+    pub fn set_lease(&self, lease: Duration) {
+        let ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
+        self.lease_ms.store(ms, Ordering::SeqCst);
+    }
+
+    fn until(&self, now: i64) -> i64 {
+        now.saturating_add(self.lease_ms.load(Ordering::SeqCst))
+    }
+
+    /// Records an input before its acknowledgement: false when it was recorded before (a
+    /// re-delivery, through any replica). A store that cannot record it counts as new:
+    /// better a rare double answer than a lost command.
+    pub async fn hold(&self, key: &str, payload: &str) -> bool {
+        let now = now_ms();
+        let item = (self.kind, key, payload);
+        match self
+            .store
+            .inbox_put_held(item, &self.holder, self.until(now), now)
+            .await
+        {
+            Ok(first) => first,
+            Err(e) => {
+                tracing::error!(kind = self.kind, error = %e, "cannot record an acknowledged input; answering it without a record");
+                true
+            }
+        }
+    }
+
+    /// Marks the input `key` answered.
+    pub async fn done(&self, key: &str) {
+        match self.store.inbox_done(key, &self.holder, now_ms()).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!(kind = self.kind, input = %key, "an input was answered after another replica took it over")
+            }
+            Err(e) => {
+                tracing::error!(kind = self.kind, input = %key, error = %e, "cannot mark an input answered; another replica may answer it again after its lease")
+            }
+        }
+    }
+
+    /// Up to `limit` inputs of this kind whose replica stopped before answering them (their
+    /// lease ran out), now held by this one.
+    pub async fn take_over(&self, limit: usize) -> Vec<store::InboxItem> {
+        let now = now_ms();
+        match self
+            .store
+            .inbox_claim(Some(self.kind), &self.holder, limit, self.until(now), now)
+            .await
+        {
+            Ok(items) => items,
+            Err(e) => {
+                tracing::warn!(kind = self.kind, error = %e, "cannot look for unanswered inputs");
+                Vec::new()
+            }
+        }
+    }
+}

@@ -28,7 +28,6 @@ use engine::{Handler, Inbound, Outbound};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use store::{AsyncStore, Store};
@@ -82,10 +81,8 @@ struct Inner {
     leftovers: Arc<engine::surface::Leftovers>,
     /// Display names from `users.info`, by (team, user), for the audit log.
     names: Mutex<HashMap<(String, String), String>>,
-    /// This process as the holder of the events it acknowledged (see [`INBOX_KIND`]).
-    replica: String,
-    /// How long an acknowledged event stays this replica's before another may take it over.
-    event_lease_ms: std::sync::atomic::AtomicI64,
+    /// Acknowledged events not answered yet (see [`INBOX_KIND`]).
+    inbox: engine::surface::Inbox,
 }
 
 /// Inbox items of acknowledged Slack events: recorded (held by the receiving replica) before
@@ -143,15 +140,19 @@ impl Slack {
                 settings,
                 handler,
                 outbox: Outbox::new(Arc::new(tokens), store.clone()),
+                inbox: engine::surface::Inbox::new(
+                    AsyncStore::new(store.clone()),
+                    INBOX_KIND,
+                    format!(
+                        "slack-{}",
+                        store::new_pending_id().unwrap_or_else(|_| std::process::id().to_string())
+                    ),
+                    EVENT_LEASE,
+                ),
                 store: AsyncStore::new(store),
                 in_flight: Arc::default(),
                 leftovers: Arc::default(),
                 names: Mutex::new(HashMap::new()),
-                replica: format!(
-                    "slack-{}",
-                    store::new_pending_id().unwrap_or_else(|_| std::process::id().to_string())
-                ),
-                event_lease_ms: std::sync::atomic::AtomicI64::new(EVENT_LEASE.as_millis() as i64),
             }),
         }
     }
@@ -246,18 +247,11 @@ impl Slack {
 
     /// How long an acknowledged event stays this replica's (tests shorten it).
     pub fn set_event_lease(&self, lease: Duration) {
-        self.inner
-            .event_lease_ms
-            .store(lease.as_millis() as i64, Ordering::SeqCst);
-    }
-
-    fn event_lease_ms(&self) -> i64 {
-        self.inner.event_lease_ms.load(Ordering::SeqCst)
+        self.inner.inbox.set_lease(lease);
     }
 
     /// Records an event before its ack, held by this replica; false when it was recorded
-    /// before (Slack's retry, through any replica). A store that cannot record it counts as
-    /// new: better a rare double answer than a lost command.
+    /// before (Slack's retry, through any replica).
     async fn record_event(&self, key: &str, team: &str, inbound: &Inbound) -> bool {
         let payload = match serde_json::to_string(&RecordedEvent {
             team: team.to_string(),
@@ -269,64 +263,20 @@ impl Slack {
                 return true;
             }
         };
-        let now = now_ms();
-        let until = now + self.event_lease_ms();
-        match self
-            .inner
-            .store
-            .inbox_put_held((INBOX_KIND, key, &payload), &self.inner.replica, until, now)
-            .await
-        {
-            Ok(first) => first,
-            Err(e) => {
-                tracing::error!(error = %e, "cannot record an acknowledged Slack event; answering it without a record");
-                true
-            }
-        }
+        self.inner.inbox.hold(key, &payload).await
     }
 
     async fn event_done(&self, recorded: Option<String>) {
-        let Some(key) = recorded else {
-            return;
-        };
-        match self
-            .inner
-            .store
-            .inbox_done(&key, &self.inner.replica, now_ms())
-            .await
-        {
-            Ok(true) => {}
-            Ok(false) => {
-                tracing::warn!(event = %key, "a Slack event was answered after another replica took it over")
-            }
-            Err(e) => {
-                tracing::error!(event = %key, error = %e, "cannot mark a Slack event answered; another replica may answer it again after its lease")
-            }
+        if let Some(key) = recorded {
+            self.inner.inbox.done(&key).await;
         }
     }
 
     /// Takes over acknowledged events whose replica died before answering (their lease ran
     /// out) and answers them.
     async fn recover_events(&self) {
-        let now = now_ms();
-        let until = now + self.event_lease_ms();
-        let items = match self
-            .inner
-            .store
-            .inbox_claim(Some(INBOX_KIND), &self.inner.replica, 16, until, now)
-            .await
-        {
-            Ok(items) => items,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot look for unanswered Slack events");
-                return;
-            }
-        };
+        let items = self.inner.inbox.take_over(16).await;
         for item in items {
-            if item.kind != INBOX_KIND {
-                tracing::warn!(kind = %item.kind, id = %item.id, "an inbox item of another kind; left for its owner after the lease");
-                continue;
-            }
             let recorded: RecordedEvent = match serde_json::from_str(&item.payload) {
                 Ok(r) => r,
                 Err(e) => {

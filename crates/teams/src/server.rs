@@ -67,10 +67,8 @@ struct Inner {
     leftovers: Arc<engine::surface::Leftovers>,
     /// The service URL last noted per channel (so it is written once, not per activity).
     service_urls: Mutex<HashMap<String, String>>,
-    /// This process as the holder of the turns it recorded.
-    replica: String,
-    /// How long a recorded turn stays this replica's, in milliseconds.
-    lease_ms: std::sync::atomic::AtomicI64,
+    /// Turns answered 200 but not answered yet (see [`INBOX_KIND`]).
+    inbox: engine::surface::Inbox,
 }
 
 /// The Teams surface: its route, and the tasks it spawns.
@@ -104,6 +102,15 @@ impl Teams {
         default_service_url: String,
     ) -> Teams {
         let store = AsyncStore::new(store);
+        let inbox = engine::surface::Inbox::new(
+            store.clone(),
+            INBOX_KIND,
+            format!(
+                "teams-{}",
+                store::new_pending_id().unwrap_or_else(|_| std::process::id().to_string())
+            ),
+            ACTIVITY_LEASE,
+        );
         Teams {
             inner: Arc::new(Inner {
                 settings,
@@ -114,11 +121,7 @@ impl Teams {
                 in_flight: Arc::default(),
                 leftovers: Arc::default(),
                 service_urls: Mutex::new(HashMap::new()),
-                replica: format!(
-                    "teams-{}",
-                    store::new_pending_id().unwrap_or_else(|_| std::process::id().to_string())
-                ),
-                lease_ms: std::sync::atomic::AtomicI64::new(ACTIVITY_LEASE.as_millis() as i64),
+                inbox,
             }),
         }
     }
@@ -137,110 +140,48 @@ impl Teams {
 
     /// How long a recorded turn stays this replica's before another may take it over.
     pub fn set_activity_lease(&self, lease: Duration) {
-        let ms = i64::try_from(lease.as_millis()).unwrap_or(i64::MAX);
-        self.inner
-            .lease_ms
-            .store(ms, std::sync::atomic::Ordering::SeqCst);
+        self.inner.inbox.set_lease(lease);
     }
 
-    fn lease_ms(&self) -> i64 {
-        self.inner
-            .lease_ms
-            .load(std::sync::atomic::Ordering::SeqCst)
-    }
-
-    /// Records a turn before the answer to Teams, held by this replica: its inbox id, or
-    /// `None` when it was recorded before (a re-delivery, through any replica). A store that
-    /// cannot record it lets it through unrecorded: better a rare double answer than a lost
-    /// command (Run's claim keeps a change to one run either way).
-    async fn record(&self, turn: &Turn) -> Option<Option<String>> {
+    /// Records a turn before the answer to Teams, held by this replica: its inbox key, or
+    /// `None` when it was recorded before (a re-delivery, through any replica).
+    async fn record(&self, turn: &Turn) -> Option<String> {
         let key = format!("{EVENT_PREFIX}{}:{}", turn.place.channel, turn.activity_id);
         let payload = match serde_json::to_string(turn) {
             Ok(p) => p,
             Err(e) => {
                 tracing::error!(error = %e, "cannot record a Teams activity");
-                return Some(None);
+                return Some(key);
             }
         };
-        let now = crate::outbox::now_ms();
-        let until = now + self.lease_ms();
-        match self
-            .inner
-            .store
-            .inbox_put_held(
-                (INBOX_KIND, &key, &payload),
-                &self.inner.replica,
-                until,
-                now,
-            )
-            .await
-        {
-            Ok(true) => Some(Some(key)),
-            Ok(false) => {
-                tracing::info!(activity = %turn.activity_id, "a Teams activity delivered again; ignored");
-                None
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot record a Teams activity; answering it without a record");
-                Some(None)
-            }
-        }
-    }
-
-    async fn done(&self, key: Option<String>) {
-        let Some(key) = key else {
-            return;
-        };
-        let now = crate::outbox::now_ms();
-        match self
-            .inner
-            .store
-            .inbox_done(&key, &self.inner.replica, now)
-            .await
-        {
-            Ok(true) => {}
-            Ok(false) => {
-                tracing::warn!(activity = %key, "a Teams activity was answered after another replica took it over")
-            }
-            Err(e) => {
-                tracing::warn!(activity = %key, error = %e, "cannot mark a Teams activity answered")
-            }
+        if self.inner.inbox.hold(&key, &payload).await {
+            Some(key)
+        } else {
+            tracing::info!(activity = %turn.activity_id, "a Teams activity delivered again; ignored");
+            None
         }
     }
 
     /// Answers the turns whose replica stopped before answering them (their lease ran out).
     async fn recover(&self) {
-        let now = crate::outbox::now_ms();
-        let until = now + self.lease_ms();
-        let items = match self
-            .inner
-            .store
-            .inbox_claim(Some(INBOX_KIND), &self.inner.replica, 16, until, now)
-            .await
-        {
-            Ok(items) => items,
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot look for unanswered Teams activities");
-                return;
-            }
-        };
+        let items = self.inner.inbox.take_over(16).await;
         for item in items {
             let turn: Turn = match serde_json::from_str(&item.payload) {
                 Ok(t) => t,
                 Err(e) => {
                     tracing::error!(activity = %item.id, error = %e, "an unreadable recorded Teams activity; given up");
-                    self.done(Some(item.id)).await;
+                    self.inner.inbox.done(&item.id).await;
                     continue;
                 }
             };
             if item.attempts > MAX_ACTIVITY_ATTEMPTS {
                 tracing::error!(activity = %item.id, attempts = item.attempts, "a Teams activity no replica could answer; given up");
-                self.done(Some(item.id)).await;
+                self.inner.inbox.done(&item.id).await;
                 continue;
             }
             tracing::warn!(activity = %item.id, attempts = item.attempts, "answering a Teams activity whose replica stopped before answering it");
             self.take_turn(turn).await;
-            self.done(Some(item.id)).await;
+            self.inner.inbox.done(&item.id).await;
         }
     }
 
@@ -318,7 +259,7 @@ impl Teams {
                     let me = self.clone();
                     self.spawn(async move {
                         me.take_turn(turn).await;
-                        me.done(key).await;
+                        me.inner.inbox.done(&key).await;
                     });
                 }
                 if invoke {
